@@ -1,0 +1,55 @@
+/**
+ * The comparison's vocabulary: one immutable verdict per legacy/service pair, with typed differences.
+ * A pair is always oriented legacy → service, whichever side served the client.
+ */
+
+/** Where two answers differ. */
+export type DiffKind =
+  | 'status' // status codes differ
+  | 'header' // a compared header differs, is missing or is extra
+  | 'value' // same JSON type, different value
+  | 'type' // different JSON types (e.g. "12.50" vs 12.5)
+  | 'missing' // present in legacy, absent from service
+  | 'extra' // absent from legacy, present in service
+  | 'length' // arrays of different length
+  | 'order' // same elements, different order
+  | 'text' // non-JSON text bodies differ
+  | 'bytes'; // binary bodies differ (compared by hash)
+
+export interface Difference {
+  /** `status`, `header:<name>`, or a JSONPath into the body such as `$.items[3].price`. */
+  readonly path: string;
+  readonly kind: DiffKind;
+  readonly legacy?: unknown;
+  readonly service?: unknown;
+}
+
+export type Outcome = 'match' | 'mismatch' | 'error';
+export type Side = 'legacy' | 'service';
+
+/** Why one side of a pair produced no comparable answer. */
+export type FailureKind = 'timeout' | 'connection_error' | 'too_large' | 'bad_response';
+
+export interface Verdict {
+  readonly outcome: Outcome;
+  /** Differences that count: neither ignored by a rule nor learned to be noise. */
+  readonly differences: readonly Difference[];
+  /** Differences at paths learned to be noisy for this route: reported, not counted. */
+  readonly noisy: readonly Difference[];
+  readonly error?: { readonly side: Side; readonly kind: FailureKind; readonly message: string };
+  /**
+   * Stable id of the set of (path pattern, kind) in `differences`, indices folded to `[*]`;
+   * groups mismatches of the same shape. Empty for a match.
+   */
+  readonly signature: string;
+}
+
+/** A response as captured for comparison (the client never sees this copy). */
+export interface CapturedResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly body: Uint8Array;
+  /** The body exceeded the capture limit; only its first bytes are here. */
+  readonly truncated: boolean;
+  readonly latencyMs: number;
+}

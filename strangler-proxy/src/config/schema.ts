@@ -1,0 +1,206 @@
+/**
+ * The routes.yaml schema: the one source of the config's types, defaults and the published JSON Schema.
+ *
+ * Every object is strict (unknown keys are errors: a typo must never be silently ignored) and every
+ * default lives here, so downstream code receives a complete, frozen {@link RoutesConfig} and never
+ * re-checks it.
+ */
+import { z } from 'zod';
+
+/** Accepts `250`, `"250ms"`, `"2s"`, `"1.5m"`, `"1h"`; yields milliseconds. */
+export const durationSchema = z
+  .union([
+    z.number().nonnegative(),
+    z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'expected a duration such as 250ms, 2s, 1m or 1h'),
+  ])
+  .transform((value) => (typeof value === 'number' ? value : parseDuration(value)));
+
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * unit;
+}
+
+const httpUrl = z
+  .string()
+  .refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), {
+    message: 'expected an http:// or https:// URL',
+  });
+
+/** `header:NAME`, `cookie:NAME` or `ip`: what identifies a user for sticky splits. */
+export const stickySchema = z
+  .string()
+  .regex(/^(header:[A-Za-z0-9!#$%&'*+.^_`|~-]+|cookie:[A-Za-z0-9!#$%&'*+.^_`|~-]+|ip)$/, {
+    message: 'expected header:NAME, cookie:NAME or ip',
+  });
+
+const percentSchema = z.number().min(0).max(100);
+
+export const circuitBreakerSchema = z.strictObject({
+  /** Consecutive failures that open the breaker. */
+  consecutiveFailures: z.int().positive().default(5),
+  /** Failure rate over the window that opens the breaker (with at least `minRequests`). */
+  failureRate: z.number().min(0).max(1).default(0.5),
+  minRequests: z.int().positive().default(20),
+  window: durationSchema.default(10_000),
+  /** How long the breaker stays open before one probe is let through. */
+  openFor: durationSchema.default(5_000),
+});
+
+export const retrySchema = z.strictObject({
+  /** Extra attempts for idempotent requests that failed to connect. */
+  attempts: z.int().min(0).max(5).default(1),
+  /** Retries may add at most this share of requests (a budget, so retries never amplify an outage). */
+  budget: z.number().min(0).max(1).default(0.2),
+});
+
+const upstreamObjectSchema = z.strictObject({
+  url: httpUrl,
+  timeout: durationSchema.default(30_000),
+  /** Path probed by the admin health check. */
+  health: z.string().startsWith('/').default('/health'),
+  /** Bulkhead: requests in flight to this upstream at most; further ones get 503 (or the fallback). */
+  maxConcurrent: z.int().positive().default(256),
+  retry: retrySchema.prefault({}),
+  breaker: circuitBreakerSchema.prefault({}),
+});
+
+/** An upstream is a URL or an object; both become the full object. */
+export const upstreamSchema = z
+  .union([httpUrl, upstreamObjectSchema])
+  .transform((value) => (typeof value === 'string' ? upstreamObjectSchema.parse({ url: value }) : value));
+
+export const canarySchema = z.strictObject({
+  percent: percentSchema,
+  sticky: stickySchema.optional(),
+});
+
+export const shadowSchema = z.strictObject({
+  /** Share of eligible requests mirrored. */
+  percent: percentSchema.default(100),
+  sticky: stickySchema.optional(),
+  /** Mirror methods other than GET, HEAD and OPTIONS (only against a service that can take writes). */
+  unsafe: z.boolean().default(false),
+  /** Requests with larger bodies are served but not mirrored (and counted as `too_large`). */
+  maxBodyBytes: z.int().nonnegative().default(1_048_576),
+  /** Responses larger than this are compared by hash of what was captured, and marked truncated. */
+  maxResponseBytes: z.int().positive().default(4_194_304),
+  timeout: durationSchema.default(2_000),
+  /** Share of safe requests also sent to the primary twice to learn which fields are noise. */
+  noiseSample: z.number().min(0).max(1).default(0.05),
+});
+
+/** A JSONPath subset: `$`, `.key`, `['key']`, `[n]`, `[*]`, `..key`. Checked by the config loader. */
+export const jsonPathSchema = z.string().startsWith('$');
+
+export const compareSchema = z.strictObject({
+  ignore: z.array(jsonPathSchema).default([]),
+  ignoreHeaders: z.array(z.string().transform((name) => name.toLowerCase())).default([]),
+  /** Compare the array at a path as a set keyed by a field (or by value when `orderBy` is absent). */
+  arrays: z.record(jsonPathSchema, z.strictObject({ orderBy: z.string().optional() })).default({}),
+  /** Numeric tolerance (absolute) at a path. */
+  tolerance: z.record(jsonPathSchema, z.number().nonnegative()).default({}),
+  /** Body fields replaced by `[redacted]` in stored samples and reports. */
+  redact: z.array(jsonPathSchema).default([]),
+});
+
+export const gateSchema = z.strictObject({
+  minCompared: z.int().nonnegative().default(100),
+  maxMismatchRate: z.number().min(0).max(1).default(0.01),
+  maxErrorRate: z.number().min(0).max(1).default(0.01),
+  /** Service p95 latency at most this many times legacy's. */
+  maxLatencyRatio: z.number().positive().default(1.5),
+  /** Only evidence newer than this counts. */
+  window: durationSchema.default(86_400_000),
+});
+
+export const planSchema = z.strictObject({
+  /** Canary percentages walked by `strangler promote`, in increasing order; the last step is migrated. */
+  steps: z
+    .array(percentSchema)
+    .min(1)
+    .refine((steps) => steps.every((step, i) => i === 0 || step > (steps[i - 1] ?? 0)), {
+      message: 'steps must increase',
+    })
+    .default([1, 5, 25, 50, 100]),
+  gate: gateSchema.prefault({}),
+});
+
+export const autoRollbackSchema = z.strictObject({
+  /** Service error rate (5xx and failures) over the window that sends a canary route back to legacy. */
+  errorRate: z.number().min(0).max(1).default(0.2),
+  window: durationSchema.default(30_000),
+  minRequests: z.int().positive().default(20),
+});
+
+export const STAGES = ['legacy', 'shadow', 'canary', 'migrated'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const routeSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'ids use letters, digits, dot, dash and underscore'),
+  /** A segment prefix; `:name` matches exactly one segment. */
+  path: z.string().startsWith('/'),
+  /** Default: every method. */
+  methods: z
+    .array(z.string().regex(/^[A-Za-z]+$/))
+    .min(1)
+    .transform((methods) => methods.map((method) => method.toUpperCase()))
+    .optional(),
+  /** Header conditions that narrow the route: exact value, or `*` for "present". */
+  headers: z.record(z.string(), z.string()).optional(),
+  service: z.string(),
+  stage: z.enum(STAGES),
+  canary: canarySchema.optional(),
+  shadow: shadowSchema.optional(),
+  compare: compareSchema.optional(),
+  plan: planSchema.optional(),
+  /** `legacy`: safe requests go to the monolith when the service is down, slow or its breaker open. */
+  fallback: z.enum(['legacy', 'none']).default('none'),
+  autoRollback: autoRollbackSchema.optional(),
+});
+
+export const proxySettingsSchema = z.strictObject({
+  /** Request bodies above this get 413. */
+  maxBodyBytes: z.int().positive().default(10 * 1_048_576),
+  /** Request headers above this get 431. */
+  maxHeaderBytes: z.int().positive().default(16_384),
+  headersTimeout: durationSchema.default(10_000),
+  requestTimeout: durationSchema.default(60_000),
+  /** SIGTERM waits this long for requests in flight. */
+  drainTimeout: durationSchema.default(10_000),
+  /** Peers whose X-Forwarded-* headers are kept and appended to; others' are replaced. */
+  trustedProxies: z.array(z.string()).default([]),
+  /** Shadow requests in flight at most, over all routes; beyond it they are dropped as `over_capacity`. */
+  maxShadowsInFlight: z.int().positive().default(64),
+  /** How often the file is polled for changes. */
+  reloadInterval: durationSchema.default(2_000),
+});
+
+export const defaultsSchema = z.strictObject({
+  shadow: shadowSchema.partial().optional(),
+  compare: compareSchema.partial().optional(),
+  plan: planSchema.partial().optional(),
+});
+
+export const routesFileSchema = z.strictObject({
+  version: z.literal(1),
+  legacy: upstreamSchema,
+  services: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), upstreamSchema).default({}),
+  proxy: proxySettingsSchema.prefault({}),
+  defaults: defaultsSchema.optional(),
+  routes: z.array(routeSchema).default([]),
+});
+
+export type UpstreamConfig = z.output<typeof upstreamObjectSchema>;
+export type CanaryConfig = z.output<typeof canarySchema>;
+export type ShadowConfig = z.output<typeof shadowSchema>;
+export type CompareRules = z.output<typeof compareSchema>;
+export type GateConfig = z.output<typeof gateSchema>;
+export type PlanConfig = z.output<typeof planSchema>;
+export type AutoRollbackConfig = z.output<typeof autoRollbackSchema>;
+export type RouteConfig = z.output<typeof routeSchema>;
+export type ProxySettings = z.output<typeof proxySettingsSchema>;
+export type RoutesFile = z.output<typeof routesFileSchema>;
+/** What a user writes (before defaults): the shape the JSON Schema for editors describes. */
+export type RoutesFileInput = z.input<typeof routesFileSchema>;

@@ -1,0 +1,79 @@
+/**
+ * What the proxy records and what the results store keeps. The proxy depends on {@link ResultRecorder};
+ * the knex stores (SQLite, PostgreSQL) and the in-memory store implement {@link ResultStore}.
+ */
+import type { Stage } from '../config/schema.ts';
+import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
+
+/** Why a request was not mirrored, or why its mirror produced no comparison. */
+export const SKIP_REASONS = [
+  'sampled_out',
+  'unsafe_method',
+  'too_large',
+  'over_capacity',
+  'timeout',
+  'connection_error',
+  'loop',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export interface RecordedRequest {
+  readonly method: string;
+  /** The normalised path and query that was routed and forwarded. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** The mirrored body, when there was one and it was within limits. */
+  readonly body?: Uint8Array;
+  readonly requestId: string;
+}
+
+/** One compared pair, as the shadow path hands it over. Redaction happens in the recorder. */
+export interface ComparisonEvent {
+  readonly routeId: string;
+  readonly stage: Stage;
+  /** Epoch milliseconds. */
+  readonly at: number;
+  readonly request: RecordedRequest;
+  readonly legacy?: CapturedResponse;
+  readonly service?: CapturedResponse;
+  readonly verdict: Verdict;
+}
+
+/** A request served to a client, by either side (progress, canary error rates, gates). */
+export interface ServedEvent {
+  readonly routeId: string | null; // null: no route matched (the monolith served it)
+  readonly stage: Stage | null;
+  readonly side: Side;
+  readonly status: number;
+  readonly latencyMs: number;
+  /** The service failed and the monolith answered instead. */
+  readonly fellBack: boolean;
+  readonly at: number;
+}
+
+export type RouteEventKind = 'auto_rollback' | 'auto_rollback_cleared' | 'reload' | 'reload_failed';
+
+export interface RouteEvent {
+  readonly routeId: string | null;
+  readonly kind: RouteEventKind;
+  readonly at: number;
+  readonly detail: string;
+}
+
+/**
+ * The proxy's only door to the results store. Every method is synchronous and cheap: it aggregates in
+ * memory and a background flush writes batches. Nothing here may throw into the request path.
+ */
+export interface ResultRecorder {
+  recordComparison(event: ComparisonEvent): void;
+  recordSkip(routeId: string, reason: SkipReason): void;
+  recordNoise(routeId: string, paths: readonly string[]): void;
+  recordServed(event: ServedEvent): void;
+  /** A request no route matched: feeds the inventory of what the monolith still serves. */
+  recordUnmatched(method: string, path: string): void;
+  recordEvent(event: RouteEvent): void;
+  /** Writes everything pending; resolves when it is stored (or counted as dropped). */
+  flush(): Promise<void>;
+  /** Flushes and stops the timer. */
+  close(): Promise<void>;
+}
