@@ -17,12 +17,15 @@ export const COMMON_ERRORS = {
 /** Error code → HTTP status. */
 export type ErrorCatalogue = Readonly<Record<string, number>>;
 
-/** A failure meant for the client: its code and message are sent as they are. */
-export class ServiceError<Code extends string = string> extends Error {
-  readonly code: Code;
+/**
+ * A failure meant for the client: its code and message are sent as they are. Build it through
+ * {@link defineErrors}, which checks the code against the service's catalogue.
+ */
+export class ServiceError extends Error {
+  readonly code: string;
   readonly status: number;
 
-  constructor(code: Code, status: number, message: string) {
+  constructor(code: string, status: number, message: string) {
     super(message);
     this.name = 'ServiceError';
     this.code = code;
@@ -34,7 +37,7 @@ export class ServiceError<Code extends string = string> extends Error {
 export interface ErrorKit<Code extends string> {
   readonly catalogue: Readonly<Record<Code, number>>;
   /** Builds (does not throw) the error for `code`, with the status from the catalogue. */
-  readonly error: (code: Code, message: string) => ServiceError<Code>;
+  readonly error: (code: Code, message: string) => ServiceError;
 }
 
 /**
