@@ -22,6 +22,28 @@ export interface Difference {
   readonly kind: DiffKind;
   readonly legacy?: unknown;
   readonly service?: unknown;
+  /**
+   * Added: for `text` differences, the UTF-16 offset of the first differing character; for `bytes`, the
+   * offset of the first differing byte. `legacy`/`service` then hold an excerpt around it (text) or a
+   * {@link BodyDigest} (bytes).
+   */
+  readonly offset?: number;
+}
+
+/**
+ * Added: how the bodies were compared. `json` field by field; `text` as text; `bytes` by hash; `truncated`
+ * by hash of the captured prefix only, because a body exceeded the capture limit (a match then proves only
+ * that the prefixes are equal); `empty` when both bodies are empty.
+ */
+export type BodyMode = 'json' | 'text' | 'bytes' | 'truncated' | 'empty';
+
+/** Added: what a `bytes` difference reports for each side. */
+export interface BodyDigest {
+  /** Hex SHA-256 of the captured bytes. */
+  readonly sha256: string;
+  readonly size: number;
+  /** Only a prefix of the body was captured. */
+  readonly truncated: boolean;
 }
 
 export type Outcome = 'match' | 'mismatch' | 'error';
@@ -42,6 +64,12 @@ export interface Verdict {
    * groups mismatches of the same shape. Empty for a match.
    */
   readonly signature: string;
+  /** Added: how the bodies were compared. Absent on error verdicts. */
+  readonly bodyMode?: BodyMode;
+  /** Added: counted differences beyond the per-verdict cap, counted but not listed (0 when none). */
+  readonly omitted?: number;
+  /** Added: noisy differences beyond the cap, not listed (0 when none). */
+  readonly noisyOmitted?: number;
 }
 
 /** A response as captured for comparison (the client never sees this copy). */

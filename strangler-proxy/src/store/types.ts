@@ -77,3 +77,39 @@ export interface ResultRecorder {
   /** Flushes and stops the timer. */
   close(): Promise<void>;
 }
+
+/** The store side of this contract (implemented by the knex and memory stores). */
+export type { ResultStore, ResultBatch, ResultQuery } from './result-store.ts';
+
+/** Health of a recorder's writes, for the admin API. */
+export interface RecorderStatus {
+  /** The last write succeeded (or none was needed yet) and no write is stuck. */
+  readonly healthy: boolean;
+  /** Message of the last failed write; null once a write succeeds again. */
+  readonly lastError: string | null;
+  /** Epoch ms of the last successful write; null before the first. */
+  readonly lastFlushAt: number | null;
+  /** Records (recorded calls) aggregated and not yet stored, including ones kept from failed writes. */
+  readonly pending: number;
+  /** Records lost for good because the store stayed unavailable beyond the retry bound (since start). */
+  readonly dropped: number;
+  /** Samples not kept because the sample queue was full (the counts themselves were kept). */
+  readonly droppedSamples: number;
+}
+
+/** What one flush did, for tests and logs. */
+export interface FlushResult {
+  readonly ok: boolean;
+  /** Records written (ok) or attempted (failed). */
+  readonly records: number;
+  /** Records dropped by this flush (the retry bound was exceeded). */
+  readonly dropped: number;
+  readonly error?: string;
+}
+
+/** A {@link ResultRecorder} that also reports its health and its flushes. */
+export interface ObservableRecorder extends ResultRecorder {
+  status(): RecorderStatus;
+  /** Calls `listener` after every write attempt; returns a function that unsubscribes it. */
+  onFlush(listener: (result: FlushResult) => void): () => void;
+}

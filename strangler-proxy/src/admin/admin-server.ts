@@ -1,0 +1,144 @@
+/**
+ * The admin listener: health, readiness, Prometheus metrics, the active route table and the proxy's
+ * run-time state. It binds to 127.0.0.1 by default; anywhere else it requires a token, checked in
+ * constant time. The proxy port never serves any of this.
+ */
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Registry } from 'prom-client';
+
+export interface AdminSources {
+  readonly metrics: Registry;
+  /** Upstreams to probe for /health: name → health URL. */
+  upstreamHealthUrls(): ReadonlyMap<string, URL>;
+  ready(): boolean;
+  routes(): unknown;
+  status(): unknown;
+  reload(): Promise<unknown>;
+}
+
+export interface AdminServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly token?: string | undefined;
+}
+
+export class AdminConfigError extends Error {
+  readonly code = 'ADMIN_TOKEN_REQUIRED';
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+export async function startAdminServer(
+  options: AdminServerOptions,
+  sources: AdminSources,
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  if (!isLoopbackHost(options.host) && !options.token) {
+    throw new AdminConfigError(
+      `the admin listener on ${options.host} would be reachable from the network: set --admin-token (or STRANGLER_ADMIN_TOKEN)`,
+    );
+  }
+  const expected = options.token ? digest(options.token) : null;
+  const server = createServer((req, res) => {
+    if (expected && !authorized(req, expected)) return json(res, 401, { error: { code: 'ADMIN_UNAUTHORIZED', message: 'a valid admin token is required' } });
+    route(req, res, sources).catch((error: unknown) => {
+      json(res, 500, { error: { code: 'ADMIN_FAILED', message: String(error) } });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, sources: AdminSources): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  if (req.method === 'POST' && path === '/reload') return json(res, 200, await sources.reload());
+  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'use GET' } });
+  switch (path) {
+    case '/health': {
+      const upstreams = await probeAll(sources.upstreamHealthUrls());
+      const healthy = Object.values(upstreams).every((probe) => probe.healthy);
+      return json(res, 200, { status: healthy ? 'ok' : 'degraded', proxy: 'ok', upstreams });
+    }
+    case '/ready':
+      return sources.ready() ? json(res, 200, { ready: true }) : json(res, 503, { ready: false });
+    case '/metrics': {
+      const text = await sources.metrics.metrics();
+      res.writeHead(200, { 'content-type': sources.metrics.contentType });
+      res.end(text);
+      return;
+    }
+    case '/routes':
+      return json(res, 200, sources.routes());
+    case '/status':
+      return json(res, 200, sources.status());
+    default:
+      return json(res, 404, { error: { code: 'NOT_FOUND', message: `no admin endpoint ${path}` } });
+  }
+}
+
+interface Probe {
+  readonly url: string;
+  readonly healthy: boolean;
+  readonly status?: number;
+  readonly error?: string;
+  readonly latencyMs: number;
+}
+
+async function probeAll(targets: ReadonlyMap<string, URL>): Promise<Record<string, Probe>> {
+  const entries = await Promise.all([...targets].map(async ([name, url]) => [name, await probe(url)] as const));
+  return Object.fromEntries(entries);
+}
+
+function probe(url: URL): Promise<Probe> {
+  const startedAt = performance.now();
+  const elapsed = () => Math.round((performance.now() - startedAt) * 100) / 100;
+  return new Promise((resolve) => {
+    const outgoing = request(url, { method: 'GET', agent: false, timeout: 2_000 }, (response) => {
+      response.resume();
+      response.on('end', () => {
+        const status = response.statusCode ?? 0;
+        resolve({ url: url.href, healthy: status >= 200 && status < 300, status, latencyMs: elapsed() });
+      });
+    });
+    outgoing.on('timeout', () => outgoing.destroy(new Error('timed out after 2000 ms')));
+    outgoing.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ url: url.href, healthy: false, error: error.code ?? error.message, latencyMs: elapsed() }),
+    );
+    outgoing.end();
+  });
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function authorized(req: IncomingMessage, expected: Buffer): boolean {
+  const header = req.headers.authorization ?? '';
+  const given = header.startsWith('Bearer ') ? header.slice(7) : (req.headers['x-admin-token'] as string | undefined) ?? '';
+  // Hashing first makes both sides the same length, so the comparison time says nothing about the token.
+  return timingSafeEqual(digest(given), expected);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body, null, 2);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

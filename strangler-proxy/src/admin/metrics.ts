@@ -1,0 +1,126 @@
+/**
+ * Prometheus metrics (prom-client), one registry per proxy so several proxies can live in one process.
+ * Label children are looked up once and cached: the hot path does a map lookup and an increment.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProxyFailure } from '../proxy/failure-status.ts';
+
+export interface ProxyMetrics {
+  readonly registry: Registry;
+  /** Counts one served request and observes its duration. */
+  observeRequest(route: string, stage: string, upstream: string, status: number, seconds: number): void;
+  upstreamError(upstream: string, kind: ProxyFailure): void;
+  reload(ok: boolean): void;
+  shadowOutcome(route: string, outcome: string): void;
+  shadowSkipped(route: string, reason: string): void;
+  readonly shadowsInFlight: Gauge;
+  readonly breakerState: Gauge;
+  readonly autoRolledBack: Gauge;
+  fallback(route: string): void;
+  storeDropped(count: number): void;
+}
+
+export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): ProxyMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'strangler_process_' });
+
+  const requests = new Counter({
+    name: 'strangler_requests_total',
+    help: 'Requests served, by route, stage, upstream and status',
+    labelNames: ['route', 'stage', 'upstream', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'strangler_request_duration_seconds',
+    help: 'Time from request to response end, by route and upstream',
+    labelNames: ['route', 'upstream'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const upstreamErrors = new Counter({
+    name: 'strangler_upstream_errors_total',
+    help: 'Upstream failures by kind',
+    labelNames: ['upstream', 'kind'] as const,
+    registers: [registry],
+  });
+  const reloads = new Counter({
+    name: 'strangler_reloads_total',
+    help: 'Route table reloads by result',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const shadows = new Counter({
+    name: 'strangler_shadow_comparisons_total',
+    help: 'Compared shadow pairs by route and verdict',
+    labelNames: ['route', 'verdict'] as const,
+    registers: [registry],
+  });
+  const skipped = new Counter({
+    name: 'strangler_shadow_skipped_total',
+    help: 'Requests not mirrored, or mirrors that produced no comparison, by reason',
+    labelNames: ['route', 'reason'] as const,
+    registers: [registry],
+  });
+  const fallbacks = new Counter({
+    name: 'strangler_fallbacks_total',
+    help: 'Requests served by the monolith because the service failed',
+    labelNames: ['route'] as const,
+    registers: [registry],
+  });
+  const dropped = new Counter({
+    name: 'strangler_store_dropped_records_total',
+    help: 'Comparison records dropped because the results store was unavailable',
+    registers: [registry],
+  });
+  const shadowsInFlight = new Gauge({
+    name: 'strangler_shadows_in_flight',
+    help: 'Shadow requests in flight',
+    registers: [registry],
+  });
+  const breakerState = new Gauge({
+    name: 'strangler_circuit_breaker_state',
+    help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open',
+    labelNames: ['upstream'] as const,
+    registers: [registry],
+  });
+  const autoRolledBack = new Gauge({
+    name: 'strangler_auto_rollback_active',
+    help: '1 while a canary route is sent back to legacy by automatic rollback',
+    labelNames: ['route'] as const,
+    registers: [registry],
+  });
+
+  type Child = { inc(): void };
+  type HistogramChild = { observe(value: number): void };
+  const requestChildren = new Map<string, Child>();
+  const durationChildren = new Map<string, HistogramChild>();
+
+  return {
+    registry,
+    observeRequest(route, stage, upstream, status, seconds) {
+      const key = `${route}\u0000${stage}\u0000${upstream}\u0000${status}`;
+      let child = requestChildren.get(key);
+      if (!child) {
+        child = requests.labels(route, stage, upstream, String(status));
+        requestChildren.set(key, child);
+      }
+      child.inc();
+      const durationKey = `${route}\u0000${upstream}`;
+      let histogram = durationChildren.get(durationKey);
+      if (!histogram) {
+        histogram = duration.labels(route, upstream);
+        durationChildren.set(durationKey, histogram);
+      }
+      histogram.observe(seconds);
+    },
+    upstreamError: (upstream, kind) => upstreamErrors.labels(upstream, kind).inc(),
+    reload: (ok) => reloads.labels(ok ? 'success' : 'failure').inc(),
+    shadowOutcome: (route, outcome) => shadows.labels(route, outcome).inc(),
+    shadowSkipped: (route, reason) => skipped.labels(route, reason).inc(),
+    shadowsInFlight,
+    breakerState,
+    autoRolledBack,
+    fallback: (route) => fallbacks.labels(route).inc(),
+    storeDropped: (count) => dropped.inc(count),
+  };
+}

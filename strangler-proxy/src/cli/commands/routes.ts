@@ -1,0 +1,56 @@
+/** `strangler routes [file]`: the route table with stages and upstreams. */
+import { Command } from 'commander';
+import pc from 'picocolors';
+import { CliExit, type CliIo } from '../io.ts';
+import { formatProblems, type RoutesConfig } from '../../config/index.ts';
+import { readRoutesFile } from '../read-routes-file.ts';
+import { formatTable } from '../format-table.ts';
+
+export function createRoutesCommand(io: CliIo): Command {
+  return new Command('routes')
+    .description('show the route table: paths, stages and where each goes')
+    .argument('[file]', 'routes file', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const read = await readRoutesFile(io, file);
+      if (!read.ok) {
+        io.stderr.write(`${formatProblems(read.problems, { color: io.color })}\n`);
+        throw new CliExit(1);
+      }
+      if (options.json) {
+        io.stdout.write(`${JSON.stringify(routeRows(read.config), null, 2)}\n`);
+        return;
+      }
+      io.stdout.write(`${renderRoutes(read.config, io.color)}\n`);
+    });
+}
+
+function routeRows(config: RoutesConfig) {
+  return config.routes.map((route) => ({
+    id: route.id,
+    path: route.path,
+    methods: route.methods ?? 'all',
+    stage: route.stage,
+    canaryPercent: route.stage === 'canary' ? (route.canary?.percent ?? 0) : null,
+    service: route.service,
+    serviceUrl: config.services[route.service]?.url ?? null,
+    shadow: route.stage === 'legacy' ? null : (route.shadow?.percent ?? (route.stage === 'shadow' ? 100 : null)),
+    fallback: route.fallback,
+  }));
+}
+
+export function renderRoutes(config: RoutesConfig, color: boolean): string {
+  const colors = pc.createColors(color);
+  const stageColor = { legacy: colors.dim, shadow: colors.cyan, canary: colors.yellow, migrated: colors.green } as const;
+  const rows = routeRows(config).map((row) => [
+    colors.bold(row.id),
+    row.path,
+    row.methods === 'all' ? colors.dim('all') : row.methods.join(','),
+    stageColor[row.stage as keyof typeof stageColor](row.canaryPercent === null ? row.stage : `canary ${row.canaryPercent}%`),
+    row.stage === 'legacy' ? `legacy ${colors.dim(config.legacy.url)}` : `${row.service} ${colors.dim(row.serviceUrl ?? '?')}`,
+    row.shadow === null ? colors.dim('-') : `${row.shadow}%`,
+    row.fallback === 'legacy' ? 'legacy' : colors.dim('-'),
+  ]);
+  const table = formatTable(['ROUTE', 'PATH', 'METHODS', 'STAGE', 'SERVED BY', 'SHADOW', 'FALLBACK'], rows);
+  return `${table}\n${colors.dim(`anything else → legacy ${config.legacy.url}`)}`;
+}

@@ -1,0 +1,30 @@
+/** `strangler validate [file]`: every problem at once, with file:line:column; exit 1 when invalid. */
+import { Command } from 'commander';
+import pc from 'picocolors';
+import { CliExit, type CliIo } from '../io.ts';
+import { formatProblems } from '../../config/index.ts';
+import { readRoutesFile } from '../read-routes-file.ts';
+
+export function createValidateCommand(io: CliIo): Command {
+  return new Command('validate')
+    .description('check a routes file and list every problem with its location')
+    .argument('[file]', 'routes file', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const read = await readRoutesFile(io, file);
+      const colors = pc.createColors(io.color);
+      if (options.json) {
+        io.stdout.write(`${JSON.stringify(read.ok ? { valid: true, file: read.file, routes: read.config.routes.length } : { valid: false, file: read.file, problems: read.problems }, null, 2)}\n`);
+        if (!read.ok) throw new CliExit(1);
+        return;
+      }
+      if (read.ok) {
+        const count = read.config.routes.length;
+        io.stdout.write(`${colors.green('✓')} ${read.file}: valid, ${count} route${count === 1 ? '' : 's'}\n`);
+        return;
+      }
+      io.stderr.write(`${formatProblems(read.problems, { color: io.color })}\n`);
+      const count = read.problems.length;
+      throw new CliExit(1, colors.red(`✗ ${read.file}: ${count} problem${count === 1 ? '' : 's'}`));
+    });
+}

@@ -1,0 +1,61 @@
+/**
+ * The `strangler` CLI: a thin layer of commander over the programmatic API. Commands write to the
+ * injected streams and end with a `CliExit`; only this entry point turns that into an exit code.
+ */
+import { Command, CommanderError } from 'commander';
+import { CliExit, type CliIo } from './io.ts';
+import { createStartCommand } from './commands/start.ts';
+import { createValidateCommand } from './commands/validate.ts';
+import { createRoutesCommand } from './commands/routes.ts';
+import { createExplainCommand } from './commands/explain.ts';
+import { createReportCommand } from './commands/report.ts';
+import { createCheckCommand, createPromoteCommand, createRollbackCommand } from './commands/promote.ts';
+import { createInventoryCommand } from './commands/inventory.ts';
+import { createEvidenceLoader } from './evidence.ts';
+
+export function createProgram(io: CliIo): Command {
+  const program = new Command('strangler')
+    .description('Route, shadow, compare and promote: a strangler-fig migration, one route at a time.')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+    });
+  const deps = { loadEvidence: createEvidenceLoader(io) };
+  for (const command of [
+    createStartCommand(io),
+    createValidateCommand(io),
+    createRoutesCommand(io),
+    createExplainCommand(io),
+    createReportCommand(io),
+    createPromoteCommand(io, deps),
+    createRollbackCommand(io, deps),
+    createCheckCommand(io, deps),
+    createInventoryCommand(io),
+  ]) {
+    program.addCommand(command.exitOverride());
+  }
+  return program;
+}
+
+/** Runs the CLI with `argv` (without the node and script entries); resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    await createProgram(io).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CliExit) {
+      if (error.message) io.stderr.write(`${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    io.stderr.write(`strangler: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+export function processIo(): CliIo {
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  return { stdout: process.stdout, stderr: process.stderr, color, cwd: process.cwd(), env: process.env };
+}

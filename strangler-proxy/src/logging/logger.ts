@@ -1,0 +1,30 @@
+/**
+ * Structured JSON logs (pino). In a terminal the CLI pipes them through pino-pretty for reading; piped
+ * or in production they stay one JSON object per line.
+ */
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  readonly level?: LevelWithSilent;
+  /** Human-readable output (pino-pretty) instead of JSON lines. */
+  readonly pretty?: boolean;
+  readonly destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  if (options.pretty) {
+    return pino({
+      level,
+      base: undefined,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } },
+    });
+  }
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+}
+
+/** A logger that drops everything: for tests and for library use without logs. */
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,0 +1,99 @@
+/**
+ * The client-facing HTTP server: node:http with the limits that keep abusive clients bounded (header
+ * size and time, request time), refusal of CONNECT and of requests Node's parser rejects (smuggling
+ * shapes such as Content-Length with Transfer-Encoding), WebSocket upgrades, and a graceful drain.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ProxySettings } from '../config/schema.ts';
+import type { RequestHandler } from './request-handler.ts';
+import { FAILURES, type ProxyFailure } from './failure-status.ts';
+
+export interface ProxyServer {
+  readonly server: Server;
+  /** Requests whose response has not ended yet. */
+  readonly inFlight: number;
+  listen(port: number, host: string): Promise<{ port: number; host: string }>;
+  /** Stops accepting, lets requests in flight finish within `timeoutMs`, then cuts what is left. */
+  drain(timeoutMs: number): Promise<{ completed: boolean }>;
+}
+
+export type UpgradeHandler = (req: IncomingMessage, socket: Socket, head: Buffer) => void;
+
+export function createProxyServer(settings: ProxySettings, handle: RequestHandler, upgrade: UpgradeHandler): ProxyServer {
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  const server = createServer(
+    {
+      maxHeaderSize: settings.maxHeaderBytes,
+      headersTimeout: settings.headersTimeout,
+      requestTimeout: settings.requestTimeout,
+      keepAliveTimeout: 5_000,
+      requireHostHeader: true,
+    },
+    (req, res) => {
+      inFlight += 1;
+      res.once('close', () => {
+        inFlight -= 1;
+        if (inFlight === 0 && drained) drained();
+      });
+      handle(req, res);
+    },
+  );
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => answerRaw(socket, 'not_an_open_proxy'));
+  server.on('upgrade', upgrade);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const failure: ProxyFailure = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request';
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    answerRaw(socket, failure);
+  });
+
+  return {
+    server,
+    get inFlight() {
+      return inFlight;
+    },
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          resolve({ port: typeof address === 'object' && address ? address.port : port, host });
+        });
+      });
+    },
+    async drain(timeoutMs) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const finished =
+        inFlight === 0
+          ? Promise.resolve(true)
+          : new Promise<boolean>((resolve) => {
+              const timer = setTimeout(() => resolve(false), timeoutMs);
+              drained = () => {
+                clearTimeout(timer);
+                resolve(true);
+              };
+            });
+      const completed = await finished;
+      server.closeAllConnections();
+      await closed;
+      return { completed };
+    },
+  };
+}
+
+/** Answers on a raw socket (no ServerResponse exists for parser errors and CONNECT) and closes it. */
+function answerRaw(socket: Socket, failure: ProxyFailure): void {
+  const entry = FAILURES[failure];
+  const body = JSON.stringify({ error: { code: entry.code, message: entry.message, requestId: '' } });
+  const reason = entry.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${entry.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

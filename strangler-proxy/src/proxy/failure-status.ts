@@ -1,0 +1,74 @@
+/**
+ * The one table that maps upstream failures to what the client sees (field notes §2: a dead service is a
+ * 502, a timeout a 504, never 408), and the JSON error body every proxy-made response uses.
+ */
+import type { ServerResponse } from 'node:http';
+
+export type ProxyFailure =
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'upstream_timeout'
+  | 'bad_upstream_response'
+  | 'over_capacity'
+  | 'circuit_open'
+  | 'bad_request'
+  | 'not_an_open_proxy'
+  | 'body_too_large'
+  | 'headers_too_large';
+
+interface FailureEntry {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export const FAILURES: Readonly<Record<ProxyFailure, FailureEntry>> = Object.freeze({
+  connection_refused: { status: 502, code: 'UPSTREAM_UNAVAILABLE', message: 'the upstream refused the connection' },
+  connection_reset: { status: 502, code: 'UPSTREAM_RESET', message: 'the upstream closed the connection' },
+  upstream_timeout: { status: 504, code: 'UPSTREAM_TIMEOUT', message: 'the upstream did not answer in time' },
+  bad_upstream_response: { status: 502, code: 'UPSTREAM_BAD_RESPONSE', message: 'the upstream sent an invalid response' },
+  over_capacity: { status: 503, code: 'UPSTREAM_OVER_CAPACITY', message: 'too many requests in flight to the upstream' },
+  circuit_open: { status: 503, code: 'UPSTREAM_CIRCUIT_OPEN', message: 'the upstream is failing; its circuit breaker is open' },
+  bad_request: { status: 400, code: 'BAD_REQUEST', message: 'the request target is not valid' },
+  not_an_open_proxy: { status: 400, code: 'NOT_AN_OPEN_PROXY', message: 'absolute-form targets and CONNECT are refused' },
+  body_too_large: { status: 413, code: 'BODY_TOO_LARGE', message: 'the request body is larger than allowed' },
+  headers_too_large: { status: 431, code: 'HEADERS_TOO_LARGE', message: 'the request headers are larger than allowed' },
+});
+
+/** Classifies a proxying error by its Node error code (timeouts are flagged by the caller). */
+export function classifyUpstreamError(error: unknown, timedOut: boolean): ProxyFailure {
+  if (timedOut) return 'upstream_timeout';
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'EAI_AGAIN') {
+    return 'connection_refused';
+  }
+  if (typeof code === 'string' && code.startsWith('HPE_')) return 'bad_upstream_response';
+  return 'connection_reset';
+}
+
+/** Failures that happened before any byte reached the upstream: safe to retry or fall back for any method. */
+export function isConnectFailure(failure: ProxyFailure): boolean {
+  return failure === 'connection_refused' || failure === 'circuit_open' || failure === 'over_capacity';
+}
+
+/**
+ * Answers with the JSON error body, or just ends the response when the upstream's status line already
+ * went out (the body is then cut short, which clients detect).
+ */
+export function sendFailure(res: ServerResponse, failure: ProxyFailure, requestId: string, detail?: string): void {
+  const entry = FAILURES[failure];
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({
+    error: { code: entry.code, message: detail ? `${entry.message}: ${detail}` : entry.message, requestId },
+  });
+  res.writeHead(entry.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+    ...(entry.status === 400 || entry.status === 413 || entry.status === 431 ? { connection: 'close' } : {}),
+  });
+  res.end(body);
+}

@@ -1,0 +1,58 @@
+/**
+ * Prepares a client's headers for the upstream, in place (no copy on the hot path): hop-by-hop and
+ * internal `x-strangler-*` headers removed, X-Forwarded-* set or appended, a request id ensured.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { randomUUID } from 'node:crypto';
+
+/** RFC 9110 §7.6.1 connection-specific headers, minus the framing ones Node needs to forward a body. */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade'];
+
+export const SHADOW_HEADER = 'x-strangler-shadow';
+const INTERNAL_PREFIX = 'x-strangler-';
+
+export interface ForwardingContext {
+  readonly remoteAddress: string;
+  /** The peer is a trusted proxy: its X-Forwarded-* are kept and appended to. */
+  readonly trustedPeer: boolean;
+  readonly encrypted: boolean;
+}
+
+/** Returns the request id (the client's `x-request-id` when sane, else a new one). */
+export function prepareForwardedHeaders(headers: IncomingHttpHeaders, context: ForwardingContext): string {
+  const connection = headers.connection;
+  if (connection) {
+    for (const token of connection.split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name && name !== 'transfer-encoding' && name !== 'content-length') delete headers[name];
+    }
+  }
+  for (const name of HOP_BY_HOP) delete headers[name];
+  for (const name in headers) {
+    if (name.startsWith(INTERNAL_PREFIX) && !(context.trustedPeer && name === SHADOW_HEADER)) delete headers[name];
+  }
+
+  const priorFor = headers['x-forwarded-for'];
+  headers['x-forwarded-for'] =
+    context.trustedPeer && priorFor ? `${String(priorFor)}, ${context.remoteAddress}` : context.remoteAddress;
+  if (!context.trustedPeer || !headers['x-forwarded-proto']) {
+    headers['x-forwarded-proto'] = context.encrypted ? 'https' : 'http';
+  }
+  if (!context.trustedPeer || !headers['x-forwarded-host']) {
+    if (headers.host) headers['x-forwarded-host'] = headers.host;
+    else delete headers['x-forwarded-host'];
+  }
+
+  const given = headers['x-request-id'];
+  if (typeof given === 'string' && given.length > 0 && given.length <= 200 && /^[\w.:@/+=-]+$/.test(given)) return given;
+  const requestId = randomUUID();
+  headers['x-request-id'] = requestId;
+  return requestId;
+}
+
+/** Whether `address` (as Node reports it, possibly IPv4-mapped) is in the trusted list. */
+export function createTrustedPeerCheck(trusted: readonly string[]): (address: string) => boolean {
+  if (trusted.length === 0) return () => false;
+  const set = new Set(trusted.flatMap((entry) => [entry, `::ffff:${entry}`]));
+  return (address) => set.has(address);
+}

@@ -1,0 +1,39 @@
+/**
+ * Per-request state, attached to the request object under a symbol so the proxy's event handlers
+ * (which only receive req/res) find it without a lookup table.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Side } from '../compare/verdict.ts';
+import type { RoutingRoute } from './routing-snapshot.ts';
+import type { ProxyFailure } from './failure-status.ts';
+
+export interface ResponseTap {
+  /** Called with the upstream response before it is piped to the client (same tick: no byte is missed). */
+  onResponse(response: IncomingMessage): void;
+}
+
+export interface RequestContext {
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly route: RoutingRoute | null;
+  /** Which side serves the client; may change to legacy by fallback. */
+  side: Side;
+  fellBack: boolean;
+  /** Set when our own deadline destroyed the upstream request. */
+  timedOut: boolean;
+  failure: ProxyFailure | null;
+  attempts: number;
+  /** Taps the request body as it is piped upstream (shadow). */
+  requestTap: ((proxyRequest: import('node:http').ClientRequest) => void) | null;
+  responseTap: ResponseTap | null;
+}
+
+const CONTEXT = Symbol('strangler.context');
+
+export function setContext(req: IncomingMessage, context: RequestContext): void {
+  (req as IncomingMessage & { [CONTEXT]?: RequestContext })[CONTEXT] = context;
+}
+
+export function getContext(req: IncomingMessage): RequestContext | undefined {
+  return (req as IncomingMessage & { [CONTEXT]?: RequestContext })[CONTEXT];
+}

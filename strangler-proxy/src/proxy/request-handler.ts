@@ -1,0 +1,195 @@
+/**
+ * The per-request pipeline. Everything that can be decided at load time already was (the routing
+ * snapshot); here a request is refused or normalised once, matched, given a side, forwarded through the
+ * chosen upstream's http-proxy-middleware, and on failure retried, sent to the fallback or answered with
+ * the mapped error. The body is never parsed or buffered.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Side } from '../compare/verdict.ts';
+import type { ProxyMetrics } from '../admin/metrics.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ResultRecorder } from '../store/types.ts';
+import type { ShadowMirror } from '../shadow/shadow-mirror.ts';
+import { normalizeRequestTarget } from '../routing/normalize-path.ts';
+import { isConnectFailure, sendFailure, type ProxyFailure } from './failure-status.ts';
+import { SHADOW_HEADER, prepareForwardedHeaders } from './forwarding-headers.ts';
+import { setContext, type RequestContext } from './request-context.ts';
+import type { RoutingRoute, RoutingSnapshot } from './routing-snapshot.ts';
+import type { Upstream } from './upstream.ts';
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+export interface RequestHandlerDeps {
+  readonly current: () => RoutingSnapshot;
+  readonly mirror: ShadowMirror;
+  readonly recorder: ResultRecorder;
+  readonly metrics: ProxyMetrics;
+  readonly logger: Logger;
+  readonly accessLog: boolean;
+}
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
+  const { metrics, recorder, logger } = deps;
+
+  return function handleRequest(req, res) {
+    const startedAt = performance.now();
+    const target = req.url ?? '';
+    // Origin-form only: absolute-form (`GET http://elsewhere/`) and `*` would make this an open proxy.
+    if (target.charCodeAt(0) !== 0x2f) return refuse(res, 'not_an_open_proxy', '');
+    const normalised = normalizeRequestTarget(target);
+    if (!normalised.ok) return refuse(res, 'bad_request', normalised.error.message);
+
+    const snapshot = deps.current();
+    const method = req.method ?? 'GET';
+    const remoteAddress = req.socket.remoteAddress ?? '';
+    const carriedShadowHeader = req.headers[SHADOW_HEADER] !== undefined;
+    const requestId = prepareForwardedHeaders(req.headers, {
+      remoteAddress,
+      trustedPeer: snapshot.isTrustedPeer(remoteAddress),
+      encrypted: false,
+    });
+    const declaredLength = req.headers['content-length'];
+    if (declaredLength !== undefined && Number(declaredLength) > snapshot.config.proxy.maxBodyBytes) {
+      return refuse(res, 'body_too_large', `at most ${snapshot.config.proxy.maxBodyBytes} bytes`, requestId);
+    }
+
+    const route = snapshot.match(method, normalised.segments, req.headers);
+    req.url = normalised.path + normalised.query;
+    const context: RequestContext = {
+      requestId,
+      startedAt,
+      route,
+      side: route ? route.chooseSide(req) : 'legacy',
+      fellBack: false,
+      timedOut: false,
+      failure: null,
+      attempts: 0,
+      requestTap: null,
+      responseTap: null,
+    };
+    setContext(req, context);
+    if (route === null) recorder.recordUnmatched(method, normalised.path);
+    else if (route.shadow) deps.mirror.begin(route, req, res, context, carriedShadowHeader);
+    if (req.headers['transfer-encoding'] !== undefined) {
+      limitStreamedBody(req, res, context, snapshot.config.proxy.maxBodyBytes);
+    }
+
+    let upstreamName = '';
+    res.once('close', () => {
+      const status = res.headersSent ? res.statusCode : 499;
+      const durationMs = performance.now() - startedAt;
+      const routeId = route?.id ?? 'unmatched';
+      metrics.observeRequest(routeId, route?.stage ?? 'legacy', upstreamName, status, durationMs / 1000);
+      recorder.recordServed({
+        routeId: route?.id ?? null,
+        stage: route?.stage ?? null,
+        side: context.side,
+        status,
+        latencyMs: durationMs,
+        fellBack: context.fellBack,
+        at: Date.now(),
+      });
+      if (route && context.side === 'service' && !context.fellBack) route.observeServiceOutcome(status < 500 && context.failure === null);
+      if (deps.accessLog) {
+        logger.info(
+          { requestId, method, path: req.url, route: routeId, upstream: upstreamName, status, durationMs: round(durationMs) },
+          'request',
+        );
+      }
+    });
+
+    send(context.side);
+
+    function send(side: Side): void {
+      const upstream: Upstream = side === 'service' && route ? route.service : snapshot.legacy;
+      upstreamName = upstream.name;
+      const refused = upstream.guard.admit();
+      if (refused !== null) return fail(upstream, side, refused, null);
+      context.attempts += 1;
+      let settled = false;
+      const settle = (success: boolean) => {
+        if (settled) return;
+        settled = true;
+        upstream.guard.settle(success);
+      };
+      res.once('close', () => settle(res.headersSent && res.statusCode < 500));
+      upstream.forward(req, res, (failure, error) => {
+        settle(false);
+        fail(upstream, side, failure, error);
+      });
+    }
+
+    function fail(upstream: Upstream, side: Side, failure: ProxyFailure, error: unknown): void {
+      context.failure = failure;
+      metrics.upstreamError(upstream.name, failure);
+      if (res.headersSent || res.destroyed) {
+        res.destroy();
+        return;
+      }
+      const bodyless = isBodyless(req);
+      if (
+        isConnectFailure(failure) &&
+        failure === 'connection_refused' &&
+        IDEMPOTENT.has(method) &&
+        bodyless &&
+        context.attempts <= upstream.config.retry.attempts &&
+        upstream.guard.allowRetry()
+      ) {
+        return send(side);
+      }
+      if (side === 'service' && route?.fallbackToLegacy && SAFE.has(method) && bodyless) {
+        context.fellBack = true;
+        context.side = 'legacy';
+        metrics.fallback(route.id);
+        return send('legacy');
+      }
+      if (error !== null) logger.warn({ requestId, upstream: upstream.name, failure, err: errorCode(error) }, 'upstream failed');
+      sendFailure(res, failure, requestId);
+    }
+  };
+}
+
+function refuse(res: ServerResponse, failure: ProxyFailure, detail: string, requestId = ''): void {
+  sendFailure(res, failure, requestId, detail || undefined);
+}
+
+function isBodyless(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
+}
+
+/**
+ * A chunked body has no declared length: count it as it streams and cut it off past the limit. The
+ * counter joins in the same tick the proxy starts piping, so the stream is never read before that.
+ */
+function limitStreamedBody(req: IncomingMessage, res: ServerResponse, context: RequestContext, limit: number): void {
+  const previous = context.requestTap;
+  let attached = false;
+  let seen = 0;
+  const count = (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen <= limit) return;
+    req.off('data', count);
+    if (!res.headersSent) sendFailure(res, 'body_too_large', context.requestId, `at most ${limit} bytes`);
+    req.destroy();
+  };
+  context.requestTap = (proxyRequest) => {
+    previous?.(proxyRequest);
+    if (attached) return;
+    attached = true;
+    req.on('data', count);
+  };
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : String(error);
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+

@@ -1,0 +1,99 @@
+/**
+ * One upstream (the monolith or a service): one http-proxy-middleware instance and one keep-alive agent,
+ * created at start or reload and reused by every request (field notes §2: never a proxy per request).
+ */
+import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
+import type { UpstreamConfig } from '../config/schema.ts';
+import { classifyUpstreamError, type ProxyFailure } from './failure-status.ts';
+import { getContext } from './request-context.ts';
+import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.ts';
+
+export interface Upstream {
+  readonly name: string;
+  readonly config: UpstreamConfig;
+  /** Same key → same settings: a reload keeps the upstream (and its warm connections). */
+  readonly key: string;
+  readonly agent: Agent;
+  readonly url: URL;
+  readonly guard: UpstreamGuard;
+  /** Sends the request upstream; `onFailure` runs once if it fails before the response completes. */
+  forward(req: IncomingMessage, res: ServerResponse, onFailure: (failure: ProxyFailure, error: unknown) => void): void;
+  /** Handles a WebSocket upgrade. */
+  upgrade(req: IncomingMessage, socket: import('node:net').Socket, head: Buffer): void;
+  dispose(): void;
+}
+
+export function upstreamKey(config: UpstreamConfig): string {
+  return `${config.url}|${config.timeout}|${config.maxConcurrent}`;
+}
+
+const TIMEOUT = Object.assign(new Error('upstream timeout'), { code: 'ETIMEDOUT_STRANGLER' });
+
+export function createUpstream(name: string, config: UpstreamConfig): Upstream {
+  const agent = new Agent({ keepAlive: true, maxSockets: config.maxConcurrent, maxFreeSockets: 64, scheduling: 'lifo' });
+  const timeout = config.timeout;
+
+  const armDeadline = (proxyReq: ClientRequest, req: IncomingMessage): void => {
+    // Until the response head arrives the deadline is total; after it, an idle timeout guards the body.
+    const deadline = setTimeout(() => {
+      const context = getContext(req);
+      if (context) context.timedOut = true;
+      proxyReq.destroy(TIMEOUT);
+    }, timeout);
+    proxyReq.once('response', (response: IncomingMessage) => {
+      clearTimeout(deadline);
+      response.socket.setTimeout(timeout, () => {
+        const context = getContext(req);
+        if (context) context.timedOut = true;
+        response.destroy(TIMEOUT);
+      });
+      response.once('end', () => response.socket?.setTimeout(0));
+    });
+    proxyReq.once('close', () => clearTimeout(deadline));
+  };
+
+  const middleware: RequestHandler = createProxyMiddleware({
+    target: config.url,
+    changeOrigin: false,
+    xfwd: false,
+    agent,
+    ejectPlugins: true,
+    plugins: [
+      (proxyServer) => {
+        // An 'error' event without a listener would crash the process (node-http-proxy#527).
+        proxyServer.on('error', () => undefined);
+        proxyServer.on('proxyReq', (proxyReq, req) => {
+          armDeadline(proxyReq, req);
+          getContext(req)?.requestTap?.(proxyReq);
+        });
+        proxyServer.on('proxyRes', (proxyRes, req) => {
+          getContext(req)?.responseTap?.onResponse(proxyRes);
+        });
+      },
+    ],
+  });
+
+  return {
+    name,
+    config,
+    key: upstreamKey(config),
+    agent,
+    url: new URL(config.url),
+    guard: createUpstreamGuard(config),
+    forward(req, res, onFailure) {
+      let failed = false;
+      void middleware(req, res, (error?: unknown) => {
+        if (failed || error === undefined) return;
+        failed = true;
+        onFailure(classifyUpstreamError(error, getContext(req)?.timedOut ?? false), error);
+      });
+    },
+    upgrade(req, socket, head) {
+      middleware.upgrade(req, socket, head);
+    },
+    dispose() {
+      agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** The active route table as the admin API and `strangler routes` show it. */
+import type { RoutingSnapshot } from '../proxy/routing-snapshot.ts';
+
+export interface RouteDescription {
+  readonly id: string;
+  readonly path: string;
+  readonly methods: readonly string[] | 'all';
+  readonly service: string;
+  readonly serviceUrl: string;
+  readonly stage: string;
+  readonly canaryPercent: number | null;
+  readonly sticky: string | null;
+  readonly shadowPercent: number | null;
+  readonly fallback: string;
+  readonly autoRolledBack: boolean;
+}
+
+export function describeRoutes(
+  snapshot: RoutingSnapshot,
+  state: { isRolledBack(routeId: string): boolean } = { isRolledBack: () => false },
+): RouteDescription[] {
+  return [...snapshot.routes.values()].map((route) => ({
+    id: route.id,
+    path: route.config.path,
+    methods: route.config.methods ?? 'all',
+    service: route.config.service,
+    serviceUrl: route.service.config.url,
+    stage: route.stage,
+    canaryPercent: route.stage === 'canary' ? (route.config.canary?.percent ?? 0) : null,
+    sticky: route.config.canary?.sticky ?? null,
+    shadowPercent: route.shadow ? route.shadow.config.percent : null,
+    fallback: route.config.fallback,
+    autoRolledBack: state.isRolledBack(route.id),
+  }));
+}

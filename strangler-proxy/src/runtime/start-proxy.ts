@@ -1,0 +1,234 @@
+/**
+ * The programmatic API behind `strangler start`: loads routes.yaml, starts the proxy and admin listeners,
+ * reloads safely (poll + explicit `reload()`), and shuts down gracefully (drain, then flush the records).
+ */
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import type { ConfigProblem, RoutesConfig } from '../config/index.ts';
+import type { ResultRecorder } from '../store/types.ts';
+import { createProxyMetrics, type ProxyMetrics } from '../admin/metrics.ts';
+import { startAdminServer } from '../admin/admin-server.ts';
+import { createLogger, type Logger } from '../logging/logger.ts';
+import { createProxyServer } from '../proxy/create-proxy-server.ts';
+import { createRequestHandler } from '../proxy/request-handler.ts';
+import { createUpgradeHandler } from '../proxy/upgrade-handler.ts';
+import { buildRoutingSnapshot, type RoutingSnapshot } from '../proxy/routing-snapshot.ts';
+import { createShadowMirror, type ShadowMirror } from '../shadow/shadow-mirror.ts';
+import { closeShadowAgents } from '../shadow/send-shadow-request.ts';
+import { readConfigFile, watchFileContent } from './config-source.ts';
+import { createRouteSafety, type RouteSafety } from './route-safety.ts';
+import { describeRoutes } from './describe-routes.ts';
+
+export interface StartProxyOptions {
+  readonly configFile: string;
+  readonly port?: number;
+  readonly host?: string;
+  /** The admin listener; `false` for none. */
+  readonly admin?: { readonly port?: number; readonly host?: string; readonly token?: string } | false;
+  /** Where comparisons go. Default: none kept (a recorder that only counts). */
+  readonly recorder?: ResultRecorder;
+  readonly logger?: Logger;
+  readonly accessLog?: boolean;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Overrides the file's `proxy.reloadInterval` (0 disables polling). */
+  readonly reloadInterval?: number;
+}
+
+export type ReloadResult =
+  | { readonly ok: true; readonly version: number; readonly changed: boolean; readonly at: number }
+  | { readonly ok: false; readonly problems: readonly ConfigProblem[]; readonly at: number };
+
+export interface RunningProxy {
+  readonly url: string;
+  readonly port: number;
+  readonly adminUrl: string | null;
+  readonly metrics: ProxyMetrics;
+  readonly mirror: ShadowMirror;
+  readonly safety: RouteSafety;
+  readonly events: EventEmitter<{ reload: [ReloadResult]; closed: [] }>;
+  snapshot(): RoutingSnapshot;
+  lastReload(): ReloadResult;
+  /** Reads and applies the file now (what SIGHUP does). */
+  reload(): Promise<ReloadResult>;
+  /** Graceful stop: drain requests in flight, settle mirrors, flush records. */
+  close(): Promise<{ drained: boolean }>;
+}
+
+export class StartupConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: readonly ConfigProblem[]) {
+    super(`routes file is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
+    this.problems = problems;
+  }
+}
+
+export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
+  const env = options.env ?? process.env;
+  const configFile = path.resolve(options.configFile);
+  const logger = options.logger ?? createLogger();
+  const metrics = createProxyMetrics();
+  const recorder = options.recorder ?? createCountingRecorder();
+  const events = new EventEmitter<{ reload: [ReloadResult]; closed: [] }>();
+
+  const first = await readConfigFile(configFile, env);
+  if (!first.ok) throw new StartupConfigError(first.problems);
+
+  const safety = createRouteSafety({ logger, metrics, recorder });
+  let version = 1;
+  let current: RoutingSnapshot = buildRoutingSnapshot(first.config, null, safety, version).snapshot;
+  safety.watchUpstreams(current);
+  let last: ReloadResult = { ok: true, version, changed: true, at: Date.now() };
+  let draining = false;
+
+  const mirror = createShadowMirror({
+    recorder,
+    metrics,
+    logger,
+    maxInFlight: () => current.config.proxy.maxShadowsInFlight,
+  });
+  const handler = createRequestHandler({
+    current: () => current,
+    mirror,
+    recorder,
+    metrics,
+    logger,
+    accessLog: options.accessLog ?? true,
+  });
+  const proxyServer = createProxyServer(first.config.proxy, handler, createUpgradeHandler(() => current));
+  const bound = await proxyServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
+
+  const apply = (config: RoutesConfig): void => {
+    version += 1;
+    const built = buildRoutingSnapshot(config, current, safety, version);
+    const previous = current;
+    current = built.snapshot;
+    safety.onReload(previous, current);
+    safety.watchUpstreams(current);
+    // Requests in flight may still use a retired upstream: let them finish before closing its sockets.
+    if (built.retired.length > 0) {
+      const timer = setTimeout(() => built.retired.forEach((upstream) => upstream.dispose()), config.proxy.drainTimeout);
+      timer.unref();
+    }
+  };
+
+  let reloading: Promise<ReloadResult> | null = null;
+  const reload = (): Promise<ReloadResult> => {
+    // Reloads are serialised: a poll and a SIGHUP arriving together apply the file once.
+    reloading ??= (async () => {
+      const read = await readConfigFile(configFile, env);
+      watcher?.setHash(read.hash);
+      let result: ReloadResult;
+      if (read.ok) {
+        apply(read.config);
+        result = { ok: true, version, changed: true, at: Date.now() };
+        metrics.reload(true);
+        logger.info({ version, routes: read.config.routes.length }, 'routes reloaded');
+        recorder.recordEvent({ routeId: null, kind: 'reload', at: result.at, detail: `version ${version}` });
+      } else {
+        result = { ok: false, problems: read.problems, at: Date.now() };
+        metrics.reload(false);
+        for (const problem of read.problems) {
+          logger.error({ ...problem }, `routes file invalid, keeping version ${version}: ${problem.message}`);
+        }
+        recorder.recordEvent({
+          routeId: null,
+          kind: 'reload_failed',
+          at: result.at,
+          detail: read.problems.map((problem) => `${problem.line}:${problem.column} ${problem.code}`).join('; '),
+        });
+      }
+      last = result;
+      events.emit('reload', result);
+      return result;
+    })().finally(() => {
+      reloading = null;
+    });
+    return reloading;
+  };
+
+  const interval = options.reloadInterval ?? first.config.proxy.reloadInterval;
+  const watcher = interval > 0 ? watchFileContent(configFile, interval, first.hash, async () => void (await reload())) : null;
+
+  let admin: Awaited<ReturnType<typeof startAdminServer>> | null = null;
+  if (options.admin !== false) {
+    try {
+      admin = await startAdminServer(
+        {
+          host: options.admin?.host ?? '127.0.0.1',
+          port: options.admin?.port ?? 9901,
+          token: options.admin?.token,
+        },
+        {
+          metrics: metrics.registry,
+          ready: () => !draining,
+          upstreamHealthUrls: () =>
+            new Map([...current.upstreams].map(([name, upstream]) => [name, new URL(upstream.config.health, upstream.url)])),
+          routes: () => ({ version, loadedAt: new Date(current.loadedAt).toISOString(), lastReload: last, routes: describeRoutes(current, safety) }),
+          status: () => ({
+            version,
+            draining,
+            lastReload: last,
+            inFlight: proxyServer.inFlight,
+            shadowsInFlight: mirror.inFlight,
+            upstreams: safety.upstreamStatus(current),
+            autoRollbacks: safety.rolledBackRoutes(),
+            store: 'status' in recorder && typeof recorder.status === 'function' ? (recorder.status as () => unknown)() : null,
+            progress: safety.progress(current),
+          }),
+          reload,
+        },
+      );
+    } catch (error) {
+      await proxyServer.drain(0);
+      watcher?.stop();
+      throw error;
+    }
+  }
+
+  logger.info(
+    { url: `http://${bound.host}:${bound.port}`, admin: admin?.url ?? null, routes: first.config.routes.length, config: configFile },
+    'strangler proxy listening',
+  );
+
+  return {
+    url: `http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`,
+    port: bound.port,
+    adminUrl: admin?.url ?? null,
+    metrics,
+    mirror,
+    safety,
+    events,
+    snapshot: () => current,
+    lastReload: () => last,
+    reload,
+    async close() {
+      draining = true;
+      watcher?.stop();
+      const { completed } = await proxyServer.drain(current.config.proxy.drainTimeout);
+      await Promise.race([mirror.idle(), new Promise((resolve) => setTimeout(resolve, current.config.proxy.drainTimeout).unref())]);
+      await recorder.close();
+      await admin?.close();
+      for (const upstream of current.upstreams.values()) upstream.dispose();
+      closeShadowAgents();
+      safety.close();
+      logger.info({ drained: completed }, 'strangler proxy stopped');
+      events.emit('closed');
+      return { drained: completed };
+    },
+  };
+}
+
+/** A recorder that keeps nothing: the proxy still routes, mirrors and counts in metrics. */
+function createCountingRecorder(): ResultRecorder {
+  return {
+    recordComparison: () => undefined,
+    recordSkip: () => undefined,
+    recordNoise: () => undefined,
+    recordServed: () => undefined,
+    recordUnmatched: () => undefined,
+    recordEvent: () => undefined,
+    flush: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+}

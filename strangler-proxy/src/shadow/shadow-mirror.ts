@@ -1,0 +1,252 @@
+/**
+ * The shadow path: decides whether a request is mirrored, taps the primary's request and response as they
+ * stream by, and — only after the client's response has ended — sends the copy, compares and records.
+ *
+ * It can never change or delay the client's response: the taps only observe chunks the primary already
+ * has, every mirror is bounded (body cap, response cap, timeout, in-flight cap), and every skip or failure
+ * is counted by reason instead of queued.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
+import type { ResultRecorder, SkipReason } from '../store/types.ts';
+import type { ProxyMetrics } from '../admin/metrics.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { RequestContext } from '../proxy/request-context.ts';
+import type { RoutingRoute } from '../proxy/routing-snapshot.ts';
+import { SHADOW_HEADER } from '../proxy/forwarding-headers.ts';
+import { createBodyCapture, type BodyCapture } from './body-capture.ts';
+import { sendShadowRequest, type ShadowOutcome } from './send-shadow-request.ts';
+import { createNoiseLearner } from './noise-learner.ts';
+import { compareResponses, failedVerdict } from '../compare/index.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface ShadowSettled {
+  readonly routeId: string;
+  readonly requestId: string;
+  readonly verdict?: Verdict;
+  readonly skipped?: SkipReason;
+}
+
+export interface ShadowMirror {
+  /**
+   * Called for every request on a route that has a shadow plan, before it is forwarded.
+   * `carriedShadowHeader`: the request arrived already marked as a mirror (loop guard).
+   */
+  begin(route: RoutingRoute, req: IncomingMessage, res: ServerResponse, context: RequestContext, carriedShadowHeader: boolean): void;
+  readonly inFlight: number;
+  /** Resolves once no mirror is in flight (tests, shutdown). */
+  idle(): Promise<void>;
+  /** Every mirrored or skipped request ends in exactly one settled event. */
+  onSettled(listener: (event: ShadowSettled) => void): () => void;
+}
+
+export interface ShadowMirrorOptions {
+  readonly recorder: ResultRecorder;
+  readonly metrics: ProxyMetrics;
+  readonly logger: Logger;
+  readonly maxInFlight: () => number;
+  readonly random?: () => number;
+}
+
+interface PrimaryAnswer {
+  readonly status: number;
+  readonly headers: IncomingMessage['headers'];
+  readonly capture: BodyCapture;
+  readonly latencyMs: number;
+}
+
+export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
+  const { recorder, metrics, logger } = options;
+  const random = options.random ?? Math.random;
+  const listeners = new Set<(event: ShadowSettled) => void>();
+  const idleWaiters: Array<() => void> = [];
+  const noise = createNoiseLearner();
+  let inFlight = 0;
+
+  const settle = (event: ShadowSettled, holdsSlot: boolean) => {
+    if (holdsSlot) {
+      inFlight -= 1;
+      metrics.shadowsInFlight.set(inFlight);
+    }
+    for (const listener of listeners) listener(event);
+    if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
+  };
+
+  const skip = (route: RoutingRoute, requestId: string, reason: SkipReason, holdsSlot: boolean) => {
+    recorder.recordSkip(route.id, reason);
+    metrics.shadowSkipped(route.id, reason);
+    settle({ routeId: route.id, requestId, skipped: reason }, holdsSlot);
+  };
+
+  const conclude = (route: RoutingRoute, context: RequestContext, request: RecordedShape, pair: Pair, verdict: Verdict) => {
+    recorder.recordComparison({
+      routeId: route.id,
+      stage: route.stage,
+      at: Date.now(),
+      request,
+      ...(pair.legacy ? { legacy: pair.legacy } : {}),
+      ...(pair.service ? { service: pair.service } : {}),
+      verdict,
+    });
+    metrics.shadowOutcome(route.id, verdict.outcome);
+    settle({ routeId: route.id, requestId: context.requestId, verdict }, true);
+  };
+
+  return {
+    get inFlight() {
+      return inFlight;
+    },
+    idle() {
+      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    onSettled(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    begin(route, req, res, context, carriedShadowHeader) {
+      const plan = route.shadow;
+      if (!plan) return;
+      const requestId = context.requestId;
+      const method = req.method ?? 'GET';
+      const safe = SAFE_METHODS.has(method);
+      if (carriedShadowHeader) return skip(route, requestId, 'loop', false);
+      if (!safe && !plan.config.unsafe) return skip(route, requestId, 'unsafe_method', false);
+      if (!plan.sample(req)) return skip(route, requestId, 'sampled_out', false);
+      const declaredLength = Number(req.headers['content-length'] ?? 0);
+      if (declaredLength > plan.config.maxBodyBytes) return skip(route, requestId, 'too_large', false);
+      if (inFlight >= options.maxInFlight()) return skip(route, requestId, 'over_capacity', false);
+      inFlight += 1;
+      metrics.shadowsInFlight.set(inFlight);
+
+      const hasBody = declaredLength > 0 || req.headers['transfer-encoding'] !== undefined;
+      const requestBody = hasBody ? createBodyCapture(plan.config.maxBodyBytes) : null;
+      if (requestBody) {
+        let tapped = false;
+        context.requestTap = () => {
+          // Attached in the same tick the proxy pipes the body, so no chunk passes unseen.
+          if (tapped) return;
+          tapped = true;
+          req.on('data', (chunk: Buffer) => requestBody.push(chunk));
+        };
+      }
+
+      let primary: PrimaryAnswer | null = null;
+      const forwardedAt = performance.now();
+      context.responseTap = {
+        onResponse(response) {
+          const capture = createBodyCapture(plan.config.maxResponseBytes);
+          response.on('data', (chunk: Buffer) => capture.push(chunk));
+          response.once('end', () => {
+            primary = {
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              capture,
+              latencyMs: performance.now() - forwardedAt,
+            };
+          });
+        },
+      };
+
+      res.once('close', () => {
+        const primarySide = context.side;
+        const recorded = recordedRequest(req, context, requestBody);
+        if (context.fellBack || primary === null) {
+          // The serving side failed (or fell back): there is no pair to compare, but the failure is evidence.
+          const failedSide: Side = context.fellBack ? 'service' : primarySide;
+          const kind = context.timedOut ? 'timeout' : 'connection_error';
+          const verdict = failedVerdict(failedSide, kind, context.failure ?? 'the primary answer did not complete');
+          return conclude(route, context, recorded, {}, verdict);
+        }
+        if (requestBody?.overLimit) return skip(route, requestId, 'too_large', true);
+        const answer: PrimaryAnswer = primary;
+        setImmediate(() => {
+          void mirror(route, req, context, recorded, answer, primarySide, safe).catch((error: unknown) => {
+            logger.error({ err: error, route: route.id, requestId }, 'shadow comparison failed');
+            settle({ routeId: route.id, requestId, skipped: 'connection_error' }, true);
+          });
+        });
+      });
+    },
+  };
+
+  async function mirror(
+    route: RoutingRoute,
+    req: IncomingMessage,
+    context: RequestContext,
+    recorded: RecordedShape,
+    answer: PrimaryAnswer,
+    primarySide: Side,
+    safe: boolean,
+  ): Promise<void> {
+    const plan = route.shadow;
+    if (!plan) return;
+    const shadowSide: Side = primarySide === 'legacy' ? 'service' : 'legacy';
+    const shadowUpstream = shadowSide === 'legacy' ? route.legacy : route.service;
+    const primaryUpstream = primarySide === 'legacy' ? route.legacy : route.service;
+    const primaryResponse: CapturedResponse = {
+      status: answer.status,
+      headers: answer.headers,
+      body: answer.capture.body(),
+      truncated: answer.capture.overLimit,
+      latencyMs: answer.latencyMs,
+    };
+    const headers: OutgoingHttpHeaders = { ...req.headers, [SHADOW_HEADER]: '1' };
+    delete headers['transfer-encoding'];
+    if (recorded.body) headers['content-length'] = recorded.body.length;
+    const send = (target: URL): Promise<ShadowOutcome> =>
+      sendShadowRequest({
+        target,
+        method: recorded.method,
+        path: recorded.url,
+        headers,
+        body: (recorded.body as Buffer | undefined) ?? null,
+        timeout: plan.config.timeout,
+        maxResponseBytes: plan.config.maxResponseBytes,
+      });
+
+    const outcome = await send(shadowUpstream.url);
+    if (!outcome.ok) {
+      const reason: SkipReason = outcome.kind === 'timeout' ? 'timeout' : 'connection_error';
+      recorder.recordSkip(route.id, reason);
+      metrics.shadowSkipped(route.id, reason);
+      const verdict = failedVerdict(shadowSide, outcome.kind, outcome.message);
+      const pair: Pair = primarySide === 'legacy' ? { legacy: primaryResponse } : { service: primaryResponse };
+      return conclude(route, context, recorded, pair, verdict);
+    }
+
+    const model = noise.modelFor(route.id);
+    if (safe && plan.config.noiseSample > 0 && random() < plan.config.noiseSample) {
+      // Ask the primary side again: what differs between two of its own answers is noise, not a regression.
+      const again = await send(primaryUpstream.url);
+      if (again.ok) {
+        const learned = noise.learn(route.id, compareResponses(primaryResponse, again.response, plan.rules));
+        if (learned.length > 0) recorder.recordNoise(route.id, learned);
+      }
+    }
+
+    const pair: Pair =
+      primarySide === 'legacy'
+        ? { legacy: primaryResponse, service: outcome.response }
+        : { legacy: outcome.response, service: primaryResponse };
+    const verdict = compareResponses(pair.legacy as CapturedResponse, pair.service as CapturedResponse, plan.rules, model);
+    conclude(route, context, recorded, pair, verdict);
+  }
+}
+
+interface Pair {
+  readonly legacy?: CapturedResponse;
+  readonly service?: CapturedResponse;
+}
+
+type RecordedShape = Parameters<ResultRecorder['recordComparison']>[0]['request'];
+
+function recordedRequest(req: IncomingMessage, context: RequestContext, body: BodyCapture | null): RecordedShape {
+  return {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers: req.headers,
+    ...(body ? { body: body.body() } : {}),
+    requestId: context.requestId,
+  };
+}
