@@ -1,0 +1,19 @@
+/**
+ * Table names of the results schema. Prefixed, so the store can share a PostgreSQL database (or
+ * schema) with other applications.
+ */
+export const TABLES = {
+  comparisons: 'strangler_comparisons',
+  latency: 'strangler_latency',
+  diffs: 'strangler_diffs',
+  skips: 'strangler_skips',
+  served: 'strangler_served',
+  noise: 'strangler_noise',
+  unmatched: 'strangler_unmatched',
+  routes: 'strangler_routes',
+  samples: 'strangler_samples',
+  events: 'strangler_route_events',
+} as const;
+
+/** knex's own bookkeeping of applied migrations. */
+export const MIGRATIONS_TABLE = 'strangler_migrations';

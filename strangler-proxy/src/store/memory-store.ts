@@ -1,0 +1,315 @@
+/**
+ * An in-memory {@link ResultStore} for unit tests and for a proxy run without persistence. It answers
+ * exactly like the knex stores (the contract suite checks it), including the sample cap per signature.
+ */
+import {
+  MAX_SAMPLES_PER_SIGNATURE,
+  assertTimelineStep,
+  type ComparisonTotals,
+  type DiffTotals,
+  type LatencyTotals,
+  type NoiseCount,
+  type ResultBatch,
+  type ResultQuery,
+  type ResultStore,
+  type RouteSeen,
+  type ServedTotals,
+  type SkipTotals,
+  type StoredRouteEvent,
+  type StoredSample,
+  type TimelineCounts,
+  type UnmatchedTotals,
+} from './result-store.ts';
+import { resultOrder } from './result-order.ts';
+
+interface Row {
+  readonly bucket: number;
+  readonly routeId: string;
+}
+
+/** Options for tests that need a store that fails on demand. */
+export interface MemoryStoreOptions {
+  /** Called before every write; throw from it to simulate an unavailable store. */
+  readonly beforeWrite?: (batch: ResultBatch) => void | Promise<void>;
+}
+
+/** Creates an empty in-memory store. */
+export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore {
+  let data = emptyData();
+  let closed = false;
+
+  return {
+    async write(batch) {
+      if (closed) throw new Error('the results store is closed');
+      await options.beforeWrite?.(batch);
+      // Copy-on-write keeps a write atomic: it is applied whole or not at all.
+      const next = cloneData(data);
+      apply(next, batch);
+      data = next;
+    },
+    routes(query = {}) {
+      const rows = [...data.routes.values()].filter((row) => matchesRoute(row.routeId, query));
+      return Promise.resolve(rows.sort(resultOrder.routes));
+    },
+    comparisons(query = {}) {
+      const sums = sumBy(inWindow(data.comparisons.values(), query), (row) => [row.routeId], [
+        'compared',
+        'matched',
+        'mismatched',
+        'errors',
+      ]);
+      return Promise.resolve(
+        sums
+          .map(({ row, sum }): ComparisonTotals => ({ routeId: row.routeId, ...counts(sum) }))
+          .sort(resultOrder.comparisons),
+      );
+    },
+    timeline(query) {
+      try {
+        assertTimelineStep(query.step);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      const sums = sumBy(
+        inWindow(data.comparisons.values(), query),
+        (row) => [row.routeId, row.bucket - (row.bucket % query.step)],
+        ['compared', 'matched', 'mismatched', 'errors'],
+      );
+      return Promise.resolve(
+        sums
+          .map(({ row, sum }): TimelineCounts => ({
+            routeId: row.routeId,
+            at: row.bucket - (row.bucket % query.step),
+            ...counts(sum),
+          }))
+          .sort(resultOrder.timeline),
+      );
+    },
+    latency(query = {}) {
+      const sums = sumBy(
+        inWindow(data.latency.values(), query),
+        (row) => [row.routeId, row.source, row.side, row.bin],
+        ['count'],
+      );
+      return Promise.resolve(
+        sums
+          .map(({ row, sum }): LatencyTotals => ({
+            routeId: row.routeId,
+            source: row.source,
+            side: row.side,
+            bin: row.bin,
+            count: sum.count ?? 0,
+          }))
+          .sort(resultOrder.latency),
+      );
+    },
+    diffs(query = {}) {
+      const sums = sumBy(inWindow(data.diffs.values(), query), (row) => [row.routeId, row.path, row.kind], [
+        'count',
+      ]);
+      return Promise.resolve(
+        sums
+          .map(({ row, sum }): DiffTotals => ({
+            routeId: row.routeId,
+            path: row.path,
+            kind: row.kind,
+            count: sum.count ?? 0,
+          }))
+          .sort(resultOrder.diffs),
+      );
+    },
+    skips(query = {}) {
+      const sums = sumBy(inWindow(data.skips.values(), query), (row) => [row.routeId, row.reason], ['count']);
+      return Promise.resolve(
+        sums
+          .map(({ row, sum }): SkipTotals => ({
+            routeId: row.routeId,
+            reason: row.reason,
+            count: sum.count ?? 0,
+          }))
+          .sort(resultOrder.skips),
+      );
+    },
+    served(query = {}) {
+      const sums = sumBy(inWindow(data.served.values(), query), (row) => [row.routeId, row.side], [
+        'requests',
+        'errors',
+        'fallbacks',
+      ]);
+      return Promise.resolve(
+        sums
+          .map(({ row, sum }): ServedTotals => ({
+            routeId: row.routeId,
+            side: row.side,
+            requests: sum.requests ?? 0,
+            errors: sum.errors ?? 0,
+            fallbacks: sum.fallbacks ?? 0,
+          }))
+          .sort(resultOrder.served),
+      );
+    },
+    noise(query = {}) {
+      const rows = [...data.noise.values()].filter((row) => matchesRoute(row.routeId, query));
+      return Promise.resolve(rows.sort(resultOrder.noise));
+    },
+    unmatched(query = {}) {
+      const sums = sumBy(
+        inWindow(
+          [...data.unmatched.values()].map((row) => ({ ...row, routeId: '' })),
+          query,
+        ),
+        (row) => [row.method, row.template],
+        ['count'],
+      );
+      const rows = sums
+        .map(({ row, sum }): UnmatchedTotals => ({
+          method: row.method,
+          template: row.template,
+          count: sum.count ?? 0,
+        }))
+        .sort(resultOrder.unmatched);
+      return Promise.resolve(query.limit === undefined ? rows : rows.slice(0, query.limit));
+    },
+    samples(query = {}) {
+      const rows = data.samples.filter((sample) => matchesRoute(sample.routeId, query));
+      return Promise.resolve([...rows].sort(resultOrder.samples));
+    },
+    events(query = {}) {
+      const rows = data.events.filter(
+        (event) =>
+          (query.routeId === undefined || event.routeId === query.routeId) &&
+          (query.since === undefined || event.at >= query.since) &&
+          (query.until === undefined || event.at < query.until),
+      );
+      return Promise.resolve([...rows].sort(resultOrder.events));
+    },
+    close() {
+      closed = true;
+      return Promise.resolve();
+    },
+  };
+}
+
+type Data = ReturnType<typeof emptyData>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function emptyData() {
+  return {
+    comparisons: new Map<string, Mutable<ResultBatch['comparisons'][number]>>(),
+    latency: new Map<string, Mutable<ResultBatch['latency'][number]>>(),
+    diffs: new Map<string, Mutable<ResultBatch['diffs'][number]>>(),
+    skips: new Map<string, Mutable<ResultBatch['skips'][number]>>(),
+    served: new Map<string, Mutable<ResultBatch['served'][number]>>(),
+    noise: new Map<string, Mutable<NoiseCount>>(),
+    unmatched: new Map<string, Mutable<ResultBatch['unmatched'][number]>>(),
+    routes: new Map<string, RouteSeen>(),
+    samples: [] as StoredSample[],
+    events: [] as StoredRouteEvent[],
+  };
+}
+
+function cloneData(data: Data): Data {
+  const copy = <T extends object>(map: Map<string, T>) =>
+    new Map([...map].map(([key, row]) => [key, { ...row }]));
+  return {
+    comparisons: copy(data.comparisons),
+    latency: copy(data.latency),
+    diffs: copy(data.diffs),
+    skips: copy(data.skips),
+    served: copy(data.served),
+    noise: copy(data.noise),
+    unmatched: copy(data.unmatched),
+    routes: new Map(data.routes),
+    samples: [...data.samples],
+    events: [...data.events],
+  };
+}
+
+function apply(data: Data, batch: ResultBatch): void {
+  for (const row of batch.comparisons) {
+    add(data.comparisons, [row.routeId, row.bucket], row, ['compared', 'matched', 'mismatched', 'errors']);
+  }
+  for (const row of batch.latency) {
+    add(data.latency, [row.routeId, row.bucket, row.source, row.side, row.bin], row, ['count']);
+  }
+  for (const row of batch.diffs)
+    add(data.diffs, [row.routeId, row.bucket, row.path, row.kind], row, ['count']);
+  for (const row of batch.skips) add(data.skips, [row.routeId, row.bucket, row.reason], row, ['count']);
+  for (const row of batch.served) {
+    add(data.served, [row.routeId, row.bucket, row.side], row, ['requests', 'errors', 'fallbacks']);
+  }
+  for (const row of batch.noise) {
+    const existing = add(data.noise, [row.routeId, row.path], row, ['count']);
+    existing.lastSeen = Math.max(existing.lastSeen, row.lastSeen);
+  }
+  for (const row of batch.unmatched)
+    add(data.unmatched, [row.bucket, row.method, row.template], row, ['count']);
+  for (const row of batch.routes) {
+    const existing = data.routes.get(row.routeId);
+    if (!existing || row.lastSeen >= existing.lastSeen) data.routes.set(row.routeId, { ...row });
+  }
+  for (const sample of batch.samples) {
+    const kept = data.samples.filter((s) => s.routeId === sample.routeId && s.signature === sample.signature);
+    if (kept.length < MAX_SAMPLES_PER_SIGNATURE) data.samples.push(sample);
+  }
+  data.events.push(...batch.events);
+}
+
+function add<T extends object>(
+  map: Map<string, T>,
+  key: readonly (string | number)[],
+  row: NoInfer<T>,
+  fields: readonly (keyof T & string)[],
+): T {
+  const id = JSON.stringify(key);
+  const existing = map.get(id);
+  if (!existing) {
+    const copy = { ...row };
+    map.set(id, copy);
+    return copy;
+  }
+  for (const field of fields) {
+    (existing as Record<string, number>)[field] =
+      ((existing as Record<string, number>)[field] ?? 0) + ((row as Record<string, number>)[field] ?? 0);
+  }
+  return existing;
+}
+
+function inWindow<T extends Row>(rows: Iterable<T>, query: ResultQuery): T[] {
+  return [...rows].filter(
+    (row) =>
+      matchesRoute(row.routeId, query) &&
+      (query.since === undefined || row.bucket >= query.since) &&
+      (query.until === undefined || row.bucket < query.until),
+  );
+}
+
+function matchesRoute(routeId: string, query: { readonly routeId?: string }): boolean {
+  return query.routeId === undefined || routeId === query.routeId;
+}
+
+function sumBy<T extends object>(
+  rows: readonly T[],
+  keyOf: (row: T) => readonly (string | number)[],
+  fields: readonly string[],
+): { row: T; sum: Record<string, number> }[] {
+  const groups = new Map<string, { row: T; sum: Record<string, number> }>();
+  for (const row of rows) {
+    const id = JSON.stringify(keyOf(row));
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { row, sum: {} }));
+    for (const field of fields) {
+      group.sum[field] = (group.sum[field] ?? 0) + ((row as Record<string, number>)[field] ?? 0);
+    }
+  }
+  return [...groups.values()];
+}
+
+function counts(sum: Record<string, number>) {
+  return {
+    compared: sum.compared ?? 0,
+    matched: sum.matched ?? 0,
+    mismatched: sum.mismatched ?? 0,
+    errors: sum.errors ?? 0,
+  };
+}

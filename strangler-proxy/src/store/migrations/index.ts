@@ -1,0 +1,21 @@
+/**
+ * The results schema's migrations, in order, handed to knex through a custom migration source: they are
+ * TypeScript modules imported here, not files found by a glob at run time (which breaks under bundling
+ * and with `.ts` extensions). A new version is a new module appended to {@link MIGRATIONS}; never edit
+ * one that has shipped.
+ */
+import type { Knex } from 'knex';
+import * as createResults from './0001-create-results.ts';
+
+export interface NamedMigration extends Knex.Migration {
+  readonly name: string;
+}
+
+export const MIGRATIONS: readonly NamedMigration[] = [createResults];
+
+/** A knex migration source over {@link MIGRATIONS}. */
+export const migrationSource: Knex.MigrationSource<NamedMigration> = {
+  getMigrations: () => Promise.resolve([...MIGRATIONS]),
+  getMigrationName: (migration) => migration.name,
+  getMigration: (migration) => Promise.resolve(migration),
+};

@@ -1,0 +1,40 @@
+/**
+ * The order every {@link ResultStore} returns rows in. Sorting happens in JavaScript, by code point, so
+ * the answer never depends on a database's collation.
+ */
+import type {
+  ComparisonTotals,
+  DiffTotals,
+  LatencyTotals,
+  NoiseCount,
+  RouteSeen,
+  ServedTotals,
+  SkipTotals,
+  StoredRouteEvent,
+  StoredSample,
+  TimelineCounts,
+  UnmatchedTotals,
+} from './result-store.ts';
+
+/** Code-point order of two strings. */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export const resultOrder = {
+  routes: (a: RouteSeen, b: RouteSeen) => byText(a.routeId, b.routeId),
+  comparisons: (a: ComparisonTotals, b: ComparisonTotals) => byText(a.routeId, b.routeId),
+  timeline: (a: TimelineCounts, b: TimelineCounts) => byText(a.routeId, b.routeId) || a.at - b.at,
+  latency: (a: LatencyTotals, b: LatencyTotals) =>
+    byText(a.routeId, b.routeId) || byText(a.source, b.source) || byText(a.side, b.side) || a.bin - b.bin,
+  diffs: (a: DiffTotals, b: DiffTotals) =>
+    byText(a.routeId, b.routeId) || b.count - a.count || byText(a.path, b.path) || byText(a.kind, b.kind),
+  skips: (a: SkipTotals, b: SkipTotals) => byText(a.routeId, b.routeId) || byText(a.reason, b.reason),
+  served: (a: ServedTotals, b: ServedTotals) => byText(a.routeId, b.routeId) || byText(a.side, b.side),
+  noise: (a: NoiseCount, b: NoiseCount) => byText(a.routeId, b.routeId) || byText(a.path, b.path),
+  unmatched: (a: UnmatchedTotals, b: UnmatchedTotals) =>
+    b.count - a.count || byText(a.template, b.template) || byText(a.method, b.method),
+  samples: (a: StoredSample, b: StoredSample) =>
+    byText(a.routeId, b.routeId) || byText(a.signature, b.signature) || a.at - b.at,
+  events: (a: StoredRouteEvent, b: StoredRouteEvent) => a.at - b.at || byText(a.kind, b.kind),
+} as const;

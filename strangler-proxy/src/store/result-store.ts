@@ -1,0 +1,223 @@
+/**
+ * The results store's contract: what the batching recorder writes and what the report reads.
+ *
+ * Everything is aggregated: the store never keeps a row per request. Counters live in one-minute buckets
+ * per route ({@link BUCKET_MS}); every write ADDS to what is there, so many proxies can share one store
+ * (PostgreSQL) without coordinating. Reads aggregate over a time window in the database.
+ *
+ * Implementations: `createKnexStore` (SQLite, PostgreSQL) and `createMemoryStore` (unit tests); all run
+ * the same contract suite (`test/store/result-store.contract.ts`).
+ */
+import type { Stage } from '../config/schema.ts';
+import type { DiffKind, Side } from '../compare/verdict.ts';
+import type { RouteEventKind, SkipReason } from './types.ts';
+
+/** Width of a time bucket: counters are kept per route per minute. */
+export const BUCKET_MS = 60_000;
+
+/** At most this many samples are kept per (route, diff signature). */
+export const MAX_SAMPLES_PER_SIGNATURE = 3;
+
+/** Route id under which traffic no route matched is counted (served by the monolith). */
+export const UNMATCHED_ROUTE_ID = '';
+
+/** `shadow`: latency of the two sides of compared pairs; `served`: latency of what clients were served. */
+export type LatencySource = 'shadow' | 'served';
+
+/** Outcome counters of compared pairs in one bucket. `compared` = matched + mismatched + errors. */
+export interface ComparisonCounts {
+  readonly routeId: string;
+  /** Start of the bucket, epoch ms, a multiple of {@link BUCKET_MS}. */
+  readonly bucket: number;
+  readonly compared: number;
+  readonly matched: number;
+  readonly mismatched: number;
+  readonly errors: number;
+}
+
+/** One bin of a log-scale latency histogram (see `latencyBin` in `latency-histogram.ts`). */
+export interface LatencyCount {
+  readonly routeId: string;
+  readonly bucket: number;
+  readonly source: LatencySource;
+  readonly side: Side;
+  readonly bin: number;
+  readonly count: number;
+}
+
+/** Comparisons in which a difference of this kind appeared at this path (indices folded to `[*]`). */
+export interface DiffCount {
+  readonly routeId: string;
+  readonly bucket: number;
+  readonly path: string;
+  readonly kind: DiffKind;
+  readonly count: number;
+}
+
+export interface SkipCount {
+  readonly routeId: string;
+  readonly bucket: number;
+  readonly reason: SkipReason;
+  readonly count: number;
+}
+
+/** Requests served to clients by one side; `errors` are 5xx and failures, `fallbacks` legacy stand-ins. */
+export interface ServedCount {
+  readonly routeId: string;
+  readonly bucket: number;
+  readonly side: Side;
+  readonly requests: number;
+  readonly errors: number;
+  readonly fallbacks: number;
+}
+
+/** Paths found to differ between two legacy answers to the same request (noise). */
+export interface NoiseCount {
+  readonly routeId: string;
+  readonly path: string;
+  readonly count: number;
+  readonly lastSeen: number;
+}
+
+/** Requests no route matched, grouped by path template (`/users/:id/orders`). */
+export interface UnmatchedCount {
+  readonly bucket: number;
+  readonly method: string;
+  readonly template: string;
+  readonly count: number;
+}
+
+/** The last stage a route was seen in (reports without a routes file still know it). */
+export interface RouteSeen {
+  readonly routeId: string;
+  readonly stage: Stage;
+  readonly lastSeen: number;
+}
+
+export interface StoredRouteEvent {
+  readonly routeId: string | null;
+  readonly kind: RouteEventKind;
+  readonly at: number;
+  readonly detail: string;
+}
+
+/** A request as kept in a sample: already redacted, body cut to an excerpt. */
+export interface SampleRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | null;
+}
+
+/** One side's response in a sample: already redacted, body cut to an excerpt. */
+export interface SampleResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | null;
+  /** The body was cut (by the capture limit or the excerpt limit). */
+  readonly truncated: boolean;
+  readonly latencyMs: number;
+}
+
+/** A real example of a mismatch, one of at most {@link MAX_SAMPLES_PER_SIGNATURE} per signature. */
+export interface StoredSample {
+  readonly routeId: string;
+  readonly signature: string;
+  readonly at: number;
+  readonly request: SampleRequest;
+  readonly legacy: SampleResponse | null;
+  readonly service: SampleResponse | null;
+  /** Where this pair differed (exact paths, not folded); values are left out on purpose (redaction). */
+  readonly differences: readonly { readonly path: string; readonly kind: DiffKind }[];
+}
+
+/** One write: everything a recorder aggregated since its last flush. Written in one transaction. */
+export interface ResultBatch {
+  readonly comparisons: readonly ComparisonCounts[];
+  readonly latency: readonly LatencyCount[];
+  readonly diffs: readonly DiffCount[];
+  readonly skips: readonly SkipCount[];
+  readonly served: readonly ServedCount[];
+  readonly noise: readonly NoiseCount[];
+  readonly unmatched: readonly UnmatchedCount[];
+  readonly routes: readonly RouteSeen[];
+  readonly samples: readonly StoredSample[];
+  readonly events: readonly StoredRouteEvent[];
+}
+
+/** A time window and optional route filter. `since` inclusive, `until` exclusive, epoch ms. */
+export interface ResultQuery {
+  readonly since?: number;
+  readonly until?: number;
+  readonly routeId?: string;
+}
+
+/** Totals of {@link ComparisonCounts} for a route over a window. */
+export type ComparisonTotals = Omit<ComparisonCounts, 'bucket'>;
+/** Counters per route per `step`-wide period (`at` is the period's start, a multiple of `step`). */
+export interface TimelineCounts extends ComparisonTotals {
+  readonly at: number;
+}
+export type LatencyTotals = Omit<LatencyCount, 'bucket'>;
+export type DiffTotals = Omit<DiffCount, 'bucket'>;
+export type SkipTotals = Omit<SkipCount, 'bucket'>;
+export type ServedTotals = Omit<ServedCount, 'bucket'>;
+export type UnmatchedTotals = Omit<UnmatchedCount, 'bucket'>;
+
+/**
+ * Where the recorder writes and the report reads. Reads sum over buckets whose start lies in
+ * [since, until); rows come back sorted so that every implementation answers identically.
+ */
+export interface ResultStore {
+  /** Adds a batch, atomically: all of it or none of it. Rejects when the store is unavailable. */
+  write(batch: ResultBatch): Promise<void>;
+  /** Routes seen by the recorder, by id. */
+  routes(query?: ResultQuery): Promise<RouteSeen[]>;
+  /** Per route, by route id. */
+  comparisons(query?: ResultQuery): Promise<ComparisonTotals[]>;
+  /** Per route per period of `step` ms (a multiple of {@link BUCKET_MS}), by route then time. */
+  timeline(query: ResultQuery & { readonly step: number }): Promise<TimelineCounts[]>;
+  /** Per route, source, side and bin. */
+  latency(query?: ResultQuery): Promise<LatencyTotals[]>;
+  /** Per route, path and kind; by route, then count descending, then path. */
+  diffs(query?: ResultQuery): Promise<DiffTotals[]>;
+  skips(query?: ResultQuery): Promise<SkipTotals[]>;
+  served(query?: ResultQuery): Promise<ServedTotals[]>;
+  /** Noise is not bucketed: a path learned to be noisy stays noisy. By route, then path. */
+  noise(query?: Pick<ResultQuery, 'routeId'>): Promise<NoiseCount[]>;
+  /** By count descending, then template, then method. */
+  unmatched(query?: Omit<ResultQuery, 'routeId'> & { readonly limit?: number }): Promise<UnmatchedTotals[]>;
+  /** Samples are kept whatever their age (the first few per signature); by route, signature, time. */
+  samples(query?: Pick<ResultQuery, 'routeId'>): Promise<StoredSample[]>;
+  /** By time, then kind. Events without a route (reloads) have `routeId: null`. */
+  events(query?: ResultQuery): Promise<StoredRouteEvent[]>;
+  close(): Promise<void>;
+}
+
+/** A batch with nothing in it. */
+export function emptyBatch(): ResultBatch {
+  return {
+    comparisons: [],
+    latency: [],
+    diffs: [],
+    skips: [],
+    served: [],
+    noise: [],
+    unmatched: [],
+    routes: [],
+    samples: [],
+    events: [],
+  };
+}
+
+/** Start of the bucket `at` falls in. */
+export function bucketOf(at: number): number {
+  return Math.floor(at / BUCKET_MS) * BUCKET_MS;
+}
+
+/** Throws unless `step` is a positive whole number of buckets (what `ResultStore.timeline` accepts). */
+export function assertTimelineStep(step: number): void {
+  if (!Number.isSafeInteger(step) || step <= 0 || step % BUCKET_MS !== 0) {
+    throw new RangeError(`timeline step must be a positive multiple of ${BUCKET_MS} ms, got ${step}`);
+  }
+}

@@ -1,0 +1,375 @@
+/**
+ * The contract every {@link ResultStore} implementation passes: the memory store, SQLite (file and
+ * `:memory:`) and PostgreSQL run exactly these tests, so the report reads the same answers from each.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUCKET_MS, type ResultStore } from '../../src/store/result-store.ts';
+import { batch, sample } from './fixtures.ts';
+
+export interface StoreUnderTest {
+  readonly store: ResultStore;
+  /** Opens a second store on the same data (another proxy), when the implementation can. */
+  readonly openAnother?: () => Promise<ResultStore>;
+  /** Removes what the test created (files, schemas). Called after `store.close()`. */
+  readonly cleanup?: () => Promise<void>;
+}
+
+export interface ContractOptions {
+  /** The implementation enforces NOT NULL columns (a database): used to prove a failed batch writes nothing. */
+  readonly rejectsIncompleteRows?: boolean;
+}
+
+const T0 = 1_700_000_040_000 - (1_700_000_040_000 % BUCKET_MS);
+const minute = (n: number) => T0 + n * BUCKET_MS;
+
+export function describeResultStoreContract(
+  name: string,
+  open: () => Promise<StoreUnderTest>,
+  options: ContractOptions = {},
+): void {
+  describe(`ResultStore contract: ${name}`, () => {
+    let subject: StoreUnderTest;
+    let store: ResultStore;
+
+    beforeEach(async () => {
+      subject = await open();
+      store = subject.store;
+    });
+    afterEach(async () => {
+      await store.close();
+      await subject.cleanup?.();
+    });
+
+    it('starts empty', async () => {
+      expect(await store.comparisons()).toEqual([]);
+      expect(await store.timeline({ step: BUCKET_MS })).toEqual([]);
+      expect(await store.latency()).toEqual([]);
+      expect(await store.diffs()).toEqual([]);
+      expect(await store.skips()).toEqual([]);
+      expect(await store.served()).toEqual([]);
+      expect(await store.noise()).toEqual([]);
+      expect(await store.unmatched()).toEqual([]);
+      expect(await store.routes()).toEqual([]);
+      expect(await store.samples()).toEqual([]);
+      expect(await store.events()).toEqual([]);
+    });
+
+    it('adds comparison counters across writes and sums them over a window', async () => {
+      const row = {
+        routeId: 'orders',
+        bucket: minute(0),
+        compared: 10,
+        matched: 8,
+        mismatched: 1,
+        errors: 1,
+      };
+      await store.write(batch({ comparisons: [row] }));
+      await store.write(batch({ comparisons: [row, { ...row, bucket: minute(1) }] }));
+      await store.write(
+        batch({
+          comparisons: [{ ...row, routeId: 'catalog', compared: 1, matched: 1, mismatched: 0, errors: 0 }],
+        }),
+      );
+
+      expect(await store.comparisons()).toEqual([
+        { routeId: 'catalog', compared: 1, matched: 1, mismatched: 0, errors: 0 },
+        { routeId: 'orders', compared: 30, matched: 24, mismatched: 3, errors: 3 },
+      ]);
+    });
+
+    it('filters by route and by window: since inclusive, until exclusive', async () => {
+      const rows = [0, 1, 2, 3].map((n) => ({
+        routeId: 'orders',
+        bucket: minute(n),
+        compared: n + 1,
+        matched: n + 1,
+        mismatched: 0,
+        errors: 0,
+      }));
+      await store.write(batch({ comparisons: [...rows, { ...rows[0]!, routeId: 'catalog' }] }));
+
+      const window = { since: minute(1), until: minute(3), routeId: 'orders' };
+      expect(await store.comparisons(window)).toEqual([
+        { routeId: 'orders', compared: 5, matched: 5, mismatched: 0, errors: 0 },
+      ]);
+      expect(await store.comparisons({ since: minute(4) })).toEqual([]);
+    });
+
+    it('sums comparison counters into timeline periods of any whole number of buckets', async () => {
+      const rows = [0, 1, 2, 3, 4].map((n) => ({
+        routeId: 'orders',
+        bucket: minute(n),
+        compared: 10,
+        matched: 10 - n,
+        mismatched: n,
+        errors: 0,
+      }));
+      await store.write(batch({ comparisons: rows }));
+
+      const step = 2 * BUCKET_MS;
+      const timeline = await store.timeline({ step });
+      expect(timeline.map((point) => point.at % step)).toEqual(timeline.map(() => 0));
+      expect(timeline.reduce((sum, point) => sum + point.compared, 0)).toBe(50);
+      expect(timeline.reduce((sum, point) => sum + point.mismatched, 0)).toBe(10);
+      expect(await store.timeline({ step: BUCKET_MS, since: minute(3) })).toEqual([
+        { routeId: 'orders', at: minute(3), compared: 10, matched: 7, mismatched: 3, errors: 0 },
+        { routeId: 'orders', at: minute(4), compared: 10, matched: 6, mismatched: 4, errors: 0 },
+      ]);
+      await expect(store.timeline({ step: 1_000 })).rejects.toThrow(RangeError);
+    });
+
+    it('adds latency histogram bins per route, source and side', async () => {
+      const bin = {
+        routeId: 'orders',
+        bucket: minute(0),
+        source: 'shadow' as const,
+        side: 'legacy' as const,
+      };
+      await store.write(
+        batch({
+          latency: [
+            { ...bin, bin: 20, count: 3 },
+            { ...bin, bin: 24, count: 1 },
+            { ...bin, side: 'service', bin: 22, count: 4 },
+            { ...bin, source: 'served', bin: 20, count: 7 },
+          ],
+        }),
+      );
+      await store.write(batch({ latency: [{ ...bin, bucket: minute(1), bin: 20, count: 2 }] }));
+
+      expect(await store.latency()).toEqual([
+        { routeId: 'orders', source: 'served', side: 'legacy', bin: 20, count: 7 },
+        { routeId: 'orders', source: 'shadow', side: 'legacy', bin: 20, count: 5 },
+        { routeId: 'orders', source: 'shadow', side: 'legacy', bin: 24, count: 1 },
+        { routeId: 'orders', source: 'shadow', side: 'service', bin: 22, count: 4 },
+      ]);
+    });
+
+    it('adds diff counts by path and kind, most frequent first', async () => {
+      const diff = { routeId: 'orders', bucket: minute(0) };
+      await store.write(
+        batch({
+          diffs: [
+            { ...diff, path: '$.total', kind: 'type', count: 2 },
+            { ...diff, path: '$.items[*].price', kind: 'value', count: 5 },
+            { ...diff, path: 'header:etag', kind: 'header', count: 1 },
+          ],
+        }),
+      );
+      await store.write(
+        batch({ diffs: [{ ...diff, bucket: minute(2), path: '$.total', kind: 'type', count: 4 }] }),
+      );
+
+      expect(await store.diffs()).toEqual([
+        { routeId: 'orders', path: '$.total', kind: 'type', count: 6 },
+        { routeId: 'orders', path: '$.items[*].price', kind: 'value', count: 5 },
+        { routeId: 'orders', path: 'header:etag', kind: 'header', count: 1 },
+      ]);
+    });
+
+    it('adds skip and served counters', async () => {
+      await store.write(
+        batch({
+          skips: [
+            { routeId: 'orders', bucket: minute(0), reason: 'timeout', count: 2 },
+            { routeId: 'orders', bucket: minute(0), reason: 'unsafe_method', count: 1 },
+          ],
+          served: [
+            { routeId: 'orders', bucket: minute(0), side: 'service', requests: 10, errors: 1, fallbacks: 0 },
+            { routeId: '', bucket: minute(0), side: 'legacy', requests: 5, errors: 0, fallbacks: 0 },
+          ],
+        }),
+      );
+      await store.write(
+        batch({
+          skips: [{ routeId: 'orders', bucket: minute(1), reason: 'timeout', count: 3 }],
+          served: [
+            { routeId: 'orders', bucket: minute(1), side: 'service', requests: 5, errors: 2, fallbacks: 2 },
+          ],
+        }),
+      );
+
+      expect(await store.skips()).toEqual([
+        { routeId: 'orders', reason: 'timeout', count: 5 },
+        { routeId: 'orders', reason: 'unsafe_method', count: 1 },
+      ]);
+      expect(await store.served()).toEqual([
+        { routeId: '', side: 'legacy', requests: 5, errors: 0, fallbacks: 0 },
+        { routeId: 'orders', side: 'service', requests: 15, errors: 3, fallbacks: 2 },
+      ]);
+      expect(await store.served({ routeId: '' })).toHaveLength(1);
+    });
+
+    it('adds noise counts and keeps the latest sighting', async () => {
+      await store.write(
+        batch({ noise: [{ routeId: 'orders', path: '$.requestId', count: 2, lastSeen: 500 }] }),
+      );
+      await store.write(
+        batch({ noise: [{ routeId: 'orders', path: '$.requestId', count: 1, lastSeen: 400 }] }),
+      );
+      await store.write(batch({ noise: [{ routeId: 'catalog', path: '$.ts', count: 1, lastSeen: 1 }] }));
+
+      expect(await store.noise({ routeId: 'orders' })).toEqual([
+        { routeId: 'orders', path: '$.requestId', count: 3, lastSeen: 500 },
+      ]);
+      expect(await store.noise()).toHaveLength(2);
+    });
+
+    it('adds the unmatched inventory by template and method, largest first, with a limit', async () => {
+      await store.write(
+        batch({
+          unmatched: [
+            { bucket: minute(0), method: 'GET', template: '/users/:id', count: 3 },
+            { bucket: minute(0), method: 'POST', template: '/users', count: 1 },
+            { bucket: minute(1), method: 'GET', template: '/users/:id', count: 2 },
+            { bucket: minute(1), method: 'GET', template: '/health', count: 4 },
+          ],
+        }),
+      );
+
+      expect(await store.unmatched()).toEqual([
+        { method: 'GET', template: '/users/:id', count: 5 },
+        { method: 'GET', template: '/health', count: 4 },
+        { method: 'POST', template: '/users', count: 1 },
+      ]);
+      expect(await store.unmatched({ limit: 1, since: minute(1) })).toEqual([
+        { method: 'GET', template: '/health', count: 4 },
+      ]);
+    });
+
+    it('keeps the stage of the latest sighting of each route, whatever the write order', async () => {
+      await store.write(batch({ routes: [{ routeId: 'orders', stage: 'canary', lastSeen: 2_000 }] }));
+      await store.write(batch({ routes: [{ routeId: 'orders', stage: 'shadow', lastSeen: 1_000 }] }));
+      await store.write(batch({ routes: [{ routeId: 'catalog', stage: 'shadow', lastSeen: 1_500 }] }));
+
+      expect(await store.routes()).toEqual([
+        { routeId: 'catalog', stage: 'shadow', lastSeen: 1_500 },
+        { routeId: 'orders', stage: 'canary', lastSeen: 2_000 },
+      ]);
+    });
+
+    it('keeps at most three samples per signature, within a batch and across batches', async () => {
+      await store.write(batch({ samples: [1, 2].map((at) => sample({ at })) }));
+      await store.write(batch({ samples: [3, 4, 5].map((at) => sample({ at })) }));
+      await store.write(batch({ samples: [sample({ signature: 'sig-b', at: 6 })] }));
+
+      const kept = await store.samples({ routeId: 'orders' });
+      expect(kept.map((s) => [s.signature, s.at])).toEqual([
+        ['sig-a', 1],
+        ['sig-a', 2],
+        ['sig-a', 3],
+        ['sig-b', 6],
+      ]);
+    });
+
+    it('returns samples exactly as written', async () => {
+      const written = sample({
+        request: {
+          method: 'POST',
+          url: '/orders?q=ä',
+          headers: { authorization: '[redacted]' },
+          body: '{"note":"日本 \\"quoted\\" <b>"}',
+        },
+        service: null,
+        differences: [{ path: "$['unit price']", kind: 'missing' }],
+      });
+      await store.write(batch({ samples: [written] }));
+
+      expect(await store.samples()).toEqual([written]);
+    });
+
+    it('appends route events and filters them by route and time', async () => {
+      await store.write(
+        batch({
+          events: [
+            { routeId: 'orders', kind: 'auto_rollback', at: 2_000, detail: 'error rate 31% over 30s' },
+            { routeId: null, kind: 'reload', at: 1_000, detail: 'routes.yaml: 3 routes' },
+            { routeId: 'orders', kind: 'auto_rollback_cleared', at: 3_000, detail: '' },
+          ],
+        }),
+      );
+
+      expect((await store.events()).map((event) => event.kind)).toEqual([
+        'reload',
+        'auto_rollback',
+        'auto_rollback_cleared',
+      ]);
+      expect(await store.events({ routeId: 'orders', since: 2_000, until: 3_000 })).toEqual([
+        { routeId: 'orders', kind: 'auto_rollback', at: 2_000, detail: 'error rate 31% over 30s' },
+      ]);
+      expect((await store.events())[0]?.routeId).toBeNull();
+    });
+
+    it('sums rows with the same key within one batch', async () => {
+      const row = { routeId: 'orders', bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 };
+      await store.write(
+        batch({
+          comparisons: [row, row],
+          diffs: [1, 2].map(() => ({
+            routeId: 'orders',
+            bucket: minute(0),
+            path: '$.a',
+            kind: 'value' as const,
+            count: 1,
+          })),
+          routes: [
+            { routeId: 'orders', stage: 'shadow', lastSeen: 1 },
+            { routeId: 'orders', stage: 'canary', lastSeen: 2 },
+          ],
+        }),
+      );
+
+      expect(await store.comparisons()).toEqual([
+        { routeId: 'orders', compared: 2, matched: 2, mismatched: 0, errors: 0 },
+      ]);
+      expect(await store.diffs()).toEqual([{ routeId: 'orders', path: '$.a', kind: 'value', count: 2 }]);
+      expect(await store.routes()).toEqual([{ routeId: 'orders', stage: 'canary', lastSeen: 2 }]);
+    });
+
+    it('writes batches larger than one statement', async () => {
+      const latency = Array.from({ length: 1_500 }, (_, i) => ({
+        routeId: `route-${i % 3}`,
+        bucket: minute(Math.floor(i / 60)),
+        source: 'served' as const,
+        side: 'service' as const,
+        bin: i % 60,
+        count: 1,
+      }));
+      await store.write(batch({ latency }));
+
+      const rows = await store.latency();
+      expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(1_500);
+    });
+
+    it('adds up concurrent writes without losing any', async () => {
+      const row = { routeId: 'orders', bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 };
+      const other = subject.openAnother ? await subject.openAnother() : store;
+      try {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            (i % 2 === 0 ? store : other).write(batch({ comparisons: [row] })),
+          ),
+        );
+      } finally {
+        if (other !== store) await other.close();
+      }
+
+      expect(await store.comparisons()).toEqual([
+        { routeId: 'orders', compared: 20, matched: 20, mismatched: 0, errors: 0 },
+      ]);
+    });
+
+    it.runIf(options.rejectsIncompleteRows)('writes nothing of a batch that fails part-way', async () => {
+      const broken = batch({
+        comparisons: [
+          { routeId: 'orders', bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 },
+        ],
+        // detail is NOT NULL: the last statement of the transaction fails
+        events: [{ routeId: 'orders', kind: 'reload', at: 1, detail: null as unknown as string }],
+      });
+
+      await expect(store.write(broken)).rejects.toThrow();
+      expect(await store.comparisons()).toEqual([]);
+    });
+  });
+}
