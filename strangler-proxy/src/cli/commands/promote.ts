@@ -1,0 +1,95 @@
+/**
+ * `strangler promote <route-id>`: gate the route's next step on recorded evidence, then edit routes.yaml in
+ * place. A thin layer over {@link promoteRoute}. The rollback and check commands live beside it and are
+ * re-exported here.
+ */
+import { Command } from 'commander';
+import { CliExit } from '../io.ts';
+import type { CliIo } from '../io.ts';
+import { describePosition } from '../../promote/plan.ts';
+import { promoteRoute } from '../../promote/promote-route.ts';
+import type { PromoteRouteResult } from '../../promote/promote-route.ts';
+import {
+  EXIT_GATE_FAILED,
+  addGateFlags,
+  colorsFor,
+  configPath,
+  formatGate,
+  gateOverrides,
+  inProcess,
+  lines,
+  printChange,
+  reportingErrors,
+} from './promote-shared.ts';
+import type { GateFlags, PromoteCommandDeps } from './promote-shared.ts';
+
+export { createRollbackCommand } from './rollback.ts';
+export { createCheckCommand } from './check.ts';
+export type { PromoteCommandDeps } from './promote-shared.ts';
+
+interface PromoteFlags extends GateFlags {
+  readonly config: string;
+  readonly store?: string;
+  readonly force?: boolean;
+  readonly dryRun?: boolean;
+}
+
+export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Command {
+  const command = new Command('promote')
+    .description('gate a route on recorded evidence, then move it one step along its plan in routes.yaml')
+    .argument('<route-id>', 'the route to promote')
+    .option('-c, --config <file>', 'the routes file', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
+    .option('--store <url>', 'the results store holding the evidence')
+    .option('--force', 'promote even though the gate fails (says so loudly)')
+    .option('--dry-run', 'print the change as a diff and write nothing');
+  addGateFlags(command).action((routeId: string, flags: PromoteFlags) =>
+    reportingErrors(io, async () => {
+      const result = await promoteRoute({
+        file: configPath(io, flags.config),
+        routeId,
+        loadEvidence: deps.loadEvidence,
+        store: flags.store,
+        force: flags.force === true,
+        dryRun: flags.dryRun === true,
+        gateOverrides: gateOverrides(flags),
+        now: deps.now,
+        validate: deps.validate,
+        env: io.env,
+      });
+      printPromotion(io, flags.config, result);
+    }),
+  );
+  return inProcess(command, io);
+}
+
+function printPromotion(io: CliIo, file: string, result: PromoteRouteResult): void {
+  const c = colorsFor(io);
+  io.stdout.write(
+    lines(c.bold(`${result.routeId}: ${result.move.description}`), ...formatGate(result.gate, c)),
+  );
+  if (!result.gate.proceed) {
+    const failed = result.gate.conditions
+      .filter((condition) => !condition.ok)
+      .map((condition) => condition.name);
+    io.stderr.write(
+      lines(
+        `${c.red('promotion refused')}: ${failed.join(', ')} failed; ${file} not changed (--force overrides the gate)`,
+      ),
+    );
+    throw new CliExit(EXIT_GATE_FAILED);
+  }
+  if (result.gate.forced) {
+    const failed = result.gate.conditions
+      .filter((condition) => !condition.ok)
+      .map((condition) => condition.name);
+    io.stderr.write(
+      lines(
+        c.bold(c.yellow(`FORCED: the gate FAILED (${failed.join(', ')}) and --force overrides it.`)),
+        c.yellow(
+          `${result.routeId} ${result.change?.written === false ? 'would move' : 'moves'} to ${describePosition(result.move.to)} without the evidence its plan asks for.`,
+        ),
+      ),
+    );
+  }
+  if (result.change) printChange(io, file, result.change, result.reloadInterval, c);
+}

@@ -1,0 +1,55 @@
+/**
+ * `strangler rollback <route-id> [--to legacy|shadow|canary]`: move a route back, ungated. A thin layer
+ * over {@link rollbackRoute}.
+ */
+import { Command, Option } from 'commander';
+import type { CliIo } from '../io.ts';
+import { ROLLBACK_TARGETS, describePosition } from '../../promote/plan.ts';
+import type { RollbackTarget } from '../../promote/plan.ts';
+import { rollbackRoute } from '../../promote/promote-route.ts';
+import { colorsFor, configPath, inProcess, lines, printChange, reportingErrors } from './promote-shared.ts';
+import type { PromoteCommandDeps } from './promote-shared.ts';
+
+interface RollbackFlags {
+  readonly config: string;
+  readonly to?: RollbackTarget;
+  readonly dryRun?: boolean;
+}
+
+export function createRollbackCommand(io: CliIo, deps: Pick<PromoteCommandDeps, 'validate'> = {}): Command {
+  const command = new Command('rollback')
+    .description('move a route back in routes.yaml: one step, or straight to a stage with --to (no gate)')
+    .argument('<route-id>', 'the route to roll back')
+    .option('-c, --config <file>', 'the routes file', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
+    .addOption(
+      new Option(
+        '--to <stage>',
+        'go straight back to this stage (canary: the nearest lower canary step)',
+      ).choices(ROLLBACK_TARGETS),
+    )
+    .option('--dry-run', 'print the change as a diff and write nothing')
+    .action((routeId: string, flags: RollbackFlags) =>
+      reportingErrors(io, async () => {
+        const result = await rollbackRoute({
+          file: configPath(io, flags.config),
+          routeId,
+          to: flags.to,
+          dryRun: flags.dryRun === true,
+          validate: deps.validate,
+          env: io.env,
+        });
+        const c = colorsFor(io);
+        if (!result.move.changes) {
+          io.stdout.write(
+            lines(`${result.routeId} is already at ${describePosition(result.move.from)}: nothing changed`),
+          );
+          return;
+        }
+        io.stdout.write(
+          lines(c.bold(`${result.routeId}: ${result.move.description}`), 'rollback: not gated'),
+        );
+        if (result.change) printChange(io, flags.config, result.change, result.reloadInterval, c);
+      }),
+    );
+  return inProcess(command, io);
+}

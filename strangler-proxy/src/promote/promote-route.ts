@@ -1,0 +1,226 @@
+/**
+ * The programmatic API behind `strangler promote`, `rollback` and `check`: read routes.yaml, plan the move,
+ * gate it on recorded evidence, edit the file. The CLI only parses arguments and prints these results.
+ */
+import type { GateConfig, RouteConfig, RoutesFile } from '../config/schema.ts';
+import { moveRouteInFile, readRoutesFile } from './edit-routes-file.ts';
+import type { MoveRouteOptions, RouteFileChange, RoutesFileOptions } from './edit-routes-file.ts';
+import { PromoteError } from './errors.ts';
+import { applyGateOverrides, evaluateGate } from './gate.ts';
+import type { GateOverrides, GateResult, RouteEvidence } from './gate.ts';
+import { nextMove, positionOf, previousMove, resolvePlan } from './plan.ts';
+import type { Move, Position, RollbackTarget } from './plan.ts';
+
+/** What the evidence loader is told about where to look. */
+export interface EvidenceSource {
+  /** The routes file's path. */
+  readonly file: string;
+  readonly config: RoutesFile;
+  /** The results store given with `--store`, if any. */
+  readonly store?: string;
+}
+
+/**
+ * Figures per route id over the evidence newer than `since` (epoch milliseconds). A route without evidence
+ * may be absent from the map. Owned here; the results store's implementation is passed in.
+ */
+export type LoadEvidence = (
+  routeIds: readonly string[],
+  source: EvidenceSource,
+  since: number,
+) => Promise<ReadonlyMap<string, RouteEvidence>>;
+
+export interface EvidenceOptions {
+  readonly loadEvidence: LoadEvidence;
+  readonly store?: string;
+  /** Gate limits over each route's own. */
+  readonly gateOverrides?: GateOverrides;
+  /** Epoch milliseconds; `Date.now` by default. */
+  readonly now?: () => number;
+}
+
+export interface PromoteRouteOptions extends MoveRouteOptions, EvidenceOptions {
+  readonly file: string;
+  readonly routeId: string;
+  /** Go ahead although the gate fails. */
+  readonly force?: boolean;
+}
+
+export interface PromoteRouteResult {
+  readonly routeId: string;
+  readonly move: Move;
+  readonly gate: GateResult;
+  /** The limits applied (the route's plan with the overrides). */
+  readonly gateConfig: GateConfig;
+  /** What the gate saw (undefined when the move is not gated). */
+  readonly evidence?: RouteEvidence;
+  /** The file change; absent when the gate stopped the move. */
+  readonly change?: RouteFileChange;
+  /** How often the proxy polls the file (milliseconds), for telling the user when it takes effect. */
+  readonly reloadInterval: number;
+}
+
+/**
+ * Promotes a route one step along its plan when the gate allows it (or `force`).
+ *
+ * @throws PromoteError `PROMOTE_INVALID_CONFIG`, `PROMOTE_ROUTE_NOT_FOUND`, `PROMOTE_ALREADY_MIGRATED`, and
+ *   the file editor's codes.
+ */
+export async function promoteRoute(options: PromoteRouteOptions): Promise<PromoteRouteResult> {
+  const loaded = await readRoutesFile(options.file, options);
+  const { config } = loaded;
+  const route = findRoute(config, options.routeId);
+  const plan = resolvePlan(route, config.defaults);
+  const move = nextMove(positionOf(route), plan.steps);
+  const gateConfig = applyGateOverrides(plan.gate, options.gateOverrides);
+  const gated = isGated(move);
+  const evidence = gated ? await loadOne(options, loaded, route.id, gateConfig.window) : undefined;
+  const gate = evaluateGate(evidence, gateConfig, move, { force: options.force });
+  const base = {
+    routeId: route.id,
+    move,
+    gate,
+    gateConfig,
+    evidence,
+    reloadInterval: config.proxy.reloadInterval,
+  };
+  if (!gate.proceed) return base;
+  const change = await moveRouteInFile(loaded, route.id, move.to, options);
+  return { ...base, change };
+}
+
+export interface RollbackRouteOptions extends MoveRouteOptions {
+  readonly file: string;
+  readonly routeId: string;
+  readonly to?: RollbackTarget;
+}
+
+export interface RollbackRouteResult {
+  readonly routeId: string;
+  readonly move: Move;
+  /** Absent when the route already was at the target (`move.changes` is false). */
+  readonly change?: RouteFileChange;
+  readonly reloadInterval: number;
+}
+
+/**
+ * Moves a route back, ungated. Rolling back to where the route already is changes nothing and succeeds, so
+ * an emergency `rollback --to legacy` can be repeated safely.
+ *
+ * @throws PromoteError `PROMOTE_NOTHING_TO_ROLL_BACK`, `PROMOTE_TARGET_NOT_BEHIND`, and the codes of
+ *   {@link promoteRoute} except the gate's.
+ */
+export async function rollbackRoute(options: RollbackRouteOptions): Promise<RollbackRouteResult> {
+  const loaded = await readRoutesFile(options.file, options);
+  const { config } = loaded;
+  const route = findRoute(config, options.routeId);
+  const plan = resolvePlan(route, config.defaults);
+  const move = previousMove(positionOf(route), plan.steps, options.to);
+  const base = { routeId: route.id, move, reloadInterval: config.proxy.reloadInterval };
+  if (!move.changes) return base;
+  return { ...base, change: await moveRouteInFile(loaded, route.id, move.to, options) };
+}
+
+export interface CheckRoutesOptions extends RoutesFileOptions, EvidenceOptions {
+  readonly file: string;
+  /** Only this route. */
+  readonly routeId?: string;
+}
+
+export interface RouteCheck {
+  readonly routeId: string;
+  readonly position: Position;
+  /** The next step; absent for a migrated route (nothing left to gate). */
+  readonly move?: Move;
+  readonly gate?: GateResult;
+  readonly gateConfig?: GateConfig;
+  readonly evidence?: RouteEvidence;
+  /** Whether the next step may be taken now (true for a migrated route). */
+  readonly passed: boolean;
+}
+
+export interface CheckRoutesResult {
+  /** Every checked route passes. */
+  readonly passed: boolean;
+  readonly routes: readonly RouteCheck[];
+}
+
+/** Evaluates every route's gate for its next step; changes nothing. */
+export async function checkRoutes(options: CheckRoutesOptions): Promise<CheckRoutesResult> {
+  const loaded = await readRoutesFile(options.file, options);
+  const { config } = loaded;
+  const routes = options.routeId === undefined ? config.routes : [findRoute(config, options.routeId)];
+  const planned = routes.map((route) => {
+    const plan = resolvePlan(route, config.defaults);
+    const position = positionOf(route);
+    const move = position.stage === 'migrated' ? undefined : nextMove(position, plan.steps);
+    return { route, position, move, gateConfig: applyGateOverrides(plan.gate, options.gateOverrides) };
+  });
+  const evidence = await loadGrouped(
+    options,
+    loaded,
+    planned.filter((entry) => entry.move !== undefined && isGated(entry.move)),
+  );
+  const checks = planned.map(({ route, position, move, gateConfig }): RouteCheck => {
+    if (!move) return { routeId: route.id, position, passed: true };
+    const figures = isGated(move) ? evidence.get(route.id) : undefined;
+    const gate = evaluateGate(figures, gateConfig, move);
+    return { routeId: route.id, position, move, gate, gateConfig, evidence: figures, passed: gate.passed };
+  });
+  return { passed: checks.every((check) => check.passed), routes: checks };
+}
+
+function findRoute(config: RoutesFile, routeId: string): RouteConfig {
+  const route = config.routes.find((candidate) => candidate.id === routeId);
+  if (route) return route;
+  const known = config.routes.map((candidate) => candidate.id);
+  throw new PromoteError(
+    'PROMOTE_ROUTE_NOT_FOUND',
+    `no route has the id "${routeId}"`,
+    known.length > 0 ? [`routes in the file: ${known.join(', ')}`] : ['the file has no routes'],
+  );
+}
+
+/** Only steps that send clients somewhere riskier need evidence. */
+function isGated(move: Move): boolean {
+  return move.direction === 'promote' && move.from.stage !== 'legacy';
+}
+
+function sourceOf(options: EvidenceOptions, loaded: { file: string; config: RoutesFile }): EvidenceSource {
+  return {
+    file: loaded.file,
+    config: loaded.config,
+    ...(options.store === undefined ? {} : { store: options.store }),
+  };
+}
+
+async function loadOne(
+  options: EvidenceOptions,
+  loaded: { file: string; config: RoutesFile },
+  routeId: string,
+  window: number,
+): Promise<RouteEvidence | undefined> {
+  const now = (options.now ?? Date.now)();
+  const figures = await options.loadEvidence([routeId], sourceOf(options, loaded), now - window);
+  return figures.get(routeId);
+}
+
+/** One load per distinct gate window, since each route counts only evidence newer than its own window. */
+async function loadGrouped(
+  options: EvidenceOptions,
+  loaded: { file: string; config: RoutesFile },
+  entries: readonly { route: RouteConfig; gateConfig: GateConfig }[],
+): Promise<ReadonlyMap<string, RouteEvidence>> {
+  const now = (options.now ?? Date.now)();
+  const byWindow = Map.groupBy(entries, (entry) => entry.gateConfig.window);
+  const merged = new Map<string, RouteEvidence>();
+  for (const [window, group] of byWindow) {
+    const ids = group.map((entry) => entry.route.id);
+    const figures = await options.loadEvidence(ids, sourceOf(options, loaded), now - window);
+    for (const id of ids) {
+      const found = figures.get(id);
+      if (found) merged.set(id, found);
+    }
+  }
+  return merged;
+}

@@ -1,0 +1,308 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createCheckCommand,
+  createPromoteCommand,
+  createRollbackCommand,
+} from '../../src/cli/commands/promote.ts';
+import type { CheckJson } from '../../src/cli/commands/check.ts';
+import { CliExit, type CliIo } from '../../src/cli/io.ts';
+import { editRouteText } from '../../src/promote/edit-routes-text.ts';
+import type { RouteEvidence } from '../../src/promote/gate.ts';
+import type { EvidenceSource } from '../../src/promote/promote-route.ts';
+import { COMMENTED_ROUTES } from './fixtures/commented-routes.ts';
+
+const NOW = Date.UTC(2026, 4, 1);
+const DAY = 86_400_000;
+
+const good: RouteEvidence = {
+  compared: 500,
+  mismatched: 1,
+  errors: 0,
+  serviceRequests: 300,
+  serviceErrors: 1,
+  legacyP95: 40,
+  serviceP95: 44,
+};
+const poor: RouteEvidence = { ...good, compared: 80, mismatched: 6 };
+
+let dir: string;
+let file: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'strangler-cli-'));
+  file = join(dir, 'routes.yaml');
+  await writeFile(file, COMMENTED_ROUTES);
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  calls: { routeIds: readonly string[]; source: EvidenceSource; since: number }[];
+}
+
+type Create = typeof createPromoteCommand;
+
+/** Runs one command in-process the way the CLI entry point does; resolves to its exit code and output. */
+async function run(
+  create: Create,
+  args: string[],
+  evidence: Record<string, RouteEvidence> = {},
+  options: { color?: boolean } = {},
+): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    color: options.color ?? false,
+    cwd: dir,
+    env: {},
+  };
+  const calls: Run['calls'] = [];
+  const deps = {
+    now: () => NOW,
+    loadEvidence: (routeIds: readonly string[], source: EvidenceSource, since: number) => {
+      calls.push({ routeIds, source, since });
+      return Promise.resolve(
+        new Map(routeIds.flatMap((id) => (evidence[id] ? [[id, evidence[id]] as const] : []))),
+      );
+    },
+  };
+  const program = new Command('strangler').exitOverride();
+  program.addCommand(create(io, deps).exitOverride());
+  let code = 0;
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CliExit) code = error.exitCode;
+    else if (error instanceof Error && 'exitCode' in error)
+      code = (error as { exitCode: number }).exitCode === 0 ? 0 : 2;
+    else throw error;
+  }
+  return { code, stdout, stderr, calls };
+}
+
+const routesText = () => readFile(file, 'utf8');
+
+describe('strangler promote', () => {
+  it('gates on the evidence, edits the file in place and says the proxy reloads it', async () => {
+    const result = await run(
+      createPromoteCommand,
+      ['promote', 'catalog.products', '--store', 'sqlite:results.db'],
+      {
+        'catalog.products': good,
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(await routesText()).toBe(
+      editRouteText(COMMENTED_ROUTES, 'catalog.products', { stage: 'canary', percent: 1 }).text,
+    );
+    expect(result.stdout).toContain('catalog.products: shadow → canary 1%');
+    expect(result.stdout).toContain('✓ mismatch rate 0.2% (1 of 500) ≤ 1%');
+    expect(result.stdout).toContain('hot reload');
+    expect(result.calls).toHaveLength(1);
+    expect(result.calls[0]).toMatchObject({
+      routeIds: ['catalog.products'],
+      since: NOW - DAY,
+      source: { file, store: 'sqlite:results.db' },
+    });
+  });
+
+  it('exits 1 on a failed gate, names the failed conditions with figures, and changes nothing', async () => {
+    const result = await run(createPromoteCommand, ['promote', 'catalog.products'], {
+      'catalog.products': poor,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('✗ 80 compared pairs < 100 needed');
+    expect(result.stdout).toContain('✗ mismatch rate 7.5% (6 of 80) > 1%');
+    expect(result.stderr).toContain('promotion refused: min_compared, mismatch_rate failed');
+    expect(await routesText()).toBe(COMMENTED_ROUTES);
+  });
+
+  it('lets --force override the gate, loudly', async () => {
+    const result = await run(createPromoteCommand, ['promote', 'catalog.products', '--force'], {
+      'catalog.products': poor,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('FORCED: the gate FAILED (min_compared, mismatch_rate)');
+    expect(result.stdout).toContain('gate FAILED (forced)');
+    expect(await routesText()).not.toBe(COMMENTED_ROUTES);
+  });
+
+  it('applies limits given on the command line', async () => {
+    const result = await run(
+      createPromoteCommand,
+      ['promote', 'catalog.products', '--min-compared', '50', '--max-mismatch-rate', '10%'],
+      { 'catalog.products': poor },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('80 compared pairs ≥ 50 needed');
+  });
+
+  it('prints a diff and writes nothing with --dry-run', async () => {
+    const result = await run(createPromoteCommand, ['promote', 'catalog.product', '--dry-run'], {
+      'catalog.product': good,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '-      percent: 5     # raise slowly\n+      percent: 20     # raise slowly\n',
+    );
+    expect(result.stdout).toContain('dry run: routes.yaml not changed');
+    expect(await routesText()).toBe(COMMENTED_ROUTES);
+  });
+
+  it('moves legacy → shadow without asking for evidence', async () => {
+    const result = await run(createPromoteCommand, ['promote', 'orders.list']);
+    expect(result.code).toBe(0);
+    expect(result.calls).toEqual([]);
+    expect(result.stdout).toContain('risks nothing');
+  });
+
+  it('uses the route’s own gate window', async () => {
+    await writeFile(
+      file,
+      COMMENTED_ROUTES.replace('gate: { minCompared: 50 }', 'gate: { minCompared: 50, window: 1h }'),
+    );
+    const result = await run(createPromoteCommand, ['promote', 'catalog.product'], {
+      'catalog.product': good,
+    });
+    expect(result.calls[0]!.since).toBe(NOW - 3_600_000);
+  });
+
+  it('exits 2 with a stable code for an unknown route, a migrated route and an invalid file', async () => {
+    const unknown = await run(createPromoteCommand, ['promote', 'nope']);
+    expect(unknown).toMatchObject({ code: 2 });
+    expect(unknown.stderr).toContain('PROMOTE_ROUTE_NOT_FOUND');
+    const migrated = await run(createPromoteCommand, ['promote', 'catalog.search']);
+    expect(migrated.code).toBe(2);
+    expect(migrated.stderr).toContain('PROMOTE_ALREADY_MIGRATED');
+    await writeFile(file, 'version: 1\nlegacy: not-a-url\n');
+    const invalid = await run(createPromoteCommand, ['promote', 'x']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('PROMOTE_INVALID_CONFIG');
+    expect(invalid.stderr).toContain('legacy');
+  });
+
+  it('rejects a malformed limit as a usage error', async () => {
+    const result = await run(createPromoteCommand, ['promote', 'catalog.products', '--max-error-rate', '2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('expected a rate between 0 and 1');
+  });
+});
+
+describe('strangler rollback', () => {
+  it('moves one step back without a gate', async () => {
+    const result = await run(createRollbackCommand, ['rollback', 'catalog.product']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('catalog.product: canary 5% → shadow');
+    expect(result.calls).toEqual([]);
+    expect(await routesText()).toBe(COMMENTED_ROUTES.replace('stage: "canary"   #', 'stage: "shadow"   #'));
+  });
+
+  it('goes straight to a stage with --to, and back from migrated to the last canary step', async () => {
+    expect((await run(createRollbackCommand, ['rollback', 'orders.detail', '--to', 'legacy'])).code).toBe(0);
+    expect(await routesText()).toContain("stage: 'legacy'");
+    const result = await run(createRollbackCommand, [
+      'rollback',
+      'catalog.search',
+      '--to',
+      'canary',
+      '--dry-run',
+    ]);
+    expect(result.stdout).toContain('migrated → canary 50%');
+    expect(result.stdout).toContain('+    canary:\n+      percent: 50\n');
+  });
+
+  it('succeeds without change when the route already is there', async () => {
+    const result = await run(createRollbackCommand, ['rollback', 'orders.list', '--to', 'legacy']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('orders.list is already at legacy: nothing changed');
+    expect(await routesText()).toBe(COMMENTED_ROUTES);
+  });
+
+  it('refuses a target that is not behind, and an unknown target', async () => {
+    const ahead = await run(createRollbackCommand, ['rollback', 'orders.list', '--to', 'shadow']);
+    expect(ahead.code).toBe(2);
+    expect(ahead.stderr).toContain('PROMOTE_TARGET_NOT_BEHIND');
+    expect((await run(createRollbackCommand, ['rollback', 'orders.list', '--to', 'nowhere'])).code).toBe(2);
+  });
+});
+
+describe('strangler check', () => {
+  const evidence = { 'catalog.products': poor, 'catalog.product': good, 'orders.detail': good };
+
+  it('prints a table of every route’s next step and exits 1 when one gate fails', async () => {
+    const result = await run(createCheckCommand, ['check'], evidence);
+    expect(result.code).toBe(1);
+    const rows = result.stdout.split('\n');
+    expect(rows[0]).toMatch(/^ROUTE\s+STAGE\s+NEXT\s+GATE\s+DETAILS$/);
+    expect(rows.find((row) => row.startsWith('catalog.products'))).toMatch(
+      /shadow\s+canary 1%\s+FAIL\s+80 compared pairs < 100/,
+    );
+    expect(rows.find((row) => row.startsWith('catalog.product '))).toMatch(/canary 5%\s+canary 20%\s+pass/);
+    expect(rows.find((row) => row.startsWith('catalog.search'))).toMatch(/migrated\s+—\s+—\s+migrated/);
+    expect(result.stdout).toContain('1 of 5 routes cannot move on yet');
+    expect(result.stdout).not.toContain('\u001b[');
+    expect(await routesText()).toBe(COMMENTED_ROUTES);
+  });
+
+  it('loads evidence once per gate window, only for gated routes', async () => {
+    await writeFile(
+      file,
+      COMMENTED_ROUTES.replace('gate: { minCompared: 50 }', 'gate: { minCompared: 50, window: 1h }'),
+    );
+    const result = await run(createCheckCommand, ['check'], evidence);
+    expect(result.calls.map((call) => NOW - call.since)).toEqual([DAY, 3_600_000]);
+    expect(result.calls.map((call) => [...call.routeIds].sort())).toEqual([
+      ['catalog.products', 'orders.detail'],
+      ['catalog.product'],
+    ]);
+  });
+
+  it('exits 0 when every gate passes, for one route', async () => {
+    const result = await run(createCheckCommand, ['check', '--route', 'catalog.product'], evidence);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('every gate passes (1 route)');
+  });
+
+  it('prints JSON with --json', async () => {
+    const result = await run(createCheckCommand, ['check', '--json'], evidence);
+    expect(result.code).toBe(1);
+    const json = JSON.parse(result.stdout) as CheckJson;
+    expect(json.passed).toBe(false);
+    expect(json.routes.map((route) => [route.id, route.passed])).toEqual([
+      ['catalog.products', false],
+      ['catalog.product', true],
+      ['orders.list', true],
+      ['orders.detail', true],
+      ['catalog.search', true],
+    ]);
+    expect(json.routes[1]).toMatchObject({
+      stage: 'canary',
+      percent: 5,
+      next: { stage: 'canary', percent: 20 },
+    });
+    expect(json.routes[0]!.conditions[0]).toEqual({
+      name: 'min_compared',
+      ok: false,
+      actual: 80,
+      limit: 100,
+      message: '80 compared pairs < 100 needed',
+    });
+    expect(json.routes[4]!.next).toBeNull();
+  });
+
+  it('colors the table when the terminal supports it', async () => {
+    const result = await run(createCheckCommand, ['check'], evidence, { color: true });
+    expect(result.stdout).toContain('\u001b[');
+  });
+});
