@@ -1,0 +1,303 @@
+/**
+ * The recorder the proxy writes through. Its methods only aggregate in memory (a few map increments; a
+ * mismatch's first samples are also redacted) and never throw; a timer writes the aggregate as one batch.
+ *
+ * When a write fails (store down, disk read-only) the batch is merged back and retried with the next one,
+ * as long as the pending rows stay under `maxPendingRows`; beyond that bound the older records are dropped
+ * and counted in `status().dropped`. Writes resume by themselves when the store comes back.
+ */
+import type { RouteConfig } from '../config/schema.ts';
+import { bucketOf, UNMATCHED_ROUTE_ID, MAX_SAMPLES_PER_SIGNATURE, type ResultStore } from './result-store.ts';
+import type { ComparisonEvent, FlushResult, ObservableRecorder, RecorderStatus } from './types.ts';
+import { latencyBin } from './latency-histogram.ts';
+import { foldIndices } from './json-path.ts';
+import { pathTemplate } from './path-template.ts';
+import { compileRedaction, type Redaction } from './redact-sample.ts';
+import { buildSample, DEFAULT_EXCERPT_BYTES } from './build-sample.ts';
+import {
+  addDiff,
+  addEvent,
+  addLatency,
+  addNoise,
+  addSkip,
+  addUnmatched,
+  comparisonRow,
+  createAggregate,
+  isEmpty,
+  mergeAggregate,
+  seeRoute,
+  servedRow,
+  toBatch,
+  type PendingAggregate,
+} from './pending-aggregate.ts';
+
+export interface BatchingRecorderOptions {
+  /** Milliseconds between background writes. Default 2 000. */
+  readonly flushInterval?: number;
+  /** Samples queued at most between writes; further ones are not kept (their counts are). Default 100. */
+  readonly maxPendingSamples?: number;
+  /** Counter rows (and events) held at most while the store is unavailable. Default 50 000. */
+  readonly maxPendingRows?: number;
+  /** Route configs, for each route's `compare.redact` body fields; a function follows config reloads. */
+  readonly routes?: readonly RouteConfig[] | (() => readonly RouteConfig[]);
+  /** Header names redacted in addition to authorization, proxy-authorization, cookie, set-cookie, x-api-key. */
+  readonly redactHeaders?: readonly string[];
+  /** Cap of a stored body excerpt, bytes. Default 16 384. */
+  readonly excerptBytes?: number;
+  /** A write still running after this long makes the recorder unhealthy. Default 15 000 ms. */
+  readonly stallAfter?: number;
+  /** `close()` gives its last write this long before counting what is left as dropped. Default 5 000 ms. */
+  readonly closeTimeout?: number;
+  /** Epoch ms, for records that carry no time (skips, noise, unmatched) and for `lastFlushAt`. */
+  readonly clock?: () => number;
+}
+
+/** Signatures remembered for sampling; past this the memory is cleared (the store caps samples anyway). */
+const MAX_TRACKED_SIGNATURES = 10_000;
+
+/** Creates a recorder that aggregates in memory and writes to `store` in batches. */
+export function createBatchingRecorder(
+  store: ResultStore,
+  options: BatchingRecorderOptions = {},
+): ObservableRecorder {
+  const flushInterval = options.flushInterval ?? 2_000;
+  const maxPendingSamples = options.maxPendingSamples ?? 100;
+  const maxPendingRows = options.maxPendingRows ?? 50_000;
+  const excerptBytes = options.excerptBytes ?? DEFAULT_EXCERPT_BYTES;
+  const stallAfter = options.stallAfter ?? 15_000;
+  const closeTimeout = options.closeTimeout ?? 5_000;
+  const clock = options.clock ?? Date.now;
+  const redactions = redactionLookup(options.routes, options.redactHeaders ?? []);
+
+  let pending = createAggregate();
+  const sampled = new Map<string, number>();
+  const listeners = new Set<(result: FlushResult) => void>();
+  let chain: Promise<void> = Promise.resolve();
+  let writing: PendingAggregate | null = null;
+  let writingSince: number | null = null;
+  let lastError: string | null = null;
+  let lastFlushAt: number | null = null;
+  let dropped = 0;
+  let droppedSamples = 0;
+  let closed = false;
+  let closing: Promise<void> | null = null;
+
+  const timer = setInterval(() => {
+    if (writingSince === null && !isEmpty(pending)) void flush();
+  }, flushInterval);
+  timer.unref();
+
+  /** Runs `record` unless the recorder is closed or full; anything it throws is swallowed and counted. */
+  function guard(record: (aggregate: PendingAggregate) => void): void {
+    if (closed || pending.rows >= maxPendingRows) {
+      dropped++;
+      return;
+    }
+    try {
+      record(pending);
+      pending.records++;
+    } catch (error) {
+      dropped++;
+      lastError = `recording failed: ${message(error)}`;
+    }
+  }
+
+  function recordComparison(event: ComparisonEvent): void {
+    guard((aggregate) => {
+      const bucket = bucketOf(event.at);
+      const row = comparisonRow(aggregate, event.routeId, bucket);
+      row.compared++;
+      const outcome = event.verdict.outcome;
+      if (outcome === 'match') row.matched++;
+      else if (outcome === 'mismatch') row.mismatched++;
+      else row.errors++;
+      for (const side of ['legacy', 'service'] as const) {
+        const response = event[side];
+        if (response)
+          addLatency(aggregate, event.routeId, bucket, 'shadow', side, latencyBin(response.latencyMs));
+      }
+      // Counted once per comparison: `count` reads as "comparisons that differed here".
+      const differences = event.verdict.differences;
+      const seen = differences.length > 1 ? new Set<string>() : undefined;
+      for (const difference of differences) {
+        const path = foldIndices(difference.path);
+        if (seen) {
+          const key = `${path}\0${difference.kind}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
+        addDiff(aggregate, event.routeId, bucket, path, difference.kind);
+      }
+      seeRoute(aggregate, event.routeId, event.stage, event.at);
+      if (outcome === 'mismatch') maybeSample(aggregate, event);
+    });
+  }
+
+  function maybeSample(aggregate: PendingAggregate, event: ComparisonEvent): void {
+    const key = `${event.routeId}\0${event.verdict.signature}`;
+    const taken = sampled.get(key) ?? 0;
+    if (taken >= MAX_SAMPLES_PER_SIGNATURE) return;
+    if (aggregate.samples.length >= maxPendingSamples) {
+      droppedSamples++;
+      return;
+    }
+    if (sampled.size >= MAX_TRACKED_SIGNATURES) sampled.clear();
+    sampled.set(key, taken + 1);
+    aggregate.samples.push(buildSample(event, redactions(event.routeId), excerptBytes));
+  }
+
+  async function writeOnce(): Promise<void> {
+    if (isEmpty(pending)) return;
+    const batch = pending;
+    writing = batch;
+    pending = createAggregate();
+    writingSince = clock();
+    let result: FlushResult;
+    try {
+      await store.write(toBatch(batch));
+      lastFlushAt = clock();
+      lastError = null;
+      result = { ok: true, records: batch.records, dropped: 0 };
+    } catch (error) {
+      lastError = message(error);
+      result = { ok: false, records: batch.records, dropped: keepForRetry(batch), error: lastError };
+    } finally {
+      writingSince = null;
+      writing = null;
+    }
+    for (const listener of listeners) {
+      try {
+        listener(result);
+      } catch {
+        // a listener's failure is its own business
+      }
+    }
+  }
+
+  /** Merges a failed batch back in front of newer records, or drops it if that would exceed the bound. */
+  function keepForRetry(failed: PendingAggregate): number {
+    if (closed || failed.rows + pending.rows > maxPendingRows) {
+      dropped += failed.records;
+      droppedSamples += failed.samples.length;
+      return failed.records;
+    }
+    const newer = pending;
+    pending = failed;
+    mergeAggregate(pending, newer);
+    if (pending.samples.length > maxPendingSamples) {
+      droppedSamples += pending.samples.length - maxPendingSamples;
+      pending.samples = pending.samples.slice(0, maxPendingSamples);
+    }
+    return 0;
+  }
+
+  async function closeOnce(): Promise<void> {
+    clearInterval(timer);
+    const last = flush();
+    // From here on records are refused, and a failing last write is counted as dropped, not retried.
+    closed = true;
+    let timeout: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timeout = setTimeout(() => resolve('timeout'), closeTimeout);
+    });
+    const outcome = await Promise.race([last.then(() => 'done' as const), timedOut]);
+    clearTimeout(timeout);
+    if (outcome === 'timeout') {
+      // The process is going away with this write still hanging: count what it held as lost.
+      dropped += (writing?.records ?? 0) + pending.records;
+      pending = createAggregate();
+    }
+  }
+
+  function flush(): Promise<void> {
+    chain = chain.then(writeOnce, writeOnce);
+    return chain;
+  }
+
+  return {
+    recordComparison,
+    recordSkip(routeId, reason) {
+      guard((aggregate) => addSkip(aggregate, routeId, bucketOf(clock()), reason));
+    },
+    recordNoise(routeId, paths) {
+      guard((aggregate) => {
+        const at = clock();
+        for (const path of new Set(paths.map(foldIndices))) addNoise(aggregate, routeId, path, at);
+      });
+    },
+    recordServed(event) {
+      guard((aggregate) => {
+        const routeId = event.routeId ?? UNMATCHED_ROUTE_ID;
+        const bucket = bucketOf(event.at);
+        const row = servedRow(aggregate, routeId, bucket, event.side);
+        row.requests++;
+        if (event.status >= 500 || event.status < 100) row.errors++;
+        if (event.fellBack) row.fallbacks++;
+        addLatency(aggregate, routeId, bucket, 'served', event.side, latencyBin(event.latencyMs));
+        if (event.routeId !== null && event.stage !== null)
+          seeRoute(aggregate, event.routeId, event.stage, event.at);
+      });
+    },
+    recordUnmatched(method, path) {
+      guard((aggregate) =>
+        addUnmatched(aggregate, bucketOf(clock()), method.toUpperCase(), pathTemplate(path)),
+      );
+    },
+    recordEvent(event) {
+      guard((aggregate) => {
+        aggregate.events.push({
+          routeId: event.routeId,
+          kind: event.kind,
+          at: event.at,
+          detail: event.detail,
+        });
+      });
+    },
+    flush,
+    close() {
+      closing ??= closeOnce();
+      return closing;
+    },
+    status(): RecorderStatus {
+      const runningFor = writingSince === null ? 0 : clock() - writingSince;
+      const stalled = runningFor > stallAfter;
+      return {
+        healthy: lastError === null && !stalled,
+        lastError:
+          stalled && lastError === null ? `a write has been running for ${runningFor} ms` : lastError,
+        lastFlushAt,
+        pending: pending.records,
+        dropped,
+        droppedSamples,
+      };
+    },
+    onFlush(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** Compiled redaction per route id, recompiled when the route list changes (config reload). */
+function redactionLookup(
+  routes: BatchingRecorderOptions['routes'],
+  extraHeaders: readonly string[],
+): (routeId: string) => Redaction {
+  const fallback = compileRedaction([], extraHeaders);
+  let source: readonly RouteConfig[] | undefined;
+  let compiled = new Map<string, Redaction>();
+  return (routeId) => {
+    const current = typeof routes === 'function' ? routes() : (routes ?? []);
+    if (current !== source) {
+      source = current;
+      compiled = new Map(
+        current.map((route) => [route.id, compileRedaction(route.compare?.redact, extraHeaders)]),
+      );
+    }
+    return compiled.get(routeId) ?? fallback;
+  };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,275 @@
+/**
+ * What a recorder has aggregated since its last write: counters nested route → minute bucket → row, so
+ * the hot path does a few map lookups on keys it already has (the route id string, the bucket number, a
+ * small number for a latency bin) instead of hashing freshly built composite keys. Merging two aggregates
+ * adds their counters, which is how a failed write is retried together with newer records.
+ */
+import type { Stage } from '../config/schema.ts';
+import type { DiffKind, Side } from '../compare/verdict.ts';
+import type { SkipReason } from './types.ts';
+import type {
+  ComparisonCounts,
+  DiffCount,
+  LatencyCount,
+  LatencySource,
+  NoiseCount,
+  ResultBatch,
+  RouteSeen,
+  ServedCount,
+  SkipCount,
+  StoredRouteEvent,
+  StoredSample,
+  UnmatchedCount,
+} from './result-store.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The counter rows of one route in one bucket. */
+export interface BucketRows {
+  comparison: Mutable<ComparisonCounts> | undefined;
+  /** Keyed by {@link latencyKey}. */
+  readonly latency: Map<number, Mutable<LatencyCount>>;
+  /** Keyed by `path \0 kind`. */
+  readonly diffs: Map<string, Mutable<DiffCount>>;
+  readonly skips: Map<SkipReason, Mutable<SkipCount>>;
+  readonly served: Map<Side, Mutable<ServedCount>>;
+}
+
+export interface PendingAggregate {
+  /** route id → bucket start → rows. */
+  readonly buckets: Map<string, Map<number, BucketRows>>;
+  readonly noise: Map<string, Mutable<NoiseCount>>;
+  readonly unmatched: Map<string, Mutable<UnmatchedCount>>;
+  readonly routes: Map<string, Mutable<RouteSeen>>;
+  samples: StoredSample[];
+  events: StoredRouteEvent[];
+  /** Recorded calls folded into this aggregate (what `dropped` counts when it is lost). */
+  records: number;
+  /** Counter rows and events held: the measure the recorder bounds memory by. */
+  rows: number;
+}
+
+export function createAggregate(): PendingAggregate {
+  return {
+    buckets: new Map(),
+    noise: new Map(),
+    unmatched: new Map(),
+    routes: new Map(),
+    samples: [],
+    events: [],
+    records: 0,
+    rows: 0,
+  };
+}
+
+export function isEmpty(aggregate: PendingAggregate): boolean {
+  return aggregate.records === 0 && aggregate.rows === 0 && aggregate.samples.length === 0;
+}
+
+/** The rows of a route in a bucket, created when absent. */
+export function rowsOf(aggregate: PendingAggregate, routeId: string, bucket: number): BucketRows {
+  let byBucket = aggregate.buckets.get(routeId);
+  if (byBucket === undefined) aggregate.buckets.set(routeId, (byBucket = new Map()));
+  let rows = byBucket.get(bucket);
+  if (rows === undefined) {
+    rows = {
+      comparison: undefined,
+      latency: new Map(),
+      diffs: new Map(),
+      skips: new Map(),
+      served: new Map(),
+    };
+    byBucket.set(bucket, rows);
+  }
+  return rows;
+}
+
+export function comparisonRow(aggregate: PendingAggregate, routeId: string, bucket: number) {
+  const rows = rowsOf(aggregate, routeId, bucket);
+  if (rows.comparison === undefined) {
+    rows.comparison = { routeId, bucket, compared: 0, matched: 0, mismatched: 0, errors: 0 };
+    aggregate.rows++;
+  }
+  return rows.comparison;
+}
+
+/** A small integer naming (source, side, bin): cheap to hash. */
+function latencyKey(source: LatencySource, side: Side, bin: number): number {
+  return ((source === 'shadow' ? 0 : 2) + (side === 'legacy' ? 0 : 1)) * 1_000 + bin;
+}
+
+export function addLatency(
+  aggregate: PendingAggregate,
+  routeId: string,
+  bucket: number,
+  source: LatencySource,
+  side: Side,
+  bin: number,
+  count = 1,
+): void {
+  const rows = rowsOf(aggregate, routeId, bucket);
+  const key = latencyKey(source, side, bin);
+  let row = rows.latency.get(key);
+  if (row === undefined) {
+    rows.latency.set(key, (row = { routeId, bucket, source, side, bin, count: 0 }));
+    aggregate.rows++;
+  }
+  row.count += count;
+}
+
+export function addDiff(
+  aggregate: PendingAggregate,
+  routeId: string,
+  bucket: number,
+  path: string,
+  kind: DiffKind,
+  count = 1,
+): void {
+  const rows = rowsOf(aggregate, routeId, bucket);
+  const key = `${path}\0${kind}`;
+  let row = rows.diffs.get(key);
+  if (row === undefined) {
+    rows.diffs.set(key, (row = { routeId, bucket, path, kind, count: 0 }));
+    aggregate.rows++;
+  }
+  row.count += count;
+}
+
+export function addSkip(
+  aggregate: PendingAggregate,
+  routeId: string,
+  bucket: number,
+  reason: SkipReason,
+  count = 1,
+): void {
+  const rows = rowsOf(aggregate, routeId, bucket);
+  let row = rows.skips.get(reason);
+  if (row === undefined) {
+    rows.skips.set(reason, (row = { routeId, bucket, reason, count: 0 }));
+    aggregate.rows++;
+  }
+  row.count += count;
+}
+
+export function servedRow(aggregate: PendingAggregate, routeId: string, bucket: number, side: Side) {
+  const rows = rowsOf(aggregate, routeId, bucket);
+  let row = rows.served.get(side);
+  if (row === undefined) {
+    rows.served.set(side, (row = { routeId, bucket, side, requests: 0, errors: 0, fallbacks: 0 }));
+    aggregate.rows++;
+  }
+  return row;
+}
+
+export function addNoise(
+  aggregate: PendingAggregate,
+  routeId: string,
+  path: string,
+  at: number,
+  count = 1,
+): void {
+  const key = `${routeId}\0${path}`;
+  let row = aggregate.noise.get(key);
+  if (row === undefined) {
+    aggregate.noise.set(key, (row = { routeId, path, count: 0, lastSeen: at }));
+    aggregate.rows++;
+  }
+  row.count += count;
+  row.lastSeen = Math.max(row.lastSeen, at);
+}
+
+export function addUnmatched(
+  aggregate: PendingAggregate,
+  bucket: number,
+  method: string,
+  template: string,
+  count = 1,
+): void {
+  const key = `${bucket}\0${method}\0${template}`;
+  let row = aggregate.unmatched.get(key);
+  if (row === undefined) {
+    aggregate.unmatched.set(key, (row = { bucket, method, template, count: 0 }));
+    aggregate.rows++;
+  }
+  row.count += count;
+}
+
+export function seeRoute(aggregate: PendingAggregate, routeId: string, stage: Stage, at: number): void {
+  const row = aggregate.routes.get(routeId);
+  if (row === undefined) {
+    aggregate.routes.set(routeId, { routeId, stage, lastSeen: at });
+    aggregate.rows++;
+  } else if (at >= row.lastSeen) {
+    row.stage = stage;
+    row.lastSeen = at;
+  }
+}
+
+export function addEvent(aggregate: PendingAggregate, event: StoredRouteEvent): void {
+  aggregate.events.push(event);
+  aggregate.rows++;
+}
+
+/** Adds everything in `from` into `into` (counters summed; `from`'s samples and events go first). */
+export function mergeAggregate(into: PendingAggregate, from: PendingAggregate): void {
+  for (const byBucket of from.buckets.values()) {
+    for (const rows of byBucket.values()) {
+      const c = rows.comparison;
+      if (c) {
+        const target = comparisonRow(into, c.routeId, c.bucket);
+        target.compared += c.compared;
+        target.matched += c.matched;
+        target.mismatched += c.mismatched;
+        target.errors += c.errors;
+      }
+      for (const r of rows.latency.values())
+        addLatency(into, r.routeId, r.bucket, r.source, r.side, r.bin, r.count);
+      for (const r of rows.diffs.values()) addDiff(into, r.routeId, r.bucket, r.path, r.kind, r.count);
+      for (const r of rows.skips.values()) addSkip(into, r.routeId, r.bucket, r.reason, r.count);
+      for (const r of rows.served.values()) {
+        const target = servedRow(into, r.routeId, r.bucket, r.side);
+        target.requests += r.requests;
+        target.errors += r.errors;
+        target.fallbacks += r.fallbacks;
+      }
+    }
+  }
+  for (const r of from.noise.values()) addNoise(into, r.routeId, r.path, r.lastSeen, r.count);
+  for (const r of from.unmatched.values()) addUnmatched(into, r.bucket, r.method, r.template, r.count);
+  for (const r of from.routes.values()) seeRoute(into, r.routeId, r.stage, r.lastSeen);
+  into.samples = [...from.samples, ...into.samples];
+  into.events = [...from.events, ...into.events];
+  into.rows += from.events.length;
+  into.records += from.records;
+}
+
+/** The aggregate as a store batch (a snapshot: later changes to the aggregate don't affect it). */
+export function toBatch(aggregate: PendingAggregate): ResultBatch {
+  const comparisons: ComparisonCounts[] = [];
+  const latency: LatencyCount[] = [];
+  const diffs: DiffCount[] = [];
+  const skips: SkipCount[] = [];
+  const served: ServedCount[] = [];
+  for (const byBucket of aggregate.buckets.values()) {
+    for (const rows of byBucket.values()) {
+      if (rows.comparison) comparisons.push({ ...rows.comparison });
+      for (const row of rows.latency.values()) latency.push({ ...row });
+      for (const row of rows.diffs.values()) diffs.push({ ...row });
+      for (const row of rows.skips.values()) skips.push({ ...row });
+      for (const row of rows.served.values()) served.push({ ...row });
+    }
+  }
+  const copy = <T extends object>(map: Map<string, T>) => [...map.values()].map((row) => ({ ...row }));
+  return {
+    comparisons,
+    latency,
+    diffs,
+    skips,
+    served,
+    noise: copy(aggregate.noise),
+    unmatched: copy(aggregate.unmatched),
+    routes: copy(aggregate.routes),
+    samples: [...aggregate.samples],
+    events: [...aggregate.events],
+  };
+}
