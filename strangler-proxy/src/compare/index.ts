@@ -1,0 +1,43 @@
+/**
+ * The comparison engine's public API: compile rules once per route, compare each mirrored pair, learn
+ * noise from legacy-vs-legacy pairs, redact what is kept. Everything here is pure and synchronous.
+ */
+export type {
+  BodyDigest,
+  BodyMode,
+  CapturedResponse,
+  DiffKind,
+  Difference,
+  FailureKind,
+  Outcome,
+  Side,
+  Verdict,
+} from './verdict.ts';
+export { compareResponses, failedVerdict } from './compare-responses.ts';
+export { DEFAULT_LIMITS, NO_RULES, compileCompareRules, validateCompareRules } from './compile-rules.ts';
+export type { BodyRule, CompareLimits, CompiledRules, RuleIssue } from './compile-rules.ts';
+export {
+  DEFAULT_MAX_NOISE_PATHS,
+  createNoiseModel,
+  isNoisy,
+  learnNoise,
+  newNoisyPaths,
+  noiseClassOf,
+  noisyEntries,
+  noisyPaths,
+} from './noise-model.ts';
+export type { NoiseClass, NoiseEntry, NoiseModel } from './noise-model.ts';
+export { REDACTED, SENSITIVE_HEADERS, redactHeaders, redactJson } from './redact.ts';
+export {
+  JsonPathError,
+  compileJsonPath,
+  foldPath,
+  formatLocation,
+  matchesLocation,
+  validateJsonPath,
+} from './json-path.ts';
+export type { JsonLocation, JsonPathPattern, PathKey, PathSegment } from './json-path.ts';
+export { compilePaths } from './path-set.ts';
+export type { CompiledPaths } from './path-set.ts';
+export { TRANSPORT_HEADERS } from './compare-headers.ts';
+export { signatureOf } from './collect-differences.ts';
