@@ -245,7 +245,7 @@ export function createBatchingRecorder(
     },
     recordEvent(event) {
       guard((aggregate) => {
-        aggregate.events.push({
+        addEvent(aggregate, {
           routeId: event.routeId,
           kind: event.kind,
           at: event.at,

@@ -69,7 +69,7 @@ export function isEmpty(aggregate: PendingAggregate): boolean {
 /** The rows of a route in a bucket, created when absent. */
 export function rowsOf(aggregate: PendingAggregate, routeId: string, bucket: number): BucketRows {
   let byBucket = aggregate.buckets.get(routeId);
-  if (byBucket === undefined) aggregate.buckets.set(routeId, (byBucket = new Map()));
+  if (byBucket === undefined) aggregate.buckets.set(routeId, (byBucket = new Map<number, BucketRows>()));
   let rows = byBucket.get(bucket);
   if (rows === undefined) {
     rows = {

@@ -245,6 +245,19 @@ describe('createBatchingRecorder', () => {
     expect(stored + dropped).toBe(recorded);
   });
 
+  it('bounds route events like counter rows', async () => {
+    const { store, control } = flakyStore();
+    const recorder = recorderFor(store, { maxPendingRows: 3 });
+    control.down = true;
+    for (let i = 0; i < 5; i++)
+      recorder.recordEvent({ routeId: 'orders', kind: 'reload', at: i, detail: '' });
+    control.down = false;
+    await recorder.flush();
+
+    expect(await store.events()).toHaveLength(3);
+    expect(recorder.status().dropped).toBe(2);
+  });
+
   it('writes on its timer without being asked', async () => {
     const store = createMemoryStore();
     const recorder = recorderFor(store, { flushInterval: 10 });
