@@ -1,0 +1,113 @@
+/**
+ * The route table: routes compiled once (at load and at each reload) into a segment trie, so that a lookup
+ * walks the request's segments, not the list of routes. Per request: one Map lookup per segment (plus the
+ * `:param` branch where the trie has one), no allocation; 10,000 routes cost what 10 do.
+ *
+ * Patterns are prefixes on segment boundaries: `/api/products` matches `/api/products` and
+ * `/api/products/7`, never `/api/productsX`. Among the routes whose pattern matches and whose methods and
+ * header conditions accept the request, the winner is decided by {@link comparePrecedence}.
+ */
+import type { LoadedRoute } from '../config/routes-config.ts';
+import { acceptsRequest, compileRoute, type CompiledRoute, type MatchRequest } from './compile-route.ts';
+import { comparePrecedence } from './precedence.ts';
+
+/** A request as the table sees it: normalised segments ({@link normalizePath}), method, headers. */
+export interface RouteRequest extends MatchRequest {
+  readonly segments: readonly string[];
+}
+
+export interface RouteTable {
+  /** Every route, in file order. */
+  readonly routes: readonly CompiledRoute[];
+  /** The winning route, or `null` when the request belongs to the legacy monolith. */
+  match(request: RouteRequest): CompiledRoute | null;
+}
+
+interface TrieNode {
+  readonly literals: Map<string, TrieNode>;
+  param: TrieNode | null;
+  /** Routes whose pattern ends here, best rank first. */
+  readonly routes: CompiledRoute[];
+  /** The best rank in this subtree: a subtree that cannot beat the current winner is skipped. */
+  bestRank: number;
+}
+
+/**
+ * Compiles routes (validated by the loader, in file order) into a table.
+ *
+ * @example
+ * const table = createRouteTable(config.routes);
+ * const { segments } = normalizePath(req.url);
+ * const route = table.match({ method: req.method, segments, header: (name) => headerOf(req, name) });
+ */
+export function createRouteTable(routes: readonly LoadedRoute[]): RouteTable {
+  const provisional = routes.map((route, index) => compileRoute(route, index));
+  const rankOf = new Map(
+    provisional
+      .slice()
+      .sort(comparePrecedence)
+      .map((route, rank) => [route, rank]),
+  );
+  const compiled = provisional.map((route) => Object.freeze({ ...route, rank: rankOf.get(route) ?? 0 }));
+  const root = createNode();
+  for (const route of compiled) insert(root, route);
+  finish(root);
+  return Object.freeze({
+    routes: Object.freeze(compiled),
+    match: (request: RouteRequest) => search(root, request, 0, null),
+  });
+}
+
+function createNode(): TrieNode {
+  return { literals: new Map(), param: null, routes: [], bestRank: Infinity };
+}
+
+function insert(root: TrieNode, route: CompiledRoute): void {
+  let node = root;
+  for (const segment of route.pattern.segments) {
+    if (segment.kind === 'param') {
+      node.param ??= createNode();
+      node = node.param;
+    } else {
+      let next = node.literals.get(segment.value);
+      if (next === undefined) {
+        next = createNode();
+        node.literals.set(segment.value, next);
+      }
+      node = next;
+    }
+  }
+  node.routes.push(route);
+}
+
+function finish(node: TrieNode): number {
+  node.routes.sort((a, b) => a.rank - b.rank);
+  let best = node.routes[0]?.rank ?? Infinity;
+  for (const child of node.literals.values()) best = Math.min(best, finish(child));
+  if (node.param !== null) best = Math.min(best, finish(node.param));
+  node.bestRank = best;
+  return best;
+}
+
+function search(
+  node: TrieNode,
+  request: RouteRequest,
+  depth: number,
+  winner: CompiledRoute | null,
+): CompiledRoute | null {
+  if (winner !== null && node.bestRank >= winner.rank) return winner;
+  let best = winner;
+  for (const route of node.routes) {
+    if (best !== null && route.rank >= best.rank) break;
+    if (acceptsRequest(route, request)) {
+      best = route;
+      break;
+    }
+  }
+  const segment = request.segments[depth];
+  if (segment === undefined) return best;
+  const literal = node.literals.get(segment);
+  if (literal !== undefined) best = search(literal, request, depth + 1, best);
+  if (node.param !== null) best = search(node.param, request, depth + 1, best);
+  return best;
+}
