@@ -6,11 +6,10 @@
  * as long as the pending rows stay under `maxPendingRows`; beyond that bound the older records are dropped
  * and counted in `status().dropped`. Writes resume by themselves when the store comes back.
  */
-import type { RouteConfig } from '../config/schema.ts';
 import { bucketOf, UNMATCHED_ROUTE_ID, MAX_SAMPLES_PER_SIGNATURE, type ResultStore } from './result-store.ts';
 import type { ComparisonEvent, FlushResult, ObservableRecorder, RecorderStatus } from './types.ts';
 import { latencyBin } from './latency-histogram.ts';
-import { foldIndices } from './json-path.ts';
+import { foldPath } from '../compare/json-path.ts';
 import { pathTemplate } from './path-template.ts';
 import { compileRedaction, type Redaction } from './redact-sample.ts';
 import { buildSample, DEFAULT_EXCERPT_BYTES } from './build-sample.ts';
@@ -31,6 +30,12 @@ import {
   type PendingAggregate,
 } from './pending-aggregate.ts';
 
+/** What the recorder needs of a route's config: its redaction rules. Loaded (frozen) routes fit. */
+export interface RedactionSource {
+  readonly id: string;
+  readonly compare?: { readonly redact: readonly string[] };
+}
+
 export interface BatchingRecorderOptions {
   /** Milliseconds between background writes. Default 2 000. */
   readonly flushInterval?: number;
@@ -39,7 +44,7 @@ export interface BatchingRecorderOptions {
   /** Counter rows (and events) held at most while the store is unavailable. Default 50 000. */
   readonly maxPendingRows?: number;
   /** Route configs, for each route's `compare.redact` body fields; a function follows config reloads. */
-  readonly routes?: readonly RouteConfig[] | (() => readonly RouteConfig[]);
+  readonly routes?: readonly RedactionSource[] | (() => readonly RedactionSource[]);
   /** Header names redacted in addition to authorization, proxy-authorization, cookie, set-cookie, x-api-key. */
   readonly redactHeaders?: readonly string[];
   /** Cap of a stored body excerpt, bytes. Default 16 384. */
@@ -120,7 +125,7 @@ export function createBatchingRecorder(
       const differences = event.verdict.differences;
       const seen = differences.length > 1 ? new Set<string>() : undefined;
       for (const difference of differences) {
-        const path = foldIndices(difference.path);
+        const path = foldPath(difference.path);
         if (seen) {
           const key = `${path}\0${difference.kind}`;
           if (seen.has(key)) continue;
@@ -222,7 +227,7 @@ export function createBatchingRecorder(
     recordNoise(routeId, paths) {
       guard((aggregate) => {
         const at = clock();
-        for (const path of new Set(paths.map(foldIndices))) addNoise(aggregate, routeId, path, at);
+        for (const path of new Set(paths.map(foldPath))) addNoise(aggregate, routeId, path, at);
       });
     },
     recordServed(event) {
@@ -284,7 +289,7 @@ function redactionLookup(
   extraHeaders: readonly string[],
 ): (routeId: string) => Redaction {
   const fallback = compileRedaction([], extraHeaders);
-  let source: readonly RouteConfig[] | undefined;
+  let source: readonly RedactionSource[] | undefined;
   let compiled = new Map<string, Redaction>();
   return (routeId) => {
     const current = typeof routes === 'function' ? routes() : (routes ?? []);

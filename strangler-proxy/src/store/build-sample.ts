@@ -6,7 +6,7 @@
 import type { CapturedResponse } from '../compare/verdict.ts';
 import type { ComparisonEvent, RecordedRequest } from './types.ts';
 import type { SampleRequest, SampleResponse, StoredSample } from './result-store.ts';
-import { redactHeaderValues, redactJsonValue, type Redaction } from './redact-sample.ts';
+import { redactBody, redactHeaderValues, type Redaction } from './redact-sample.ts';
 
 /** Default cap of a stored body excerpt. */
 export const DEFAULT_EXCERPT_BYTES = 16_384;
@@ -38,7 +38,7 @@ function sampleRequest(request: RecordedRequest, redaction: Redaction, excerptBy
   return {
     method: request.method,
     url: request.url,
-    headers: redactHeaderValues(request.headers, redaction.headers),
+    headers: redactHeaderValues(request.headers, redaction),
     body: request.body ? bodyExcerpt(request.body, redaction, excerptBytes, false).text : null,
   };
 }
@@ -51,7 +51,7 @@ function sampleResponse(
   const excerpt = bodyExcerpt(response.body, redaction, excerptBytes, response.truncated);
   return {
     status: response.status,
-    headers: redactHeaderValues(response.headers, redaction.headers),
+    headers: redactHeaderValues(response.headers, redaction),
     body: excerpt.text,
     truncated: excerpt.truncated,
     latencyMs: response.latencyMs,
@@ -81,8 +81,8 @@ export function bodyExcerpt(
     // not JSON (or cut by the capture limit)
   }
   if (isJson) {
-    text = JSON.stringify(redactJsonValue(parsed, redaction.bodyPaths));
-  } else if (redaction.bodyPaths.length > 0) {
+    text = JSON.stringify(redactBody(parsed, redaction));
+  } else if (redaction.body !== null) {
     // Redaction rules need the structure; a body we cannot parse might hold the very fields to hide.
     return {
       text: `[body withheld: ${body.byteLength} bytes that are not complete JSON; this route redacts body fields]`,
