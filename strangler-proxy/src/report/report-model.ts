@@ -1,0 +1,148 @@
+/**
+ * The report's JSON contract (documented in `docs/report-format.md`). Stable: fields are only ever
+ * added; a change that removes or redefines one bumps {@link REPORT_VERSION}.
+ */
+import type { Stage } from '../config/schema.ts';
+import type { DiffKind } from '../compare/verdict.ts';
+import type { RouteEventKind, SkipReason } from '../store/types.ts';
+
+export const REPORT_VERSION = 1;
+
+/** Whether a route's evidence supports promoting it. */
+export type RouteVerdict = 'ready' | 'insufficient_evidence' | 'mismatching';
+
+export interface Report {
+  readonly version: typeof REPORT_VERSION;
+  /** ISO 8601. */
+  readonly generatedAt: string;
+  /** Start of the evidence window (ISO 8601): the earliest of the routes' windows. */
+  readonly since: string;
+  /** End of the evidence window (ISO 8601, exclusive). */
+  readonly until: string;
+  readonly routes: readonly RouteReport[];
+  readonly progress: Progress;
+}
+
+export interface Percentiles {
+  /** Milliseconds (upper bound of the histogram bin: within ~19%); null without data. */
+  readonly p50: number | null;
+  readonly p95: number | null;
+}
+
+export interface SampleMessage {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Redacted excerpt; null for no body. */
+  readonly body: string | null;
+}
+
+export interface SampleAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | null;
+  readonly truncated: boolean;
+  readonly latencyMs: number;
+}
+
+/** A real, redacted pair in which a difference appeared. */
+export interface DiffExample {
+  readonly at: string;
+  readonly signature: string;
+  readonly request: SampleMessage;
+  /** null when that side produced no answer. */
+  readonly legacy: SampleAnswer | null;
+  readonly service: SampleAnswer | null;
+  /** Every difference of this pair (exact paths), for highlighting. */
+  readonly differences: readonly { readonly path: string; readonly kind: DiffKind }[];
+}
+
+export interface DiffEntry {
+  /** `status`, `header:<name>` or a JSONPath with indices folded to `[*]`. */
+  readonly path: string;
+  readonly kind: DiffKind;
+  /** Compared pairs in which this difference appeared. */
+  readonly count: number;
+  /** null when no sample of it was kept. */
+  readonly example: DiffExample | null;
+}
+
+export interface ServedSide {
+  readonly requests: number;
+  /** 5xx answers and failures. */
+  readonly errors: number;
+}
+
+export interface TimelinePoint {
+  /** Start of the period (ISO 8601). */
+  readonly at: string;
+  readonly compared: number;
+  readonly mismatched: number;
+}
+
+export interface GateLimits {
+  readonly minCompared: number;
+  readonly maxMismatchRate: number;
+  readonly maxErrorRate: number;
+}
+
+export interface RouteReport {
+  readonly id: string;
+  /** From the routes file, else the stage the proxy last recorded; null when neither knows. */
+  readonly stage: Stage | null;
+  /** This route's evidence window start (ISO 8601): `--since`, else its gate's window. */
+  readonly since: string;
+  /** Pairs compared: matched + mismatched + errors. */
+  readonly compared: number;
+  readonly matched: number;
+  readonly mismatched: number;
+  /** Pairs where one side failed (timeout, connection error, bad response). */
+  readonly errors: number;
+  /** mismatched / compared, 0..1; null when nothing was compared. */
+  readonly mismatchRate: number | null;
+  /** errors / compared, 0..1; null when nothing was compared. */
+  readonly errorRate: number | null;
+  /** Paths found to differ between two legacy answers: shown, never counted. */
+  readonly noisy: readonly string[];
+  /** Most frequent first, at most `maxDiffs`. */
+  readonly diffs: readonly DiffEntry[];
+  /** Distinct (path, kind) pairs left out of `diffs`. */
+  readonly moreDiffs: number;
+  /** Of compared pairs, per side. */
+  readonly latency: { readonly legacy: Percentiles; readonly service: Percentiles };
+  /** Of traffic served to clients, per side. */
+  readonly servedLatency: { readonly legacy: Percentiles; readonly service: Percentiles };
+  /** Requests not mirrored or not compared, by reason (every reason, zeros included). */
+  readonly skipped: Readonly<Record<SkipReason, number>>;
+  readonly served: { readonly legacy: ServedSide; readonly service: ServedSide; readonly fallbacks: number };
+  /** Mismatches over time, oldest first, evenly spaced, zeros included. */
+  readonly timeline: readonly TimelinePoint[];
+  readonly events: readonly { readonly at: string; readonly kind: RouteEventKind; readonly detail: string }[];
+  readonly verdict: RouteVerdict;
+  /** One sentence with the figures behind the verdict. */
+  readonly verdictReason: string;
+  /** The limits the verdict used. */
+  readonly gate: GateLimits;
+}
+
+export interface Progress {
+  /** Routes in the report by stage (`unknown`: no routes file and never recorded). */
+  readonly routes: Readonly<Record<Stage | 'unknown', number>> & { readonly total: number };
+  readonly verdicts: Readonly<Record<RouteVerdict, number>>;
+  /** Every request clients sent through the proxy in the window, routed or not. */
+  readonly traffic: {
+    readonly requests: number;
+    readonly legacy: number;
+    readonly service: number;
+    /** service / requests, 0..1; null without traffic. */
+    readonly serviceShare: number | null;
+  };
+  /** What no route matched (the monolith still serves it), largest first. */
+  readonly unmatched: readonly {
+    readonly method: string;
+    readonly template: string;
+    readonly count: number;
+  }[];
+  /** Events not about one route (config reloads). */
+  readonly events: readonly { readonly at: string; readonly kind: RouteEventKind; readonly detail: string }[];
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/report/build-report.ts';
+import { decideVerdict, percent } from '../../src/report/route-verdict.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
+import { fillStore, NOW, ROUTES } from './fixtures.ts';
+
+async function report(options: Parameters<typeof buildReport>[1] = {}) {
+  const store = createMemoryStore();
+  await fillStore(store);
+  return buildReport(store, { now: NOW, routes: ROUTES, ...options });
+}
+
+describe('buildReport', () => {
+  it('gives each configured route its figures, verdict and the limits it was held to', async () => {
+    const result = await report();
+
+    expect(result.version).toBe(1);
+    expect(result.generatedAt).toBe(new Date(NOW).toISOString());
+    expect(result.routes.map((route) => [route.id, route.stage, route.verdict])).toEqual([
+      ['orders', 'shadow', 'mismatching'],
+      ['catalog', 'canary', 'ready'],
+      ['users', 'shadow', 'insufficient_evidence'],
+    ]);
+    const orders = result.routes[0]!;
+    expect(orders).toMatchObject({
+      compared: 200,
+      matched: 180,
+      mismatched: 20,
+      errors: 0,
+      mismatchRate: 0.1,
+      errorRate: 0,
+      noisy: ['$.generatedAt'],
+      gate: { minCompared: 50, maxMismatchRate: 0.05, maxErrorRate: 0.01 },
+      verdictReason: 'mismatch rate 10% (20 of 200) is above 5%',
+    });
+    expect(orders.skipped).toMatchObject({ unsafe_method: 1, timeout: 1, too_large: 0 });
+    expect(result.routes[2]?.verdictReason).toBe(
+      '10 pairs compared, 100 needed (mismatch rate 0% (0 of 10) so far)',
+    );
+  });
+
+  it('lists differences by folded path with a real, redacted example', async () => {
+    const orders = (await report()).routes[0]!;
+
+    expect(orders.diffs.map((diff) => [diff.path, diff.kind, diff.count])).toEqual([
+      ['$.items[*].price', 'type', 20],
+      ['header:etag', 'header', 20],
+    ]);
+    const example = orders.diffs[0]?.example;
+    expect(example?.request).toMatchObject({
+      method: 'GET',
+      url: '/orders/7',
+      headers: { authorization: '[redacted]' },
+    });
+    expect(example?.differences.map((d) => d.path)).toContain('$.items[0].price');
+    expect(JSON.parse(example?.legacy?.body ?? '').customer.email).toBe('[redacted]');
+    expect(orders.moreDiffs).toBe(0);
+  });
+
+  it('computes latency percentiles per side from the histograms', async () => {
+    const orders = (await report()).routes[0]!;
+
+    // Upper bounds of the bins holding 40 ms and 25 ms (bins are ~19% wide).
+    expect(orders.latency.legacy.p50).toBeGreaterThanOrEqual(40);
+    expect(orders.latency.legacy.p50).toBeLessThan(40 * 1.19);
+    expect(orders.latency.service.p95).toBeGreaterThanOrEqual(25);
+    expect(orders.latency.service.p95).toBeLessThan(25 * 1.19);
+    expect(orders.servedLatency.service).toEqual({ p50: null, p95: null });
+  });
+
+  it('reports served traffic, fallbacks and events per route', async () => {
+    const catalog = (await report()).routes[1]!;
+
+    expect(catalog.served).toEqual({
+      legacy: { requests: 112, errors: 0 },
+      service: { requests: 38, errors: 1 },
+      fallbacks: 1,
+    });
+    expect(catalog.events).toEqual([
+      {
+        at: new Date(NOW - 30 * 60_000).toISOString(),
+        kind: 'auto_rollback',
+        detail: 'service error rate 25% over 30s',
+      },
+    ]);
+  });
+
+  it('draws an evenly spaced timeline over the window whose points add up to the totals', async () => {
+    const orders = (await report({ since: NOW - 2 * 3_600_000 })).routes[0]!;
+
+    expect(orders.timeline.length).toBeGreaterThan(10);
+    expect(orders.timeline.length).toBeLessThanOrEqual(49);
+    const steps = new Set(
+      orders.timeline.slice(1).map((p, i) => Date.parse(p.at) - Date.parse(orders.timeline[i]!.at)),
+    );
+    expect(steps.size).toBe(1);
+    expect(orders.timeline.reduce((sum, point) => sum + point.compared, 0)).toBe(200);
+    expect(orders.timeline.reduce((sum, point) => sum + point.mismatched, 0)).toBe(20);
+  });
+
+  it('limits the evidence to the window', async () => {
+    const result = await report({ since: NOW - 30 * 60_000 });
+
+    expect(result.since).toBe(new Date(NOW - 30 * 60_000).toISOString());
+    expect(result.routes[0]?.compared).toBe(60);
+    expect(result.routes[2]?.compared).toBe(10);
+  });
+
+  it('sums the overall progress: stages, verdicts, traffic share and the unmatched inventory', async () => {
+    const { progress } = await report();
+
+    expect(progress.routes).toEqual({ total: 3, legacy: 0, shadow: 2, canary: 1, migrated: 0, unknown: 0 });
+    expect(progress.verdicts).toEqual({ ready: 1, insufficient_evidence: 1, mismatching: 1 });
+    expect(progress.traffic).toEqual({ requests: 151, legacy: 113, service: 38, serviceShare: 38 / 151 });
+    expect(progress.unmatched).toEqual([
+      { method: 'GET', template: '/invoices/:id', count: 2 },
+      { method: 'POST', template: '/login', count: 1 },
+    ]);
+    expect(progress.events.map((event) => event.kind)).toEqual(['reload']);
+  });
+
+  it('without a routes file, reports the routes the store has seen with their recorded stages', async () => {
+    const store = createMemoryStore();
+    await fillStore(store);
+    const result = await buildReport(store, { now: NOW });
+
+    expect(result.routes.map((route) => [route.id, route.stage, route.gate.minCompared])).toEqual([
+      ['catalog', 'canary', 100],
+      ['orders', 'shadow', 100],
+      ['users', 'shadow', 100],
+    ]);
+  });
+
+  it('reports one route when asked', async () => {
+    const result = await report({ routeId: 'catalog' });
+
+    expect(result.routes.map((route) => route.id)).toEqual(['catalog']);
+  });
+
+  it('reports a configured route without evidence as such', async () => {
+    const result = await buildReport(createMemoryStore(), { now: NOW, routes: ROUTES });
+
+    expect(result.routes[0]).toMatchObject({
+      compared: 0,
+      mismatchRate: null,
+      verdict: 'insufficient_evidence',
+      verdictReason: 'no pairs compared yet; 50 needed',
+      diffs: [],
+    });
+    expect(result.progress.traffic.serviceShare).toBeNull();
+  });
+
+  it('tells what it is reading', async () => {
+    const steps: string[] = [];
+    await report({ onProgress: (step) => steps.push(step) });
+
+    expect(steps[0]).toBe('reading routes');
+    expect(steps.length).toBeGreaterThan(2);
+  });
+});
+
+describe('decideVerdict', () => {
+  const gate = { minCompared: 100, maxMismatchRate: 0.01, maxErrorRate: 0.02 };
+
+  it.each([
+    [{ compared: 0, mismatched: 0, errors: 0 }, 'insufficient_evidence'],
+    [{ compared: 10, mismatched: 5, errors: 0 }, 'mismatching'],
+    [{ compared: 1000, mismatched: 10, errors: 0 }, 'ready'],
+    [{ compared: 1000, mismatched: 11, errors: 0 }, 'mismatching'],
+    [{ compared: 1000, mismatched: 0, errors: 21 }, 'mismatching'],
+    [{ compared: 99, mismatched: 0, errors: 0 }, 'insufficient_evidence'],
+    [{ compared: 100, mismatched: 0, errors: 0 }, 'ready'],
+  ] as const)('%o → %s', (figures, expected) => {
+    expect(decideVerdict(figures, gate).verdict).toBe(expected);
+  });
+
+  it('formats rates with enough digits to compare them with the limit', () => {
+    expect([percent(0), percent(0.0123), percent(0.0009), percent(0.25)]).toEqual([
+      '0%',
+      '1.23%',
+      '0.09%',
+      '25%',
+    ]);
+  });
+});
