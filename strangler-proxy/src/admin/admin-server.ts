@@ -44,7 +44,10 @@ export async function startAdminServer(
   }
   const expected = options.token ? digest(options.token) : null;
   const server = createServer((req, res) => {
-    if (expected && !authorized(req, expected)) return json(res, 401, { error: { code: 'ADMIN_UNAUTHORIZED', message: 'a valid admin token is required' } });
+    if (expected && !authorized(req, expected))
+      return json(res, 401, {
+        error: { code: 'ADMIN_UNAUTHORIZED', message: 'a valid admin token is required' },
+      });
     route(req, res, sources).catch((error: unknown) => {
       json(res, 500, { error: { code: 'ADMIN_FAILED', message: String(error) } });
     });
@@ -70,7 +73,8 @@ export async function startAdminServer(
 async function route(req: IncomingMessage, res: ServerResponse, sources: AdminSources): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'POST' && path === '/reload') return json(res, 200, await sources.reload());
-  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'use GET' } });
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return json(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'use GET' } });
   switch (path) {
     case '/health': {
       const upstreams = await probeAll(sources.upstreamHealthUrls());
@@ -103,7 +107,9 @@ interface Probe {
 }
 
 async function probeAll(targets: ReadonlyMap<string, URL>): Promise<Record<string, Probe>> {
-  const entries = await Promise.all([...targets].map(async ([name, url]) => [name, await probe(url)] as const));
+  const entries = await Promise.all(
+    [...targets].map(async ([name, url]) => [name, await probe(url)] as const),
+  );
   return Object.fromEntries(entries);
 }
 
@@ -132,13 +138,18 @@ function digest(text: string): Buffer {
 
 function authorized(req: IncomingMessage, expected: Buffer): boolean {
   const header = req.headers.authorization ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice(7) : (req.headers['x-admin-token'] as string | undefined) ?? '';
+  const given = header.startsWith('Bearer ')
+    ? header.slice(7)
+    : ((req.headers['x-admin-token'] as string | undefined) ?? '');
   // Hashing first makes both sides the same length, so the comparison time says nothing about the token.
   return timingSafeEqual(digest(given), expected);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body, null, 2);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

@@ -22,7 +22,8 @@ export interface ProxyMetrics {
 
 export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): ProxyMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'strangler_process_' });
+  if (options.defaultMetrics ?? true)
+    collectDefaultMetrics({ register: registry, prefix: 'strangler_process_' });
 
   const requests = new Counter({
     name: 'strangler_requests_total',

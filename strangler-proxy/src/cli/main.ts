@@ -8,9 +8,7 @@ import { createStartCommand } from './commands/start.ts';
 import { createValidateCommand } from './commands/validate.ts';
 import { createRoutesCommand } from './commands/routes.ts';
 import { createExplainCommand } from './commands/explain.ts';
-import { createReportCommand } from './commands/report.ts';
 import { createCheckCommand, createPromoteCommand, createRollbackCommand } from './commands/promote.ts';
-import { createInventoryCommand } from './commands/inventory.ts';
 import { createEvidenceLoader } from './evidence.ts';
 
 export function createProgram(io: CliIo): Command {
@@ -28,11 +26,9 @@ export function createProgram(io: CliIo): Command {
     createValidateCommand(io),
     createRoutesCommand(io),
     createExplainCommand(io),
-    createReportCommand(io),
     createPromoteCommand(io, deps),
     createRollbackCommand(io, deps),
     createCheckCommand(io, deps),
-    createInventoryCommand(io),
   ]) {
     program.addCommand(command.exitOverride());
   }
@@ -50,7 +46,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return error.exitCode;
     }
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    io.stderr.write(`strangler: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr.write(
+      `strangler: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   }
 }

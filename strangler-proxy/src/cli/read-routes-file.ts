@@ -19,9 +19,20 @@ export async function readRoutesFile(io: CliIo, file: string): Promise<RoutesFil
     return {
       ok: false,
       file: shown,
-      problems: [{ code: 'CONFIG_UNREADABLE', message: `cannot read the routes file (${code})`, file: shown, line: 0, column: 0, path: '' }],
+      problems: [
+        {
+          code: 'CONFIG_UNREADABLE',
+          message: `cannot read the routes file (${code})`,
+          file: shown,
+          line: 0,
+          column: 0,
+          path: '',
+        },
+      ],
     };
   }
   const loaded = loadRoutesConfig(text, { file: shown, env: { ...io.env } });
-  return loaded.ok ? { ok: true, file: shown, config: loaded.config } : { ok: false, file: shown, problems: loaded.problems };
+  return loaded.ok
+    ? { ok: true, file: shown, config: loaded.config }
+    : { ok: false, file: shown, problems: loaded.problems };
 }

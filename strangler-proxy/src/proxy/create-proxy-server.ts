@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ProxySettings } from '../config/schema.ts';
+import type { RoutesConfig } from '../config/index.ts';
 import type { RequestHandler } from './request-handler.ts';
 import { FAILURES, type ProxyFailure } from './failure-status.ts';
 
@@ -20,7 +20,11 @@ export interface ProxyServer {
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Socket, head: Buffer) => void;
 
-export function createProxyServer(settings: ProxySettings, handle: RequestHandler, upgrade: UpgradeHandler): ProxyServer {
+export function createProxyServer(
+  settings: RoutesConfig['proxy'],
+  handle: RequestHandler,
+  upgrade: UpgradeHandler,
+): ProxyServer {
   let inFlight = 0;
   let drained: (() => void) | null = null;
   const server = createServer(

@@ -23,16 +23,40 @@ interface FailureEntry {
 }
 
 export const FAILURES: Readonly<Record<ProxyFailure, FailureEntry>> = Object.freeze({
-  connection_refused: { status: 502, code: 'UPSTREAM_UNAVAILABLE', message: 'the upstream refused the connection' },
+  connection_refused: {
+    status: 502,
+    code: 'UPSTREAM_UNAVAILABLE',
+    message: 'the upstream refused the connection',
+  },
   connection_reset: { status: 502, code: 'UPSTREAM_RESET', message: 'the upstream closed the connection' },
   upstream_timeout: { status: 504, code: 'UPSTREAM_TIMEOUT', message: 'the upstream did not answer in time' },
-  bad_upstream_response: { status: 502, code: 'UPSTREAM_BAD_RESPONSE', message: 'the upstream sent an invalid response' },
-  over_capacity: { status: 503, code: 'UPSTREAM_OVER_CAPACITY', message: 'too many requests in flight to the upstream' },
-  circuit_open: { status: 503, code: 'UPSTREAM_CIRCUIT_OPEN', message: 'the upstream is failing; its circuit breaker is open' },
+  bad_upstream_response: {
+    status: 502,
+    code: 'UPSTREAM_BAD_RESPONSE',
+    message: 'the upstream sent an invalid response',
+  },
+  over_capacity: {
+    status: 503,
+    code: 'UPSTREAM_OVER_CAPACITY',
+    message: 'too many requests in flight to the upstream',
+  },
+  circuit_open: {
+    status: 503,
+    code: 'UPSTREAM_CIRCUIT_OPEN',
+    message: 'the upstream is failing; its circuit breaker is open',
+  },
   bad_request: { status: 400, code: 'BAD_REQUEST', message: 'the request target is not valid' },
-  not_an_open_proxy: { status: 400, code: 'NOT_AN_OPEN_PROXY', message: 'absolute-form targets and CONNECT are refused' },
+  not_an_open_proxy: {
+    status: 400,
+    code: 'NOT_AN_OPEN_PROXY',
+    message: 'absolute-form targets and CONNECT are refused',
+  },
   body_too_large: { status: 413, code: 'BODY_TOO_LARGE', message: 'the request body is larger than allowed' },
-  headers_too_large: { status: 431, code: 'HEADERS_TOO_LARGE', message: 'the request headers are larger than allowed' },
+  headers_too_large: {
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+    message: 'the request headers are larger than allowed',
+  },
 });
 
 /** Classifies a proxying error by its Node error code (timeouts are flagged by the caller). */
@@ -55,7 +79,12 @@ export function isConnectFailure(failure: ProxyFailure): boolean {
  * Answers with the JSON error body, or just ends the response when the upstream's status line already
  * went out (the body is then cut short, which clients detect).
  */
-export function sendFailure(res: ServerResponse, failure: ProxyFailure, requestId: string, detail?: string): void {
+export function sendFailure(
+  res: ServerResponse,
+  failure: ProxyFailure,
+  requestId: string,
+  detail?: string,
+): void {
   const entry = FAILURES[failure];
   if (res.headersSent) {
     res.destroy();

@@ -6,7 +6,15 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
 /** RFC 9110 §7.6.1 connection-specific headers, minus the framing ones Node needs to forward a body. */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'upgrade',
+];
 
 export const SHADOW_HEADER = 'x-strangler-shadow';
 const INTERNAL_PREFIX = 'x-strangler-';
@@ -29,7 +37,8 @@ export function prepareForwardedHeaders(headers: IncomingHttpHeaders, context: F
   }
   for (const name of HOP_BY_HOP) delete headers[name];
   for (const name in headers) {
-    if (name.startsWith(INTERNAL_PREFIX) && !(context.trustedPeer && name === SHADOW_HEADER)) delete headers[name];
+    if (name.startsWith(INTERNAL_PREFIX) && !(context.trustedPeer && name === SHADOW_HEADER))
+      delete headers[name];
   }
 
   const priorFor = headers['x-forwarded-for'];
@@ -44,7 +53,8 @@ export function prepareForwardedHeaders(headers: IncomingHttpHeaders, context: F
   }
 
   const given = headers['x-request-id'];
-  if (typeof given === 'string' && given.length > 0 && given.length <= 200 && /^[\w.:@/+=-]+$/.test(given)) return given;
+  if (typeof given === 'string' && given.length > 0 && given.length <= 200 && /^[\w.:@/+=-]+$/.test(given))
+    return given;
   const requestId = randomUUID();
   headers['x-request-id'] = requestId;
   return requestId;

@@ -24,6 +24,8 @@ export interface RequestContext {
   failure: ProxyFailure | null;
   attempts: number;
   /** Taps the request body as it is piped upstream (shadow). */
+  /** The current attempt's failure handler; taken (set to null) by whoever reports the failure first. */
+  onUpstreamFailure: ((failure: ProxyFailure, error: unknown) => void) | null;
   requestTap: ((proxyRequest: import('node:http').ClientRequest) => void) | null;
   responseTap: ResponseTap | null;
 }

@@ -14,9 +14,11 @@ import { normalizeRequestTarget } from '../routing/normalize-path.ts';
 import { isConnectFailure, sendFailure, type ProxyFailure } from './failure-status.ts';
 import { SHADOW_HEADER, prepareForwardedHeaders } from './forwarding-headers.ts';
 import { setContext, type RequestContext } from './request-context.ts';
-import type { RoutingRoute, RoutingSnapshot } from './routing-snapshot.ts';
+import type { RoutingSnapshot } from './routing-snapshot.ts';
+import type { SideDecision } from '../routing/choose-side.ts';
 import type { Upstream } from './upstream.ts';
 
+const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
@@ -57,22 +59,24 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     }
 
     const route = snapshot.match(method, normalised.segments, req.headers);
+    const decision = route ? route.decide(req) : LEGACY_ONLY;
     req.url = normalised.path + normalised.query;
     const context: RequestContext = {
       requestId,
       startedAt,
       route,
-      side: route ? route.chooseSide(req) : 'legacy',
+      side: decision.serve,
       fellBack: false,
       timedOut: false,
       failure: null,
+      onUpstreamFailure: null,
       attempts: 0,
       requestTap: null,
       responseTap: null,
     };
     setContext(req, context);
     if (route === null) recorder.recordUnmatched(method, normalised.path);
-    else if (route.shadow) deps.mirror.begin(route, req, res, context, carriedShadowHeader);
+    else if (route.shadow) deps.mirror.begin(route, decision, req, res, context, carriedShadowHeader);
     if (req.headers['transfer-encoding'] !== undefined) {
       limitStreamedBody(req, res, context, snapshot.config.proxy.maxBodyBytes);
     }
@@ -92,10 +96,19 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
         fellBack: context.fellBack,
         at: Date.now(),
       });
-      if (route && context.side === 'service' && !context.fellBack) route.observeServiceOutcome(status < 500 && context.failure === null);
+      if (route && context.side === 'service' && !context.fellBack)
+        route.observeServiceOutcome(status < 500 && context.failure === null);
       if (deps.accessLog) {
         logger.info(
-          { requestId, method, path: req.url, route: routeId, upstream: upstreamName, status, durationMs: round(durationMs) },
+          {
+            requestId,
+            method,
+            path: req.url,
+            route: routeId,
+            upstream: upstreamName,
+            status,
+            durationMs: round(durationMs),
+          },
           'request',
         );
       }
@@ -106,18 +119,12 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     function send(side: Side): void {
       const upstream: Upstream = side === 'service' && route ? route.service : snapshot.legacy;
       upstreamName = upstream.name;
-      const refused = upstream.guard.admit();
-      if (refused !== null) return fail(upstream, side, refused, null);
+      const admitted = upstream.guard.admit(context.attempts > 0);
+      if (typeof admitted === 'string') return fail(upstream, side, admitted, null);
       context.attempts += 1;
-      let settled = false;
-      const settle = (success: boolean) => {
-        if (settled) return;
-        settled = true;
-        upstream.guard.settle(success);
-      };
-      res.once('close', () => settle(res.headersSent && res.statusCode < 500));
+      res.once('close', () => admitted(res.headersSent && res.statusCode < 500));
       upstream.forward(req, res, (failure, error) => {
-        settle(false);
+        admitted(false);
         fail(upstream, side, failure, error);
       });
     }
@@ -146,7 +153,11 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
         metrics.fallback(route.id);
         return send('legacy');
       }
-      if (error !== null) logger.warn({ requestId, upstream: upstream.name, failure, err: errorCode(error) }, 'upstream failed');
+      if (error !== null)
+        logger.warn(
+          { requestId, upstream: upstream.name, failure, err: errorCode(error) },
+          'upstream failed',
+        );
       sendFailure(res, failure, requestId);
     }
   };
@@ -165,7 +176,12 @@ function isBodyless(req: IncomingMessage): boolean {
  * A chunked body has no declared length: count it as it streams and cut it off past the limit. The
  * counter joins in the same tick the proxy starts piping, so the stream is never read before that.
  */
-function limitStreamedBody(req: IncomingMessage, res: ServerResponse, context: RequestContext, limit: number): void {
+function limitStreamedBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: RequestContext,
+  limit: number,
+): void {
   const previous = context.requestTap;
   let attached = false;
   let seen = 0;
@@ -192,4 +208,3 @@ function errorCode(error: unknown): string {
 function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
-

@@ -1,43 +1,34 @@
 /**
- * Everything a request needs, compiled once per (re)load: the route table, each route's upstreams,
- * side chooser, shadow plan and compiled compare rules. A reload builds a new snapshot and swaps one
- * reference; requests in flight keep the snapshot they started with.
+ * Everything a request needs, compiled once per (re)load: the route table (with each route's side
+ * policy), each route's upstreams, shadow plan and compiled compare rules. A reload builds a new
+ * snapshot and swaps one reference; requests in flight keep the snapshot they started with.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import {
-  compareSchema,
-  shadowSchema,
-  type CompareRules,
-  type RouteConfig,
-  type ShadowConfig,
-  type Stage,
-  type UpstreamConfig,
-} from '../config/schema.ts';
-import type { RoutesConfig } from '../config/index.ts';
-import type { Side } from '../compare/verdict.ts';
-import { compileCompareRules, type CompiledRules } from '../compare/index.ts';
+import { shadowSchema, type CompareRules, type ShadowConfig, type Stage } from '../config/schema.ts';
+import type { LoadedRoute, RoutesConfig } from '../config/index.ts';
+import { compileCompareRules, NO_RULES, type CompiledRules } from '../compare/index.ts';
 import { createRouteTable } from '../routing/route-table.ts';
-import { createSideChooser } from '../routing/choose-side.ts';
+import type { SideDecision } from '../routing/choose-side.ts';
 import { createTrustedPeerCheck } from './forwarding-headers.ts';
 import { createUpstream, upstreamKey, type Upstream } from './upstream.ts';
 
 export interface ShadowPlan {
-  readonly config: ShadowConfig;
+  readonly config: Readonly<ShadowConfig>;
   readonly rules: CompiledRules;
-  /** Whether this request is in the mirrored sample. */
-  sample(req: IncomingMessage): boolean;
 }
 
 export interface RoutingRoute {
   readonly id: string;
   readonly stage: Stage;
-  readonly config: RouteConfig;
+  /** `/api/products/:id`: the label for metrics and logs. */
+  readonly template: string;
+  readonly config: LoadedRoute;
   readonly legacy: Upstream;
   readonly service: Upstream;
   readonly shadow: ShadowPlan | null;
   readonly fallbackToLegacy: boolean;
-  /** Which side serves this request (stage, canary split, automatic rollback). */
-  chooseSide(req: IncomingMessage): Side;
+  /** Who serves this request and who gets the mirror (stage, canary split, sample, automatic rollback). */
+  decide(req: IncomingMessage): SideDecision;
   /** Feeds the automatic canary rollback with the outcome of a request the service served. */
   observeServiceOutcome(success: boolean): void;
 }
@@ -56,7 +47,7 @@ export interface RoutingSnapshot {
 /** Per-route run-time state that outlives a reload (automatic rollback), owned by the proxy. */
 export interface RouteRuntimeHooks {
   isRolledBack(routeId: string): boolean;
-  observeServiceOutcome(route: RouteConfig, success: boolean): void;
+  observeServiceOutcome(route: LoadedRoute, success: boolean): void;
 }
 
 export interface BuiltSnapshot {
@@ -72,9 +63,10 @@ export function buildRoutingSnapshot(
   version: number,
 ): BuiltSnapshot {
   const reusable = new Map<string, Upstream>();
-  for (const upstream of previous?.upstreams.values() ?? []) reusable.set(`${upstream.name}|${upstream.key}`, upstream);
+  for (const upstream of previous?.upstreams.values() ?? [])
+    reusable.set(`${upstream.name}|${upstream.key}`, upstream);
   const upstreams = new Map<string, Upstream>();
-  const obtain = (name: string, upstreamConfig: UpstreamConfig): Upstream => {
+  const obtain = (name: string, upstreamConfig: RoutesConfig['legacy']): Upstream => {
     const key = `${name}|${upstreamKey(upstreamConfig)}`;
     const upstream = reusable.get(key) ?? createUpstream(name, upstreamConfig);
     reusable.delete(key);
@@ -84,14 +76,24 @@ export function buildRoutingSnapshot(
   const legacy = obtain('legacy', config.legacy);
   for (const [name, serviceConfig] of Object.entries(config.services)) obtain(name, serviceConfig);
 
-  const routes = new Map<string, RoutingRoute>();
-  for (const routeConfig of config.routes) {
-    const service = upstreams.get(routeConfig.service);
-    if (!service) throw new Error(`route ${routeConfig.id}: unknown service ${routeConfig.service}`);
-    routes.set(routeConfig.id, compileRoute(routeConfig, legacy, service, hooks));
-  }
   const table = createRouteTable(config.routes);
-  const byIndex = config.routes.map((routeConfig) => routes.get(routeConfig.id) as RoutingRoute);
+  const byIndex: RoutingRoute[] = [];
+  const routes = new Map<string, RoutingRoute>();
+  for (const compiled of table.routes) {
+    const service = upstreams.get(compiled.route.service);
+    // The loader rejects unknown services; this guards the invariant rather than re-validating.
+    if (!service) throw new Error(`route ${compiled.id}: unknown service ${compiled.route.service}`);
+    const route = compileRoute(
+      compiled.route,
+      compiled.template,
+      compiled.sides.decide,
+      legacy,
+      service,
+      hooks,
+    );
+    byIndex[compiled.index] = route;
+    routes.set(route.id, route);
+  }
   const isTrustedPeer = createTrustedPeerCheck(config.proxy.trustedProxies);
 
   const snapshot: RoutingSnapshot = {
@@ -110,40 +112,49 @@ export function buildRoutingSnapshot(
   return { snapshot, retired: [...reusable.values()] };
 }
 
-function compileRoute(config: RouteConfig, legacy: Upstream, service: Upstream, hooks: RouteRuntimeHooks): RoutingRoute {
-  const canary =
-    config.stage === 'canary' && config.canary
-      ? createSideChooser({ routeId: config.id, percent: config.canary.percent, sticky: config.canary.sticky })
-      : null;
-  const shadowConfig = config.stage === 'legacy' ? undefined : config.shadow;
-  // A route in shadow stage always mirrors (with default settings when the file gives none).
-  const effectiveShadow =
-    shadowConfig ?? (config.stage === 'shadow' ? defaultShadow : undefined);
-  const sampler = effectiveShadow
-    ? createSideChooser({ routeId: `${config.id}#shadow`, percent: effectiveShadow.percent, sticky: effectiveShadow.sticky })
-    : null;
-  const shadow: ShadowPlan | null =
-    effectiveShadow && sampler
-      ? {
-          config: effectiveShadow,
-          rules: compileCompareRules(config.compare ?? defaultCompare),
-          sample: (req) => sampler(requestView(req)),
-        }
-      : null;
+type Decide = (request: {
+  method: string;
+  header(name: string): string | undefined;
+  remoteAddress?: string;
+}) => SideDecision;
 
-  const fixedSide: Side | null = config.stage === 'migrated' ? 'service' : config.stage === 'canary' ? null : 'legacy';
+function compileRoute(
+  config: LoadedRoute,
+  template: string,
+  decide: Decide,
+  legacy: Upstream,
+  service: Upstream,
+  hooks: RouteRuntimeHooks,
+): RoutingRoute {
+  const shadowConfig =
+    config.stage === 'legacy'
+      ? undefined
+      : (config.shadow ?? (config.stage === 'shadow' ? defaultShadow : undefined));
+  const shadow: ShadowPlan | null = shadowConfig
+    ? {
+        config: shadowConfig,
+        rules: config.compare ? compileCompareRules(config.compare as CompareRules) : NO_RULES,
+      }
+    : null;
   return {
     id: config.id,
     stage: config.stage,
+    template,
     config,
     legacy,
     service,
     shadow,
     fallbackToLegacy: config.fallback === 'legacy',
-    chooseSide(req) {
-      if (fixedSide !== null) return fixedSide;
-      if (canary === null || hooks.isRolledBack(config.id)) return 'legacy';
-      return canary(requestView(req)) ? 'service' : 'legacy';
+    decide(req) {
+      const decision = decide({
+        method: req.method ?? 'GET',
+        header: (name) => headerValue(req.headers, name),
+        remoteAddress: req.socket.remoteAddress,
+      });
+      if (decision.serve === 'service' && config.stage === 'canary' && hooks.isRolledBack(config.id)) {
+        return decision.mirror === null ? LEGACY_ONLY : LEGACY_MIRROR_SERVICE;
+      }
+      return decision;
     },
     observeServiceOutcome(success) {
       if (config.stage === 'canary') hooks.observeServiceOutcome(config, success);
@@ -151,18 +162,13 @@ function compileRoute(config: RouteConfig, legacy: Upstream, service: Upstream, 
   };
 }
 
-// Schema defaults, for a route in shadow stage whose file gives no shadow or compare block.
+const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
+const LEGACY_MIRROR_SERVICE: SideDecision = Object.freeze({ serve: 'legacy', mirror: 'service' });
+
+// Schema defaults, for a route in shadow stage whose file gives no shadow block.
 const defaultShadow: ShadowConfig = Object.freeze(shadowSchema.parse({}));
-const defaultCompare: CompareRules = Object.freeze(compareSchema.parse({}));
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-function requestView(req: IncomingMessage) {
-  return {
-    header: (name: string) => headerValue(req.headers, name),
-    remoteAddress: req.socket.remoteAddress ?? '',
-  };
+  return Array.isArray(value) ? value.join(name === 'cookie' ? '; ' : ', ') : value;
 }

@@ -33,7 +33,7 @@ export function createUpgradeHandler(current: () => RoutingSnapshot): UpgradeHan
     if (upgradeHeader) req.headers.upgrade = upgradeHeader;
     if (connectionHeader) req.headers.connection = 'Upgrade';
     const route = snapshot.match(req.method ?? 'GET', normalised.segments, req.headers);
-    const side = route ? route.chooseSide(req) : 'legacy';
+    const side = route ? route.decide(req).serve : 'legacy';
     req.url = normalised.path + normalised.query;
     setContext(req, {
       requestId,
@@ -43,6 +43,7 @@ export function createUpgradeHandler(current: () => RoutingSnapshot): UpgradeHan
       fellBack: false,
       timedOut: false,
       failure: null,
+      onUpstreamFailure: null,
       attempts: 1,
       requestTap: null,
       responseTap: null,

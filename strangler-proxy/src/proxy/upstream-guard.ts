@@ -1,17 +1,22 @@
 /**
- * The safety net in front of one upstream: a bulkhead (requests in flight at most), a circuit breaker,
- * and a retry budget. Each attempt is admitted, then settled exactly once.
+ * The safety net in front of one upstream, composed of the small state machines in `safety/`: a
+ * bulkhead (requests in flight at most), a circuit breaker and a retry budget. An attempt is admitted
+ * (or refused at once), then settled exactly once with its outcome.
  */
 import type { UpstreamConfig } from '../config/schema.ts';
+import { createBulkhead } from '../safety/bulkhead.ts';
+import { createCircuitBreaker, type BreakerState } from '../safety/circuit-breaker.ts';
+import { createRetryBudget } from '../safety/retry-budget.ts';
 import type { ProxyFailure } from './failure-status.ts';
 
-export type BreakerState = 'closed' | 'open' | 'half_open';
+export type { BreakerState };
+
+/** Settles an admitted attempt: `success` is false for failures and 5xx answers. */
+export type Settle = (success: boolean) => void;
 
 export interface UpstreamGuard {
-  /** null when the attempt may go ahead (and now counts as in flight); else why not. */
-  admit(): Extract<ProxyFailure, 'circuit_open' | 'over_capacity'> | null;
-  /** Ends an admitted attempt. */
-  settle(success: boolean): void;
+  /** A settle function when the attempt may go ahead, else why not. */
+  admit(isRetry: boolean): Settle | Extract<ProxyFailure, 'circuit_open' | 'over_capacity'>;
   /** Whether one more retry fits the budget (and spends it). */
   allowRetry(): boolean;
   readonly inFlight: number;
@@ -19,23 +24,35 @@ export interface UpstreamGuard {
   onBreakerChange(listener: (state: BreakerState) => void): void;
 }
 
-export function createUpstreamGuard(config: UpstreamConfig): UpstreamGuard {
-  let inFlight = 0;
-  void config;
+export function createUpstreamGuard(config: Readonly<UpstreamConfig>): UpstreamGuard {
+  const bulkhead = createBulkhead({ maxConcurrent: config.maxConcurrent });
+  const breaker = createCircuitBreaker({ ...config.breaker, probeTimeout: config.timeout });
+  const budget = createRetryBudget({ budget: config.retry.budget });
   return {
-    admit() {
-      if (inFlight >= config.maxConcurrent) return 'over_capacity';
-      inFlight += 1;
-      return null;
+    admit(isRetry) {
+      const now = Date.now();
+      if (!breaker.canRequest(now)) return 'circuit_open';
+      const release = bulkhead.tryAcquire();
+      if (release === null) return 'over_capacity';
+      if (!isRetry) budget.onRequest(now);
+      let settled = false;
+      return (success) => {
+        if (settled) return;
+        settled = true;
+        release();
+        if (success) breaker.onSuccess(Date.now());
+        else breaker.onFailure(Date.now());
+      };
     },
-    settle() {
-      inFlight -= 1;
-    },
-    allowRetry: () => true,
+    allowRetry: () => budget.tryRetry(Date.now()),
     get inFlight() {
-      return inFlight;
+      return bulkhead.inFlight;
     },
-    breakerState: 'closed',
-    onBreakerChange: () => undefined,
+    get breakerState() {
+      return breaker.state;
+    },
+    onBreakerChange(listener) {
+      breaker.onStateChange((transition) => listener(transition.to));
+    },
   };
 }

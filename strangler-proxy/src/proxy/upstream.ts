@@ -18,7 +18,11 @@ export interface Upstream {
   readonly url: URL;
   readonly guard: UpstreamGuard;
   /** Sends the request upstream; `onFailure` runs once if it fails before the response completes. */
-  forward(req: IncomingMessage, res: ServerResponse, onFailure: (failure: ProxyFailure, error: unknown) => void): void;
+  forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    onFailure: (failure: ProxyFailure, error: unknown) => void,
+  ): void;
   /** Handles a WebSocket upgrade. */
   upgrade(req: IncomingMessage, socket: import('node:net').Socket, head: Buffer): void;
   dispose(): void;
@@ -30,8 +34,23 @@ export function upstreamKey(config: UpstreamConfig): string {
 
 const TIMEOUT = Object.assign(new Error('upstream timeout'), { code: 'ETIMEDOUT_STRANGLER' });
 
+/** Hands a proxying error to the request's current attempt, once; false when nobody was waiting. */
+function reportFailure(req: IncomingMessage, error: unknown): boolean {
+  const context = getContext(req);
+  const handler = context?.onUpstreamFailure;
+  if (!context || !handler) return false;
+  context.onUpstreamFailure = null;
+  handler(classifyUpstreamError(error, context.timedOut), error);
+  return true;
+}
+
 export function createUpstream(name: string, config: UpstreamConfig): Upstream {
-  const agent = new Agent({ keepAlive: true, maxSockets: config.maxConcurrent, maxFreeSockets: 64, scheduling: 'lifo' });
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: config.maxConcurrent,
+    maxFreeSockets: 64,
+    scheduling: 'lifo',
+  });
   const timeout = config.timeout;
 
   const armDeadline = (proxyReq: ClientRequest, req: IncomingMessage): void => {
@@ -61,8 +80,11 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     ejectPlugins: true,
     plugins: [
       (proxyServer) => {
-        // An 'error' event without a listener would crash the process (node-http-proxy#527).
-        proxyServer.on('error', () => undefined);
+        // An 'error' event without a listener would crash the process (node-http-proxy#527). With a
+        // listener, httpxy reports failures only here (its promise resolves), so this is where they surface.
+        proxyServer.on('error', (error, req, res) => {
+          if (!reportFailure(req, error) && res && !('writeHead' in res)) res.destroy();
+        });
         proxyServer.on('proxyReq', (proxyReq, req) => {
           armDeadline(proxyReq, req);
           getContext(req)?.requestTap?.(proxyReq);
@@ -82,11 +104,10 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     url: new URL(config.url),
     guard: createUpstreamGuard(config),
     forward(req, res, onFailure) {
-      let failed = false;
+      const context = getContext(req);
+      if (context) context.onUpstreamFailure = onFailure;
       void middleware(req, res, (error?: unknown) => {
-        if (failed || error === undefined) return;
-        failed = true;
-        onFailure(classifyUpstreamError(error, getContext(req)?.timedOut ?? false), error);
+        if (error !== undefined) reportFailure(req, error);
       });
     },
     upgrade(req, socket, head) {

@@ -10,7 +10,10 @@ export type ConfigRead =
   | { readonly ok: true; readonly config: RoutesConfig; readonly hash: string }
   | { readonly ok: false; readonly problems: readonly ConfigProblem[]; readonly hash: string };
 
-export async function readConfigFile(file: string, env: Readonly<Record<string, string | undefined>>): Promise<ConfigRead> {
+export async function readConfigFile(
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<ConfigRead> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -33,7 +36,9 @@ export async function readConfigFile(file: string, env: Readonly<Record<string, 
   }
   const hash = hashText(text);
   const loaded = loadRoutesConfig(text, { file, env: { ...env } });
-  return loaded.ok ? { ok: true, config: loaded.config, hash } : { ok: false, problems: loaded.problems, hash };
+  return loaded.ok
+    ? { ok: true, config: loaded.config, hash }
+    : { ok: false, problems: loaded.problems, hash };
 }
 
 export function hashText(text: string): string {

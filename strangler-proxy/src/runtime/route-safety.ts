@@ -2,7 +2,7 @@
  * Run-time protection that outlives reloads: automatic canary rollback per route and circuit-breaker
  * state per upstream, surfaced in metrics, logs, the admin API and the results store.
  */
-import type { RouteConfig } from '../config/schema.ts';
+import type { LoadedRoute } from '../config/index.ts';
 import type { ProxyMetrics } from '../admin/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ResultRecorder } from '../store/types.ts';
@@ -14,29 +14,40 @@ export interface RouteSafety extends RouteRuntimeHooks {
   onReload(previous: RoutingSnapshot, next: RoutingSnapshot): void;
   watchUpstreams(snapshot: RoutingSnapshot): void;
   rolledBackRoutes(): Array<{ routeId: string; since: string; reason: string }>;
-  upstreamStatus(snapshot: RoutingSnapshot): Record<string, { url: string; inFlight: number; breaker: string }>;
+  upstreamStatus(
+    snapshot: RoutingSnapshot,
+  ): Record<string, { url: string; inFlight: number; breaker: string }>;
   progress(snapshot: RoutingSnapshot): Promise<unknown> | unknown;
   close(): void;
 }
 
 const defaultAutoRollback = Object.freeze(autoRollbackSchema.parse({}));
 
-export function createRouteSafety(deps: { logger: Logger; metrics: ProxyMetrics; recorder: ResultRecorder }): RouteSafety {
+export function createRouteSafety(deps: {
+  logger: Logger;
+  metrics: ProxyMetrics;
+  recorder: ResultRecorder;
+}): RouteSafety {
   const monitors = new Map<string, { monitor: AutoRollback; configKey: string }>();
   const tripped = new Map<string, { since: number; reason: string }>();
   const watched = new WeakSet<object>();
 
-  const monitorFor = (route: RouteConfig): AutoRollback => {
+  const monitorFor = (route: LoadedRoute): AutoRollback => {
     const config = route.autoRollback ?? defaultAutoRollback;
     const configKey = JSON.stringify([route.stage, route.canary, config]);
     const existing = monitors.get(route.id);
     if (existing && existing.configKey === configKey) return existing.monitor;
     const monitor = createAutoRollback(config);
-    monitor.onTrip((reason) => {
-      const at = Date.now();
+    monitor.onChange((event) => {
+      if (event.kind !== 'tripped') return;
+      const at = event.at;
+      const reason = `service error rate ${(event.errorRate * 100).toFixed(1)}% (${event.failures}/${event.requests}) over ${config.window} ms`;
       tripped.set(route.id, { since: at, reason });
       deps.metrics.autoRolledBack.labels(route.id).set(1);
-      deps.logger.warn({ route: route.id, reason }, 'canary rolled back automatically: traffic returns to legacy');
+      deps.logger.warn(
+        { route: route.id, reason },
+        'canary rolled back automatically: traffic returns to legacy',
+      );
       deps.recorder.recordEvent({ routeId: route.id, kind: 'auto_rollback', at, detail: reason });
     });
     monitors.set(route.id, { monitor, configKey });
@@ -47,18 +58,31 @@ export function createRouteSafety(deps: { logger: Logger; metrics: ProxyMetrics;
     isRolledBack: (routeId) => tripped.has(routeId),
     observeServiceOutcome(route, success) {
       if (tripped.has(route.id)) return;
-      monitorFor(route).record(success, Date.now());
+      const monitor = monitorFor(route);
+      if (success) monitor.onSuccess(Date.now());
+      else monitor.onFailure(Date.now());
     },
     onReload(_previous, next) {
       // A changed canary (new percent, new stage) is an operator's decision: it clears the automatic rollback.
       for (const [routeId, entry] of monitors) {
         const route = next.routes.get(routeId);
-        const configKey = route ? JSON.stringify([route.stage, route.config.canary, route.config.autoRollback ?? defaultAutoRollback]) : '';
+        const configKey = route
+          ? JSON.stringify([
+              route.stage,
+              route.config.canary,
+              route.config.autoRollback ?? defaultAutoRollback,
+            ])
+          : '';
         if (configKey === entry.configKey) continue;
         monitors.delete(routeId);
         if (tripped.delete(routeId)) {
           deps.metrics.autoRolledBack.labels(routeId).set(0);
-          deps.recorder.recordEvent({ routeId, kind: 'auto_rollback_cleared', at: Date.now(), detail: 'route changed by reload' });
+          deps.recorder.recordEvent({
+            routeId,
+            kind: 'auto_rollback_cleared',
+            at: Date.now(),
+            detail: 'route changed by reload',
+          });
         }
       }
     },
@@ -75,12 +99,20 @@ export function createRouteSafety(deps: { logger: Logger; metrics: ProxyMetrics;
       }
     },
     rolledBackRoutes: () =>
-      [...tripped].map(([routeId, entry]) => ({ routeId, since: new Date(entry.since).toISOString(), reason: entry.reason })),
+      [...tripped].map(([routeId, entry]) => ({
+        routeId,
+        since: new Date(entry.since).toISOString(),
+        reason: entry.reason,
+      })),
     upstreamStatus: (snapshot) =>
       Object.fromEntries(
         [...snapshot.upstreams].map(([name, upstream]) => [
           name,
-          { url: upstream.config.url, inFlight: upstream.guard.inFlight, breaker: upstream.guard.breakerState },
+          {
+            url: upstream.config.url,
+            inFlight: upstream.guard.inFlight,
+            breaker: upstream.guard.breakerState,
+          },
         ]),
       ),
     progress: (snapshot) => computeProgress(snapshot, deps.metrics),
@@ -107,7 +139,12 @@ async function computeProgress(snapshot: RoutingSnapshot, metrics: ProxyMetrics)
     legacy += counts.legacy;
     service += counts.service;
     const total = counts.legacy + counts.service;
-    return { route, stage: snapshot.routes.get(route)?.stage ?? 'legacy', ...counts, serviceShare: total ? counts.service / total : 0 };
+    return {
+      route,
+      stage: snapshot.routes.get(route)?.stage ?? 'legacy',
+      ...counts,
+      serviceShare: total ? counts.service / total : 0,
+    };
   });
   const total = legacy + service;
   return {

@@ -95,7 +95,11 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     logger,
     accessLog: options.accessLog ?? true,
   });
-  const proxyServer = createProxyServer(first.config.proxy, handler, createUpgradeHandler(() => current));
+  const proxyServer = createProxyServer(
+    first.config.proxy,
+    handler,
+    createUpgradeHandler(() => current),
+  );
   const bound = await proxyServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
 
   const apply = (config: RoutesConfig): void => {
@@ -107,7 +111,10 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     safety.watchUpstreams(current);
     // Requests in flight may still use a retired upstream: let them finish before closing its sockets.
     if (built.retired.length > 0) {
-      const timer = setTimeout(() => built.retired.forEach((upstream) => upstream.dispose()), config.proxy.drainTimeout);
+      const timer = setTimeout(
+        () => built.retired.forEach((upstream) => upstream.dispose()),
+        config.proxy.drainTimeout,
+      );
       timer.unref();
     }
   };
@@ -135,7 +142,9 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
           routeId: null,
           kind: 'reload_failed',
           at: result.at,
-          detail: read.problems.map((problem) => `${problem.line}:${problem.column} ${problem.code}`).join('; '),
+          detail: read.problems
+            .map((problem) => `${problem.line}:${problem.column} ${problem.code}`)
+            .join('; '),
         });
       }
       last = result;
@@ -148,7 +157,10 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   };
 
   const interval = options.reloadInterval ?? first.config.proxy.reloadInterval;
-  const watcher = interval > 0 ? watchFileContent(configFile, interval, first.hash, async () => void (await reload())) : null;
+  const watcher =
+    interval > 0
+      ? watchFileContent(configFile, interval, first.hash, async () => void (await reload()))
+      : null;
 
   let admin: Awaited<ReturnType<typeof startAdminServer>> | null = null;
   if (options.admin !== false) {
@@ -163,8 +175,18 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
           metrics: metrics.registry,
           ready: () => !draining,
           upstreamHealthUrls: () =>
-            new Map([...current.upstreams].map(([name, upstream]) => [name, new URL(upstream.config.health, upstream.url)])),
-          routes: () => ({ version, loadedAt: new Date(current.loadedAt).toISOString(), lastReload: last, routes: describeRoutes(current, safety) }),
+            new Map(
+              [...current.upstreams].map(([name, upstream]) => [
+                name,
+                new URL(upstream.config.health, upstream.url),
+              ]),
+            ),
+          routes: () => ({
+            version,
+            loadedAt: new Date(current.loadedAt).toISOString(),
+            lastReload: last,
+            routes: describeRoutes(current, safety),
+          }),
           status: () => ({
             version,
             draining,
@@ -173,7 +195,10 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
             shadowsInFlight: mirror.inFlight,
             upstreams: safety.upstreamStatus(current),
             autoRollbacks: safety.rolledBackRoutes(),
-            store: 'status' in recorder && typeof recorder.status === 'function' ? (recorder.status as () => unknown)() : null,
+            store:
+              'status' in recorder && typeof recorder.status === 'function'
+                ? (recorder.status as () => unknown)()
+                : null,
             progress: safety.progress(current),
           }),
           reload,
@@ -187,7 +212,12 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   }
 
   logger.info(
-    { url: `http://${bound.host}:${bound.port}`, admin: admin?.url ?? null, routes: first.config.routes.length, config: configFile },
+    {
+      url: `http://${bound.host}:${bound.port}`,
+      admin: admin?.url ?? null,
+      routes: first.config.routes.length,
+      config: configFile,
+    },
     'strangler proxy listening',
   );
 
@@ -206,7 +236,10 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       draining = true;
       watcher?.stop();
       const { completed } = await proxyServer.drain(current.config.proxy.drainTimeout);
-      await Promise.race([mirror.idle(), new Promise((resolve) => setTimeout(resolve, current.config.proxy.drainTimeout).unref())]);
+      await Promise.race([
+        mirror.idle(),
+        new Promise((resolve) => setTimeout(resolve, current.config.proxy.drainTimeout).unref()),
+      ]);
       await recorder.close();
       await admin?.close();
       for (const upstream of current.upstreams.values()) upstream.dispose();

@@ -62,7 +62,12 @@ export function sendShadowRequest(shadow: ShadowRequest): Promise<ShadowOutcome>
       agent: agentFor(shadow.target),
     });
     const deadline = setTimeout(() => {
-      finish({ ok: false, kind: 'timeout', message: `no complete answer within ${shadow.timeout} ms`, latencyMs: elapsed() });
+      finish({
+        ok: false,
+        kind: 'timeout',
+        message: `no complete answer within ${shadow.timeout} ms`,
+        latencyMs: elapsed(),
+      });
       outgoing.destroy();
     }, shadow.timeout);
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
@@ -74,23 +79,35 @@ export function sendShadowRequest(shadow: ShadowRequest): Promise<ShadowOutcome>
       response.on('data', (chunk: Buffer) => {
         capture.push(chunk);
         if (capture.overLimit) {
-          finish({ ok: true, response: captured(response.statusCode ?? 0, response.headers, capture.body(), true) });
+          finish({
+            ok: true,
+            response: captured(response.statusCode ?? 0, response.headers, capture.body(), true),
+          });
           response.destroy();
         }
       });
       response.on('end', () => {
-        finish({ ok: true, response: captured(response.statusCode ?? 0, response.headers, capture.body(), false) });
+        finish({
+          ok: true,
+          response: captured(response.statusCode ?? 0, response.headers, capture.body(), false),
+        });
       });
       response.on('error', (error) => {
         finish({ ok: false, kind: 'bad_response', message: error.message, latencyMs: elapsed() });
       });
       response.on('close', () => {
-        if (!response.complete) finish({ ok: false, kind: 'bad_response', message: 'response cut short', latencyMs: elapsed() });
+        if (!response.complete)
+          finish({ ok: false, kind: 'bad_response', message: 'response cut short', latencyMs: elapsed() });
       });
     });
     outgoing.end(shadow.body ?? undefined);
 
-    function captured(status: number, headers: IncomingHttpHeaders, body: Buffer, truncated: boolean): CapturedResponse {
+    function captured(
+      status: number,
+      headers: IncomingHttpHeaders,
+      body: Buffer,
+      truncated: boolean,
+    ): CapturedResponse {
       return { status, headers, body, truncated, latencyMs: elapsed() };
     }
   });

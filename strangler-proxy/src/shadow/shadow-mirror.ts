@@ -18,8 +18,7 @@ import { createBodyCapture, type BodyCapture } from './body-capture.ts';
 import { sendShadowRequest, type ShadowOutcome } from './send-shadow-request.ts';
 import { createNoiseLearner } from './noise-learner.ts';
 import { compareResponses, failedVerdict } from '../compare/index.ts';
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
 
 export interface ShadowSettled {
   readonly routeId: string;
@@ -33,7 +32,14 @@ export interface ShadowMirror {
    * Called for every request on a route that has a shadow plan, before it is forwarded.
    * `carriedShadowHeader`: the request arrived already marked as a mirror (loop guard).
    */
-  begin(route: RoutingRoute, req: IncomingMessage, res: ServerResponse, context: RequestContext, carriedShadowHeader: boolean): void;
+  begin(
+    route: RoutingRoute,
+    decision: SideDecision,
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: RequestContext,
+    carriedShadowHeader: boolean,
+  ): void;
   readonly inFlight: number;
   /** Resolves once no mirror is in flight (tests, shutdown). */
   idle(): Promise<void>;
@@ -79,7 +85,13 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     settle({ routeId: route.id, requestId, skipped: reason }, holdsSlot);
   };
 
-  const conclude = (route: RoutingRoute, context: RequestContext, request: RecordedShape, pair: Pair, verdict: Verdict) => {
+  const conclude = (
+    route: RoutingRoute,
+    context: RequestContext,
+    request: RecordedShape,
+    pair: Pair,
+    verdict: Verdict,
+  ) => {
     recorder.recordComparison({
       routeId: route.id,
       stage: route.stage,
@@ -104,7 +116,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    begin(route, req, res, context, carriedShadowHeader) {
+    begin(route, decision, req, res, context, carriedShadowHeader) {
       const plan = route.shadow;
       if (!plan) return;
       const requestId = context.requestId;
@@ -112,7 +124,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       const safe = SAFE_METHODS.has(method);
       if (carriedShadowHeader) return skip(route, requestId, 'loop', false);
       if (!safe && !plan.config.unsafe) return skip(route, requestId, 'unsafe_method', false);
-      if (!plan.sample(req)) return skip(route, requestId, 'sampled_out', false);
+      if (decision.mirror === null) return skip(route, requestId, 'sampled_out', false);
       const declaredLength = Number(req.headers['content-length'] ?? 0);
       if (declaredLength > plan.config.maxBodyBytes) return skip(route, requestId, 'too_large', false);
       if (inFlight >= options.maxInFlight()) return skip(route, requestId, 'over_capacity', false);
@@ -155,7 +167,11 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
           // The serving side failed (or fell back): there is no pair to compare, but the failure is evidence.
           const failedSide: Side = context.fellBack ? 'service' : primarySide;
           const kind = context.timedOut ? 'timeout' : 'connection_error';
-          const verdict = failedVerdict(failedSide, kind, context.failure ?? 'the primary answer did not complete');
+          const verdict = failedVerdict(
+            failedSide,
+            kind,
+            context.failure ?? 'the primary answer did not complete',
+          );
           return conclude(route, context, recorded, {}, verdict);
         }
         if (requestBody?.overLimit) return skip(route, requestId, 'too_large', true);
@@ -211,7 +227,8 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       recorder.recordSkip(route.id, reason);
       metrics.shadowSkipped(route.id, reason);
       const verdict = failedVerdict(shadowSide, outcome.kind, outcome.message);
-      const pair: Pair = primarySide === 'legacy' ? { legacy: primaryResponse } : { service: primaryResponse };
+      const pair: Pair =
+        primarySide === 'legacy' ? { legacy: primaryResponse } : { service: primaryResponse };
       return conclude(route, context, recorded, pair, verdict);
     }
 
@@ -229,7 +246,12 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       primarySide === 'legacy'
         ? { legacy: primaryResponse, service: outcome.response }
         : { legacy: outcome.response, service: primaryResponse };
-    const verdict = compareResponses(pair.legacy as CapturedResponse, pair.service as CapturedResponse, plan.rules, model);
+    const verdict = compareResponses(
+      pair.legacy as CapturedResponse,
+      pair.service as CapturedResponse,
+      plan.rules,
+      model,
+    );
     conclude(route, context, recorded, pair, verdict);
   }
 }
@@ -241,7 +263,11 @@ interface Pair {
 
 type RecordedShape = Parameters<ResultRecorder['recordComparison']>[0]['request'];
 
-function recordedRequest(req: IncomingMessage, context: RequestContext, body: BodyCapture | null): RecordedShape {
+function recordedRequest(
+  req: IncomingMessage,
+  context: RequestContext,
+  body: BodyCapture | null,
+): RecordedShape {
   return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',

@@ -72,10 +72,15 @@ describe('hot reload', () => {
     expect(await servedBy('u1')).toBe('catalog');
     const broken = await harness.rewrite(canaryRoutes(100).replace('service: catalog', 'service: nowhere'));
     expect(broken.ok).toBe(false);
-    if (!broken.ok) expect(broken.problems.some((problem) => problem.code === 'CONFIG_UNKNOWN_SERVICE' && problem.line > 0)).toBe(true);
+    if (!broken.ok)
+      expect(
+        broken.problems.some((problem) => problem.code === 'CONFIG_UNKNOWN_SERVICE' && problem.line > 0),
+      ).toBe(true);
     expect(await servedBy('u1')).toBe('catalog');
 
-    const admin = (await (await fetch(`${harness.proxy.adminUrl}/routes`)).json()) as { lastReload: { ok: boolean } };
+    const admin = (await (await fetch(`${harness.proxy.adminUrl}/routes`)).json()) as {
+      lastReload: { ok: boolean };
+    };
     expect(admin.lastReload.ok).toBe(false);
     const metrics = await (await fetch(`${harness.proxy.adminUrl}/metrics`)).text();
     expect(metrics).toMatch(/strangler_reloads_total\{result="failure"\} [1-9]/);
@@ -90,7 +95,9 @@ describe('hot reload', () => {
     let sent = 0;
     const load = Array.from({ length: 8 }, async () => {
       while (!stop) {
-        const response = await fetch(`${harness.proxy.url}/api/products`, { headers: { 'x-user-id': `u${sent}` } });
+        const response = await fetch(`${harness.proxy.url}/api/products`, {
+          headers: { 'x-user-id': `u${sent}` },
+        });
         await response.arrayBuffer();
         sent += 1;
         if (response.status !== 200) failures.push(response.status);
@@ -149,15 +156,21 @@ routes:
   it('exposes request metrics by route, stage, upstream and status', async () => {
     await fetch(`${wsHarness.proxy.url}/elsewhere`).then((response) => response.arrayBuffer());
     const text = await (await fetch(`${wsHarness.proxy.adminUrl}/metrics`)).text();
-    expect(text).toMatch(/strangler_requests_total\{route="unmatched",stage="legacy",upstream="legacy",status="200"\} 1/);
+    expect(text).toMatch(
+      /strangler_requests_total\{route="unmatched",stage="legacy",upstream="legacy",status="200"\} 1/,
+    );
     expect(text).toContain('strangler_request_duration_seconds_bucket');
   });
 
   it('serves health, readiness and the route table on the admin port only', async () => {
-    const health = (await (await fetch(`${wsHarness.proxy.adminUrl}/health`)).json()) as { upstreams: Record<string, { healthy: boolean }> };
+    const health = (await (await fetch(`${wsHarness.proxy.adminUrl}/health`)).json()) as {
+      upstreams: Record<string, { healthy: boolean }>;
+    };
     expect(Object.keys(health.upstreams).sort()).toEqual(['legacy', 'live']);
     expect((await fetch(`${wsHarness.proxy.adminUrl}/ready`)).status).toBe(200);
-    const table = (await (await fetch(`${wsHarness.proxy.adminUrl}/routes`)).json()) as { routes: Array<{ id: string }> };
+    const table = (await (await fetch(`${wsHarness.proxy.adminUrl}/routes`)).json()) as {
+      routes: Array<{ id: string }>;
+    };
     expect(table.routes.map((route) => route.id)).toEqual(['live']);
     const onProxyPort = await fetch(`${wsHarness.proxy.url}/metrics`);
     expect(((await onProxyPort.json()) as { upstream: string }).upstream).toBe('legacy');

@@ -82,7 +82,21 @@ describe('routing through the proxy', () => {
   it('sets forwarding headers, a request id, and keeps traceparent', async () => {
     const seen = catalog.nextRequest();
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    await get('/api/products', { traceparent, 'x-strangler-shadow': '1', connection: 'keep-alive, x-drop-me', 'x-drop-me': 'x' });
+    // node:http rather than fetch: fetch may not set Connection.
+    await new Promise<void>((resolve, reject) => {
+      const headers = {
+        traceparent,
+        'x-strangler-shadow': '1',
+        connection: 'keep-alive, x-drop-me',
+        'x-drop-me': 'x',
+      };
+      httpRequest(`${harness.proxy.url}/api/products`, { headers }, (response) => {
+        response.resume();
+        response.on('end', resolve);
+      })
+        .on('error', reject)
+        .end();
+    });
     const request = await seen;
     expect(request.headers['x-forwarded-for']).toMatch(/127\.0\.0\.1/);
     expect(request.headers['x-forwarded-proto']).toBe('http');
@@ -112,7 +126,9 @@ describe('refusing to be an open proxy', () => {
     });
 
   it('answers 400 to an absolute-form target', async () => {
-    const answer = await raw('GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n');
+    const answer = await raw(
+      'GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n',
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
     expect(answer).toContain('NOT_AN_OPEN_PROXY');
   });
@@ -171,10 +187,14 @@ describe('streaming', () => {
     const size = 8 * 1024 * 1024;
     const seen = legacy.nextRequest();
     const status = await new Promise<number>((resolve, reject) => {
-      const outgoing = httpRequest(`${harness.proxy.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' } }, (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      });
+      const outgoing = httpRequest(
+        `${harness.proxy.url}/upload`,
+        { method: 'POST', headers: { 'content-type': 'application/octet-stream' } },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
       outgoing.on('error', reject);
       const chunk = Buffer.alloc(64 * 1024, 7);
       let sent = 0;

@@ -3,7 +3,12 @@ import { mkdtemp, rm, writeFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { startProxy, type RunningProxy, type ReloadResult, type StartProxyOptions } from '../../src/runtime/start-proxy.ts';
+import {
+  startProxy,
+  type RunningProxy,
+  type ReloadResult,
+  type StartProxyOptions,
+} from '../../src/runtime/start-proxy.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 
 export interface ProxyHarness {

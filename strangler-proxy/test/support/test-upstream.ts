@@ -34,7 +34,10 @@ export function jsonEcho(name: string): UpstreamHandler {
   };
 }
 
-export async function startTestUpstream(name: string, handler: UpstreamHandler = jsonEcho(name)): Promise<TestUpstream> {
+export async function startTestUpstream(
+  name: string,
+  handler: UpstreamHandler = jsonEcho(name),
+): Promise<TestUpstream> {
   let current = handler;
   const received: ReceivedRequest[] = [];
   const waiters: Array<(request: ReceivedRequest) => void> = [];

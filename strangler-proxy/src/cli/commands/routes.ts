@@ -34,20 +34,30 @@ function routeRows(config: RoutesConfig) {
     canaryPercent: route.stage === 'canary' ? (route.canary?.percent ?? 0) : null,
     service: route.service,
     serviceUrl: config.services[route.service]?.url ?? null,
-    shadow: route.stage === 'legacy' ? null : (route.shadow?.percent ?? (route.stage === 'shadow' ? 100 : null)),
+    shadow:
+      route.stage === 'legacy' ? null : (route.shadow?.percent ?? (route.stage === 'shadow' ? 100 : null)),
     fallback: route.fallback,
   }));
 }
 
 export function renderRoutes(config: RoutesConfig, color: boolean): string {
   const colors = pc.createColors(color);
-  const stageColor = { legacy: colors.dim, shadow: colors.cyan, canary: colors.yellow, migrated: colors.green } as const;
+  const stageColor = {
+    legacy: colors.dim,
+    shadow: colors.cyan,
+    canary: colors.yellow,
+    migrated: colors.green,
+  } as const;
   const rows = routeRows(config).map((row) => [
     colors.bold(row.id),
     row.path,
-    row.methods === 'all' ? colors.dim('all') : row.methods.join(','),
-    stageColor[row.stage as keyof typeof stageColor](row.canaryPercent === null ? row.stage : `canary ${row.canaryPercent}%`),
-    row.stage === 'legacy' ? `legacy ${colors.dim(config.legacy.url)}` : `${row.service} ${colors.dim(row.serviceUrl ?? '?')}`,
+    typeof row.methods === 'string' ? colors.dim('all') : row.methods.join(','),
+    stageColor[row.stage as keyof typeof stageColor](
+      row.canaryPercent === null ? row.stage : `canary ${row.canaryPercent}%`,
+    ),
+    row.stage === 'legacy'
+      ? `legacy ${colors.dim(config.legacy.url)}`
+      : `${row.service} ${colors.dim(row.serviceUrl ?? '?')}`,
     row.shadow === null ? colors.dim('-') : `${row.shadow}%`,
     row.fallback === 'legacy' ? 'legacy' : colors.dim('-'),
   ]);

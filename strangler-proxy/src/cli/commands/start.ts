@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import path from 'node:path';
 import { CliExit, type CliIo } from '../io.ts';
-import { startProxy, StartupConfigError } from '../../runtime/start-proxy.ts';
+import { startProxy, StartupConfigError, type RunningProxy } from '../../runtime/start-proxy.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { formatProblems } from '../../config/index.ts';
 import { openRecorder } from '../../runtime/open-recorder.ts';
@@ -17,20 +17,40 @@ export function createStartCommand(io: CliIo): Command {
     .option('--admin-port <port>', 'admin port', io.env.STRANGLER_ADMIN_PORT ?? '9901')
     .option('--admin-host <host>', 'admin address (not loopback: a token is required)', '127.0.0.1')
     .addOption(new Option('--admin-token <token>', 'admin token').env('STRANGLER_ADMIN_TOKEN'))
-    .option('--store <url>', 'results store: sqlite:FILE, postgres://… or none', io.env.STRANGLER_STORE ?? 'sqlite:./strangler.db')
+    .option(
+      '--store <url>',
+      'results store: sqlite:FILE, postgres://… or none',
+      io.env.STRANGLER_STORE ?? 'sqlite:./strangler.db',
+    )
     .option('--no-access-log', 'no per-request log lines')
-    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
-    .addOption(new Option('--log-format <format>', 'log format').choices(['json', 'pretty']).default(io.color ? 'pretty' : 'json'))
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['debug', 'info', 'warn', 'error', 'silent'])
+        .default('info'),
+    )
+    .addOption(
+      new Option('--log-format <format>', 'log format')
+        .choices(['json', 'pretty'])
+        .default(io.color ? 'pretty' : 'json'),
+    )
     .action(async (options: StartOptions) => {
       const logger = createLogger({ level: options.logLevel, pretty: options.logFormat === 'pretty' });
-      const recorder = await openRecorder(options.store, { cwd: io.cwd, logger });
-      let proxy;
+      let proxy: RunningProxy | undefined;
+      const recorder = await openRecorder(options.store, {
+        cwd: io.cwd,
+        logger,
+        routes: () => proxy?.snapshot().config.routes ?? [],
+      });
       try {
         proxy = await startProxy({
           configFile: path.resolve(io.cwd, options.config),
           port: parsePort(options.port, '--port'),
           host: options.host,
-          admin: { port: parsePort(options.adminPort, '--admin-port'), host: options.adminHost, ...(options.adminToken ? { token: options.adminToken } : {}) },
+          admin: {
+            port: parsePort(options.adminPort, '--admin-port'),
+            host: options.adminHost,
+            ...(options.adminToken ? { token: options.adminToken } : {}),
+          },
           recorder,
           logger,
           accessLog: options.accessLog,
@@ -45,7 +65,9 @@ export function createStartCommand(io: CliIo): Command {
         if (error instanceof Error && 'code' in error) throw new CliExit(1, `strangler: ${error.message}`);
         throw error;
       }
-      io.stdout.write(`strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${options.store}\n`);
+      io.stdout.write(
+        `strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${options.store}\n`,
+      );
       const running = proxy;
       await new Promise<void>((resolve) => {
         const stop = () => {

@@ -14,13 +14,17 @@ export function createValidateCommand(io: CliIo): Command {
       const read = await readRoutesFile(io, file);
       const colors = pc.createColors(io.color);
       if (options.json) {
-        io.stdout.write(`${JSON.stringify(read.ok ? { valid: true, file: read.file, routes: read.config.routes.length } : { valid: false, file: read.file, problems: read.problems }, null, 2)}\n`);
+        io.stdout.write(
+          `${JSON.stringify(read.ok ? { valid: true, file: read.file, routes: read.config.routes.length } : { valid: false, file: read.file, problems: read.problems }, null, 2)}\n`,
+        );
         if (!read.ok) throw new CliExit(1);
         return;
       }
       if (read.ok) {
         const count = read.config.routes.length;
-        io.stdout.write(`${colors.green('✓')} ${read.file}: valid, ${count} route${count === 1 ? '' : 's'}\n`);
+        io.stdout.write(
+          `${colors.green('✓')} ${read.file}: valid, ${count} route${count === 1 ? '' : 's'}\n`,
+        );
         return;
       }
       io.stderr.write(`${formatProblems(read.problems, { color: io.color })}\n`);
