@@ -66,32 +66,28 @@ export function compareJson(
 function compareNode(w: Walk, a: unknown, b: unknown, state: State, depth: number, masked: boolean): number {
   let tolerance = -1;
   let set: SetRule | undefined;
-  for (const rule of state.hits) {
+  const hits = state.hits;
+  for (let index = 0; index < hits.length; index++) {
+    const rule = hits[index]!;
     if (rule.type === 'ignore') return EQUAL;
     if (rule.type === 'redact') masked = true;
     else if (rule.type === 'tolerance') tolerance = Math.max(tolerance, rule.tolerance);
     else set ??= rule;
   }
   if (a === b) return EQUAL;
-  const type = jsonType(a);
-  if (type !== jsonType(b)) return report(w, 'type', a, b, state, masked);
-  switch (type) {
-    case 'number':
-      return tolerance >= 0 && withinTolerance(a as number, b as number, tolerance)
-        ? EQUAL
-        : report(w, 'value', a, b, state, masked);
-    case 'array':
-      if (depth >= w.rules.maxDepth) return compareAtBound(w, a, b, state, masked);
-      return set === undefined
-        ? compareArrays(w, a as unknown[], b as unknown[], state, depth, masked)
-        : compareSets(w, a as unknown[], b as unknown[], set, state, depth, masked);
-    case 'object':
-      if (depth >= w.rules.maxDepth) return compareAtBound(w, a, b, state, masked);
-      return compareObjects(w, a as JsonRecord, b as JsonRecord, state, depth, masked);
-    default:
-      // Strings and booleans (null === null was caught above).
-      return report(w, 'value', a, b, state, masked);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    // At least one primitive (null is one): equal types differ in value, unless a tolerance covers it.
+    if (typeof a !== typeof b || a === null || b === null) return report(w, 'type', a, b, state, masked);
+    if (tolerance >= 0 && typeof a === 'number' && withinTolerance(a, b as number, tolerance)) return EQUAL;
+    return report(w, 'value', a, b, state, masked);
   }
+  const isArray = Array.isArray(a);
+  if (isArray !== Array.isArray(b)) return report(w, 'type', a, b, state, masked);
+  if (depth >= w.rules.maxDepth) return compareAtBound(w, a, b, state, masked);
+  if (!isArray) return compareObjects(w, a as JsonRecord, b as JsonRecord, state, depth, masked);
+  return set === undefined
+    ? compareArrays(w, a as unknown[], b as unknown[], state, depth, masked)
+    : compareSets(w, a as unknown[], b as unknown[], set, state, depth, masked);
 }
 
 function compareObjects(
@@ -104,16 +100,22 @@ function compareObjects(
 ): number {
   const { loc, rules } = w;
   let result = EQUAL;
+  let shared = 0;
   for (const key of Object.keys(a)) {
     const child = stepPathSet(rules.body, state, key);
     loc.push(key);
-    result |= Object.hasOwn(b, key)
-      ? compareNode(w, a[key], b[key], child, depth + 1, masked)
-      : reportAbsent(w, 'missing', a[key], child, masked);
+    if (Object.hasOwn(b, key)) {
+      shared++;
+      result |= compareNode(w, a[key], b[key], child, depth + 1, masked);
+    } else {
+      result |= reportAbsent(w, 'missing', a[key], child, masked);
+    }
     loc.pop();
     if (result >= COUNTED && w.sink === null) return result;
   }
-  for (const key of Object.keys(b)) {
+  const keysB = Object.keys(b);
+  if (shared === keysB.length) return result; // no member of b is new
+  for (const key of keysB) {
     if (Object.hasOwn(a, key)) continue;
     loc.push(key);
     result |= reportAbsent(w, 'extra', b[key], stepPathSet(rules.body, state, key), masked);
@@ -266,6 +268,8 @@ function compareSets(
   depth: number,
   masked: boolean,
 ): number {
+  // Most of the time the order did not change either: then a positional probe settles it.
+  if (a.length === b.length && isEqualInPlace(w.probe, a, b, state, depth, masked)) return EQUAL;
   const pairs: number[] = []; // flattened [legacyIndex, serviceIndex, ...]
   const missing: number[] = [];
   const extra: number[] = [];
@@ -321,6 +325,32 @@ function compareSets(
     if (result >= COUNTED && w.sink === null) return result;
   }
   return result;
+}
+
+/** Whether every element equals the one at the same position (no noise either). */
+function isEqualInPlace(
+  probe: Walk,
+  a: unknown[],
+  b: unknown[],
+  state: State,
+  depth: number,
+  masked: boolean,
+): boolean {
+  const { loc, rules } = probe;
+  for (let index = 0; index < a.length; index++) {
+    loc.push(index);
+    const result = compareNode(
+      probe,
+      a[index],
+      b[index],
+      stepPathSet(rules.body, state, index),
+      depth + 1,
+      masked,
+    );
+    loc.pop();
+    if (result !== EQUAL) return false;
+  }
+  return true;
 }
 
 /** Pairs equal elements (by fingerprint), then leftovers in order; what remains is missing or extra. */
@@ -441,11 +471,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     }
   }
   return true;
-}
-
-function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  return Array.isArray(value) ? 'array' : typeof value;
 }
 
 // The relative slack absorbs binary rounding (10.005 - 10 is 0.00499999...), not real differences.

@@ -51,6 +51,18 @@ describe('path sets', () => {
     expect(stateAt(set, ['x', 'y', 'z'])).not.toBe(NO_MATCH);
   });
 
+  it('memoise transitions, sharing one for every key and one for every index no pattern names', () => {
+    const set = compilePaths(['$.items[*].price', '$..email', '$.list[2]']);
+    const items = stepPathSet(set, set.root, 'items');
+    expect(stepPathSet(set, set.root, 'items')).toBe(items);
+    expect(stepPathSet(set, items, 7)).toBe(stepPathSet(set, items, 8));
+    expect(stepPathSet(set, set.root, 'anything')).toBe(stepPathSet(set, set.root, 'else'));
+    const list = stepPathSet(set, set.root, 'list');
+    expect(stepPathSet(set, list, 2).hits).toEqual(['$.list[2]']);
+    expect(stepPathSet(set, list, 3).hits).toEqual([]);
+    expect(stepPathSet(set, list, 2)).not.toBe(stepPathSet(set, list, 3));
+  });
+
   it('report a root pattern at the root, and nothing for an empty set', () => {
     expect(compilePaths(['$']).root.hits).toEqual(['$']);
     expect(createPathSet([]).root).toBe(NO_MATCH);
