@@ -12,13 +12,13 @@ import type { Position } from './plan.ts';
 import { validateRoutesText } from './validate-routes-text.ts';
 import type { ValidateRoutesText } from './validate-routes-text.ts';
 import { writeFileAtomically } from './write-file-atomically.ts';
-import type { RoutesFile } from '../config/schema.ts';
+import type { RoutesConfig } from '../config/index.ts';
 
 export interface LoadedRoutesFile {
   readonly file: string;
   /** The exact text read. */
   readonly text: string;
-  readonly config: RoutesFile;
+  readonly config: RoutesConfig;
 }
 
 export interface RoutesFileOptions {

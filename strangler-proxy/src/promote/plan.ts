@@ -5,8 +5,9 @@
  * list) means migrated: `steps: [1, 5, 25, 50, 100]` and `steps: [1, 5, 25, 50]` walk the same positions.
  * Pure: no I/O, no clock.
  */
+import type { DeepReadonly } from '../config/routes-config.ts';
 import { planSchema } from '../config/schema.ts';
-import type { PlanConfig, RouteConfig, RoutesFile } from '../config/schema.ts';
+import type { PlanConfig, Stage } from '../config/schema.ts';
 import { PromoteError } from './errors.ts';
 
 /** A route's position: the stage, and for a canary the share of traffic the service serves. */
@@ -38,16 +39,22 @@ const MIGRATED: Position = { stage: 'migrated' };
  * The position a route's config describes. A canary without a `canary.percent` counts as 0%: the service
  * serves nothing yet, so the next step is the plan's first.
  */
-export function positionOf(route: Pick<RouteConfig, 'stage' | 'canary'>): Position {
+export function positionOf(route: {
+  readonly stage: Stage;
+  readonly canary?: { readonly percent: number } | undefined;
+}): Position {
   if (route.stage === 'canary') return { stage: 'canary', percent: route.canary?.percent ?? 0 };
   return { stage: route.stage };
 }
 
-/** The route's own plan, else the file's `defaults.plan`, else the schema's defaults. */
+/**
+ * The route's own plan, else the file's `defaults.plan`, else the schema's defaults. (The config loader
+ * already merges `defaults.plan` into every route; this covers configs built without it.)
+ */
 export function resolvePlan(
-  route: Pick<RouteConfig, 'plan'>,
-  defaults?: Pick<NonNullable<RoutesFile['defaults']>, 'plan'>,
-): PlanConfig {
+  route: { readonly plan?: DeepReadonly<PlanConfig> | undefined },
+  defaults?: { readonly plan?: unknown },
+): DeepReadonly<PlanConfig> {
   return route.plan ?? planSchema.parse(defaults?.plan ?? {});
 }
 

@@ -2,7 +2,8 @@
  * The programmatic API behind `strangler promote`, `rollback` and `check`: read routes.yaml, plan the move,
  * gate it on recorded evidence, edit the file. The CLI only parses arguments and prints these results.
  */
-import type { GateConfig, RouteConfig, RoutesFile } from '../config/schema.ts';
+import type { LoadedRoute, RoutesConfig } from '../config/index.ts';
+import type { GateConfig } from '../config/schema.ts';
 import { moveRouteInFile, readRoutesFile } from './edit-routes-file.ts';
 import type { MoveRouteOptions, RouteFileChange, RoutesFileOptions } from './edit-routes-file.ts';
 import { PromoteError } from './errors.ts';
@@ -15,7 +16,7 @@ import type { Move, Position, RollbackTarget } from './plan.ts';
 export interface EvidenceSource {
   /** The routes file's path. */
   readonly file: string;
-  readonly config: RoutesFile;
+  readonly config: RoutesConfig;
   /** The results store given with `--store`, if any. */
   readonly store?: string;
 }
@@ -170,7 +171,7 @@ export async function checkRoutes(options: CheckRoutesOptions): Promise<CheckRou
   return { passed: checks.every((check) => check.passed), routes: checks };
 }
 
-function findRoute(config: RoutesFile, routeId: string): RouteConfig {
+function findRoute(config: RoutesConfig, routeId: string): LoadedRoute {
   const route = config.routes.find((candidate) => candidate.id === routeId);
   if (route) return route;
   const known = config.routes.map((candidate) => candidate.id);
@@ -186,7 +187,7 @@ function isGated(move: Move): boolean {
   return move.direction === 'promote' && move.from.stage !== 'legacy';
 }
 
-function sourceOf(options: EvidenceOptions, loaded: { file: string; config: RoutesFile }): EvidenceSource {
+function sourceOf(options: EvidenceOptions, loaded: { file: string; config: RoutesConfig }): EvidenceSource {
   return {
     file: loaded.file,
     config: loaded.config,
@@ -196,7 +197,7 @@ function sourceOf(options: EvidenceOptions, loaded: { file: string; config: Rout
 
 async function loadOne(
   options: EvidenceOptions,
-  loaded: { file: string; config: RoutesFile },
+  loaded: { file: string; config: RoutesConfig },
   routeId: string,
   window: number,
 ): Promise<RouteEvidence | undefined> {
@@ -208,8 +209,8 @@ async function loadOne(
 /** One load per distinct gate window, since each route counts only evidence newer than its own window. */
 async function loadGrouped(
   options: EvidenceOptions,
-  loaded: { file: string; config: RoutesFile },
-  entries: readonly { route: RouteConfig; gateConfig: GateConfig }[],
+  loaded: { file: string; config: RoutesConfig },
+  entries: readonly { route: LoadedRoute; gateConfig: GateConfig }[],
 ): Promise<ReadonlyMap<string, RouteEvidence>> {
   const now = (options.now ?? Date.now)();
   const byWindow = Map.groupBy(entries, (entry) => entry.gateConfig.window);

@@ -56,7 +56,7 @@ async function run(
   create: Create,
   args: string[],
   evidence: Record<string, RouteEvidence> = {},
-  options: { color?: boolean } = {},
+  options: { color?: boolean; env?: Record<string, string> } = {},
 ): Promise<Run> {
   let stdout = '';
   let stderr = '';
@@ -65,7 +65,7 @@ async function run(
     stderr: { write: (text: string) => (stderr += text) },
     color: options.color ?? false,
     cwd: dir,
-    env: {},
+    env: options.env ?? {},
   };
   const calls: Run['calls'] = [];
   const deps = {
@@ -190,6 +190,22 @@ describe('strangler promote', () => {
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('PROMOTE_INVALID_CONFIG');
     expect(invalid.stderr).toContain('legacy');
+  });
+
+  it('validates with the config loader, ${VAR} included, and keeps the reference in the file', async () => {
+    const templated = COMMENTED_ROUTES.replace('legacy: http://127.0.0.1:4000', 'legacy: ${LEGACY_URL}');
+    await writeFile(file, templated);
+    const missing = await run(createPromoteCommand, ['promote', 'orders.list']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('PROMOTE_INVALID_CONFIG');
+    const result = await run(
+      createPromoteCommand,
+      ['promote', 'orders.list'],
+      {},
+      { env: { LEGACY_URL: 'http://127.0.0.1:4000' } },
+    );
+    expect(result.code).toBe(0);
+    expect(await routesText()).toBe(templated.replace('stage: legacy }', 'stage: shadow }'));
   });
 
   it('rejects a malformed limit as a usage error', async () => {
