@@ -71,7 +71,7 @@ describe('compileJsonPath', () => {
         error = caught;
       }
       expect(error, source).toBeInstanceOf(JsonPathError);
-      expect((error as JsonPathError).code).toBe('ERR_JSONPATH_SYNTAX');
+      expect((error as JsonPathError).code).toBe('COMPARE_INVALID_JSON_PATH');
       expect((error as JsonPathError).position, source).toBe(position);
     }
   });

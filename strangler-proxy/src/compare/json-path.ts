@@ -35,7 +35,7 @@ export const MAX_PATH_SEGMENTS = 256;
 
 /** A path outside the supported subset. `position` is the offset in `expression` where parsing stopped. */
 export class JsonPathError extends Error {
-  readonly code = 'ERR_JSONPATH_SYNTAX';
+  readonly code = 'COMPARE_INVALID_JSON_PATH';
   readonly expression: string;
   readonly position: number;
   constructor(expression: string, position: number, reason: string) {
