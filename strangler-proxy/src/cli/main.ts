@@ -27,7 +27,7 @@ export function createProgram(io: CliIo): Command {
     createRoutesCommand(io),
     createExplainCommand(io),
     createPromoteCommand(io, deps),
-    createRollbackCommand(io, deps),
+    createRollbackCommand(io),
     createCheckCommand(io, deps),
   ]) {
     program.addCommand(command.exitOverride());

@@ -6,13 +6,13 @@ import type { Logger } from '../logging/logger.ts';
 import { createKnexStore } from '../store/knex-store.ts';
 import { createBatchingRecorder } from '../store/batching-recorder.ts';
 import type { ObservableRecorder, ResultRecorder } from '../store/types.ts';
-import type { RouteConfig } from '../config/schema.ts';
+import type { RedactionSource } from '../store/batching-recorder.ts';
 
 export interface OpenRecorderOptions {
   readonly cwd: string;
   readonly logger: Logger;
   /** Current routes, for each route's redaction rules (follows reloads). */
-  readonly routes?: () => readonly RouteConfig[];
+  readonly routes?: () => readonly RedactionSource[];
   readonly flushInterval?: number;
 }
 

@@ -1,0 +1,227 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
+import {
+  startTestUpstream,
+  deadPort,
+  type TestUpstream,
+  type UpstreamHandler,
+} from '../support/test-upstream.ts';
+import { startHarness, type ProxyHarness } from '../support/proxy-harness.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
+import { createBatchingRecorder } from '../../src/store/batching-recorder.ts';
+import { buildReport } from '../../src/report/build-report.ts';
+import type { ResultStore } from '../../src/store/result-store.ts';
+
+/** The monolith: snake_case JSON with a price as a string and a stamp that changes every call. */
+let calls = 0;
+const legacyProducts: UpstreamHandler = (req, res) => {
+  calls += 1;
+  const id = Number(/\/api\/products\/(\d+)/.exec(req.url ?? '')?.[1] ?? 1);
+  const body = JSON.stringify({
+    id,
+    name: `Product ${id}`,
+    price: (id * 1.5).toFixed(2),
+    tags: ['a', 'b'],
+    generated_at: `call-${String(calls).padStart(8, '0')}`,
+  });
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    etag: `"${calls}"`,
+  });
+  res.end(body);
+};
+
+/** The rewrite: the same, except product 3 has its price as a number. */
+const serviceProducts: UpstreamHandler = (req, res) => {
+  const id = Number(/\/api\/products\/(\d+)/.exec(req.url ?? '')?.[1] ?? 1);
+  const price = id === 3 ? id * 1.5 : (id * 1.5).toFixed(2);
+  const body = JSON.stringify({
+    id,
+    name: `Product ${id}`,
+    price,
+    tags: ['a', 'b'],
+    generated_at: `call-${String(calls).padStart(8, '0')}`,
+  });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+};
+
+let legacy: TestUpstream;
+let service: TestUpstream;
+
+beforeAll(async () => {
+  legacy = await startTestUpstream('legacy', legacyProducts);
+  service = await startTestUpstream('service', serviceProducts);
+});
+afterAll(async () => {
+  await legacy.close();
+  await service.close();
+});
+
+async function withShadowProxy(
+  serviceUrl: string,
+  shadowBlock = '{ percent: 100, timeout: 300ms, noiseSample: 1 }',
+) {
+  const store = createMemoryStore();
+  const recorder = createBatchingRecorder(store, { flushInterval: 60_000 });
+  const harness = await startHarness(
+    `
+version: 1
+legacy: ${legacy.url}
+services:
+  catalog: ${serviceUrl}
+routes:
+  - id: products
+    path: /api/products
+    service: catalog
+    stage: shadow
+    shadow: ${shadowBlock}
+    compare:
+      ignoreHeaders: [etag]
+`,
+    { recorder },
+  );
+  return { harness, store, recorder };
+}
+
+async function fetchRaw(url: string, init: RequestInit = {}) {
+  const response = await fetch(url, init);
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers = Object.fromEntries(
+    [...response.headers].filter(([name]) => !['date', 'etag'].includes(name)),
+  );
+  return { status: response.status, headers, body };
+}
+
+let open: Array<{ harness: ProxyHarness }> = [];
+afterEach(async () => {
+  for (const entry of open) await entry.harness.close();
+  open = [];
+});
+
+async function report(store: ResultStore) {
+  return (await buildReport(store, { routes: [{ id: 'products', stage: 'shadow' }] })).routes[0]!;
+}
+
+describe('shadow traffic', () => {
+  it('gives the client exactly the primary answer, compares in the background, and records the differences', async () => {
+    const shadowed = await withShadowProxy(service.url);
+    open.push(shadowed);
+    const plain = await startHarness(`version: 1\nlegacy: ${legacy.url}\n`);
+    open.push({ harness: plain });
+
+    for (const id of [1, 2, 3, 4]) {
+      const viaShadow = await fetchRaw(`${shadowed.harness.proxy.url}/api/products/${id}`);
+      const direct = await fetchRaw(`${plain.proxy.url}/api/products/${id}`);
+      expect(viaShadow.status).toBe(direct.status);
+      expect(viaShadow.headers).toEqual(direct.headers);
+      // Bodies differ only in the legacy's own random timestamp: compare everything else.
+      const strip = (body: Buffer) => ({ ...(JSON.parse(body.toString()) as object), generated_at: null });
+      expect(strip(viaShadow.body)).toEqual(strip(direct.body));
+    }
+    await shadowed.harness.proxy.mirror.idle();
+    await shadowed.recorder.flush();
+
+    const route = await report(shadowed.store);
+    expect(route.compared).toBe(4);
+    expect(route.mismatched).toBe(1);
+    expect(route.matched).toBe(3);
+    expect(route.diffs.map((diff) => `${diff.path} ${diff.kind}`)).toEqual(['$.price type']);
+    // The legacy answers differ between two calls at generated_at: learned as noise, not counted.
+    expect(route.noisy).toContain('$.generated_at');
+    const seen = service.received.at(-1)!;
+    expect(seen.headers['x-strangler-shadow']).toBe('1');
+  });
+
+  for (const [name, handler] of [
+    ['dead', null],
+    ['hanging', (() => undefined) as UpstreamHandler],
+    ['garbage-answering', ((req, res) => res.socket?.end('HTTP/1.1 2oo what\r\n\r\n')) as UpstreamHandler],
+  ] as const) {
+    it(`never lets a ${name} shadow service affect the client, and records the failure`, async () => {
+      const broken = handler ? await startTestUpstream(name, handler) : null;
+      const shadowed = await withShadowProxy(broken?.url ?? (await deadPort()));
+      open.push(shadowed);
+      for (let i = 0; i < 5; i += 1) {
+        const response = await fetchRaw(`${shadowed.harness.proxy.url}/api/products/${i + 1}`);
+        expect(response.status).toBe(200);
+        expect(JSON.parse(response.body.toString())).toMatchObject({
+          id: i + 1,
+          price: ((i + 1) * 1.5).toFixed(2),
+        });
+      }
+      await shadowed.harness.proxy.mirror.idle();
+      await shadowed.recorder.flush();
+      const route = await report(shadowed.store);
+      expect(route.errors).toBe(5);
+      expect(route.skipped.timeout + route.skipped.connection_error).toBe(5);
+      await broken?.close();
+    });
+  }
+
+  it('mirrors only safe methods unless the route allows writes, and never mirrors a mirror', async () => {
+    const shadowed = await withShadowProxy(service.url);
+    open.push(shadowed);
+    const before = service.received.length;
+    await fetchRaw(`${shadowed.harness.proxy.url}/api/products/1`, { method: 'POST', body: '{}' });
+    await fetchRaw(`${shadowed.harness.proxy.url}/api/products/1`, {
+      headers: { 'x-strangler-shadow': '1' },
+    });
+    await shadowed.harness.proxy.mirror.idle();
+    await shadowed.recorder.flush();
+    expect(service.received.length).toBe(before);
+    const route = await report(shadowed.store);
+    expect(route.skipped.unsafe_method).toBe(1);
+    expect(route.skipped.loop).toBe(1);
+  });
+
+  it('mirrors a write with its exact body when allowed, and skips bodies over the limit', async () => {
+    const shadowed = await withShadowProxy(
+      service.url,
+      '{ percent: 100, unsafe: true, maxBodyBytes: 1000, timeout: 300ms }',
+    );
+    open.push(shadowed);
+    const body = '{"name":"  spaced  ", "qty": 1.50}';
+    const mirrored = service.nextRequest();
+    await fetchRaw(`${shadowed.harness.proxy.url}/api/products/1`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect((await mirrored).body.toString()).toBe(body);
+
+    // Chunked (no declared length): the limit is found while streaming.
+    const big = Buffer.alloc(5000, 97);
+    await new Promise<void>((resolve, reject) => {
+      const outgoing = httpRequest(
+        `${shadowed.harness.proxy.url}/api/products/2`,
+        { method: 'PUT' },
+        (response) => {
+          response.resume();
+          response.on('end', resolve);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.write(big.subarray(0, 2500));
+      outgoing.end(big.subarray(2500));
+    });
+    await fetchRaw(`${shadowed.harness.proxy.url}/api/products/3`, { method: 'PUT', body: big });
+    await shadowed.harness.proxy.mirror.idle();
+    await shadowed.recorder.flush();
+    const route = await report(shadowed.store);
+    expect(route.skipped.too_large).toBe(2);
+    expect(legacy.received.at(-1)!.body.length).toBe(5000);
+  });
+
+  it('samples a share of requests and counts the rest', async () => {
+    const shadowed = await withShadowProxy(service.url, '{ percent: 0 }');
+    open.push(shadowed);
+    for (let i = 0; i < 3; i += 1) await fetchRaw(`${shadowed.harness.proxy.url}/api/products/1`);
+    await shadowed.harness.proxy.mirror.idle();
+    await shadowed.recorder.flush();
+    const route = await report(shadowed.store);
+    expect(route.compared).toBe(0);
+    expect(route.skipped.sampled_out).toBe(3);
+  });
+});
