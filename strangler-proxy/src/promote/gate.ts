@@ -197,7 +197,11 @@ function count(value: number): string {
 
 /**
  * The figures of a route's entry in the report (typed by shape, so this module does not depend on the
- * report's code). Missing served figures count as no service traffic.
+ * report's code). A fallback is a client request the service failed and legacy answered: it counts as a
+ * service request that failed. Missing served figures count as no service traffic.
+ *
+ * Caveat: the report's `errors` counts pairs where either side failed; the gate wants service-side failures,
+ * so a loader reading the store directly should count only those.
  */
 export interface ReportRouteFigures {
   readonly compared: number;
@@ -207,16 +211,20 @@ export interface ReportRouteFigures {
     readonly legacy?: { readonly p95?: number | null };
     readonly service?: { readonly p95?: number | null };
   };
-  readonly served?: { readonly service?: { readonly requests?: number; readonly errors?: number } };
+  readonly served?: {
+    readonly service?: { readonly requests?: number; readonly errors?: number };
+    readonly fallbacks?: number;
+  };
 }
 
 export function evidenceFromReport(entry: ReportRouteFigures): RouteEvidence {
+  const fallbacks = entry.served?.fallbacks ?? 0;
   return {
     compared: entry.compared,
     mismatched: entry.mismatched,
     errors: entry.errors,
-    serviceRequests: entry.served?.service?.requests ?? 0,
-    serviceErrors: entry.served?.service?.errors ?? 0,
+    serviceRequests: (entry.served?.service?.requests ?? 0) + fallbacks,
+    serviceErrors: (entry.served?.service?.errors ?? 0) + fallbacks,
     legacyP95: entry.latency?.legacy?.p95 ?? null,
     serviceP95: entry.latency?.service?.p95 ?? null,
   };

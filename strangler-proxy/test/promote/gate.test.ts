@@ -8,6 +8,7 @@ import {
   type RouteEvidence,
 } from '../../src/promote/gate.ts';
 import { nextMove, previousMove, type Position } from '../../src/promote/plan.ts';
+import type { RouteReport } from '../../src/report/report-model.ts';
 
 const gate = gateSchema.parse({}); // minCompared 100, 1%, 1%, 1.5×
 const steps = [1, 5, 25, 50, 100];
@@ -135,24 +136,29 @@ describe('applyGateOverrides', () => {
 });
 
 describe('evidenceFromReport', () => {
-  it('maps a report entry, with unknown figures as null or zero', () => {
+  it('maps a report entry (fallbacks are failed service requests), with unknown figures as null or zero', () => {
     expect(
       evidenceFromReport({
         compared: 10,
         mismatched: 1,
         errors: 2,
         latency: { legacy: { p50: 5, p95: 9 }, service: { p95: null } },
-        served: { service: { requests: 30, errors: 3 } },
+        served: { legacy: { requests: 70, errors: 0 }, service: { requests: 30, errors: 3 }, fallbacks: 2 },
       } as Parameters<typeof evidenceFromReport>[0]),
     ).toEqual({
       compared: 10,
       mismatched: 1,
       errors: 2,
-      serviceRequests: 30,
-      serviceErrors: 3,
+      serviceRequests: 32,
+      serviceErrors: 5,
       legacyP95: 9,
       serviceP95: null,
     });
     expect(evidenceFromReport({ compared: 0, mismatched: 0, errors: 0 })).toEqual(NO_EVIDENCE);
+  });
+
+  it('accepts the report model’s route entry as it is (checked by the type checker)', () => {
+    const adapt = (entry: RouteReport) => evidenceFromReport(entry);
+    expect(adapt).toBeTypeOf('function');
   });
 });
