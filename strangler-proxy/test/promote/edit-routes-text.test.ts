@@ -198,6 +198,32 @@ describe('editRouteText on other layouts', () => {
     expect(codeOf(() => editRouteText(alias, 'a', { stage: 'legacy' }))).toBe('PROMOTE_UNSUPPORTED_YAML');
   });
 
+  it('handles a byte order mark, document markers, a sequence at column 0 and a tab before a comment', () => {
+    const bom = `\uFEFF${base('  - id: a\n    path: /a\n    service: s\n    stage: shadow\n')}`;
+    expect(editRouteText(bom, 'a', canary(2.5)).text).toBe(
+      splice(bom, '    stage: shadow\n', '    stage: canary\n    canary:\n      percent: 2.5\n'),
+    );
+    const marked =
+      '---\nversion: 1\nlegacy: http://legacy\nroutes:\n- id: a\n  path: /a\n  service: s\n  stage: shadow\t# c\n...\n';
+    expect(editRouteText(marked, 'a', canary(1)).text).toBe(
+      splice(marked, '  stage: shadow\t# c\n', '  stage: canary\t# c\n  canary:\n    percent: 1\n'),
+    );
+  });
+
+  it('edits routes inside a flow sequence and a multi-line flow map', () => {
+    const flow =
+      'version: 1\nlegacy: http://legacy\nroutes: [ { id: a, path: /a, service: s, stage: shadow }, {id: b, path: /b, service: s, stage: legacy} ]\n';
+    expect(editRouteText(flow, 'a', canary(1)).text).toBe(
+      splice(flow, 'stage: shadow }', 'stage: canary, canary: { percent: 1 } }'),
+    );
+    const multiLine = base(
+      '  - {\n      id: a,\n      stage: shadow, # c\n      path: /a,\n      service: s\n    }\n',
+    );
+    expect(editRouteText(multiLine, 'a', canary(1)).text).toBe(
+      splice(multiLine, 'stage: shadow, # c', 'stage: canary, canary: { percent: 1 }, # c'),
+    );
+  });
+
   it('reports YAML that does not parse', () => {
     expect(codeOf(() => editRouteText('routes: [\n', 'a', { stage: 'shadow' }))).toBe(
       'PROMOTE_INVALID_CONFIG',
