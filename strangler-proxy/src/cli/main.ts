@@ -9,6 +9,7 @@ import { createValidateCommand } from './commands/validate.ts';
 import { createRoutesCommand } from './commands/routes.ts';
 import { createExplainCommand } from './commands/explain.ts';
 import { createCheckCommand, createPromoteCommand, createRollbackCommand } from './commands/promote.ts';
+import { createInventoryCommand } from './commands/inventory.ts';
 import { createEvidenceLoader } from './evidence.ts';
 
 export function createProgram(io: CliIo): Command {
@@ -29,6 +30,7 @@ export function createProgram(io: CliIo): Command {
     createPromoteCommand(io, deps),
     createRollbackCommand(io),
     createCheckCommand(io, deps),
+    createInventoryCommand(io),
   ]) {
     program.addCommand(command.exitOverride());
   }

@@ -1,0 +1,69 @@
+/**
+ * `strangler inventory`: what the monolith still serves. Paths no route matched, grouped into templates
+ * (`/api/users/:id`), with request counts: the list of what is left to extract.
+ */
+import { Command } from 'commander';
+import pc from 'picocolors';
+import { CliExit, type CliIo } from '../io.ts';
+import { parseDuration } from '../../config/schema.ts';
+import { createKnexStore } from '../../store/knex-store.ts';
+import { formatTable } from '../format-table.ts';
+import { DEFAULT_STORE } from '../evidence.ts';
+
+interface InventoryOptions {
+  store: string;
+  since: string;
+  limit: string;
+  json?: boolean;
+}
+
+export function createInventoryCommand(io: CliIo): Command {
+  return new Command('inventory')
+    .description('list the paths the monolith still serves, grouped into templates, by traffic')
+    .option('--store <url>', 'results store', io.env.STRANGLER_STORE ?? DEFAULT_STORE)
+    .option('--since <duration>', 'only traffic newer than this (e.g. 1h, 7d as 168h)', '24h')
+    .option('--limit <n>', 'templates listed at most', '50')
+    .option('--json', 'machine-readable output')
+    .action(async (options: InventoryOptions) => {
+      let windowMs: number;
+      try {
+        windowMs = parseDuration(options.since);
+      } catch {
+        throw new CliExit(
+          2,
+          `strangler: --since expects a duration such as 30m, 1h or 24h, got "${options.since}"`,
+        );
+      }
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit <= 0)
+        throw new CliExit(2, `strangler: --limit expects a positive whole number`);
+      const store = await createKnexStore({ url: options.store, cwd: io.cwd });
+      try {
+        const rows = await store.unmatched({ since: Date.now() - windowMs, limit });
+        const total = rows.reduce((sum, row) => sum + row.count, 0);
+        if (options.json) {
+          io.stdout.write(`${JSON.stringify({ since: options.since, total, templates: rows }, null, 2)}\n`);
+          return;
+        }
+        const colors = pc.createColors(io.color);
+        if (rows.length === 0) {
+          io.stdout.write(
+            `${colors.green('✓')} no request outside the route table in the last ${options.since}\n`,
+          );
+          return;
+        }
+        const table = formatTable(
+          ['METHOD', 'TEMPLATE', 'REQUESTS', 'SHARE'],
+          rows.map((row) => [
+            row.method,
+            colors.bold(row.template),
+            String(row.count),
+            `${((row.count / total) * 100).toFixed(1)}%`,
+          ]),
+        );
+        io.stdout.write(`${colors.dim(`Still served by the monolith (last ${options.since}):`)}\n${table}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}
