@@ -92,7 +92,7 @@ async function route(req: IncomingMessage, res: ServerResponse, sources: AdminSo
     case '/routes':
       return json(res, 200, sources.routes());
     case '/status':
-      return json(res, 200, sources.status());
+      return json(res, 200, await sources.status());
     default:
       return json(res, 404, { error: { code: 'NOT_FOUND', message: `no admin endpoint ${path}` } });
   }

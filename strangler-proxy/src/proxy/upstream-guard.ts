@@ -30,10 +30,14 @@ export function createUpstreamGuard(config: Readonly<UpstreamConfig>): UpstreamG
   const budget = createRetryBudget({ budget: config.retry.budget });
   return {
     admit(isRetry) {
-      const now = Date.now();
-      if (!breaker.canRequest(now)) return 'circuit_open';
+      // The bulkhead first: the breaker hands out its single half-open probe only to a request that will go.
       const release = bulkhead.tryAcquire();
       if (release === null) return 'over_capacity';
+      const now = Date.now();
+      if (!breaker.canRequest(now)) {
+        release();
+        return 'circuit_open';
+      }
       if (!isRetry) budget.onRequest(now);
       let settled = false;
       return (success) => {

@@ -187,7 +187,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
             lastReload: last,
             routes: describeRoutes(current, safety),
           }),
-          status: () => ({
+          status: async () => ({
             version,
             draining,
             lastReload: last,
@@ -199,7 +199,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
               'status' in recorder && typeof recorder.status === 'function'
                 ? (recorder.status as () => unknown)()
                 : null,
-            progress: safety.progress(current),
+            progress: await safety.progress(current),
           }),
           reload,
         },

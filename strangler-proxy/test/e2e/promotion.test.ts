@@ -1,0 +1,329 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  startTestUpstream,
+  deadPort,
+  jsonEcho,
+  type TestUpstream,
+  type UpstreamHandler,
+} from '../support/test-upstream.ts';
+import { runStrangler } from '../support/cli-io.ts';
+import { startProxy, type ReloadResult, type RunningProxy } from '../../src/runtime/start-proxy.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { openRecorder } from '../../src/runtime/open-recorder.ts';
+import type { ResultRecorder } from '../../src/store/types.ts';
+
+const product: UpstreamHandler = (req, res) => {
+  const body = JSON.stringify({ id: 1, name: 'Lamp', price: '12.50', url: req.url });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+};
+const wrongPrice: UpstreamHandler = (req, res) => {
+  const body = JSON.stringify({ id: 1, name: 'Lamp', price: 12.5, url: req.url });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+};
+
+let legacy: TestUpstream;
+let service: TestUpstream;
+let dir: string;
+
+beforeAll(async () => {
+  legacy = await startTestUpstream('legacy', product);
+  service = await startTestUpstream('service', product);
+});
+afterAll(async () => {
+  await legacy.close();
+  await service.close();
+});
+
+interface Running {
+  proxy: RunningProxy;
+  recorder: ResultRecorder;
+  file: string;
+  store: string;
+}
+let running: Running | null = null;
+afterEach(async () => {
+  await running?.proxy.close();
+  running = null;
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const routesFile = (serviceUrl: string, stage: string) => `# The catalog's move off the monolith.
+version: 1
+legacy: ${legacy.url}   # the monolith
+services:
+  catalog: ${serviceUrl}
+
+routes:
+  # Product pages: the first route to leave.
+  - id: products
+    path: /api/products
+    service: catalog
+    stage: ${stage}          # moved by strangler promote
+    shadow: { percent: 100, noiseSample: 0 }
+    plan:
+      steps: [10, 50, 100]
+      gate: { minCompared: 30, maxLatencyRatio: 50 }
+`;
+
+async function start(serviceUrl: string, stage = 'legacy'): Promise<Running> {
+  dir = await mkdtemp(path.join(tmpdir(), 'strangler-promote-'));
+  const file = path.join(dir, 'routes.yaml');
+  const store = `sqlite:${path.join(dir, 'strangler.db')}`;
+  await writeFile(file, routesFile(serviceUrl, stage));
+  const recorder = await openRecorder(store, { cwd: dir, logger: silentLogger, flushInterval: 60_000 });
+  const proxy = await startProxy({
+    configFile: file,
+    port: 0,
+    admin: { port: 0 },
+    recorder,
+    logger: silentLogger,
+    reloadInterval: 25,
+  });
+  running = { proxy, recorder, file, store };
+  return running;
+}
+
+async function traffic(proxy: RunningProxy, count: number, userPrefix = 'u'): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const response = await fetch(`${proxy.url}/api/products/${i}`, {
+      headers: { 'x-user-id': `${userPrefix}${i}` },
+    });
+    await response.arrayBuffer();
+    statuses.push(response.status);
+  }
+  await proxy.mirror.idle();
+  return statuses;
+}
+
+/** Runs `strangler promote|rollback …` and waits for the running proxy to hot-reload the edited file. */
+async function step(
+  current: Running,
+  argv: string[],
+): Promise<{ code: number; stdout: string; stderr: string; reload: ReloadResult | null }> {
+  await current.recorder.flush();
+  const reloaded = once(current.proxy.events, 'reload');
+  const storeFlag = argv[0] === 'rollback' ? [] : ['--store', current.store];
+  const result = await runStrangler([...argv, '--config', current.file, ...storeFlag], { cwd: dir });
+  const changed = result.code === 0 && !argv.includes('--dry-run');
+  const reload = changed ? ((await reloaded)[0] as ReloadResult) : null;
+  return { ...result, reload };
+}
+
+describe('moving a route step by step', () => {
+  it('promotes from legacy to migrated on real shadow evidence, and rolls back', async () => {
+    const current = await start(service.url);
+    const before = await readFile(current.file, 'utf8');
+
+    const toShadow = await step(current, ['promote', 'products']);
+    expect(toShadow.code).toBe(0);
+    expect(toShadow.reload?.ok).toBe(true);
+    const afterShadow = await readFile(current.file, 'utf8');
+    // Byte-identical except the changed value: comments and layout kept.
+    expect(afterShadow).toBe(before.replace('stage: legacy ', 'stage: shadow '));
+    expect(current.proxy.snapshot().routes.get('products')?.stage).toBe('shadow');
+
+    // Not enough evidence yet: the gate says so with the figures.
+    const early = await step(current, ['promote', 'products']);
+    expect(early.code).toBe(1);
+    expect(early.stdout + early.stderr).toMatch(/compared|minCompared|evidence/i);
+
+    await traffic(current.proxy, 40);
+    const toCanary = await step(current, ['promote', 'products']);
+    expect(toCanary.code).toBe(0);
+    expect(current.proxy.snapshot().routes.get('products')?.config.canary?.percent).toBe(10);
+
+    await traffic(current.proxy, 40);
+    expect((await step(current, ['promote', 'products'])).code).toBe(0);
+    expect(current.proxy.snapshot().routes.get('products')?.config.canary?.percent).toBe(50);
+    await traffic(current.proxy, 40);
+    expect((await step(current, ['promote', 'products'])).code).toBe(0);
+    expect(current.proxy.snapshot().routes.get('products')?.stage).toBe('migrated');
+    const served = await traffic(current.proxy, 5);
+    expect(served).toEqual([200, 200, 200, 200, 200]);
+
+    const back = await step(current, ['rollback', 'products']);
+    expect(back.code).toBe(0);
+    expect(current.proxy.snapshot().routes.get('products')?.config.canary?.percent).toBe(50);
+    expect((await step(current, ['rollback', 'products', '--to', 'legacy'])).code).toBe(0);
+    expect(current.proxy.snapshot().routes.get('products')?.stage).toBe('legacy');
+  });
+
+  it('refuses to promote a mismatching service, naming the failed condition with its figures', async () => {
+    const mismatching = await startTestUpstream('mismatching', wrongPrice);
+    const current = await start(mismatching.url, 'shadow');
+    await traffic(current.proxy, 40);
+    const result = await step(current, ['promote', 'products']);
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toMatch(/mismatch/i);
+    expect(result.stdout + result.stderr).toMatch(/100(\.0)?%/);
+    expect(current.proxy.snapshot().routes.get('products')?.stage).toBe('shadow');
+
+    const forced = await step(current, ['promote', 'products', '--force']);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout + forced.stderr).toMatch(/force/i);
+    await mismatching.close();
+  });
+
+  it('prints the diff and writes nothing with --dry-run', async () => {
+    const current = await start(service.url);
+    const before = await readFile(current.file, 'utf8');
+    const result = await step(current, ['promote', 'products', '--dry-run']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/-\s+stage: legacy/);
+    expect(result.stdout).toMatch(/\+\s+stage: shadow/);
+    expect(await readFile(current.file, 'utf8')).toBe(before);
+  });
+});
+
+describe('safety net at run time', () => {
+  const fallbackRoutes = (serviceUrl: string, extra = '') => `
+version: 1
+legacy: ${legacy.url}
+services:
+  catalog: { url: "${serviceUrl}", timeout: 300ms, retry: { attempts: 0 }, breaker: { consecutiveFailures: 3, openFor: 200ms } }
+routes:
+  - id: products
+    path: /api/products
+    service: catalog
+    stage: migrated
+    fallback: legacy
+${extra}`;
+
+  async function startWith(yaml: string): Promise<Running> {
+    dir = await mkdtemp(path.join(tmpdir(), 'strangler-safety-'));
+    const file = path.join(dir, 'routes.yaml');
+    await writeFile(file, yaml);
+    const recorder = await openRecorder('none', { cwd: dir, logger: silentLogger });
+    const proxy = await startProxy({
+      configFile: file,
+      port: 0,
+      admin: { port: 0 },
+      recorder,
+      logger: silentLogger,
+      reloadInterval: 0,
+    });
+    running = { proxy, recorder, file, store: 'none' };
+    return running;
+  }
+
+  for (const [name, kind] of [
+    ['dead', 'dead'],
+    ['hanging', 'hanging'],
+  ] as const) {
+    it(`serves safe requests from the monolith when the service is ${name}, and fails writes cleanly`, async () => {
+      const hanging = kind === 'hanging' ? await startTestUpstream('hanging', () => undefined) : null;
+      const current = await startWith(fallbackRoutes(hanging?.url ?? (await deadPort())));
+      const get = await fetch(`${current.proxy.url}/api/products/1`);
+      expect(get.status).toBe(200);
+      expect(((await get.json()) as { id: number }).id).toBe(1);
+      const post = await fetch(`${current.proxy.url}/api/products`, { method: 'POST', body: '{}' });
+      expect(post.status).toBe(kind === 'dead' ? 502 : 504);
+      const metrics = await (await fetch(`${current.proxy.adminUrl}/metrics`)).text();
+      expect(metrics).toMatch(/strangler_fallbacks_total\{route="products"\} 1/);
+      await hanging?.close();
+    });
+  }
+
+  it('opens the breaker after consecutive failures, serves the fallback without calling the service, and closes again', async () => {
+    const flaky = await startTestUpstream('flaky', (req, res) => {
+      res.writeHead(500);
+      res.end();
+    });
+    const current = await startWith(fallbackRoutes(flaky.url));
+    for (let i = 0; i < 3; i += 1) await (await fetch(`${current.proxy.url}/api/products/1`)).arrayBuffer();
+    const status = (await (await fetch(`${current.proxy.adminUrl}/status`)).json()) as {
+      upstreams: Record<string, { breaker: string }>;
+    };
+    expect(status.upstreams.catalog?.breaker).toBe('open');
+    const calls = flaky.received.length;
+    const whileOpen = await fetch(`${current.proxy.url}/api/products/1`);
+    expect(whileOpen.status).toBe(200);
+    expect(((await whileOpen.json()) as { url: string }).url).toBe('/api/products/1');
+    expect(flaky.received.length).toBe(calls);
+    const openPost = await fetch(`${current.proxy.url}/api/products`, { method: 'POST', body: '{}' });
+    expect(openPost.status).toBe(503);
+
+    // The service recovers; after openFor one probe goes through and closes the breaker.
+    flaky.setHandler(jsonEcho('flaky'));
+    const guard = current.proxy.snapshot().upstreams.get('catalog')!.guard;
+    const closed = new Promise<void>((resolve) =>
+      guard.onBreakerChange((state) => state === 'closed' && resolve()),
+    );
+    const deadline = Date.now() + 5_000;
+    let servedByService = false;
+    while (!servedByService && Date.now() < deadline) {
+      const response = await fetch(`${current.proxy.url}/api/products/2`);
+      servedByService = ((await response.json()) as { upstream?: string }).upstream === 'flaky';
+      if (!servedByService) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await closed;
+    expect(guard.breakerState).toBe('closed');
+    await flaky.close();
+  });
+
+  it('rolls a failing canary back to legacy automatically, without touching the file', async () => {
+    const failing = await startTestUpstream('failing', (req, res) => {
+      res.writeHead(503);
+      res.end();
+    });
+    const yaml = `
+version: 1
+legacy: ${legacy.url}
+services:
+  catalog: ${failing.url}
+routes:
+  - id: products
+    path: /api/products
+    service: catalog
+    stage: canary
+    canary: { percent: 100 }
+    autoRollback: { errorRate: 0.5, minRequests: 10, window: 1m }
+`;
+    const current = await startWith(yaml);
+    const statuses = await traffic(current.proxy, 30);
+    expect(statuses.slice(0, 10).every((status) => status === 503)).toBe(true);
+    expect(statuses.slice(10).every((status) => status === 200)).toBe(true);
+    const status = (await (await fetch(`${current.proxy.adminUrl}/status`)).json()) as {
+      autoRollbacks: Array<{ routeId: string }>;
+    };
+    expect(status.autoRollbacks.map((entry) => entry.routeId)).toEqual(['products']);
+    expect(await readFile(current.file, 'utf8')).toBe(yaml);
+    await failing.close();
+  });
+});
+
+describe('migration progress and inventory', () => {
+  it('shows what each side serves and what the monolith still serves', async () => {
+    const current = await start(service.url, 'migrated');
+    await traffic(current.proxy, 6);
+    for (const pathname of ['/api/users/17', '/api/users/18', '/api/carts/9/items', '/api/users/19']) {
+      await (await fetch(`${current.proxy.url}${pathname}`)).arrayBuffer();
+    }
+    const status = (await (await fetch(`${current.proxy.adminUrl}/status`)).json()) as {
+      progress: {
+        requests: { legacy: number; service: number; serviceShare: number };
+        routesMigrated: number;
+      };
+    };
+    expect(status.progress.requests).toMatchObject({ legacy: 4, service: 6 });
+    expect(status.progress.requests.serviceShare).toBeCloseTo(0.6);
+    expect(status.progress.routesMigrated).toBe(1);
+
+    await current.recorder.flush();
+    const inventory = await runStrangler(['inventory', '--store', current.store, '--json'], { cwd: dir });
+    const parsed = JSON.parse(inventory.stdout) as {
+      templates: Array<{ method: string; template: string; count: number }>;
+    };
+    expect(parsed.templates).toEqual([
+      { method: 'GET', template: '/api/users/:id', count: 3 },
+      { method: 'GET', template: '/api/carts/:id/items', count: 1 },
+    ]);
+  });
+});
