@@ -62,7 +62,6 @@ export interface BuildReportOptions {
   readonly onProgress?: (step: string) => void;
 }
 
-const DAY_MS = 86_400_000;
 const NICE_STEPS_MINUTES = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1_440, 2_880, 10_080];
 
 /** Builds the report. See `docs/report-format.md` for the contract. */
@@ -188,16 +187,17 @@ async function readWindowData(
 }
 
 /**
- * Where a timeline should start: the window's start, or, for a window reaching far back (`--since 90d`),
- * the first day with comparisons, so the chart does not spend its width on empty months.
+ * Where a timeline should start: the window's start, or the first period with comparisons when the
+ * evidence begins later (a 24-hour window over a route shadowed for an hour), so the chart does not spend
+ * its width on emptiness.
  */
 async function firstActivity(
   store: ResultStore,
   query: { since: number; until: number; routeId?: string },
 ): Promise<number> {
-  if (query.until - query.since <= 2 * DAY_MS) return query.since;
-  const days = await store.timeline({ ...query, step: DAY_MS });
-  const first = Math.min(...days.filter((row) => row.compared > 0).map((row) => row.at));
+  const coarse = niceStep((query.until - query.since) / 24);
+  const periods = await store.timeline({ ...query, step: coarse });
+  const first = Math.min(...periods.filter((row) => row.compared > 0).map((row) => row.at));
   return Number.isFinite(first) ? Math.max(query.since, first) : query.since;
 }
 

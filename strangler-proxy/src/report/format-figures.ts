@@ -1,0 +1,33 @@
+/** How figures read in every human-facing format: the same rounding in the table, Markdown and HTML. */
+import { percent } from './route-verdict.ts';
+import type { Percentiles } from './report-model.ts';
+
+/** A rate as a percentage, `—` when unknown. */
+export function formatRate(rate: number | null): string {
+  return rate === null ? '—' : percent(rate);
+}
+
+/** Milliseconds, `—` when unknown. */
+export function formatMs(ms: number | null): string {
+  if (ms === null) return '—';
+  return ms >= 1_000 ? `${Number((ms / 1_000).toFixed(2))} s` : `${Number(ms.toFixed(ms >= 100 ? 0 : 1))} ms`;
+}
+
+/** `p50 / p95`. */
+export function formatPercentiles(latency: Percentiles): string {
+  return latency.p50 === null ? '—' : `${formatMs(latency.p50)} / ${formatMs(latency.p95)}`;
+}
+
+export function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** `2025-06-02 12:00 UTC`: minutes are the store's resolution. */
+export function formatTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** `insufficient_evidence` → `insufficient evidence`. */
+export function formatVerdict(verdict: string): string {
+  return verdict.replace(/_/g, ' ');
+}
