@@ -54,9 +54,26 @@ function body(items: number, stamp: string) {
 }
 
 /**
- * CPU time per call (user + system, from process.cpuUsage), not wall time: on a shared two-core machine
- * the other processes would otherwise be counted too.
+ * CPU µs per call of `run` over about a second (user + system from process.cpuUsage), not wall time:
+ * on a shared two-core machine wall time would count the other processes too.
  */
+function cpuMicros(run: () => unknown): number {
+  for (let i = 0; i < 2_000; i++) run(); // warm-up
+  let iterations = 0;
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  while (performance.now() - wall < 1_000) {
+    for (let i = 0; i < 50; i++) run();
+    iterations += 50;
+  }
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / iterations;
+}
+
+function print(label: string, micros: number, note = ''): void {
+  console.log(`${label.padEnd(56)} ${micros.toFixed(2).padStart(9)} µs  ${note}`);
+}
+
 function measure(
   label: string,
   legacy: CapturedResponse,
@@ -64,20 +81,9 @@ function measure(
   rules: CompiledRules,
   noise?: NoiseModel,
 ): void {
-  const expected = compareResponses(legacy, service, rules, noise).outcome;
-  for (let i = 0; i < 2_000; i++) compareResponses(legacy, service, rules, noise); // warm-up
-  let iterations = 0;
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  while (performance.now() - wall < 1_000) {
-    for (let i = 0; i < 50; i++) compareResponses(legacy, service, rules, noise);
-    iterations += 50;
-  }
-  const used = process.cpuUsage(cpu);
-  const micros = (used.user + used.system) / iterations;
-  console.log(
-    `${label.padEnd(56)} ${micros.toFixed(2).padStart(9)} µs  (${expected}, ${legacy.body.byteLength} B)`,
-  );
+  const { outcome } = compareResponses(legacy, service, rules, noise);
+  const micros = cpuMicros(() => compareResponses(legacy, service, rules, noise));
+  print(label, micros, `(${outcome}, ${legacy.body.byteLength} B)`);
 }
 
 const rules = compileCompareRules({
@@ -102,20 +108,21 @@ for (const [size, items] of [
     compareResponses(response(text), response(JSON.stringify(b)), rules),
   );
 
+  const formatted = JSON.stringify(a, null, 1);
+
   console.log(`\n${size} body`);
+  print(
+    '(floor: JSON.parse of both bodies alone)',
+    cpuMicros((): unknown[] => [JSON.parse(text) as unknown, JSON.parse(formatted) as unknown]),
+  );
   measure('identical bytes', response(text), response(text), rules);
   measure(
     'same JSON, other formatting (parse + walk), no rules',
     response(text),
-    response(JSON.stringify(a, null, 1)),
+    response(formatted),
     NO_RULES,
   );
-  measure(
-    'same JSON, other formatting, with rules',
-    response(text),
-    response(JSON.stringify(a, null, 1)),
-    rules,
-  );
+  measure('same JSON, other formatting, with rules', response(text), response(formatted), rules);
   measure('timestamp differs, learned as noise', response(text), response(JSON.stringify(b)), rules, noise);
   measure('one price differs (mismatch)', response(text), response(JSON.stringify(changed)), rules, noise);
 }
