@@ -1,5 +1,6 @@
 /** Aligned text tables for terminals; cells may carry ANSI colors (ignored when measuring widths). */
-const ANSI = /\u001b\[[0-9;]*m/g;
+// The escape character starts every ANSI color sequence.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 export function visibleWidth(text: string): number {
   return text.replace(ANSI, '').length;

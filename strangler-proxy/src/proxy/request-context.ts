@@ -2,7 +2,7 @@
  * Per-request state, attached to the request object under a symbol so the proxy's event handlers
  * (which only receive req/res) find it without a lookup table.
  */
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Side } from '../compare/verdict.ts';
 import type { RoutingRoute } from './routing-snapshot.ts';
 import type { ProxyFailure } from './failure-status.ts';
@@ -26,7 +26,7 @@ export interface RequestContext {
   /** Taps the request body as it is piped upstream (shadow). */
   /** The current attempt's failure handler; taken (set to null) by whoever reports the failure first. */
   onUpstreamFailure: ((failure: ProxyFailure, error: unknown) => void) | null;
-  requestTap: ((proxyRequest: import('node:http').ClientRequest) => void) | null;
+  requestTap: ((proxyRequest: ClientRequest) => void) | null;
   responseTap: ResponseTap | null;
 }
 

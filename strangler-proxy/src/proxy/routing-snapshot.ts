@@ -83,14 +83,9 @@ export function buildRoutingSnapshot(
     const service = upstreams.get(compiled.route.service);
     // The loader rejects unknown services; this guards the invariant rather than re-validating.
     if (!service) throw new Error(`route ${compiled.id}: unknown service ${compiled.route.service}`);
-    const route = compileRoute(
-      compiled.route,
-      compiled.template,
-      compiled.sides.decide,
-      legacy,
-      service,
-      hooks,
-    );
+    const sides = compiled.sides;
+    const decide: Decide = (request) => sides.decide(request);
+    const route = compileRoute(compiled.route, compiled.template, decide, legacy, service, hooks);
     byIndex[compiled.index] = route;
     routes.set(route.id, route);
   }

@@ -17,7 +17,7 @@ export interface RouteSafety extends RouteRuntimeHooks {
   upstreamStatus(
     snapshot: RoutingSnapshot,
   ): Record<string, { url: string; inFlight: number; breaker: string }>;
-  progress(snapshot: RoutingSnapshot): Promise<unknown> | unknown;
+  progress(snapshot: RoutingSnapshot): Promise<unknown>;
   close(): void;
 }
 

@@ -89,7 +89,7 @@ describe('strangler validate', () => {
       cwd: dir,
     });
     expect(result.stdout).toContain('valid, 2 routes');
-    expect(result.stdout).not.toMatch(/\u001b\[/);
+    expect(result.stdout).not.toContain(String.fromCharCode(27));
     const failed = await run(process.execPath, [bin, 'validate', path.join(dir, 'broken.yaml')], {
       cwd: dir,
     }).catch((error: { code: number; stderr: string }) => error);

@@ -123,7 +123,9 @@ describe('WebSocket and metrics', () => {
   beforeAll(async () => {
     wsServer = createServer();
     wss = new WebSocketServer({ server: wsServer });
-    wss.on('connection', (socket) => socket.on('message', (data) => socket.send(`echo:${String(data)}`)));
+    wss.on('connection', (socket) =>
+      socket.on('message', (data) => socket.send(`echo:${(data as Buffer).toString()}`)),
+    );
     await new Promise<void>((resolve) => wsServer.listen(0, '127.0.0.1', resolve));
     const wsUrl = `http://127.0.0.1:${(wsServer.address() as AddressInfo).port}`;
     wsHarness = await startHarness(`
@@ -147,7 +149,9 @@ routes:
       client.once('open', resolve);
       client.once('error', reject);
     });
-    const reply = new Promise<string>((resolve) => client.once('message', (data) => resolve(String(data))));
+    const reply = new Promise<string>((resolve) =>
+      client.once('message', (data) => resolve((data as Buffer).toString())),
+    );
     client.send('hello');
     expect(await reply).toBe('echo:hello');
     client.close();

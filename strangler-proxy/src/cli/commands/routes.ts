@@ -52,9 +52,7 @@ export function renderRoutes(config: RoutesConfig, color: boolean): string {
     colors.bold(row.id),
     row.path,
     typeof row.methods === 'string' ? colors.dim('all') : row.methods.join(','),
-    stageColor[row.stage as keyof typeof stageColor](
-      row.canaryPercent === null ? row.stage : `canary ${row.canaryPercent}%`,
-    ),
+    stageColor[row.stage](row.canaryPercent === null ? row.stage : `canary ${row.canaryPercent}%`),
     row.stage === 'legacy'
       ? `legacy ${colors.dim(config.legacy.url)}`
       : `${row.service} ${colors.dim(row.serviceUrl ?? '?')}`,
