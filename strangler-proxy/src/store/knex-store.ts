@@ -58,9 +58,21 @@ export async function createKnexStore(options: KnexStoreOptions): Promise<Result
   return knexStore(db);
 }
 
+/**
+ * knex would print pool and driver complaints on the process's console; every failure that matters
+ * already rejects the call that hit it, and callers (recorder, CLI) report it through their own channels.
+ */
+const quiet = {
+  warn: () => undefined,
+  error: () => undefined,
+  deprecate: () => undefined,
+  debug: () => undefined,
+};
+
 function knexConfig(location: StoreLocation, busyTimeoutMs: number): Knex.Config {
   if (location.kind === 'postgres') {
     return {
+      log: quiet,
       client: 'pg',
       connection: { connectionString: location.connectionString },
       pool: { min: 0, max: 4 },
@@ -69,6 +81,7 @@ function knexConfig(location: StoreLocation, busyTimeoutMs: number): Knex.Config
     };
   }
   return {
+    log: quiet,
     client: 'sqlite3',
     connection: { filename: location.filename },
     useNullAsDefault: true,
