@@ -6,7 +6,6 @@ export const { catalogue: ERROR_CATALOGUE, error } = defineErrors({
   category_not_found: 404,
   unknown_product: 422,
   out_of_stock: 409,
-  reservation_not_found: 404,
   reservation_conflict: 409,
 });
 

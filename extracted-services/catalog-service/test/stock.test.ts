@@ -121,10 +121,18 @@ describe('stock reservations', () => {
     expect(reuse.status).toBe(409);
   });
 
-  it('answers an unknown reservation with 404 reservation_not_found', async () => {
-    const response = await release({ reservation_id: 'never-made' });
-    expect(response.status).toBe(404);
-    expect(response.body.error.code).toBe('reservation_not_found');
+  it('records a release of an unknown id, so a late reserve with that id takes nothing', async () => {
+    const product = await productWithStock(2);
+    const response = await release({ reservation_id: 'late-one' });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ reservation_id: 'late-one', status: 'released', items: [] });
+    const late = await reserve({
+      reservation_id: 'late-one',
+      items: [{ product_id: product.id, quantity: 1 }],
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('reservation_conflict');
+    expect(await stockOf(product.id)).toBe(product.qty);
   });
 
   it.each([

@@ -2,6 +2,10 @@
  * Reserving and releasing stock, each in one transaction. A reservation is all-or-nothing (every line is
  * in stock, or nothing is taken), replaying it with the same id returns the first answer without taking
  * stock twice, and releasing gives back exactly what it took, once.
+ *
+ * Releasing an id that was never reserved records it as released: a caller that gave up on a slow reserve
+ * releases it, and if that reserve only reaches us afterwards it must be refused, not take stock that
+ * nobody will ever give back.
  */
 import type { Knex } from 'knex';
 import type { ProductRow, ReservationRow } from '../db/rows.ts';
@@ -99,11 +103,21 @@ export async function reserveStock(
   });
 }
 
-/** Gives the stock back; releasing a released reservation changes nothing. */
+/** Gives the stock back; releasing a released (or never reserved) id changes nothing but the record. */
 export async function releaseStock(db: Knex, reservationId: string, now: Date): Promise<Reservation> {
   return db.transaction(async (trx) => {
     const row = await trx<ReservationRow>('stock_reservations').where({ id: reservationId }).first();
-    if (!row) throw error('reservation_not_found', `reservation ${reservationId} not found`);
+    if (!row) {
+      const at = now.toISOString();
+      await trx('stock_reservations').insert({
+        id: reservationId,
+        items_json: '[]',
+        status: 'released',
+        created_at: at,
+        released_at: at,
+      });
+      return { id: reservationId, status: 'released', items: [] };
+    }
     const reservation = toReservation(row);
     if (reservation.status === 'released') return reservation;
     const at = now.toISOString();
