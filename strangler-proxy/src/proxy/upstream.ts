@@ -3,6 +3,7 @@
  * created at start or reload and reused by every request (field notes §2: never a proxy per request).
  */
 import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import type { UpstreamConfig } from '../config/schema.ts';
 import { classifyUpstreamError, type ProxyFailure } from './failure-status.ts';
@@ -24,7 +25,7 @@ export interface Upstream {
     onFailure: (failure: ProxyFailure, error: unknown) => void,
   ): void;
   /** Handles a WebSocket upgrade. */
-  upgrade(req: IncomingMessage, socket: import('node:net').Socket, head: Buffer): void;
+  upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void;
   dispose(): void;
 }
 
@@ -62,12 +63,21 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     }, timeout);
     proxyReq.once('response', (response: IncomingMessage) => {
       clearTimeout(deadline);
-      response.socket.setTimeout(timeout, () => {
+      const socket = response.socket;
+      const onIdle = () => {
         const context = getContext(req);
         if (context) context.timedOut = true;
         response.destroy(TIMEOUT);
-      });
-      response.once('end', () => response.socket?.setTimeout(0));
+      };
+      socket.setTimeout(timeout, onIdle);
+      // A keep-alive socket serves many responses: take this one's listener off again (setTimeout(0)
+      // alone leaves it attached, and each would keep its request alive for the socket's lifetime).
+      const release = () => {
+        socket.setTimeout(0);
+        socket.off('timeout', onIdle);
+      };
+      response.once('end', release);
+      response.once('close', release);
     });
     proxyReq.once('close', () => clearTimeout(deadline));
   };
