@@ -1,0 +1,201 @@
+/**
+ * Hostile upstreams: refused connections, resets before and during the body, truncated bodies (framed by
+ * length and by chunks), a status line dribbled byte by byte, a slow but live body, a hang, and garbage.
+ * Each gives the client a clean 502/504 (or the fallback's answer); the proxy stays healthy; and after
+ * thousands of such requests the proxy's sockets, listeners and memory are back where they started.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rm } from 'node:fs/promises';
+import { startTestUpstream, deadPort, type TestUpstream } from '../support/test-upstream.ts';
+import { startHarness, type ProxyHarness } from '../support/proxy-harness.ts';
+import {
+  startHostileUpstream,
+  SLOW_BODY,
+  type Behaviour,
+  type HostileUpstream,
+} from './support/hostile-upstream.ts';
+import { runLoad, send, tally } from './support/http-client.ts';
+import { startChildProxy } from './support/child-proxy.ts';
+import { NEVER_OPEN, writeRoutesFile } from './support/routes-file.ts';
+
+const UPSTREAM_TIMEOUT = 300;
+
+let legacy: TestUpstream;
+let hostile: HostileUpstream;
+let dead: string;
+
+const routes = () => `
+version: 1
+legacy: ${legacy.url}
+services:
+  hostile:
+    url: ${hostile.url}
+    timeout: ${UPSTREAM_TIMEOUT}
+    retry: { attempts: 0 }
+    breaker: ${NEVER_OPEN}
+  dead:
+    url: ${dead}
+    timeout: ${UPSTREAM_TIMEOUT}
+    breaker: ${NEVER_OPEN}
+routes:
+  - { id: faults, path: /faults, service: hostile, stage: migrated }
+  - { id: guarded, path: /guarded, service: hostile, stage: migrated, fallback: legacy }
+  - { id: refused, path: /refused, service: dead, stage: migrated }
+  - { id: refused-guarded, path: /refused-guarded, service: dead, stage: migrated, fallback: legacy }
+`;
+
+beforeAll(async () => {
+  legacy = await startTestUpstream('legacy');
+  hostile = await startHostileUpstream();
+  dead = await deadPort();
+});
+afterAll(async () => {
+  await hostile.close();
+  await legacy.close();
+});
+
+describe('each upstream fault, one at a time', () => {
+  let harness: ProxyHarness;
+  beforeAll(async () => {
+    harness = await startHarness(routes());
+  });
+  afterAll(() => harness.close());
+
+  const errorCode = (body: string) => (JSON.parse(body) as { error: { code: string } }).error.code;
+
+  it.each([
+    ['/refused/x', 502, 'UPSTREAM_UNAVAILABLE'],
+    ['/faults/reset-head', 502, 'UPSTREAM_RESET'],
+    ['/faults/garbage', 502, 'UPSTREAM_BAD_RESPONSE'],
+    ['/faults/hang', 504, 'UPSTREAM_TIMEOUT'],
+    ['/faults/slow-head', 504, 'UPSTREAM_TIMEOUT'],
+  ] as const)('%s → a complete %i %s, within the upstream timeout', async (path, status, code) => {
+    const outcome = await send(harness.proxy.url, path);
+    expect(outcome).toMatchObject({ status, error: null, complete: true });
+    expect(errorCode(outcome.body)).toBe(code);
+    expect(outcome.elapsedMs).toBeLessThan(UPSTREAM_TIMEOUT + 1_500);
+  });
+
+  it.each(['reset-body', 'truncated', 'truncated-chunked'] as const)(
+    '/faults/%s (status already sent) → the client sees the body cut short, never a complete one',
+    async (behaviour: Behaviour) => {
+      const outcome = await send(harness.proxy.url, `/faults/${behaviour}`);
+      expect(outcome.status).toBe(200);
+      expect(outcome.complete).toBe(false);
+      expect(outcome.error).not.toBeNull();
+      expect(outcome.elapsedMs).toBeLessThan(UPSTREAM_TIMEOUT + 1_500);
+    },
+  );
+
+  it('passes a slow body whose bytes keep coming (the timeout is idle time, not total time)', async () => {
+    const outcome = await send(harness.proxy.url, '/faults/slow-body');
+    expect(outcome).toMatchObject({ status: 200, body: SLOW_BODY, complete: true, error: null });
+    // 20 bytes at 20 ms: longer than the 300 ms timeout as a whole.
+    expect(outcome.elapsedMs).toBeGreaterThan(UPSTREAM_TIMEOUT);
+  });
+
+  it.each(['/guarded/hang', '/guarded/reset-head', '/guarded/garbage', '/refused-guarded/x'])(
+    '%s → the monolith answers instead (fallback)',
+    async (path) => {
+      const outcome = await send(harness.proxy.url, path);
+      expect(outcome).toMatchObject({ status: 200, complete: true, error: null });
+      expect(JSON.parse(outcome.body)).toMatchObject({ upstream: 'legacy' });
+    },
+  );
+
+  it('stays healthy and ready, and leaves no upstream socket busy', async () => {
+    expect((await send(harness.proxy.url, '/faults/ok')).status).toBe(200);
+    expect((await send(harness.proxy.adminUrl ?? '', '/ready')).status).toBe(200);
+    const agent = harness.proxy.snapshot().upstreams.get('hostile')?.agent;
+    const busy = Object.values(agent?.sockets ?? {}).flat().length;
+    expect(busy).toBe(0);
+    const free = Object.values(agent?.freeSockets ?? {}).flat().length;
+    // The upstream sees exactly the proxy's idle keep-alive sockets: hung and dribbling ones were closed.
+    expect(await hostile.socketsClosed(2_000, free)).toBe(true);
+  });
+});
+
+describe('thousands of faulty requests', () => {
+  it(
+    'end in clean answers; sockets, listeners and heap return to baseline; RSS stays bounded',
+    { timeout: 150_000 },
+    async () => {
+      const { dir, file } = await writeRoutesFile(routes());
+      const proxy = await startChildProxy(file);
+      try {
+        const mix = [
+          '/faults/ok',
+          '/refused/x',
+          '/faults/reset-head',
+          '/faults/reset-body',
+          '/faults/truncated',
+          '/faults/truncated-chunked',
+          '/faults/garbage',
+          '/faults/hang',
+          '/faults/slow-head',
+          '/guarded/hang',
+          '/refused-guarded/x',
+          '/guarded/ok',
+        ];
+        const pick = (index: number) => ({ path: mix[index % mix.length] as string });
+        expect(await runLoad(proxy.url, 1_200, 24, pick)).toHaveLength(1_200);
+        const baseline = await proxy.measure();
+
+        const round = 2_400;
+        const first = await runLoad(proxy.url, round, 24, pick, 60_000);
+        const middle = await proxy.measure();
+        const second = await runLoad(proxy.url, round, 24, pick, 60_000);
+        const after = await proxy.measure();
+        const outcomes = [...first, ...second];
+        const counts = tally(outcomes);
+        const tcp = (m: typeof baseline) => m.resources.TCPSocketWrap ?? 0;
+        console.info(
+          `[figures] ${outcomes.length} faulty requests after 1200 warm-up: ${JSON.stringify(counts)}; ` +
+            `heapUsed ${mb(baseline.heapUsed)} → ${mb(middle.heapUsed)} → ${mb(after.heapUsed)} MB; ` +
+            `rss ${mb(baseline.rss)} → ${mb(middle.rss)} → ${mb(after.rss)} MB; ` +
+            `TCP sockets ${tcp(baseline)} → ${tcp(after)}; agents ${JSON.stringify(after.agents)}`,
+        );
+
+        expect(outcomes).toHaveLength(2 * round);
+        // Nobody hangs; every answer is a clean status, or (mid-body faults only) a 200 the client sees cut.
+        const cut = outcomes.filter((outcome) => outcome.error !== null);
+        expect(
+          cut.every(
+            (outcome) => outcome.status === 200 && !outcome.complete && outcome.error !== 'CLIENT_BOUND',
+          ),
+        ).toBe(true);
+        expect(cut.length).toBeLessThanOrEqual((outcomes.length / mix.length) * 3);
+        const clean = outcomes.filter((outcome) => outcome.error === null);
+        expect(
+          clean.every((outcome) => outcome.complete && [200, 502, 504].includes(outcome.status ?? 0)),
+        ).toBe(true);
+        // The fallback routes always answer from the monolith (whatever the service does under load).
+        const perKind = outcomes.length / mix.length;
+        expect(counts['200']).toBeGreaterThanOrEqual(perKind * 3);
+        expect(counts['504']).toBeGreaterThanOrEqual(perKind * 2);
+
+        const status = (await (await fetch(`${proxy.adminUrl}/status`)).json()) as { inFlight: number };
+        expect(status.inFlight).toBe(0);
+        for (const agent of after.agents) {
+          expect(agent.busy, agent.name).toBe(0);
+          expect(agent.maxTimeoutListeners, `${agent.name} timeout listeners per socket`).toBeLessThanOrEqual(
+            2,
+          );
+        }
+        expect(tcp(after)).toBeLessThanOrEqual(tcp(baseline) + 4);
+        expect(after.heapUsed - baseline.heapUsed).toBeLessThan(4 * 1024 * 1024);
+        // RSS is the allocators' high-water mark (V8 pages, malloc arenas): it rises to a plateau (about
+        // 230 MB here, reached after ~6 000 such requests, flat over 12 000) and is not returned to the OS,
+        // so it is bounded rather than compared with the start. A leak shows in the heap figure above.
+        expect(after.rss - baseline.rss).toBeLessThan(128 * 1024 * 1024);
+      } finally {
+        await proxy.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
+}
