@@ -87,14 +87,13 @@ describe('redaction of stored samples', () => {
     expect(files.some((bytes) => bytes.includes(Buffer.from(MARKER)))).toBe(true);
   });
 
-  it.each(REPORT_FORMATS)(
-    'leaves the secret out of the %s report, which still shows the example',
-    (format) => {
-      const output = outputs[format] ?? '';
-      expect(output).not.toContain(SECRET);
-      expect(output).toContain('[redacted]');
-    },
-  );
+  it.each(REPORT_FORMATS)('leaves the secret out of the %s report', (format) => {
+    const output = outputs[format] ?? '';
+    expect(output).toContain('payments');
+    expect(output).not.toContain(SECRET);
+    // The formats that show examples show them redacted (the terminal table lists paths only).
+    if (format !== 'table') expect(output).toContain('[redacted]');
+  });
 
   it('shows the redacted example in the HTML report', () => {
     expect(outputs.html).toContain(MARKER);
