@@ -10,6 +10,7 @@ import { createRoutesCommand } from './commands/routes.ts';
 import { createExplainCommand } from './commands/explain.ts';
 import { createCheckCommand, createPromoteCommand, createRollbackCommand } from './commands/promote.ts';
 import { createInventoryCommand } from './commands/inventory.ts';
+import { createReportCommand } from './commands/report.ts';
 import { createEvidenceLoader } from './evidence.ts';
 
 export function createProgram(io: CliIo): Command {
@@ -27,6 +28,7 @@ export function createProgram(io: CliIo): Command {
     createValidateCommand(io),
     createRoutesCommand(io),
     createExplainCommand(io),
+    createReportCommand(io),
     createPromoteCommand(io, deps),
     createRollbackCommand(io),
     createCheckCommand(io, deps),
