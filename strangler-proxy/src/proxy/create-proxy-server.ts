@@ -32,6 +32,10 @@ export function createProxyServer(
       maxHeaderSize: settings.maxHeaderBytes,
       headersTimeout: settings.headersTimeout,
       requestTimeout: settings.requestTimeout,
+      // Node enforces both timeouts only when it sweeps its connections, every 30 s by default: a
+      // slowloris client would hold its socket up to 30 s past the limit. Sweep often enough that the
+      // limits mean what they say (at most a quarter of the shorter one late, and at least once a second).
+      connectionsCheckingInterval: checkingInterval(settings.headersTimeout, settings.requestTimeout),
       keepAliveTimeout: 5_000,
       requireHostHeader: true,
     },
@@ -47,7 +51,13 @@ export function createProxyServer(
   server.on('connect', (_req: IncomingMessage, socket: Socket) => answerRaw(socket, 'not_an_open_proxy'));
   server.on('upgrade', upgrade);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    const failure: ProxyFailure = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request';
+    // Node reports a client too slow with its headers or body (headersTimeout, requestTimeout) here too.
+    const failure: ProxyFailure =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? 'headers_too_large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? 'request_timeout'
+          : 'bad_request';
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
@@ -91,11 +101,22 @@ export function createProxyServer(
   };
 }
 
+function checkingInterval(...timeouts: number[]): number {
+  const shortest = Math.min(...timeouts.filter((timeout) => timeout > 0), 4_000);
+  return Math.max(50, Math.floor(shortest / 4));
+}
+
+const REASONS: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
 /** Answers on a raw socket (no ServerResponse exists for parser errors and CONNECT) and closes it. */
 function answerRaw(socket: Socket, failure: ProxyFailure): void {
   const entry = FAILURES[failure];
   const body = JSON.stringify({ error: { code: entry.code, message: entry.message, requestId: '' } });
-  const reason = entry.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  const reason = REASONS[entry.status] ?? 'Bad Request';
   socket.end(
     `HTTP/1.1 ${entry.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

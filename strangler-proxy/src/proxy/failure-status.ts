@@ -14,7 +14,8 @@ export type ProxyFailure =
   | 'bad_request'
   | 'not_an_open_proxy'
   | 'body_too_large'
-  | 'headers_too_large';
+  | 'headers_too_large'
+  | 'request_timeout';
 
 interface FailureEntry {
   readonly status: number;
@@ -57,6 +58,11 @@ export const FAILURES: Readonly<Record<ProxyFailure, FailureEntry>> = Object.fre
     code: 'HEADERS_TOO_LARGE',
     message: 'the request headers are larger than allowed',
   },
+  request_timeout: {
+    status: 408,
+    code: 'REQUEST_TIMEOUT',
+    message: 'the request was not received in time',
+  },
 });
 
 /** Classifies a proxying error by its Node error code (timeouts are flagged by the caller). */
@@ -97,7 +103,9 @@ export function sendFailure(
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
-    ...(entry.status === 400 || entry.status === 413 || entry.status === 431 ? { connection: 'close' } : {}),
+    ...(entry.status === 400 || entry.status === 408 || entry.status === 413 || entry.status === 431
+      ? { connection: 'close' }
+      : {}),
   });
   res.end(body);
 }
