@@ -45,6 +45,28 @@ function reportFailure(req: IncomingMessage, error: unknown): boolean {
   return true;
 }
 
+/**
+ * The upstream's Connection and Keep-Alive headers describe the proxy's connection to it, not the
+ * client's: forwarded, they overrode the client's own `Connection: close` (Node keeps a connection open
+ * when the response says keep-alive) and announced the upstream's keep-alive timeout as the proxy's.
+ * Hop-by-hop headers go, and a client that asked to close gets `Connection: close`.
+ */
+function stripResponseHopByHop(proxyRes: IncomingMessage, res: ServerResponse | undefined): void {
+  const headers = proxyRes.headers;
+  const connection = headers.connection;
+  if (connection) {
+    for (const token of connection.split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name && name !== 'transfer-encoding' && name !== 'content-length') delete headers[name];
+    }
+  }
+  delete headers.connection;
+  delete headers['keep-alive'];
+  delete headers['proxy-connection'];
+  if (proxyRes.statusCode !== 101) delete headers.upgrade;
+  if (res && 'shouldKeepAlive' in res && !res.shouldKeepAlive) headers.connection = 'close';
+}
+
 export function createUpstream(name: string, config: UpstreamConfig): Upstream {
   const agent = new Agent({
     keepAlive: true,
@@ -93,13 +115,14 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
         // An 'error' event without a listener would crash the process (node-http-proxy#527). With a
         // listener, httpxy reports failures only here (its promise resolves), so this is where they surface.
         proxyServer.on('error', (error, req, res) => {
-          if (!reportFailure(req, error) && res && !('writeHead' in res)) res.destroy();
+          if (!(req && reportFailure(req, error)) && res && !('writeHead' in res)) res.destroy();
         });
         proxyServer.on('proxyReq', (proxyReq, req) => {
           armDeadline(proxyReq, req);
           getContext(req)?.requestTap?.(proxyReq);
         });
-        proxyServer.on('proxyRes', (proxyRes, req) => {
+        proxyServer.on('proxyRes', (proxyRes, req, res) => {
+          stripResponseHopByHop(proxyRes, res);
           getContext(req)?.responseTap?.onResponse(proxyRes);
         });
       },
