@@ -1,5 +1,5 @@
 /** A small node:http client for fault tests: every outcome (status, body, or the error) is data. */
-import type { Agent} from 'node:http';
+import type { Agent } from 'node:http';
 import { request } from 'node:http';
 
 export interface Outcome {

@@ -65,7 +65,7 @@ export function rawExchange(
 
 /** Status codes of every response head in `text`, in order. */
 export function statuses(text: string): number[] {
-  return [...text.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)].map((match) => Number(match[1]));
+  return [...text.matchAll(/HTTP\/1\.[01] (\d{3}) /g)].map((match) => Number(match[1]));
 }
 
 /** Opens a socket and resolves once connected. */
@@ -85,5 +85,41 @@ export function closedWithin(socket: Socket, timeoutMs: number): Promise<boolean
       clearTimeout(timer);
       resolve(true);
     });
+  });
+}
+
+/**
+ * Resolves once none of `agent`'s sockets is serving a request (each busy socket either closes or goes
+ * back to the free list), or with false after `timeoutMs`.
+ */
+export function agentIdle(agent: import('node:http').Agent, timeoutMs: number): Promise<boolean> {
+  const busy = () =>
+    Object.values(agent.sockets)
+      .flat()
+      .filter((socket) => socket !== undefined);
+  if (busy().length === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const watched = new Set<Socket>();
+    const check = () => {
+      const left = busy();
+      if (left.length === 0) {
+        clearTimeout(timer);
+        resolve(true);
+        return;
+      }
+      for (const socket of left) {
+        if (watched.has(socket)) continue;
+        watched.add(socket);
+        // 'close' when destroyed; 'free' (on the agent) when returned to the pool: both after the bookkeeping.
+        socket.once('close', () => setImmediate(check));
+      }
+    };
+    const onFree = () => setImmediate(check);
+    agent.on('free', onFree);
+    const timer = setTimeout(() => {
+      agent.off('free', onFree);
+      resolve(false);
+    }, timeoutMs);
+    check();
   });
 }

@@ -1,0 +1,193 @@
+/**
+ * Hostile clients: aborting mid-request and mid-response, slowloris on the headers and on the body, many
+ * slow connections at once, and pipelined requests. The proxy must cut the upstream side of whatever the
+ * client abandons (no upstream socket stays busy), enforce its header and request timeouts promptly, and
+ * answer pipelined requests in order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
+import { startHarness, type ProxyHarness } from '../support/proxy-harness.ts';
+import { startObservedUpstream, type ObservedUpstream } from './support/observed-upstream.ts';
+import { agentIdle, closedWithin, openSocket, rawExchange, statuses } from './support/raw-client.ts';
+import { send } from './support/http-client.ts';
+
+const HEADERS_TIMEOUT = 500;
+const REQUEST_TIMEOUT = 1_500;
+
+let legacy: ObservedUpstream;
+let service: ObservedUpstream;
+let harness: ProxyHarness;
+
+beforeAll(async () => {
+  legacy = await startObservedUpstream('legacy');
+  service = await startObservedUpstream('catalog');
+  harness = await startHarness(`
+version: 1
+legacy: ${legacy.url}
+services:
+  catalog: ${service.url}
+proxy:
+  headersTimeout: ${HEADERS_TIMEOUT}
+  requestTimeout: ${REQUEST_TIMEOUT}
+routes:
+  - { id: catalog, path: /api/products, service: catalog, stage: migrated }
+`);
+});
+afterAll(async () => {
+  await harness.close();
+  await legacy.close();
+  await service.close();
+});
+
+const port = () => harness.proxy.port;
+/** Whether every upstream agent gets back to no busy socket (bounded wait on socket events). */
+async function agentsIdle(): Promise<boolean> {
+  const upstreams = [...harness.proxy.snapshot().upstreams.values()];
+  const idle = await Promise.all(upstreams.map((upstream) => agentIdle(upstream.agent, 2_000)));
+  return idle.every(Boolean);
+}
+async function inFlight(): Promise<number> {
+  const status = (await (await fetch(`${harness.proxy.adminUrl}/status`)).json()) as { inFlight: number };
+  return status.inFlight;
+}
+
+describe('clients that abort', () => {
+  it('mid-request body: the upstream request is cut, not left waiting for the rest', async () => {
+    const socket = await openSocket(port());
+    socket.write(
+      `POST /api/products/upload-1 HTTP/1.1\r\nHost: shop\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\n`,
+    );
+    socket.write(Buffer.alloc(1_000, 0x62));
+    const arrived = await service.waitFor((request) => request.url === '/api/products/upload-1', 2_000);
+    expect(arrived).not.toBeNull();
+    socket.destroy();
+    const cut = await service.waitFor(
+      (request) => request.url === '/api/products/upload-1' && request.cut,
+      2_000,
+    );
+    expect(cut?.bodyComplete).toBe(false);
+    expect(await agentsIdle()).toBe(true);
+    expect(await inFlight()).toBe(0);
+  });
+
+  it('while the upstream is still thinking: the hung upstream request is cut', async () => {
+    const socket = await openSocket(port());
+    socket.write('GET /api/products/think-1/hang HTTP/1.1\r\nHost: shop\r\n\r\n');
+    expect(await service.waitFor((request) => request.url.includes('think-1'), 2_000)).not.toBeNull();
+    socket.destroy();
+    expect(
+      await service.waitFor((request) => request.url.includes('think-1') && request.cut, 2_000),
+    ).not.toBeNull();
+    expect(await agentsIdle()).toBe(true);
+  });
+
+  it('mid-response: the upstream stream is cut and stops sending', async () => {
+    const socket = await openSocket(port());
+    const firstBytes = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.write('GET /api/products/big-1/stream HTTP/1.1\r\nHost: shop\r\n\r\n');
+    await firstBytes;
+    socket.destroy();
+    const cut = await service.waitFor((request) => request.url.includes('big-1') && request.cut, 2_000);
+    expect(cut).not.toBeNull();
+    expect(await agentsIdle()).toBe(true);
+    expect(await inFlight()).toBe(0);
+  });
+});
+
+describe('slow clients', () => {
+  /** Writes one header line per tick until the server closes the socket (bounded: 60 lines). */
+  function dribbleHeaders(socket: Socket, tickMs: number): void {
+    let lines = 0;
+    const timer = setInterval(() => {
+      if (socket.destroyed || lines >= 60) return clearInterval(timer);
+      socket.write(`X-Slow-${lines}: ${'z'.repeat(8)}\r\n`);
+      lines += 1;
+    }, tickMs);
+    socket.once('close', () => clearInterval(timer));
+  }
+
+  it(`slowloris on the headers is cut within headersTimeout (${HEADERS_TIMEOUT} ms) plus a margin`, async () => {
+    const socket = await openSocket(port());
+    const answer: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => answer.push(chunk));
+    socket.on('error', () => undefined);
+    const startedAt = performance.now();
+    socket.write('GET /api/products HTTP/1.1\r\nHost: shop\r\n');
+    dribbleHeaders(socket, 100);
+    expect(await closedWithin(socket, HEADERS_TIMEOUT + 2_500)).toBe(true);
+    const elapsed = performance.now() - startedAt;
+    expect(elapsed).toBeGreaterThanOrEqual(HEADERS_TIMEOUT - 50);
+    expect(statuses(Buffer.concat(answer).toString('latin1'))).toEqual([408]);
+  });
+
+  it(`slowloris on the body is cut within requestTimeout (${REQUEST_TIMEOUT} ms) plus a margin, upstream too`, async () => {
+    const socket = await openSocket(port());
+    socket.on('error', () => undefined);
+    const answer: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => answer.push(chunk));
+    socket.write('POST /api/products/slow-body-1 HTTP/1.1\r\nHost: shop\r\nContent-Length: 1000\r\n\r\n');
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (socket.destroyed || sent >= 100) return clearInterval(timer);
+      socket.write('a');
+      sent += 1;
+    }, 50);
+    expect(await closedWithin(socket, REQUEST_TIMEOUT + 2_500)).toBe(true);
+    clearInterval(timer);
+    expect(statuses(Buffer.concat(answer).toString('latin1'))).toEqual([408]);
+    const cut = await service.waitFor((request) => request.url.includes('slow-body-1') && request.cut, 2_000);
+    expect(cut?.bodyComplete).toBe(false);
+    expect(await agentsIdle()).toBe(true);
+  });
+
+  it('200 slow connections at once do not stop normal requests, and are all cut', async () => {
+    const sockets = await Promise.all(Array.from({ length: 200 }, () => openSocket(port())));
+    for (const socket of sockets) {
+      socket.on('error', () => undefined);
+      socket.resume();
+      socket.write('GET /api/products HTTP/1.1\r\nHost: shop\r\nX-Partial: ');
+    }
+    const normal = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => send(harness.proxy.url, `/api/products/${i}`)),
+    );
+    expect(normal.map((outcome) => outcome.status)).toEqual(Array(20).fill(200));
+    expect(Math.max(...normal.map((outcome) => outcome.elapsedMs))).toBeLessThan(HEADERS_TIMEOUT);
+    const closed = await Promise.all(sockets.map((socket) => closedWithin(socket, HEADERS_TIMEOUT + 2_500)));
+    expect(closed.every(Boolean)).toBe(true);
+  });
+});
+
+describe('pipelined requests', () => {
+  it('are answered in order, each by its own upstream, and leave nothing busy', async () => {
+    const payload =
+      'GET /api/products/1 HTTP/1.1\r\nHost: shop\r\n\r\n' +
+      'POST /api/products/2 HTTP/1.1\r\nHost: shop\r\nContent-Length: 5\r\n\r\nhello' +
+      'GET /elsewhere HTTP/1.1\r\nHost: shop\r\n\r\n' +
+      'GET /api/products/3 HTTP/1.1\r\nHost: shop\r\nConnection: close\r\n\r\n';
+    const exchange = await rawExchange(port(), payload, { timeoutMs: 5_000 });
+    expect(exchange.closedByServer).toBe(true);
+    expect(statuses(exchange.text)).toEqual([200, 200, 200, 200]);
+    const bodies = [...exchange.text.matchAll(/\{[^}]*\}/g)].map(
+      (match) => JSON.parse(match[0]) as Record<string, unknown>,
+    );
+    expect(bodies.map((body) => [body.upstream, body.url, body.bodyBytes])).toEqual([
+      ['catalog', '/api/products/1', 0],
+      ['catalog', '/api/products/2', 5],
+      ['legacy', '/elsewhere', 0],
+      ['catalog', '/api/products/3', 0],
+    ]);
+    expect(await agentsIdle()).toBe(true);
+    expect(await inFlight()).toBe(0);
+  });
+
+  it('a pipelined request after an abusive one is not processed', async () => {
+    const before = service.requests.length + legacy.requests.length;
+    const payload =
+      'GET /api/products/x HTTP/1.1\r\nHost: shop\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' +
+      'GET /api/products/smuggled HTTP/1.1\r\nHost: shop\r\n\r\n';
+    const exchange = await rawExchange(port(), payload);
+    expect(statuses(exchange.text)).toEqual([400]);
+    expect(exchange.closedByServer).toBe(true);
+    expect(service.requests.length + legacy.requests.length).toBe(before);
+  });
+});
