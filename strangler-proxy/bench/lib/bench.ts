@@ -1,0 +1,603 @@
+/**
+ * The benchmark run: one upstream process, one process per setup under test, the load tool in this
+ * process. Every setup gets the same load, round-robin over rounds (the starting setup rotates each
+ * round), and the median per setup is reported with ratios, so a busy neighbour or a slow moment of the
+ * machine hits every setup alike.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startChild, sampleRss, type ChildHandle, type ProcessUsage } from './child-process.ts';
+import { runLoad, wrkVersion, autocannonVersion, type LoadResult, type LoadTool } from './load.ts';
+import { runPaced, type PacedResult } from './paced-load.ts';
+import { runLookupMicro, type LookupResult } from './lookup-micro.ts';
+import { machineInfo, type MachineInfo } from './machine.ts';
+import type { BenchOptions } from './options.ts';
+import { routesYaml, TARGET_PATH } from './routes-file.ts';
+import type {
+  ServerSpec,
+  SetupReady,
+  SetupStats,
+  StranglerFinal,
+  UpstreamCounts,
+  UpstreamReady,
+} from './specs.ts';
+import { median, percentile, ratio, sum } from './stats.ts';
+import { evaluateTargets, type TargetCheck } from './targets.ts';
+
+export const SETUPS = [
+  { id: 'direct', label: 'direct to the upstream (ceiling)' },
+  { id: 'express-hpm', label: 'express 5 + http-proxy-middleware 4' },
+  { id: 'fastify-proxy', label: 'fastify 5 + @fastify/http-proxy 11' },
+  { id: 'strangler', label: 'strangler: N routes, migrated' },
+  { id: 'strangler-shadow', label: 'strangler: shadow 100%, JSON compared' },
+  { id: 'strangler-shadow-hang', label: 'strangler: shadow to a hanging service' },
+] as const;
+export type SetupId = (typeof SETUPS)[number]['id'];
+
+export interface Trial {
+  readonly round: number;
+  readonly load: LoadResult;
+  readonly proxyCpuMicros: number | null;
+  readonly upstreamCpuMicros: number;
+  readonly rssPeak: number | null;
+  readonly newUpstreamConnections: number;
+  /** Requests mirrored and compared during the trial (shadow setups). */
+  readonly compared: number;
+}
+
+export interface ThroughputRow {
+  readonly id: SetupId;
+  readonly label: string;
+  readonly trials: readonly Trial[];
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly proxyCpuUsPerReq: number | null;
+  readonly upstreamCpuUsPerReq: number;
+  readonly rssPeakMb: number | null;
+  readonly requests: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly newUpstreamConnections: number;
+  /** Share of the requests that were mirrored and compared; null for setups without a shadow. */
+  readonly mirroredShare: number | null;
+  readonly vsExpress: number;
+  readonly vsDirect: number;
+  readonly stats: SetupStats | null;
+}
+
+export interface PacedRow {
+  readonly id: SetupId;
+  readonly label: string;
+  readonly rate: number;
+  readonly rounds: ReadonlyArray<Omit<PacedResult, 'samples'>>;
+  readonly completed: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly p99FromScheduleMs: number;
+  readonly addedP50Ms: number;
+  readonly addedP99Ms: number;
+  readonly proxyCpuUsPerReq: number | null;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly lateShare: number;
+}
+
+export interface MemoryResult {
+  readonly bodyBytes: number;
+  readonly connections: number;
+  readonly durationSec: number;
+  readonly requests: number;
+  readonly rps: number;
+  readonly mbPerSec: number;
+  readonly p99Ms: number;
+  readonly baselineRssMb: number;
+  readonly peakRssMb: number;
+  readonly maxRssMb: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly compared: number;
+  readonly skipped: Readonly<Record<string, number>>;
+}
+
+export interface PersistResult {
+  readonly durationSec: number;
+  readonly requests: number;
+  readonly rps: number;
+  readonly settledComparisons: number;
+  readonly storedComparisons: number;
+  readonly perSecond: number;
+  readonly flushes: number;
+  readonly flushedRecords: number;
+  readonly storedMismatched: number;
+  readonly storedErrors: number;
+  readonly skipped: Readonly<Record<string, number>>;
+}
+
+export interface BenchResults {
+  readonly meta: {
+    readonly date: string;
+    readonly command: string;
+    readonly quick: boolean;
+    readonly machine: MachineInfo;
+    readonly loadAverageEnd: number;
+    readonly tool: string;
+    readonly wallSec: number;
+    readonly settings: Readonly<Record<string, unknown>>;
+    readonly profiles: readonly string[];
+  };
+  readonly throughput: readonly ThroughputRow[] | null;
+  readonly paced: readonly PacedRow[] | null;
+  readonly lookup: LookupResult | null;
+  readonly memory: MemoryResult | null;
+  readonly persisted: PersistResult | null;
+  readonly targets: readonly TargetCheck[];
+}
+
+type Progress = (line: string) => void;
+type SetupHandle = ChildHandle<SetupReady>;
+
+interface RunningSetup {
+  readonly id: SetupId;
+  readonly label: string;
+  readonly url: string;
+  /** The proxy's process; null for `direct` (the upstream is the server under test). */
+  readonly proxy: SetupHandle | null;
+}
+
+const MB = 1024 * 1024;
+
+export async function runBench(
+  options: BenchOptions,
+  progress: Progress = () => undefined,
+): Promise<BenchResults> {
+  const startedAt = performance.now();
+  const machine = machineInfo();
+  const wrk = wrkVersion();
+  const tool: LoadTool = options.tool === 'auto' ? (wrk ? 'wrk' : 'autocannon') : options.tool;
+  if (tool === 'wrk' && !wrk) throw new Error('--tool wrk: wrk is not installed (apt-get install wrk)');
+  const toolName = tool === 'wrk' ? (wrk ?? 'wrk') : autocannonVersion();
+  const log: Progress = (line) =>
+    progress(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}`);
+  log(`load tool: ${toolName}; ${machine.cores} cores, load average ${machine.loadAverage}`);
+
+  const work = mkdtempSync(path.join(tmpdir(), 'strangler-bench-'));
+  const profileDir = options.cpuProf
+    ? (options.cpuProfDir ?? mkdtempSync(path.join(tmpdir(), 'strangler-bench-profiles-')))
+    : null;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const children: Array<ChildHandle<unknown>> = [];
+  const start = async <Ready>(
+    name: string,
+    spec: ServerSpec,
+    profile = false,
+  ): Promise<ChildHandle<Ready>> => {
+    const execArgv =
+      profile && profileDir
+        ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+        : [];
+    const child = await startChild<Ready>(name, spec, { execArgv });
+    children.push(child);
+    return child;
+  };
+  const stranglerSpec = (
+    name: string,
+    yaml: string,
+    extra: Partial<Extract<ServerSpec, { kind: 'strangler' }>> = {},
+  ): ServerSpec => {
+    const configFile = path.join(work, `${name}.routes.yaml`);
+    writeFileSync(configFile, yaml);
+    return {
+      kind: 'strangler',
+      configFile,
+      storeFile: path.join(work, `${name}.db`),
+      accessLog: true,
+      admin: true,
+      ...extra,
+    };
+  };
+
+  let throughput: ThroughputRow[] | null = null;
+  let paced: PacedRow[] | null = null;
+  let lookup: LookupResult | null = null;
+  let memory: MemoryResult | null = null;
+  let persisted: PersistResult | null = null;
+  try {
+    const upstream = await start<UpstreamReady>('upstream', { kind: 'upstream' });
+    const up = upstream.ready;
+    const wantsSetups = options.sections.includes('throughput') || options.sections.includes('paced');
+
+    if (wantsSetups) {
+      log(`starting ${SETUPS.length - 1} proxies (${options.routes} routes for strangler)`);
+      const yaml = (stage: 'migrated' | 'shadow', targetServiceUrl?: string) =>
+        routesYaml({
+          routes: options.routes,
+          legacyUrl: up.legacyUrl,
+          serviceUrl: up.serviceUrl,
+          targetStage: stage,
+          ...(targetServiceUrl ? { targetServiceUrl } : {}),
+        });
+      const specs: Record<Exclude<SetupId, 'direct'>, ServerSpec> = {
+        'express-hpm': { kind: 'express-hpm', target: up.legacyUrl },
+        'fastify-proxy': { kind: 'fastify-proxy', target: up.legacyUrl },
+        strangler: stranglerSpec('strangler', yaml('migrated')),
+        'strangler-shadow': stranglerSpec('strangler-shadow', yaml('shadow')),
+        'strangler-shadow-hang': stranglerSpec('strangler-shadow-hang', yaml('shadow', up.hangUrl)),
+      };
+      // Started together (each loads its routes.yaml on its own core time), used one at a time.
+      const setups: RunningSetup[] = await Promise.all(
+        SETUPS.map(async (entry): Promise<RunningSetup> => {
+          const label = entry.label.replace('N routes', `${options.routes.toLocaleString('en-US')} routes`);
+          if (entry.id === 'direct') return { id: entry.id, label, url: up.legacyUrl, proxy: null };
+          const proxy = await start<SetupReady>(entry.id, specs[entry.id], true);
+          return { id: entry.id, label, url: proxy.ready.url, proxy };
+        }),
+      );
+
+      if (options.sections.includes('throughput'))
+        throughput = await runThroughput(setups, upstream, tool, options, log);
+      if (options.sections.includes('paced')) paced = await runPacedPhase(setups, options, log);
+      for (const setup of setups) {
+        const final = await setup.proxy?.stop<StranglerFinal | undefined>();
+        const row = throughput?.find((entry) => entry.id === setup.id);
+        if (row && final?.stats) Object.assign(row, { stats: final.stats });
+      }
+    }
+
+    if (options.sections.includes('lookup')) {
+      log(`route lookup: tables of ${options.lookupSizes.join(', ')} routes`);
+      lookup = runLookupMicro({
+        sizes: options.lookupSizes,
+        sliceMs: options.lookupSliceMs,
+        rounds: options.lookupRounds,
+        progress: log,
+      });
+    }
+
+    if (options.sections.includes('memory')) {
+      const yaml = routesYaml({
+        routes: options.routes,
+        legacyUrl: up.legacyUrl,
+        serviceUrl: up.serviceUrl,
+        targetStage: 'shadow',
+        shadowUnsafe: true,
+      });
+      const proxy = await start<SetupReady>('strangler-memory', stranglerSpec('strangler-memory', yaml));
+      memory = await runMemory(proxy, tool, options, log);
+      await proxy.stop();
+    }
+
+    if (options.sections.includes('persist')) {
+      const yaml = routesYaml({
+        routes: options.routes,
+        legacyUrl: up.legacyUrl,
+        serviceUrl: up.serviceUrl,
+        targetStage: 'shadow',
+      });
+      const proxy = await start<SetupReady>(
+        'strangler-persist',
+        stranglerSpec('strangler-persist', yaml, { flushInterval: 1_000 }),
+      );
+      persisted = await runPersist(proxy, tool, options, log);
+    }
+    await upstream.stop();
+  } finally {
+    await Promise.all(children.map((child) => child.stop(5_000).catch(() => null)));
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const profiles = profileDir
+    ? readdirSync(profileDir)
+        .filter((file) => file.endsWith('.cpuprofile'))
+        .map((file) => path.join(profileDir, file))
+    : [];
+  const partial = { throughput, paced, lookup, memory, persisted };
+  return {
+    meta: {
+      date: new Date().toISOString(),
+      command: options.command,
+      quick: options.quick,
+      machine,
+      loadAverageEnd: Math.round(machineInfo().loadAverage * 100) / 100,
+      tool: toolName,
+      wallSec: Math.round((performance.now() - startedAt) / 100) / 10,
+      settings: {
+        routes: options.routes,
+        connections: options.connections,
+        trialSec: options.trialSec,
+        rounds: options.rounds,
+        warmupSec: options.warmupSec,
+        rate: options.rate,
+        pacedSec: options.pacedSec,
+        pacedRounds: options.pacedRounds,
+        bodyBytes: options.bodyBytes,
+        bodyConnections: options.bodyConnections,
+        memorySec: options.memorySec,
+        persistSec: options.persistSec,
+        cpuProf: options.cpuProf,
+      },
+      profiles,
+    },
+    ...partial,
+    targets: evaluateTargets(partial),
+  };
+}
+
+async function usageOf(child: SetupHandle | null): Promise<ProcessUsage | null> {
+  return child ? child.usage() : null;
+}
+
+function newConnections(before: UpstreamCounts, after: UpstreamCounts): number {
+  return (
+    after.legacy.connections -
+    before.legacy.connections +
+    (after.service.connections - before.service.connections) +
+    (after.hang.connections - before.hang.connections)
+  );
+}
+
+function comparedCount(stats: SetupStats | undefined): number {
+  return sum(Object.values(stats?.outcomes ?? {}));
+}
+
+async function runThroughput(
+  setups: readonly RunningSetup[],
+  upstream: ChildHandle<UpstreamReady>,
+  tool: LoadTool,
+  options: BenchOptions,
+  log: Progress,
+): Promise<ThroughputRow[]> {
+  const url = (setup: RunningSetup) => setup.url + TARGET_PATH;
+  for (const setup of setups) {
+    log(`warm-up ${setup.id} (${options.warmupSec} s)`);
+    await runLoad(tool, {
+      url: url(setup),
+      connections: options.connections,
+      durationSec: options.warmupSec,
+    });
+    await setup.proxy?.call('settle', 3_000);
+  }
+  const trials = new Map<SetupId, Trial[]>(setups.map((setup) => [setup.id, []]));
+  for (let round = 0; round < options.rounds; round++) {
+    for (let k = 0; k < setups.length; k++) {
+      const setup = setups[(round + k) % setups.length] as RunningSetup;
+      const proxyBefore = await usageOf(setup.proxy);
+      const upstreamBefore = await upstream.usage();
+      const countsBefore = await upstream.call<UpstreamCounts>('stats');
+      const statsBefore = await setup.proxy?.call<SetupStats>('stats');
+      const sampler = setup.proxy ? sampleRss(setup.proxy.pid) : null;
+      const load = await runLoad(tool, {
+        url: url(setup),
+        connections: options.connections,
+        durationSec: options.trialSec,
+      });
+      // Mirrors still in flight belong to this trial's requests: wait for them before reading the CPU.
+      await setup.proxy?.call('settle', 3_000);
+      const rssPeak = sampler?.stop() ?? null;
+      const proxyAfter = await usageOf(setup.proxy);
+      const upstreamAfter = await upstream.usage();
+      const countsAfter = await upstream.call<UpstreamCounts>('stats');
+      const statsAfter = await setup.proxy?.call<SetupStats>('stats');
+      const trial: Trial = {
+        round,
+        load,
+        proxyCpuMicros: proxyBefore && proxyAfter ? proxyAfter.cpuMicros - proxyBefore.cpuMicros : null,
+        upstreamCpuMicros: upstreamAfter.cpuMicros - upstreamBefore.cpuMicros,
+        rssPeak: rssPeak ?? proxyAfter?.rss ?? null,
+        newUpstreamConnections: newConnections(countsBefore, countsAfter),
+        compared: comparedCount(statsAfter) - comparedCount(statsBefore),
+      };
+      trials.get(setup.id)?.push(trial);
+      log(
+        `round ${round + 1}/${options.rounds} ${setup.id.padEnd(21)} ${Math.round(load.rps).toLocaleString('en-US').padStart(7)} req/s` +
+          `  p99 ${load.p99Ms.toFixed(2)} ms${load.errors + load.non2xx > 0 ? `  errors ${load.errors + load.non2xx}` : ''}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  const rows = setups.map((setup): ThroughputRow => {
+    const list = trials.get(setup.id) ?? [];
+    const perRequest = (pick: (trial: Trial) => number | null) =>
+      median(
+        list.map((trial) => {
+          const value = pick(trial);
+          return value === null || trial.load.requests === 0 ? Number.NaN : value / trial.load.requests;
+        }),
+      );
+    const proxyCpu = perRequest((trial) => trial.proxyCpuMicros);
+    const peaks = list.map((trial) => trial.rssPeak).filter((value): value is number => value !== null);
+    return {
+      id: setup.id,
+      label: setup.label,
+      trials: list,
+      rps: median(list.map((trial) => trial.load.rps)),
+      p50Ms: median(list.map((trial) => trial.load.p50Ms)),
+      p99Ms: median(list.map((trial) => trial.load.p99Ms)),
+      proxyCpuUsPerReq: Number.isNaN(proxyCpu) ? null : proxyCpu,
+      upstreamCpuUsPerReq: perRequest((trial) => trial.upstreamCpuMicros),
+      rssPeakMb: setup.proxy && peaks.length > 0 ? Math.max(...peaks) / MB : null,
+      requests: sum(list.map((trial) => trial.load.requests)),
+      errors: sum(list.map((trial) => trial.load.errors)),
+      non2xx: sum(list.map((trial) => trial.load.non2xx)),
+      newUpstreamConnections: sum(list.map((trial) => trial.newUpstreamConnections)),
+      mirroredShare: setup.id.includes('shadow')
+        ? ratio(sum(list.map((trial) => trial.compared)), sum(list.map((trial) => trial.load.requests)))
+        : null,
+      vsExpress: Number.NaN,
+      vsDirect: Number.NaN,
+      stats: null,
+    };
+  });
+  const express = rows.find((row) => row.id === 'express-hpm')?.rps ?? Number.NaN;
+  const direct = rows.find((row) => row.id === 'direct')?.rps ?? Number.NaN;
+  return rows.map((row) => ({
+    ...row,
+    vsExpress: ratio(row.rps, express),
+    vsDirect: ratio(row.rps, direct),
+  }));
+}
+
+async function runPacedPhase(
+  setups: readonly RunningSetup[],
+  options: BenchOptions,
+  log: Progress,
+): Promise<PacedRow[]> {
+  const results = new Map<SetupId, { rounds: PacedResult[]; cpu: number[] }>(
+    setups.map((setup) => [setup.id, { rounds: [], cpu: [] }]),
+  );
+  for (let round = 0; round < options.pacedRounds; round++) {
+    for (let k = 0; k < setups.length; k++) {
+      const setup = setups[(round + k) % setups.length] as RunningSetup;
+      // A short warm-up at the same rate: pooled connections exist before the measured requests.
+      await runPaced({ url: setup.url + TARGET_PATH, rate: options.rate, durationSec: 0.3 });
+      await setup.proxy?.call('settle', 3_000);
+      const before = await usageOf(setup.proxy);
+      const result = await runPaced({
+        url: setup.url + TARGET_PATH,
+        rate: options.rate,
+        durationSec: options.pacedSec,
+      });
+      await setup.proxy?.call('settle', 3_000);
+      const after = await usageOf(setup.proxy);
+      const entry = results.get(setup.id);
+      entry?.rounds.push(result);
+      if (before && after && result.completed > 0)
+        entry?.cpu.push((after.cpuMicros - before.cpuMicros) / result.completed);
+      log(
+        `paced ${options.rate}/s round ${round + 1}/${options.pacedRounds} ${setup.id.padEnd(21)} p50 ${result.p50Ms.toFixed(3)} ms  p99 ${result.p99Ms.toFixed(3)} ms` +
+          `${result.errors + result.non2xx > 0 ? `  errors ${result.errors + result.non2xx}` : ''}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  const pooled = new Map<SetupId, Float64Array>();
+  for (const [id, entry] of results) {
+    const all = new Float64Array(sum(entry.rounds.map((round) => round.samples.length)));
+    let offset = 0;
+    for (const round of entry.rounds) {
+      all.set(round.samples, offset);
+      offset += round.samples.length;
+    }
+    pooled.set(id, all.sort());
+  }
+  const directSamples = pooled.get('direct') ?? new Float64Array();
+  const directP50 = percentile(directSamples, 0.5);
+  const directP99 = percentile(directSamples, 0.99);
+  return setups.map((setup): PacedRow => {
+    const entry = results.get(setup.id) ?? { rounds: [], cpu: [] };
+    const samples = pooled.get(setup.id) ?? new Float64Array();
+    const p50 = percentile(samples, 0.5);
+    const p99 = percentile(samples, 0.99);
+    const cpu = median(entry.cpu);
+    return {
+      id: setup.id,
+      label: setup.label,
+      rate: options.rate,
+      rounds: entry.rounds.map(({ samples: _samples, ...rest }) => rest),
+      completed: samples.length,
+      p50Ms: p50,
+      p90Ms: percentile(samples, 0.9),
+      p99Ms: p99,
+      maxMs: samples.length > 0 ? (samples[samples.length - 1] ?? 0) : 0,
+      p99FromScheduleMs: median(entry.rounds.map((round) => round.p99FromScheduleMs)),
+      addedP50Ms: p50 - directP50,
+      addedP99Ms: p99 - directP99,
+      proxyCpuUsPerReq: Number.isNaN(cpu) ? null : cpu,
+      errors: sum(entry.rounds.map((round) => round.errors)),
+      non2xx: sum(entry.rounds.map((round) => round.non2xx)),
+      lateShare: median(entry.rounds.map((round) => round.lateShare)),
+    };
+  });
+}
+
+/** A JSON document of exactly `bytes` bytes. */
+function jsonBody(bytes: number): Buffer {
+  const head = '{"items":"';
+  const tail = '"}';
+  return Buffer.from(head + 'x'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail);
+}
+
+async function runMemory(
+  proxy: SetupHandle,
+  tool: LoadTool,
+  options: BenchOptions,
+  log: Progress,
+): Promise<MemoryResult> {
+  const body = jsonBody(options.bodyBytes);
+  log(
+    `memory: POST ${options.bodyBytes.toLocaleString('en-US')}-byte bodies, shadowed (unsafe: true), ${options.bodyConnections} connections, ${options.memorySec} s`,
+  );
+  const baseline = await proxy.usage();
+  const sampler = sampleRss(proxy.pid, 50);
+  const load = await runLoad(tool, {
+    url: proxy.ready.url + TARGET_PATH,
+    connections: options.bodyConnections,
+    durationSec: options.memorySec,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+  });
+  await proxy.call('settle', 5_000);
+  const peak = sampler.stop();
+  const after = await proxy.usage();
+  const stats = await proxy.call<SetupStats>('stats');
+  const result: MemoryResult = {
+    bodyBytes: options.bodyBytes,
+    connections: options.bodyConnections,
+    durationSec: load.durationSec,
+    requests: load.requests,
+    rps: load.rps,
+    mbPerSec: (load.rps * options.bodyBytes) / MB,
+    p99Ms: load.p99Ms,
+    baselineRssMb: baseline.rss / MB,
+    peakRssMb: Math.max(peak, after.rss) / MB,
+    maxRssMb: after.maxRss / MB,
+    errors: load.errors,
+    non2xx: load.non2xx,
+    compared: sum(Object.values(stats.outcomes ?? {})),
+    skipped: stats.skipped ?? {},
+  };
+  log(
+    `memory: ${load.requests} bodies, peak RSS ${result.peakRssMb.toFixed(0)} MB (getrusage max ${result.maxRssMb.toFixed(0)} MB), ${result.compared} compared`,
+  );
+  return result;
+}
+
+async function runPersist(
+  proxy: SetupHandle,
+  tool: LoadTool,
+  options: BenchOptions,
+  log: Progress,
+): Promise<PersistResult> {
+  log(`persisted: shadow 100% with the SQLite store (flush every 1 s), ${options.persistSec} s`);
+  const load = await runLoad(tool, {
+    url: proxy.ready.url + TARGET_PATH,
+    connections: options.connections,
+    durationSec: options.persistSec,
+  });
+  await proxy.call('settle', 5_000);
+  const final = await proxy.stop<StranglerFinal>(30_000);
+  const settled = sum(Object.values(final?.stats.outcomes ?? {}));
+  const stored = final?.stored;
+  const result: PersistResult = {
+    durationSec: load.durationSec,
+    requests: load.requests,
+    rps: load.rps,
+    settledComparisons: settled,
+    storedComparisons: stored?.compared ?? 0,
+    perSecond: (stored?.compared ?? 0) / load.durationSec,
+    flushes: final?.stats.flushes ?? 0,
+    flushedRecords: final?.stats.flushedRecords ?? 0,
+    storedMismatched: stored?.mismatched ?? 0,
+    storedErrors: stored?.errors ?? 0,
+    skipped: final?.stats.skipped ?? {},
+  };
+  log(
+    `persisted: ${result.storedComparisons} comparisons stored (${result.perSecond.toFixed(0)}/s), ${settled} settled`,
+  );
+  return result;
+}

@@ -1,0 +1,146 @@
+/** Command-line options of `npm run bench`. */
+import { parseArgs } from 'node:util';
+
+export const SECTIONS = ['throughput', 'paced', 'lookup', 'memory', 'persist'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly json: boolean;
+  /** Write the results into the results file (default: yes for a full run, no for --quick). */
+  readonly write: boolean;
+  readonly output: string | null;
+  readonly sections: readonly Section[];
+  readonly tool: 'auto' | 'wrk' | 'autocannon';
+  /** Routes in routes.yaml for the strangler setups. */
+  readonly routes: number;
+  /** Closed-loop load. */
+  readonly connections: number;
+  readonly trialSec: number;
+  readonly rounds: number;
+  readonly warmupSec: number;
+  /** Fixed-rate load. */
+  readonly rate: number;
+  readonly pacedSec: number;
+  readonly pacedRounds: number;
+  /** Route lookup micro-benchmark. */
+  readonly lookupSizes: readonly number[];
+  readonly lookupSliceMs: number;
+  readonly lookupRounds: number;
+  /** Shadowed large bodies. */
+  readonly bodyBytes: number;
+  readonly bodyConnections: number;
+  readonly memorySec: number;
+  /** Comparisons persisted. */
+  readonly persistSec: number;
+  readonly cpuProf: boolean;
+  readonly cpuProfDir: string | null;
+  readonly color: boolean;
+  /** The command line, for the report. */
+  readonly command: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+Loads each setup in turn with the same load (wrk if installed, else autocannon), interleaved over rounds,
+and prints requests/s, latency, proxy CPU per request and memory with ratios; then paced load at a fixed
+rate, route lookup cost, memory under shadowed 1 MB bodies, and comparisons persisted per second.
+
+  --quick               a short run (about a minute); does not write RESULTS.md unless --write
+  --duration <s>        seconds per trial; with --quick it also shortens every other load phase
+  --rounds <n>          interleaved rounds of the closed-loop load (median reported)
+  --connections <n>     connections of the closed-loop load (default 50)
+  --rate <n>            requests/s of the paced load (default 1000)
+  --routes <n>          routes in routes.yaml for the strangler setups (default 1000)
+  --lookup-sizes <list>  route table sizes of the lookup micro-benchmark (default 10,1000,10000)
+  --only <list>         sections to run, comma-separated: ${SECTIONS.join(',')}
+  --tool <name>         auto (wrk when installed), wrk or autocannon
+  --json                print the results as JSON on stdout (progress stays on stderr)
+  --write / --no-write  write (or not) the results into bench/RESULTS.md (default: write on a full run)
+  --output <file>       write the results there instead of bench/RESULTS.md (implies --write)
+  --cpu-prof            profile the proxies under test (--cpu-prof) and summarise the profiles
+  --cpu-prof-dir <dir>  where the profiles go (default: a new temporary directory)
+  --no-color            no colours in the table
+  -h, --help            this help
+`;
+
+export class UsageError extends Error {}
+
+function positiveNumber(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${name} expects a positive number`);
+  return number;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    allowNegative: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      write: { type: 'boolean' },
+      output: { type: 'string' },
+      only: { type: 'string' },
+      tool: { type: 'string', default: 'auto' },
+      duration: { type: 'string' },
+      rounds: { type: 'string' },
+      connections: { type: 'string' },
+      rate: { type: 'string' },
+      routes: { type: 'string' },
+      'lookup-sizes': { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      'cpu-prof-dir': { type: 'string' },
+      color: { type: 'boolean', default: true },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const tool = values.tool;
+  if (tool !== 'auto' && tool !== 'wrk' && tool !== 'autocannon')
+    throw new UsageError('--tool expects auto, wrk or autocannon');
+  const sections = values.only
+    ? values.only.split(',').map((name) => {
+        const section = name.trim() as Section;
+        if (!SECTIONS.includes(section)) throw new UsageError(`--only: unknown section ${name}`);
+        return section;
+      })
+    : [...SECTIONS];
+
+  const quick = values.quick;
+  const duration = positiveNumber(values.duration, '--duration');
+  const rounds = positiveNumber(values.rounds, '--rounds');
+  const phase = (full: number, short: number) => (quick ? Math.min(short, duration ?? short) : full);
+  return {
+    quick,
+    json: values.json,
+    write: values.output !== undefined || (values.write ?? !quick),
+    output: values.output ?? null,
+    sections,
+    tool,
+    routes: Math.round(positiveNumber(values.routes, '--routes') ?? 1000),
+    connections: Math.round(positiveNumber(values.connections, '--connections') ?? 50),
+    trialSec: duration ?? (quick ? 2 : 5),
+    rounds: Math.round(rounds ?? (quick ? 2 : 5)),
+    warmupSec: phase(2, 1),
+    rate: positiveNumber(values.rate, '--rate') ?? 1000,
+    pacedSec: phase(5, 2),
+    pacedRounds: quick ? 1 : 2,
+    lookupSizes: values['lookup-sizes']
+      ? values['lookup-sizes']
+          .split(',')
+          .map((size) => Math.round(positiveNumber(size, '--lookup-sizes') ?? 1))
+      : [10, 1000, 10000],
+    lookupSliceMs: quick ? 50 : 200,
+    lookupRounds: quick ? 3 : 5,
+    bodyBytes: 1_048_576,
+    bodyConnections: 16,
+    memorySec: phase(6, 2),
+    persistSec: phase(5, 2),
+    cpuProf: values['cpu-prof'],
+    cpuProfDir: values['cpu-prof-dir'] ?? null,
+    color: values.color && !process.env.NO_COLOR && process.stdout.isTTY,
+    command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
+  };
+}

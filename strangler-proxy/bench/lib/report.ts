@@ -1,0 +1,321 @@
+/**
+ * The results as an aligned terminal table (coloured in a terminal) and as Markdown for RESULTS.md,
+ * from the same rows.
+ */
+import { styleText } from 'node:util';
+import type { BenchResults, PacedRow, ThroughputRow } from './bench.ts';
+import { TARGET_PATH } from './routes-file.ts';
+import { UPSTREAM_BODIES } from './specs.ts';
+
+type Style = 'green' | 'red' | 'yellow' | 'dim' | 'bold' | 'cyan';
+interface Cell {
+  readonly text: string;
+  readonly style?: Style;
+}
+interface Table {
+  readonly title: string;
+  readonly headers: readonly string[];
+  /** 'l' or 'r' per column. */
+  readonly align: string;
+  readonly rows: ReadonlyArray<ReadonlyArray<Cell | string>>;
+  readonly notes?: readonly string[];
+}
+
+const cell = (value: Cell | string): Cell => (typeof value === 'string' ? { text: value } : value);
+
+function fixed(value: number | null | undefined, digits: number): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
+}
+function int(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? '—'
+    : Math.round(value).toLocaleString('en-US');
+}
+function times(value: number): Cell {
+  if (!Number.isFinite(value)) return { text: '—' };
+  return { text: `${value.toFixed(2)}×`, style: value >= 1 ? 'green' : value >= 0.75 ? 'yellow' : 'red' };
+}
+function plus(value: number): string {
+  return Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(3)}` : '—';
+}
+function errorsCell(errors: number, non2xx: number): Cell {
+  const total = errors + non2xx;
+  return total === 0
+    ? { text: '0', style: 'dim' }
+    : { text: `${errors} err, ${non2xx} non-2xx`, style: 'red' };
+}
+function shares(record: Readonly<Record<string, number>> | undefined): string {
+  const entries = Object.entries(record ?? {}).filter(([, count]) => count > 0);
+  return entries.length === 0 ? 'none' : entries.map(([name, count]) => `${name} ${int(count)}`).join(', ');
+}
+
+function throughputTable(rows: readonly ThroughputRow[], results: BenchResults): Table {
+  const settings = results.meta.settings;
+  const notes: string[] = [];
+  for (const row of rows) {
+    if (!row.stats) continue;
+    const compared = Object.values(row.stats.outcomes ?? {}).reduce((a, b) => a + b, 0);
+    const skipped = Object.values(row.stats.skipped ?? {}).reduce((a, b) => a + b, 0);
+    const parts = [`${row.id}: metrics counted ${int(row.stats.requestsCounted)} requests`];
+    if (compared + skipped > 0)
+      parts.push(
+        `mirrors: ${int(compared)} compared (${shares(row.stats.outcomes)}), ${int(skipped)} not mirrored (${shares(row.stats.skipped)})`,
+      );
+    if (Object.keys(row.stats.breakerOpens ?? {}).length > 0)
+      parts.push(`circuit breaker opened: ${shares(row.stats.breakerOpens)}`);
+    if (Object.keys(row.stats.errorKinds ?? {}).length > 0)
+      parts.push(`comparison errors: ${shares(row.stats.errorKinds)}`);
+    notes.push(`${parts.join('; ')} (warm-up and paced load included).`);
+  }
+  return {
+    title:
+      `Closed-loop load: ${String(settings.connections)} connections, ${String(settings.trialSec)} s per trial, ` +
+      `${String(settings.rounds)} rounds interleaved, median per setup; GET ${TARGET_PATH} → ${UPSTREAM_BODIES.legacy.length}-byte JSON`,
+    headers: [
+      'setup',
+      'req/s',
+      '× express+hpm',
+      '× direct',
+      'p50 ms',
+      'p99 ms',
+      'proxy CPU µs/req',
+      'upstream CPU µs/req',
+      'proxy RSS MB',
+      'new upstream conns',
+      'mirrored',
+      'errors',
+    ],
+    align: 'lrrrrrrrrrrr',
+    rows: rows.map((row) => [
+      { text: row.label, style: row.id.startsWith('strangler') ? 'cyan' : undefined },
+      int(row.rps),
+      times(row.vsExpress),
+      fixed(row.vsDirect, 2),
+      fixed(row.p50Ms, 2),
+      fixed(row.p99Ms, 2),
+      fixed(row.proxyCpuUsPerReq, 1),
+      fixed(row.upstreamCpuUsPerReq, 1),
+      fixed(row.rssPeakMb, 0),
+      int(row.newUpstreamConnections),
+      row.mirroredShare === null ? '—' : `${fixed(row.mirroredShare * 100, 0)}%`,
+      errorsCell(row.errors, row.non2xx),
+    ]),
+    notes,
+  };
+}
+
+function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
+  const settings = results.meta.settings;
+  return {
+    title:
+      `Paced load: ${int(Number(settings.rate))} req/s open loop, ${String(settings.pacedSec)} s × ${String(settings.pacedRounds)} ` +
+      'rounds interleaved (samples pooled); latency from send to end of response',
+    headers: [
+      'setup',
+      'p50 ms',
+      'p90 ms',
+      'p99 ms',
+      'max ms',
+      'added p50 ms',
+      'added p99 ms',
+      'p99 from schedule',
+      'proxy CPU µs/req',
+      'late sends',
+      'errors',
+    ],
+    align: 'lrrrrrrrrrr',
+    rows: rows.map((row) => [
+      { text: row.label, style: row.id.startsWith('strangler') ? 'cyan' : undefined },
+      fixed(row.p50Ms, 3),
+      fixed(row.p90Ms, 3),
+      fixed(row.p99Ms, 3),
+      fixed(row.maxMs, 1),
+      row.id === 'direct' ? '—' : plus(row.addedP50Ms),
+      row.id === 'direct'
+        ? '—'
+        : { text: plus(row.addedP99Ms), style: row.addedP99Ms <= 2 ? 'green' : 'red' },
+      fixed(row.p99FromScheduleMs, 3),
+      fixed(row.proxyCpuUsPerReq, 1),
+      `${(row.lateShare * 100).toFixed(1)}%`,
+      errorsCell(row.errors, row.non2xx),
+    ]),
+  };
+}
+
+function lookupTable(results: BenchResults): Table | null {
+  const lookup = results.lookup;
+  if (!lookup) return null;
+  const sizes = lookup.sizes;
+  const largest = Math.max(...sizes);
+  const smallest = Math.min(...sizes);
+  return {
+    title:
+      'Route lookup (normalise the request target + match in the route table): CPU ns per lookup, median',
+    headers: [
+      'request',
+      ...sizes.map((size) => `${int(size)} routes`),
+      `${int(largest)} / ${int(smallest)}`,
+      'matched',
+    ],
+    align: `l${'r'.repeat(sizes.length + 1)}l`,
+    rows: [
+      ...lookup.rows.map((row) => [
+        row.label,
+        ...sizes.map((size) => fixed(row.nsBySize[size], 0)),
+        { text: `${fixed(row.ratio, 2)}×`, style: row.ratio <= 2 ? ('green' as const) : ('red' as const) },
+        {
+          text: [...new Set(Object.values(row.matched).map((id) => id ?? 'legacy'))].join(', '),
+          style: 'dim' as const,
+        },
+      ]),
+      [
+        { text: 'load + compile routes.yaml, ms', style: 'dim' as const },
+        ...sizes.map((size) => ({ text: fixed(lookup.buildMs[size], 0), style: 'dim' as const })),
+        '',
+        '',
+      ],
+    ],
+  };
+}
+
+function memoryTable(results: BenchResults): Table | null {
+  const memory = results.memory;
+  if (!memory) return null;
+  return {
+    title: `Shadowed large bodies: POST ${int(memory.bodyBytes)}-byte JSON, shadow 100% with unsafe: true, ${memory.connections} connections, ${fixed(memory.durationSec, 1)} s`,
+    headers: ['figure', 'value'],
+    align: 'lr',
+    rows: [
+      ['requests (req/s)', `${int(memory.requests)} (${fixed(memory.rps, 0)})`],
+      ['request bytes through the proxy, MB/s', fixed(memory.mbPerSec, 0)],
+      ['p99 latency, ms', fixed(memory.p99Ms, 1)],
+      ['proxy RSS before, MB', fixed(memory.baselineRssMb, 0)],
+      [
+        'proxy RSS peak (sampled every 50 ms), MB',
+        { text: fixed(memory.peakRssMb, 0), style: memory.peakRssMb <= 250 ? 'green' : 'red' },
+      ],
+      ['proxy max RSS since start (getrusage), MB', fixed(memory.maxRssMb, 0)],
+      ['mirrored and compared', int(memory.compared)],
+      ['not mirrored, by reason', shares(memory.skipped)],
+      ['errors', errorsCell(memory.errors, memory.non2xx)],
+    ],
+  };
+}
+
+function persistTable(results: BenchResults): Table | null {
+  const persisted = results.persisted;
+  if (!persisted) return null;
+  return {
+    title: `Comparisons persisted: shadow 100%, SQLite store, recorder flush every 1 s, ${fixed(persisted.durationSec, 1)} s of closed-loop load`,
+    headers: ['figure', 'value'],
+    align: 'lr',
+    rows: [
+      ['requests (req/s)', `${int(persisted.requests)} (${fixed(persisted.rps, 0)})`],
+      ['comparisons settled in the proxy', int(persisted.settledComparisons)],
+      ['comparisons read back from SQLite', int(persisted.storedComparisons)],
+      [
+        { text: 'comparisons persisted per second', style: 'bold' },
+        { text: fixed(persisted.perSecond, 0), style: 'bold' },
+      ],
+      ['recorder flushes (records written)', `${int(persisted.flushes)} (${int(persisted.flushedRecords)})`],
+      ['stored mismatches / errors', `${int(persisted.storedMismatched)} / ${int(persisted.storedErrors)}`],
+      ['not mirrored, by reason', shares(persisted.skipped)],
+    ],
+  };
+}
+
+function targetsTable(results: BenchResults): Table {
+  return {
+    title: 'Targets',
+    headers: ['target', 'measured', 'met'],
+    align: 'lll',
+    rows: results.targets.map((check) => [
+      check.target,
+      check.measured,
+      check.met === null
+        ? { text: 'n/a', style: 'dim' }
+        : check.met
+          ? { text: 'yes', style: 'green' }
+          : { text: 'NO', style: 'red' },
+    ]),
+  };
+}
+
+function tables(results: BenchResults): Table[] {
+  const list: Array<Table | null> = [
+    results.throughput ? throughputTable(results.throughput, results) : null,
+    results.paced ? pacedTable(results.paced, results) : null,
+    lookupTable(results),
+    memoryTable(results),
+    persistTable(results),
+    targetsTable(results),
+  ];
+  return list.filter((table): table is Table => table !== null);
+}
+
+export function machineLine(results: BenchResults): string {
+  const m = results.meta.machine;
+  return (
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; load tool ${results.meta.tool}; ` +
+    `1-min load average ${m.loadAverage} at start, ${results.meta.loadAverageEnd} at end`
+  );
+}
+
+export function formatText(results: BenchResults, color: boolean): string {
+  const paint = (text: string, style?: Style) =>
+    color && style ? styleText(style, text, { validateStream: false }) : text;
+  const out: string[] = [
+    paint(`strangler bench — ${results.meta.date}${results.meta.quick ? ' (quick)' : ''}`, 'bold'),
+    paint(machineLine(results), 'dim'),
+  ];
+  for (const table of tables(results)) {
+    const rows = table.rows.map((row) => row.map(cell));
+    const widths = table.headers.map((header, column) =>
+      Math.max(header.length, ...rows.map((row) => row[column]?.text.length ?? 0)),
+    );
+    const pad = (text: string, column: number) =>
+      table.align[column] === 'r' ? text.padStart(widths[column] ?? 0) : text.padEnd(widths[column] ?? 0);
+    out.push('', paint(table.title, 'bold'));
+    out.push(paint(table.headers.map((header, column) => pad(header, column)).join('  '), 'dim'));
+    for (const row of rows)
+      out.push(row.map((entry, column) => paint(pad(entry.text, column), entry.style)).join('  '));
+    for (const note of table.notes ?? []) out.push(paint(`  ${note}`, 'dim'));
+  }
+  if (results.meta.profiles.length > 0)
+    out.push('', 'CPU profiles:', ...results.meta.profiles.map((file) => `  ${file}`));
+  return `${out.join('\n')}\n`;
+}
+
+export function formatMarkdown(results: BenchResults): string {
+  const escape = (text: string) => text.replaceAll('|', '\\|');
+  const out: string[] = [
+    `Run on ${results.meta.date} with \`${results.meta.command}\` (${results.meta.wallSec} s).`,
+    '',
+    `Machine: ${machineLine(results)}.`,
+  ];
+  for (const table of tables(results)) {
+    out.push('', `### ${table.title}`, '');
+    out.push(`| ${table.headers.map(escape).join(' | ')} |`);
+    out.push(`|${[...table.align].map((align) => (align === 'r' ? '---:' : '---')).join('|')}|`);
+    for (const row of table.rows) out.push(`| ${row.map((entry) => escape(cell(entry).text)).join(' | ')} |`);
+    if (table.notes && table.notes.length > 0)
+      out.push('', ...table.notes.map((note) => `- ${escape(note)}`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export const RESULTS_BEGIN =
+  '<!-- bench:results:begin (written by npm run bench; edit outside these markers) -->';
+export const RESULTS_END = '<!-- bench:results:end -->';
+
+/** Puts the generated section between the markers of an existing RESULTS.md, keeping everything else. */
+export function mergeResults(existing: string | null, generated: string): string {
+  const section = `${RESULTS_BEGIN}\n${generated}${RESULTS_END}`;
+  if (existing !== null) {
+    const begin = existing.indexOf(RESULTS_BEGIN);
+    const end = existing.indexOf(RESULTS_END);
+    if (begin !== -1 && end > begin)
+      return existing.slice(0, begin) + section + existing.slice(end + RESULTS_END.length);
+  }
+  return `# strangler benchmark results\n\nRerun with \`npm run bench\` (see \`npm run bench -- --help\`).\n\n${section}\n`;
+}

@@ -1,0 +1,88 @@
+/**
+ * Smoke test of `npm run bench`: the real command, in a tiny mode, with autocannon (what `npm install`
+ * alone provides), must run end to end and produce every row. It asserts nothing about speed: this is
+ * not a timed test, and the machine running `npm test` is busy with other tests anyway.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { BenchResults } from '../../bench/run-bench.ts';
+
+const SCRIPT = fileURLToPath(new URL('../../bench/run-bench.ts', import.meta.url));
+
+function runCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run bench', () => {
+  it('runs every section end to end in a tiny mode and reports every row', async () => {
+    const { code, stdout, stderr } = await runCli([
+      '--quick',
+      '--duration',
+      '1',
+      '--rounds',
+      '1',
+      '--routes',
+      '100',
+      '--lookup-sizes',
+      '10,100,1000',
+      '--tool',
+      'autocannon',
+      '--json',
+      '--no-write',
+    ]);
+    expect(code, stderr).toBe(0);
+    const results = JSON.parse(stdout) as BenchResults;
+
+    expect(results.throughput?.map((row) => row.id)).toEqual([
+      'direct',
+      'express-hpm',
+      'fastify-proxy',
+      'strangler',
+      'strangler-shadow',
+      'strangler-shadow-hang',
+    ]);
+    for (const row of results.throughput ?? []) {
+      expect(row.requests, row.id).toBeGreaterThan(0);
+      expect(row.trials, row.id).toHaveLength(1);
+      if (row.id !== 'direct') expect(row.proxyCpuUsPerReq, row.id).toBeGreaterThan(0);
+    }
+    // The strangler setups really served, counted in metrics, and mirrored where they should.
+    const row = (id: string) => results.throughput?.find((entry) => entry.id === id);
+    expect(row('strangler')?.stats?.requestsCounted).toBeGreaterThan(0);
+    expect(Object.values(row('strangler-shadow')?.stats?.outcomes ?? {}).length).toBeGreaterThan(0);
+    expect(row('strangler-shadow-hang')?.errors).toBe(0);
+
+    expect(results.paced?.map((entry) => entry.id)).toHaveLength(6);
+    for (const entry of results.paced ?? []) expect(entry.completed, entry.id).toBeGreaterThan(0);
+
+    expect(results.lookup?.sizes).toEqual([10, 100, 1000]);
+    expect(results.lookup?.rows).toHaveLength(4);
+    for (const entry of results.lookup?.rows ?? []) {
+      for (const size of [10, 100, 1000]) expect(entry.nsBySize[size], entry.label).toBeGreaterThan(0);
+    }
+
+    expect(results.memory?.requests).toBeGreaterThan(0);
+    expect(results.memory?.peakRssMb).toBeGreaterThan(0);
+    expect(results.persisted?.storedComparisons).toBeGreaterThan(0);
+    expect(results.persisted?.storedComparisons).toBe(results.persisted?.settledComparisons);
+
+    expect(results.targets.map((check) => check.id)).toEqual([
+      'throughput-vs-express',
+      'added-latency',
+      'shadow-throughput',
+      'hanging-shadow',
+      'lookup-scaling',
+      'memory-bounded',
+    ]);
+    expect(results.meta.machine.cores).toBeGreaterThan(0);
+  }, 240_000);
+});
