@@ -4,7 +4,7 @@
  * chosen upstream's http-proxy-middleware, and on failure retried, sent to the fallback or answered with
  * the mapped error. The body is never parsed or buffered.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Side } from '../compare/verdict.ts';
 import type { ProxyMetrics } from '../admin/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -43,6 +43,8 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     if (target.charCodeAt(0) !== 0x2f) return refuse(res, 'not_an_open_proxy', '');
     const normalised = normalizeRequestTarget(target);
     if (!normalised.ok) return refuse(res, 'bad_request', normalised.error.message);
+    const framing = framingProblem(req);
+    if (framing !== null) return refuse(res, 'bad_request', framing);
 
     const snapshot = deps.current();
     const method = req.method ?? 'GET';
@@ -167,6 +169,25 @@ function refuse(res: ServerResponse, failure: ProxyFailure, detail: string, requ
   sendFailure(res, failure, requestId, detail || undefined);
 }
 
+/**
+ * Framing that Node's parser lets through but RFC 9112 says to refuse, checked before anything is sent
+ * upstream: a Transfer-Encoding whose final coding is not chunked (§6.3: the length cannot be known;
+ * Node only fails once body bytes arrive, after the head was already forwarded), and more than one Host
+ * header (§3.2; Node keeps the first and drops the others).
+ */
+function framingProblem(req: IncomingMessage): string | null {
+  const coding = req.headers['transfer-encoding'];
+  if (coding !== undefined && coding.split(',').pop()?.trim().toLowerCase() !== 'chunked')
+    return 'a request transfer-encoding must end in chunked';
+  let hosts = 0;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 4 && name.toLowerCase() === 'host') hosts += 1;
+  }
+  return hosts > 1 ? 'more than one Host header' : null;
+}
+
 function isBodyless(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
@@ -185,15 +206,26 @@ function limitStreamedBody(
   const previous = context.requestTap;
   let attached = false;
   let seen = 0;
+  let upstreamRequest: ClientRequest | null = null;
   const count = (chunk: Buffer) => {
     seen += chunk.length;
     if (seen <= limit) return;
     req.off('data', count);
-    if (!res.headersSent) sendFailure(res, 'body_too_large', context.requestId, `at most ${limit} bytes`);
-    req.destroy();
+    // The upstream holds a prefix of the body: cut its request (it would otherwise wait for the rest until
+    // its own timeout, holding a socket), with nobody listening for the failure this causes.
+    context.onUpstreamFailure = null;
+    upstreamRequest?.destroy();
+    if (res.headersSent) {
+      req.destroy();
+      return;
+    }
+    sendFailure(res, 'body_too_large', context.requestId, `at most ${limit} bytes`);
+    // Destroying the socket at once could drop the 413 before it is written.
+    res.once('finish', () => req.destroy());
   };
   context.requestTap = (proxyRequest) => {
     previous?.(proxyRequest);
+    upstreamRequest = proxyRequest;
     if (attached) return;
     attached = true;
     req.on('data', count);
