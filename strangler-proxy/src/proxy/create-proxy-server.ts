@@ -3,7 +3,7 @@
  * size and time, request time), refusal of CONNECT and of requests Node's parser rejects (smuggling
  * shapes such as Content-Length with Transfer-Encoding), WebSocket upgrades, and a graceful drain.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RoutesConfig } from '../config/index.ts';
 import type { RequestHandler } from './request-handler.ts';
@@ -60,6 +60,14 @@ export function createProxyServer(
           : 'bad_request';
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
+      return;
+    }
+    // A response is already on this connection (the parser failed in a body, or in a pipelined request
+    // after it): a second status line would corrupt the stream. Close once that response is out.
+    const current = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (current?.headersSent) {
+      if (current.writableEnded) socket.end();
+      else socket.destroy();
       return;
     }
     answerRaw(socket, failure);

@@ -46,7 +46,7 @@ export const FAILURES: Readonly<Record<ProxyFailure, FailureEntry>> = Object.fre
     code: 'UPSTREAM_CIRCUIT_OPEN',
     message: 'the upstream is failing; its circuit breaker is open',
   },
-  bad_request: { status: 400, code: 'BAD_REQUEST', message: 'the request target is not valid' },
+  bad_request: { status: 400, code: 'BAD_REQUEST', message: 'the request is malformed' },
   not_an_open_proxy: {
     status: 400,
     code: 'NOT_AN_OPEN_PROXY',
