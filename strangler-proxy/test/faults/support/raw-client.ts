@@ -2,6 +2,7 @@
  * Byte-level HTTP/1.1 clients for hostile-input tests: what a real client library would refuse to send
  * (smuggling shapes, obs-fold, slow or pipelined requests) goes out exactly as written.
  */
+import type { Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 export interface RawExchange {
@@ -92,7 +93,7 @@ export function closedWithin(socket: Socket, timeoutMs: number): Promise<boolean
  * Resolves once none of `agent`'s sockets is serving a request (each busy socket either closes or goes
  * back to the free list), or with false after `timeoutMs`.
  */
-export function agentIdle(agent: import('node:http').Agent, timeoutMs: number): Promise<boolean> {
+export function agentIdle(agent: Agent, timeoutMs: number): Promise<boolean> {
   const busy = () =>
     Object.values(agent.sockets)
       .flat()
