@@ -490,7 +490,11 @@ async function upsertAdding(
   const update: Record<string, Knex.Raw> = {};
   for (const column of counterColumns) update[column] = trx.raw(`"${table}".${column} + excluded.${column}`);
   for (const [column, merge] of Object.entries(others)) update[column] = trx.raw(merge(table, column));
-  for (const chunk of chunks([...merged.values()])) {
+  // Every writer locks rows in the same (key) order, so proxies sharing a PostgreSQL store don't deadlock.
+  const ordered = [...merged.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => row);
+  for (const chunk of chunks(ordered)) {
     await trx(table)
       .insert(chunk)
       .onConflict([...keys])

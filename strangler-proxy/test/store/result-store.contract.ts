@@ -359,6 +359,33 @@ export function describeResultStoreContract(
       ]);
     });
 
+    it('takes concurrent batches that touch the same rows in different orders', async () => {
+      const rows = Array.from({ length: 40 }, (_, i) => ({
+        routeId: `route-${i}`,
+        bucket: minute(0),
+        compared: 1,
+        matched: 1,
+        mismatched: 0,
+        errors: 0,
+      }));
+      const other = subject.openAnother ? await subject.openAnother() : store;
+      try {
+        await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            (i % 2 === 0 ? store : other).write(
+              batch({ comparisons: i % 2 === 0 ? rows : [...rows].reverse() }),
+            ),
+          ),
+        );
+      } finally {
+        if (other !== store) await other.close();
+      }
+
+      const totals = await store.comparisons();
+      expect(totals).toHaveLength(40);
+      expect(totals.every((row) => row.compared === 12)).toBe(true);
+    });
+
     it.runIf(options.rejectsIncompleteRows)('writes nothing of a batch that fails part-way', async () => {
       const broken = batch({
         comparisons: [
