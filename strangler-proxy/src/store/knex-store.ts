@@ -7,7 +7,7 @@ import knexFactory, { type Knex } from 'knex';
 import { TABLES, MIGRATIONS_TABLE } from './knex-tables.ts';
 import { migrationSource } from './migrations/index.ts';
 import { parseStoreUrl, type StoreLocation } from './store-url.ts';
-import { resultOrder } from './result-order.ts';
+import { byText, resultOrder } from './result-order.ts';
 import {
   MAX_SAMPLES_PER_SIGNATURE,
   assertTimelineStep,
@@ -421,7 +421,11 @@ function knexStore(db: Knex): ResultStore {
   /** Keeps the first samples per (route, signature): the slot primary key holds the cap under concurrency. */
   async function insertSamples(trx: Knex.Transaction, samples: readonly StoredSample[]): Promise<void> {
     const taken = new Map<string, number>();
-    for (const sample of samples) {
+    // In key order, like the counters: concurrent writers then wait on each other instead of deadlocking.
+    const ordered = [...samples].sort(
+      (a, b) => byText(a.routeId, b.routeId) || byText(a.signature, b.signature) || a.at - b.at,
+    );
+    for (const sample of ordered) {
       const key = JSON.stringify([sample.routeId, sample.signature]);
       let slot = taken.get(key);
       if (slot === undefined) {
