@@ -13,6 +13,8 @@ export default defineConfig({
       project('catalog-service', './extracted-services/catalog-service'),
       project('orders-service', './extracted-services/orders-service'),
       project('strangler-proxy', './strangler-proxy'),
+      // The whole demo system: monolith, catalog-service and proxy on the top-level routes.yaml.
+      project('system', './test', ['system/**/*.test.ts']),
       {
         test: {
           name: 'faults',

@@ -22,7 +22,7 @@ const PRODUCT_COUNT = 480;
 const CATEGORY_COUNT = 18;
 const REQUEST_TIMEOUT_MS = 10_000;
 
-interface Options {
+export interface Options {
   readonly base: string;
   readonly requests: number;
   readonly concurrency: number;
@@ -170,7 +170,7 @@ function planTraffic(count: number, seed: number): PlannedRequest[] {
 
 type Outcome = number | 'error';
 
-interface Tally {
+export interface Tally {
   readonly byKind: Map<Kind, Map<Outcome, number>>;
   done: number;
   failures: number;
@@ -252,12 +252,23 @@ async function send(
   }
 }
 
-async function main(): Promise<void> {
-  const options = readOptions(process.argv.slice(2));
+/** Where the run reports its progress and summary. */
+export interface TrafficOutput {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+const silent: TrafficOutput = { write: () => undefined };
+
+/**
+ * Sends the planned traffic and resolves with the tally. `main` below is the command; tests call this
+ * directly (with `silent` output) against servers they started.
+ */
+export async function runDemoTraffic(options: Options, output: TrafficOutput = silent): Promise<Tally> {
   const plan = planTraffic(options.requests, options.seed);
   const tally: Tally = { byKind: new Map(), done: 0, failures: 0 };
-  const tty = process.stdout.isTTY;
-  process.stdout.write(`demo traffic: ${plan.length} requests to ${options.base} (seed ${options.seed})\n`);
+  const tty = output.isTTY === true;
+  output.write(`demo traffic: ${plan.length} requests to ${options.base} (seed ${options.seed})\n`);
   const started = performance.now();
 
   // The login goes first and alone: every order needs its token.
@@ -267,23 +278,23 @@ async function main(): Promise<void> {
     const answer = await send(options.base, login, undefined);
     count(tally, login.kind, answer.outcome);
     if (answer.outcome === 'error') {
-      process.stderr.write(`nothing answers at ${options.base}: start the system first (npm start)\n`);
-      process.exitCode = 1;
-      return;
+      output.write(`nothing answers at ${options.base}: start the system first (npm start)\n`);
+      tally.failures += 1;
+      return tally;
     }
     token = (answer.body as { token?: string } | undefined)?.token;
-    if (!token) process.stdout.write(`login answered ${answer.outcome}: orders will be refused (401)\n`);
+    if (!token) output.write(`login answered ${answer.outcome}: orders will be refused (401)\n`);
   }
 
   let lastReported = 0;
   const report = (): void => {
-    if (tty) process.stdout.write(`\r${progressLine(tally, plan.length)}`);
+    if (tty) output.write(`\r${progressLine(tally, plan.length)}`);
     else if (
       tally.done - lastReported >= Math.max(1, Math.floor(plan.length / 10)) ||
       tally.done === plan.length
     ) {
       lastReported = tally.done;
-      process.stdout.write(`${progressLine(tally, plan.length)}\n`);
+      output.write(`${progressLine(tally, plan.length)}\n`);
     }
   };
 
@@ -307,17 +318,22 @@ async function main(): Promise<void> {
       }
     }),
   );
-  if (tty) process.stdout.write('\n');
-  process.stdout.write(`\n${summary(tally, performance.now() - started)}\n`);
+  if (tty) output.write('\n');
+  output.write(`\n${summary(tally, performance.now() - started)}\n`);
   if (tally.failures > 0) {
-    process.stdout.write(
-      `${tally.failures} requests got no answer (connection refused, reset or timed out)\n`,
-    );
-    process.exitCode = 1;
+    output.write(`${tally.failures} requests got no answer (connection refused, reset or timed out)\n`);
   }
+  return tally;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`demo-traffic: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-  process.exitCode = 2;
-});
+async function main(): Promise<void> {
+  const tally = await runDemoTraffic(readOptions(process.argv.slice(2)), process.stdout);
+  if (tally.failures > 0) process.exitCode = 1;
+}
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`demo-traffic: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exitCode = 2;
+  });
+}

@@ -232,8 +232,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       return conclude(route, context, recorded, pair, verdict);
     }
 
-    const model = noise.modelFor(route.id);
-    if (safe && plan.config.noiseSample > 0 && random() < plan.config.noiseSample) {
+    if (safe && noise.shouldProbe(route.id, plan.config.noiseSample, random)) {
       // Ask the primary side again: what differs between two of its own answers is noise, not a regression.
       const again = await send(primaryUpstream.url);
       if (again.ok) {
@@ -246,6 +245,8 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       primarySide === 'legacy'
         ? { legacy: primaryResponse, service: outcome.response }
         : { legacy: outcome.response, service: primaryResponse };
+    // The model is immutable and learning replaces it: read it only now, after this request's own probe.
+    const model = noise.modelFor(route.id);
     const verdict = compareResponses(
       pair.legacy as CapturedResponse,
       pair.service as CapturedResponse,
