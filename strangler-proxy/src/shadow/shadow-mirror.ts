@@ -17,6 +17,7 @@ import { SHADOW_HEADER } from '../proxy/forwarding-headers.ts';
 import { createBodyCapture, type BodyCapture } from './body-capture.ts';
 import { sendShadowRequest, type ShadowOutcome } from './send-shadow-request.ts';
 import { createNoiseLearner } from './noise-learner.ts';
+import { decodeCapturedBody } from './decode-body.ts';
 import { compareResponses, failedVerdict } from '../compare/index.ts';
 import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
 
@@ -207,6 +208,8 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       truncated: answer.capture.overLimit,
       latencyMs: answer.latencyMs,
     };
+    const limit = plan.config.maxResponseBytes;
+    const primaryContent = decodeCapturedBody(primaryResponse, limit);
     const headers: OutgoingHttpHeaders = { ...req.headers, [SHADOW_HEADER]: '1' };
     delete headers['transfer-encoding'];
     if (recorded.body) headers['content-length'] = recorded.body.length;
@@ -236,15 +239,19 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       // Ask the primary side again: what differs between two of its own answers is noise, not a regression.
       const again = await send(primaryUpstream.url);
       if (again.ok) {
-        const learned = noise.learn(route.id, compareResponses(primaryResponse, again.response, plan.rules));
+        const learned = noise.learn(
+          route.id,
+          compareResponses(primaryContent, decodeCapturedBody(again.response, limit), plan.rules),
+        );
         if (learned.length > 0) recorder.recordNoise(route.id, learned);
       }
     }
 
+    const shadowContent = decodeCapturedBody(outcome.response, limit);
     const pair: Pair =
       primarySide === 'legacy'
-        ? { legacy: primaryResponse, service: outcome.response }
-        : { legacy: outcome.response, service: primaryResponse };
+        ? { legacy: primaryContent, service: shadowContent }
+        : { legacy: shadowContent, service: primaryContent };
     // The model is immutable and learning replaces it: read it only now, after this request's own probe.
     const model = noise.modelFor(route.id);
     const verdict = compareResponses(

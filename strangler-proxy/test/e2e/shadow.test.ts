@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import {
   startTestUpstream,
   deadPort,
@@ -223,5 +224,43 @@ describe('shadow traffic', () => {
     const route = await report(shadowed.store);
     expect(route.compared).toBe(0);
     expect(route.skipped.sampled_out).toBe(3);
+  });
+
+  it('compares content, not transfer bytes: a gzipped answer matches the same JSON sent plain', async () => {
+    const json = JSON.stringify({ id: 1, name: 'Lamp', price: '12.50' });
+    const gzipping = await startTestUpstream('gzipping', (req, res) => {
+      const body = gzipSync(json);
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': body.length,
+      });
+      res.end(body);
+    });
+    const plainService = await startTestUpstream('plain', (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+      res.end(json);
+    });
+    const store = createMemoryStore();
+    const recorder = createBatchingRecorder(store, { flushInterval: 60_000 });
+    const harness = await startHarness(
+      `version: 1
+legacy: ${gzipping.url}
+services: { catalog: "${plainService.url}" }
+routes:
+  - { id: products, path: /api/products, service: catalog, stage: shadow, compare: { ignoreHeaders: [content-encoding] } }
+`,
+      { recorder },
+    );
+    open.push({ harness });
+    const response = await fetch(`${harness.proxy.url}/api/products/1`);
+    expect(await response.json()).toEqual(JSON.parse(json));
+    await harness.proxy.mirror.idle();
+    await recorder.flush();
+    const route = await report(store);
+    expect(route.compared).toBe(1);
+    expect(route.matched).toBe(1);
+    await gzipping.close();
+    await plainService.close();
   });
 });
