@@ -1,0 +1,236 @@
+/**
+ * The read side of the knex store: sums over a window, computed in the database, converted and sorted
+ * here (code-point order, whatever the database's collation).
+ */
+import type { Knex } from 'knex';
+import type { Stage } from '../config/schema.ts';
+import type { DiffKind, Side } from '../compare/verdict.ts';
+import type { RouteEventKind, SkipReason } from './types.ts';
+import { TABLES } from './knex-tables.ts';
+import { num, rowsOf, text, type DbRow } from './knex-rows.ts';
+import { resultOrder } from './result-order.ts';
+import {
+  assertTimelineStep,
+  type LatencySource,
+  type NoiseCount,
+  type ResultQuery,
+  type ResultStore,
+  type RouteSeen,
+  type StoredRouteEvent,
+  type StoredSample,
+} from './result-store.ts';
+
+/** Every read of {@link ResultStore}, over a knex connection. */
+export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
+  return {
+    async routes(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.routes).select('route_id', 'stage', 'last_seen').modify(byRoute, query),
+      );
+      return rows
+        .map((row: DbRow): RouteSeen => ({
+          routeId: text(row.route_id),
+          stage: text(row.stage) as Stage,
+          lastSeen: num(row.last_seen),
+        }))
+        .sort(resultOrder.routes);
+    },
+
+    async comparisons(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.comparisons)
+          .select('route_id')
+          .modify(sums, ['compared', 'matched', 'mismatched', 'errors'])
+          .modify(inWindow, query)
+          .groupBy('route_id'),
+      );
+      return rows
+        .map((row: DbRow) => ({ routeId: text(row.route_id), ...counters(row) }))
+        .sort(resultOrder.comparisons);
+    },
+
+    async timeline(query) {
+      const step = query.step;
+      assertTimelineStep(step);
+      // The step is a validated integer, inlined so that the SELECT and GROUP BY expressions are identical.
+      const period = `bucket - (bucket % ${step})`;
+      const rows = await rowsOf(
+        db(TABLES.comparisons)
+          .select('route_id', db.raw(`${period} as at`))
+          .modify(sums, ['compared', 'matched', 'mismatched', 'errors'])
+          .modify(inWindow, query)
+          .groupBy('route_id', db.raw(period)),
+      );
+      return rows
+        .map((row: DbRow) => ({ routeId: text(row.route_id), at: num(row.at), ...counters(row) }))
+        .sort(resultOrder.timeline);
+    },
+
+    async latency(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.latency)
+          .select('route_id', 'source', 'side', 'bin')
+          .modify(sums, ['count'])
+          .modify(inWindow, query)
+          .groupBy('route_id', 'source', 'side', 'bin'),
+      );
+      return rows
+        .map((row: DbRow) => ({
+          routeId: text(row.route_id),
+          source: text(row.source) as LatencySource,
+          side: text(row.side) as Side,
+          bin: num(row.bin),
+          count: num(row.count),
+        }))
+        .sort(resultOrder.latency);
+    },
+
+    async diffs(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.diffs)
+          .select('route_id', 'path', 'kind')
+          .modify(sums, ['count'])
+          .modify(inWindow, query)
+          .groupBy('route_id', 'path', 'kind'),
+      );
+      return rows
+        .map((row: DbRow) => ({
+          routeId: text(row.route_id),
+          path: text(row.path),
+          kind: text(row.kind) as DiffKind,
+          count: num(row.count),
+        }))
+        .sort(resultOrder.diffs);
+    },
+
+    async skips(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.skips)
+          .select('route_id', 'reason')
+          .modify(sums, ['count'])
+          .modify(inWindow, query)
+          .groupBy('route_id', 'reason'),
+      );
+      return rows
+        .map((row: DbRow) => ({
+          routeId: text(row.route_id),
+          reason: text(row.reason) as SkipReason,
+          count: num(row.count),
+        }))
+        .sort(resultOrder.skips);
+    },
+
+    async served(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.served)
+          .select('route_id', 'side')
+          .modify(sums, ['requests', 'errors', 'fallbacks'])
+          .modify(inWindow, query)
+          .groupBy('route_id', 'side'),
+      );
+      return rows
+        .map((row: DbRow) => ({
+          routeId: text(row.route_id),
+          side: text(row.side) as Side,
+          requests: num(row.requests),
+          errors: num(row.errors),
+          fallbacks: num(row.fallbacks),
+        }))
+        .sort(resultOrder.served);
+    },
+
+    async noise(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.noise).select('route_id', 'path', 'count', 'last_seen').modify(byRoute, query),
+      );
+      return rows
+        .map((row: DbRow): NoiseCount => ({
+          routeId: text(row.route_id),
+          path: text(row.path),
+          count: num(row.count),
+          lastSeen: num(row.last_seen),
+        }))
+        .sort(resultOrder.noise);
+    },
+
+    async unmatched(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.unmatched)
+          .select('method', 'template')
+          .modify(sums, ['count'])
+          .modify(inWindow, { ...query, routeId: undefined })
+          .groupBy('method', 'template'),
+      );
+      const sorted = rows
+        .map((row: DbRow) => ({
+          method: text(row.method),
+          template: text(row.template),
+          count: num(row.count),
+        }))
+        .sort(resultOrder.unmatched);
+      return query.limit === undefined ? sorted : sorted.slice(0, query.limit);
+    },
+
+    async samples(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.samples)
+          .select('route_id', 'signature', 'at', 'request', 'legacy', 'service', 'differences')
+          .modify(byRoute, query),
+      );
+      return rows
+        .map((row: DbRow): StoredSample => ({
+          routeId: text(row.route_id),
+          signature: text(row.signature),
+          at: num(row.at),
+          request: JSON.parse(text(row.request)) as StoredSample['request'],
+          legacy: row.legacy == null ? null : (JSON.parse(text(row.legacy)) as StoredSample['legacy']),
+          service: row.service == null ? null : (JSON.parse(text(row.service)) as StoredSample['service']),
+          differences: JSON.parse(text(row.differences)) as StoredSample['differences'],
+        }))
+        .sort(resultOrder.samples);
+    },
+
+    async events(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.events)
+          .select('route_id', 'kind', 'at', 'detail')
+          .modify((builder: Knex.QueryBuilder) => {
+            if (query.routeId !== undefined) void builder.where('route_id', query.routeId);
+            if (query.since !== undefined) void builder.where('at', '>=', query.since);
+            if (query.until !== undefined) void builder.where('at', '<', query.until);
+          }),
+      );
+      return rows
+        .map((row: DbRow): StoredRouteEvent => ({
+          routeId: row.route_id == null ? null : text(row.route_id),
+          kind: text(row.kind) as RouteEventKind,
+          at: num(row.at),
+          detail: text(row.detail),
+        }))
+        .sort(resultOrder.events);
+    },
+  };
+}
+
+function sums(builder: Knex.QueryBuilder, columns: readonly string[]): void {
+  for (const column of columns) void builder.sum({ [column]: column });
+}
+
+function inWindow(builder: Knex.QueryBuilder, query: ResultQuery): void {
+  if (query.routeId !== undefined) void builder.where('route_id', query.routeId);
+  if (query.since !== undefined) void builder.where('bucket', '>=', query.since);
+  if (query.until !== undefined) void builder.where('bucket', '<', query.until);
+}
+
+function byRoute(builder: Knex.QueryBuilder, query: { readonly routeId?: string }): void {
+  if (query.routeId !== undefined) void builder.where('route_id', query.routeId);
+}
+
+function counters(row: DbRow) {
+  return {
+    compared: num(row.compared),
+    matched: num(row.matched),
+    mismatched: num(row.mismatched),
+    errors: num(row.errors),
+  };
+}

@@ -1,0 +1,17 @@
+/** Raw rows from knex: untyped, so every column is converted explicitly where it is read. */
+
+export type DbRow = Record<string, unknown>;
+
+/** Query results are untyped in knex; every column is converted explicitly where it is read. */
+export async function rowsOf(query: PromiseLike<unknown>): Promise<DbRow[]> {
+  return (await query) as DbRow[];
+}
+
+/** PostgreSQL returns bigint and SUM() as strings. */
+export function num(value: unknown): number {
+  return value == null ? 0 : Number(value);
+}
+
+export function text(value: unknown): string {
+  return typeof value === 'string' ? value : String(value);
+}

@@ -1,0 +1,222 @@
+/**
+ * The write side of the knex store: one batch, one transaction. Every counter is an upsert that adds
+ * (`INSERT ... ON CONFLICT (key) DO UPDATE SET n = t.n + excluded.n`), so many proxies can share one
+ * store without coordinating; rows go in key order, so concurrent writers never deadlock.
+ */
+import type { Knex } from 'knex';
+import { TABLES } from './knex-tables.ts';
+import { num, rowsOf, type DbRow } from './knex-rows.ts';
+import { byText } from './result-order.ts';
+import { MAX_SAMPLES_PER_SIGNATURE, type ResultBatch, type StoredSample } from './result-store.ts';
+
+/** Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const ROWS_PER_STATEMENT = 500;
+
+/** Adds a batch in one transaction: every counter upserted adding, samples capped, events appended. */
+export async function writeBatch(db: Knex, batch: ResultBatch): Promise<void> {
+  await db.transaction(async (trx) => {
+    await upsertAdding(
+      trx,
+      TABLES.comparisons,
+      ['route_id', 'bucket'],
+      ['compared', 'matched', 'mismatched', 'errors'],
+      batch.comparisons.map((row) => ({
+        route_id: row.routeId,
+        bucket: row.bucket,
+        compared: row.compared,
+        matched: row.matched,
+        mismatched: row.mismatched,
+        errors: row.errors,
+      })),
+    );
+    await upsertAdding(
+      trx,
+      TABLES.latency,
+      ['route_id', 'bucket', 'source', 'side', 'bin'],
+      ['count'],
+      batch.latency.map((row) => ({
+        route_id: row.routeId,
+        bucket: row.bucket,
+        source: row.source,
+        side: row.side,
+        bin: row.bin,
+        count: row.count,
+      })),
+    );
+    await upsertAdding(
+      trx,
+      TABLES.diffs,
+      ['route_id', 'bucket', 'path', 'kind'],
+      ['count'],
+      batch.diffs.map((row) => ({
+        route_id: row.routeId,
+        bucket: row.bucket,
+        path: row.path,
+        kind: row.kind,
+        count: row.count,
+      })),
+    );
+    await upsertAdding(
+      trx,
+      TABLES.skips,
+      ['route_id', 'bucket', 'reason'],
+      ['count'],
+      batch.skips.map((row) => ({
+        route_id: row.routeId,
+        bucket: row.bucket,
+        reason: row.reason,
+        count: row.count,
+      })),
+    );
+    await upsertAdding(
+      trx,
+      TABLES.served,
+      ['route_id', 'bucket', 'side'],
+      ['requests', 'errors', 'fallbacks'],
+      batch.served.map((row) => ({
+        route_id: row.routeId,
+        bucket: row.bucket,
+        side: row.side,
+        requests: row.requests,
+        errors: row.errors,
+        fallbacks: row.fallbacks,
+      })),
+    );
+    await upsertAdding(
+      trx,
+      TABLES.noise,
+      ['route_id', 'path'],
+      ['count'],
+      batch.noise.map((row) => ({
+        route_id: row.routeId,
+        path: row.path,
+        count: row.count,
+        last_seen: row.lastSeen,
+      })),
+      { last_seen: latest },
+    );
+    await upsertAdding(
+      trx,
+      TABLES.unmatched,
+      ['bucket', 'method', 'template'],
+      ['count'],
+      batch.unmatched.map((row) => ({
+        bucket: row.bucket,
+        method: row.method,
+        template: row.template,
+        count: row.count,
+      })),
+    );
+    await upsertAdding(
+      trx,
+      TABLES.routes,
+      ['route_id'],
+      [],
+      batch.routes.map((row) => ({ route_id: row.routeId, stage: row.stage, last_seen: row.lastSeen })),
+      { stage: newest, last_seen: latest },
+    );
+    await insertSamples(trx, batch.samples);
+    for (const rows of chunks(batch.events)) {
+      await trx(TABLES.events).insert(
+        rows.map((event) => ({
+          route_id: event.routeId,
+          kind: event.kind,
+          at: event.at,
+          detail: event.detail,
+        })),
+      );
+    }
+  });
+}
+
+/** Keeps the first samples per (route, signature): the slot primary key holds the cap under concurrency. */
+async function insertSamples(trx: Knex.Transaction, samples: readonly StoredSample[]): Promise<void> {
+  const taken = new Map<string, number>();
+  // In key order, like the counters: concurrent writers then wait on each other instead of deadlocking.
+  const ordered = [...samples].sort(
+    (a, b) => byText(a.routeId, b.routeId) || byText(a.signature, b.signature) || a.at - b.at,
+  );
+  for (const sample of ordered) {
+    const key = JSON.stringify([sample.routeId, sample.signature]);
+    let slot = taken.get(key);
+    if (slot === undefined) {
+      const [row] = await rowsOf(
+        trx(TABLES.samples)
+          .where({ route_id: sample.routeId, signature: sample.signature })
+          .count({ n: '*' }),
+      );
+      slot = num(row?.n);
+    }
+    if (slot >= MAX_SAMPLES_PER_SIGNATURE) continue;
+    taken.set(key, slot + 1);
+    await trx(TABLES.samples)
+      .insert({
+        route_id: sample.routeId,
+        signature: sample.signature,
+        slot,
+        at: sample.at,
+        request: JSON.stringify(sample.request),
+        legacy: sample.legacy ? JSON.stringify(sample.legacy) : null,
+        service: sample.service ? JSON.stringify(sample.service) : null,
+        differences: JSON.stringify(sample.differences),
+      })
+      .onConflict(['route_id', 'signature', 'slot'])
+      .ignore();
+  }
+}
+
+type Merge = (table: string, column: string) => string;
+
+/** Keeps the value with the newest `last_seen`. */
+const newest: Merge = (table, column) =>
+  `CASE WHEN excluded.last_seen >= "${table}".last_seen THEN excluded.${column} ELSE "${table}".${column} END`;
+/** Keeps the larger value. */
+const latest: Merge = (table, column) =>
+  `CASE WHEN excluded.${column} > "${table}".${column} THEN excluded.${column} ELSE "${table}".${column} END`;
+
+/**
+ * INSERT ... ON CONFLICT (keys) DO UPDATE SET counter = t.counter + excluded.counter. Rows with the same
+ * key are summed first: PostgreSQL refuses to update one row twice in a statement.
+ */
+async function upsertAdding(
+  trx: Knex.Transaction,
+  table: string,
+  keys: readonly string[],
+  counterColumns: readonly string[],
+  rows: readonly DbRow[],
+  others: Readonly<Record<string, Merge>> = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  const merged = new Map<string, DbRow>();
+  for (const row of rows) {
+    const id = JSON.stringify(keys.map((key) => row[key]));
+    const existing = merged.get(id);
+    if (!existing) {
+      merged.set(id, { ...row });
+      continue;
+    }
+    for (const column of counterColumns) existing[column] = num(existing[column]) + num(row[column]);
+    for (const column of Object.keys(others)) {
+      if (num(row.last_seen) >= num(existing.last_seen)) existing[column] = row[column];
+    }
+  }
+  const update: Record<string, Knex.Raw> = {};
+  for (const column of counterColumns) update[column] = trx.raw(`"${table}".${column} + excluded.${column}`);
+  for (const [column, merge] of Object.entries(others)) update[column] = trx.raw(merge(table, column));
+  // Every writer locks rows in the same (key) order, so proxies sharing a PostgreSQL store don't deadlock.
+  const ordered = [...merged.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => row);
+  for (const chunk of chunks(ordered)) {
+    await trx(table)
+      .insert(chunk)
+      .onConflict([...keys])
+      .merge(update);
+  }
+}
+
+function chunks<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) out.push(rows.slice(i, i + ROWS_PER_STATEMENT));
+  return out;
+}
