@@ -99,20 +99,20 @@ export function loadRoutesConfig(text: string, options: LoadRoutesOptions): Load
   const parsed = routesFileSchema.safeParse(input);
   if (!parsed.success) {
     for (const problem of problemsFromIssues(parsed.error.issues, input, routesFileSchema)) {
-      problems.add(problem.code, problem.message, {
+      problems.add(problem.code, problem.message, () => ({
         offset: locate(problem.path, problem.atKey),
         path: problem.path,
         routeId: routeIdOf(problem.path),
-      });
+      }));
     }
   }
   const lineOf = (path: KeyPath) => problems.position(locate(path)).line;
   for (const problem of checkRoutes(input, lineOf)) {
-    problems.add(problem.code, problem.message, {
+    problems.add(problem.code, problem.message, () => ({
       offset: locate(problem.path, problem.atKey),
       path: problem.path,
       routeId: problem.routeId ?? routeIdOf(problem.path),
-    });
+    }));
   }
 
   const { problems: errors, warnings } = problemsAndWarnings();

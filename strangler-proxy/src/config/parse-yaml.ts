@@ -8,7 +8,7 @@
  */
 import { isAlias, isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ProblemCollector } from './problem-collector.ts';
-import { isMergePair, keyOf, startOf, walkNodes } from './yaml-tree.ts';
+import { isMergePair, keyOf, resolve, startOf, walkNodes } from './yaml-tree.ts';
 
 export interface YamlLimits {
   /** Deepest nesting accepted (the root mapping is depth 0). */
@@ -101,8 +101,8 @@ function checkStructure(doc: Document, problems: ProblemCollector, limits: YamlL
 }
 
 function mergesMappings(doc: Document, value: unknown): boolean {
-  const resolved = isAlias(value) ? value.resolve(doc) : value;
+  const resolved = resolve(doc, value);
   if (isMap(resolved)) return true;
   if (!isSeq(resolved) || isAlias(value)) return false;
-  return resolved.items.every((item) => isAlias(item) && isMap(item.resolve(doc)));
+  return resolved.items.every((item) => isAlias(item) && isMap(resolve(doc, item)));
 }

@@ -13,7 +13,8 @@ export interface ProblemSite {
 }
 
 export interface ProblemCollector {
-  add(code: ConfigErrorCode, message: string, site: ProblemSite): void;
+  /** `site` may be a function: locating is then skipped for problems beyond the cap. */
+  add(code: ConfigErrorCode, message: string, site: ProblemSite | (() => ProblemSite)): void;
   /**
    * Ignores further problems at `offset` except `CONFIG_ENV_*`: a value whose `${VAR}` failed would only add
    * consequences of the same mistake.
@@ -47,17 +48,18 @@ export function createProblemCollector(file: string, text: string, maxProblems: 
   };
 
   return {
-    add(code, message, site) {
-      if (muted.has(site.offset) && !code.startsWith('CONFIG_ENV_')) return;
-      const key = `${code}\u0000${site.offset}\u0000${message}`;
-      if (seen.has(key)) return;
-      seen.add(key);
+    add(code, message, siteOrLocate) {
       const { severity } = CONFIG_ERRORS[code];
-      const list = severity === 'error' ? errors : warnings;
       if (severity === 'error' && errors.length >= maxProblems) {
         dropped++;
         return;
       }
+      const site = typeof siteOrLocate === 'function' ? siteOrLocate() : siteOrLocate;
+      if (muted.has(site.offset) && !code.startsWith('CONFIG_ENV_')) return;
+      const key = `${code}\u0000${site.offset}\u0000${message}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const list = severity === 'error' ? errors : warnings;
       const problem: ConfigProblem = {
         code,
         message,

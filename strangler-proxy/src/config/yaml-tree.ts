@@ -2,7 +2,7 @@
  * Navigating a parsed YAML document: an iterative walk (no recursion, so depth cannot overflow the stack) and
  * the lookup of the node at a key path, through aliases and `<<` merge keys, for locating problems.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair } from 'yaml';
 import type { KeyPath } from './key-path.ts';
 
 /** The key of a pair as the JS object will have it (`<<` for a merge key). */
@@ -96,15 +96,59 @@ export function locateNode(doc: Document, path: KeyPath, atKey = false): NodeLoc
   return { offset, exact: true };
 }
 
-function resolve(doc: Document, node: unknown): unknown {
+/**
+ * The node an alias refers to: the last node anchored with its name before it, in document order.
+ * `Alias.resolve(doc)` walks the whole document on every call (quadratic with many aliases), so anchors are
+ * collected once per document instead.
+ */
+export function resolveAlias(doc: Document, alias: Alias): Node | undefined {
+  let targets = aliasTargets.get(doc);
+  if (targets === undefined) {
+    targets = new Map();
+    const anchors = new Map<string, Node>();
+    const found = targets;
+    walkNodes(doc.contents, ({ node }) => {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target !== undefined) found.set(node, target);
+      } else if (node.anchor !== undefined) {
+        anchors.set(node.anchor, node);
+      }
+      return true;
+    });
+    aliasTargets.set(doc, targets);
+  }
+  return targets.get(alias);
+}
+
+const aliasTargets = new WeakMap<Document, Map<Alias, Node>>();
+
+/** Follows aliases (a bounded number of hops) to the node they name. */
+export function resolve(doc: Document, node: unknown): unknown {
   let current = node;
-  for (let hops = 0; isAlias(current) && hops < 32; hops++) current = current.resolve(doc);
+  for (let hops = 0; isAlias(current) && hops < 32; hops++) current = resolveAlias(doc, current);
   return current;
+}
+
+/** Per mapping, its own pairs by key: built on first lookup, so locating many problems stays linear. */
+const pairIndex = new WeakMap<readonly Pair[], Map<string, Pair>>();
+
+function ownPair(items: readonly Pair[], key: string): Pair | undefined {
+  let index = pairIndex.get(items);
+  if (index === undefined) {
+    index = new Map();
+    for (const pair of items) {
+      const name = keyOf(pair);
+      if (!isMergePair(pair) && !index.has(name)) index.set(name, pair);
+    }
+    pairIndex.set(items, index);
+  }
+  return index.get(key);
 }
 
 /** Own keys first, then merged maps in order (the YAML merge-key rule). */
 function findPair(doc: Document, items: readonly Pair[], key: string, depth: number): Pair | undefined {
-  const own = items.find((pair) => !isMergePair(pair) && keyOf(pair) === key);
+  const own = ownPair(items, key);
   if (own !== undefined || depth > 16) return own;
   for (const pair of items) {
     if (!isMergePair(pair)) continue;
