@@ -39,6 +39,10 @@ export function prepareForwardedHeaders(headers: IncomingHttpHeaders, context: F
   for (const name in headers) {
     if (name.startsWith(INTERNAL_PREFIX) && !(context.trustedPeer && name === SHADOW_HEADER))
       delete headers[name];
+    // From an untrusted peer, any other claim about where the request came from (X-Forwarded-Port,
+    // -Prefix, -Ssl..., Forwarded, X-Real-IP) is the client's own invention: upstreams that build URLs or
+    // log client addresses from them would be misled. For/Proto/Host are replaced just below.
+    else if (!context.trustedPeer && isForwardingClaim(name)) delete headers[name];
   }
 
   const priorFor = headers['x-forwarded-for'];
@@ -58,6 +62,14 @@ export function prepareForwardedHeaders(headers: IncomingHttpHeaders, context: F
   const requestId = randomUUID();
   headers['x-request-id'] = requestId;
   return requestId;
+}
+
+const REPLACED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
+
+function isForwardingClaim(name: string): boolean {
+  return (
+    (name.startsWith('x-forwarded-') && !REPLACED.has(name)) || name === 'forwarded' || name === 'x-real-ip'
+  );
 }
 
 /** Whether `address` (as Node reports it, possibly IPv4-mapped) is in the trusted list. */
