@@ -5,6 +5,7 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import type { Registry } from 'prom-client';
 
 export interface AdminSources {
@@ -27,10 +28,14 @@ export class AdminConfigError extends Error {
   readonly code = 'ADMIN_TOKEN_REQUIRED';
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const LOOPBACK = new Set(['::1', 'localhost']);
 
+/**
+ * Loopback literals only: a name such as `127.example.com` starts with "127." but resolves wherever its
+ * DNS says, so it needs a token like any other non-loopback host.
+ */
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(host) || host.startsWith('127.');
+  return LOOPBACK.has(host) || (isIPv4(host) && host.startsWith('127.'));
 }
 
 export async function startAdminServer(
