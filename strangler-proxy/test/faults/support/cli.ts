@@ -1,0 +1,81 @@
+/** Spawns the real `strangler` command (bin/strangler.js) on the project's Node. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+export const STRANGLER_BIN = fileURLToPath(new URL('../../../bin/strangler.js', import.meta.url));
+
+export interface CliProcess {
+  readonly child: ChildProcess;
+  /** Output so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first stdout match of `pattern`, or rejects on exit or after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (signal name when killed), or 'timeout' after `timeoutMs`. */
+  exited(timeoutMs: number): Promise<number | string>;
+}
+
+export function startCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): CliProcess {
+  const child = spawn(process.execPath, [STRANGLER_BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const watchers = new Set<() => void>();
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    for (const watcher of [...watchers]) watcher();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString('utf8');
+  });
+  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    waitFor(pattern, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(out);
+          if (!match) return;
+          watchers.delete(check);
+          clearTimeout(timer);
+          resolve(match);
+        };
+        const timer = setTimeout(() => {
+          watchers.delete(check);
+          reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; stdout: ${out}\nstderr: ${err}`));
+        }, timeoutMs);
+        watchers.add(check);
+        void exit.then(([code, signal]) => {
+          if (!watchers.has(check)) return;
+          watchers.delete(check);
+          clearTimeout(timer);
+          reject(
+            new Error(`exited (${code ?? signal}) before ${String(pattern)}; stdout: ${out}\nstderr: ${err}`),
+          );
+        });
+        check();
+      });
+    },
+    async exited(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const result = await Promise.race([exit.then(([code, signal]) => code ?? signal ?? -1), timeout]);
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}
+
+/** The URLs `strangler start` prints once listening. */
+export const LISTENING = /strangler proxy on (http:\/\/\S+)\s+admin (http:\/\/\S+|off)/;
