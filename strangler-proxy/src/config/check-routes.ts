@@ -36,70 +36,110 @@ export function checkRoutes(raw: unknown, lineOf: (path: KeyPath) => number): Se
   if (isPlain(raw.defaults) && isPlain(raw.defaults.compare)) {
     checkJsonPaths(raw.defaults.compare, ['defaults', 'compare'], undefined, problems);
   }
-  const routes = Array.isArray(raw.routes) ? (raw.routes as unknown[]) : [];
-  const firstWithId = new Map<string, number>();
-  const usedServices = new Set<string>();
+  const context: RouteContext = {
+    services,
+    lineOf,
+    problems,
+    firstWithId: new Map(),
+    usedServices: new Set(),
+  };
   const compiled: CompiledRoute[] = [];
+  const routes: unknown[] = Array.isArray(raw.routes) ? raw.routes : [];
   routes.forEach((route, index) => {
-    if (!isPlain(route)) return;
-    const at = (...keys: (string | number)[]): KeyPath => ['routes', index, ...keys];
-    const routeId = typeof route.id === 'string' ? route.id : undefined;
-    const report = (code: ConfigErrorCode, message: string, path: KeyPath, atKey = false) =>
-      problems.push({ code, message, path, routeId, atKey });
+    const usable = isPlain(route) ? checkRoute(route, index, context) : undefined;
+    if (usable !== undefined) compiled.push(usable);
+  });
+  problems.push(...unreachableProblems(compiled, lineOf));
+  for (const service of services ?? []) {
+    if (!context.usedServices.has(service)) {
+      problems.push({
+        code: 'CONFIG_UNUSED_SERVICE',
+        message: `service "${service}" is used by no route`,
+        path: ['services', service],
+        atKey: true,
+      });
+    }
+  }
+  return problems;
+}
 
-    if (routeId !== undefined) {
-      const first = firstWithId.get(routeId);
-      if (first === undefined) firstWithId.set(routeId, index);
-      else
-        report(
-          'CONFIG_DUPLICATE_ROUTE_ID',
-          `route id "${routeId}" is already used at line ${lineOf(['routes', first, 'id'])}`,
-          at('id'),
-        );
+interface RouteContext {
+  /** Declared services; null when `services` is malformed (the schema reports it). */
+  readonly services: ReadonlySet<string> | null;
+  readonly lineOf: (path: KeyPath) => number;
+  readonly problems: SemanticProblem[];
+  readonly firstWithId: Map<string, number>;
+  readonly usedServices: Set<string>;
+}
+
+/** The checks of one route; returns it compiled when it is sound enough for the reachability check. */
+function checkRoute(
+  route: Record<string, unknown>,
+  index: number,
+  context: RouteContext,
+): CompiledRoute | undefined {
+  const { services, lineOf, problems, firstWithId, usedServices } = context;
+  const at = (...keys: (string | number)[]): KeyPath => ['routes', index, ...keys];
+  const routeId = typeof route.id === 'string' ? route.id : undefined;
+  const report = (code: ConfigErrorCode, message: string, path: KeyPath, atKey = false) =>
+    problems.push({ code, message, path, routeId, atKey });
+
+  if (routeId !== undefined) {
+    const first = firstWithId.get(routeId);
+    if (first === undefined) firstWithId.set(routeId, index);
+    else {
+      const line = lineOf(['routes', first, 'id']);
+      report('CONFIG_DUPLICATE_ROUTE_ID', `route id "${routeId}" is already used at line ${line}`, at('id'));
     }
-    if (typeof route.service === 'string') {
-      usedServices.add(route.service);
-      if (services !== null && !services.has(route.service)) {
-        const declared =
-          services.size === 0 ? 'no services are declared' : `declared: ${[...services].join(', ')}`;
-        report(
-          'CONFIG_UNKNOWN_SERVICE',
-          `unknown service "${route.service}"${didYouMean(route.service, services)} (${declared})`,
-          at('service'),
-        );
-      }
-    }
-    if (route.stage === 'canary' && route.canary === undefined) {
+  }
+  if (typeof route.service === 'string') {
+    usedServices.add(route.service);
+    if (services !== null && !services.has(route.service)) {
+      const declared =
+        services.size === 0 ? 'no services are declared' : `declared: ${[...services].join(', ')}`;
+      const hint = didYouMean(route.service, services);
       report(
-        'CONFIG_CANARY_MISSING',
-        'stage canary needs a canary block (canary: { percent: N })',
-        at('stage'),
+        'CONFIG_UNKNOWN_SERVICE',
+        `unknown service "${route.service}"${hint} (${declared})`,
+        at('service'),
       );
     }
-    let patternOk = false;
-    if (typeof route.path === 'string' && route.path.startsWith('/')) {
-      const parsed = parsePathPattern(route.path);
-      patternOk = parsed.ok;
-      if (!parsed.ok)
-        for (const reason of parsed.problems)
-          report('CONFIG_INVALID_PATH_PATTERN', `path "${route.path}": ${reason}`, at('path'));
-    }
-    const headersOk = checkHeaderConditions(route.headers, (message, name) =>
-      report('CONFIG_INVALID_HEADER_CONDITION', message, at('headers', name), true),
+  }
+  if (route.stage === 'canary' && route.canary === undefined) {
+    report(
+      'CONFIG_CANARY_MISSING',
+      'stage canary needs a canary block (canary: { percent: N })',
+      at('stage'),
     );
-    if (isPlain(route.compare)) checkJsonPaths(route.compare, at('compare'), routeId, problems);
+  }
+  let patternOk = false;
+  if (typeof route.path === 'string' && route.path.startsWith('/')) {
+    const parsed = parsePathPattern(route.path);
+    patternOk = parsed.ok;
+    for (const reason of parsed.ok ? [] : parsed.problems) {
+      report('CONFIG_INVALID_PATH_PATTERN', `path "${route.path}": ${reason}`, at('path'));
+    }
+  }
+  const headersOk = checkHeaderConditions(route.headers, (message, name) =>
+    report('CONFIG_INVALID_HEADER_CONDITION', message, at('headers', name), true),
+  );
+  if (isPlain(route.compare)) checkJsonPaths(route.compare, at('compare'), routeId, problems);
 
-    const validated = routeSchema.safeParse(route);
-    if (validated.success && patternOk && headersOk) compiled.push(compileRoute(validated.data, index));
-  });
+  const validated = routeSchema.safeParse(route);
+  return validated.success && patternOk && headersOk ? compileRoute(validated.data, index) : undefined;
+}
 
-  for (const { route, coveredBy } of findUnreachableRoutes(compiled)) {
+function unreachableProblems(
+  compiled: readonly CompiledRoute[],
+  lineOf: (path: KeyPath) => number,
+): SemanticProblem[] {
+  return findUnreachableRoutes(compiled).map(({ route, coveredBy }) => {
     const covering = coveredBy.map((other) => {
       const methods = other.methods === null ? 'every method' : [...other.methods].join(', ');
       return `"${other.id}" (line ${lineOf(['routes', other.index, 'id'])}, ${methods})`;
     });
     const one = covering.length === 1;
-    problems.push({
+    return {
       code: 'CONFIG_UNREACHABLE_ROUTE',
       message:
         `route "${route.id}" can never match: ${one ? 'route' : 'routes'} ${covering.join(' and ')} ` +
@@ -108,22 +148,8 @@ export function checkRoutes(raw: unknown, lineOf: (path: KeyPath) => number): Se
         'equally specific routes win in file order',
       path: ['routes', route.index, 'path'],
       routeId: route.id,
-    });
-  }
-
-  if (services !== null) {
-    for (const service of services) {
-      if (!usedServices.has(service)) {
-        problems.push({
-          code: 'CONFIG_UNUSED_SERVICE',
-          message: `service "${service}" is used by no route`,
-          path: ['services', service],
-          atKey: true,
-        });
-      }
-    }
-  }
-  return problems;
+    };
+  });
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

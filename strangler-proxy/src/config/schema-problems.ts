@@ -219,10 +219,9 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
     } else if (current instanceof z.ZodPipe) {
       current = current.in as z.ZodType;
     } else if (current instanceof z.ZodUnion) {
+      // An upstream is a URL or a mapping: keys only make sense for the mapping branch.
       const options = current.options as readonly z.ZodType[];
-      current = options.map(unwrap).find((option) => option instanceof z.ZodObject) ?? options[0];
-      if (!(current instanceof z.ZodUnion)) continue;
-      return current;
+      return options.map(unwrap).find((option) => option instanceof z.ZodObject);
     } else {
       return current;
     }
