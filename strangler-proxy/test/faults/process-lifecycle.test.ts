@@ -1,0 +1,216 @@
+/**
+ * The real `strangler start` process: SIGTERM under load lets the requests in flight finish, flushes the
+ * comparisons still pending and exits 0; SIGHUP reloads under load without a failed request; SIGKILL in
+ * the middle of writes leaves a SQLite store (WAL, one transaction per batch) that passes an integrity
+ * check, that a restarted proxy keeps writing to, and that `strangler report` still reads.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import knexFactory from 'knex';
+import { startTestUpstream, jsonEcho, type TestUpstream } from '../support/test-upstream.ts';
+import { createKnexStore } from '../../src/store/knex-store.ts';
+import { buildReport } from '../../src/report/build-report.ts';
+import { LISTENING, startCli, type CliProcess } from './support/cli.ts';
+import { send, type Outcome } from './support/http-client.ts';
+
+let legacy: TestUpstream;
+let catalog: TestUpstream;
+let dir: string;
+let configFile: string;
+let storeFile: string;
+
+const routes = (percent: number) => `
+version: 1
+legacy: ${legacy.url}
+services:
+  catalog: ${catalog.url}
+proxy:
+  drainTimeout: 5s
+routes:
+  - id: products
+    path: /api/products
+    service: catalog
+    stage: shadow
+    shadow: { percent: ${percent}, noiseSample: 0 }
+`;
+
+beforeAll(async () => {
+  // The monolith takes 400 ms on /slow: long enough to be in flight when the signal lands.
+  const echo = jsonEcho('legacy');
+  legacy = await startTestUpstream('legacy', (req, res, body) => {
+    if (req.url?.includes('/slow')) setTimeout(() => echo(req, res, body), 400);
+    else echo(req, res, body);
+  });
+  catalog = await startTestUpstream('catalog', jsonEcho('legacy'));
+  dir = await mkdtemp(path.join(tmpdir(), 'strangler-lifecycle-'));
+  configFile = path.join(dir, 'routes.yaml');
+  storeFile = path.join(dir, 'results.db');
+  await writeFile(configFile, routes(100));
+});
+afterAll(async () => {
+  await legacy.close();
+  await catalog.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function startStrangler(): Promise<{ cli: CliProcess; url: string; adminUrl: string }> {
+  const cli = startCli(
+    [
+      'start',
+      '--config',
+      configFile,
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--store',
+      `sqlite:${storeFile}`,
+      '--no-access-log',
+      '--log-level',
+      'info',
+      '--log-format',
+      'json',
+    ],
+    { cwd: dir },
+  );
+  const [, url, adminUrl] = await cli.waitFor(LISTENING, 20_000);
+  return { cli, url: url as string, adminUrl: adminUrl as string };
+}
+
+async function storedComparisons(): Promise<number> {
+  const store = await createKnexStore({ url: `sqlite:${storeFile}` });
+  try {
+    return (await store.comparisons({ routeId: 'products' })).reduce((sum, row) => sum + row.compared, 0);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Keeps `workers` keep-alive clients sending GETs until stopped (bounded by count and time). */
+function startLoad(url: string, workers: number) {
+  let stopped = false;
+  const outcomes: Outcome[] = [];
+  const agent = new Agent({ keepAlive: true });
+  const deadline = performance.now() + 60_000;
+  const running = Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      for (let i = 0; !stopped && i < 50_000 && performance.now() < deadline; i += 1)
+        outcomes.push(await send(url, `/api/products/${worker}-${i}`, { agent }));
+    }),
+  );
+  return {
+    outcomes,
+    async stop() {
+      stopped = true;
+      await running;
+      agent.destroy();
+      return outcomes;
+    },
+  };
+}
+
+describe('strangler start under signals', () => {
+  it('SIGTERM: requests in flight complete, pending comparisons are flushed, exit 0', async () => {
+    const { cli, url } = await startStrangler();
+    const before = await storedComparisons();
+    // Quick mirrored requests: their comparisons wait in the recorder (it writes every 2 s).
+    const quick = await Promise.all(Array.from({ length: 30 }, (_, i) => send(url, `/api/products/q${i}`)));
+    expect(quick.every((outcome) => outcome.status === 200)).toBe(true);
+    // Slow ones still in flight when the signal arrives.
+    const received = legacy.received.length;
+    const slow = Array.from({ length: 10 }, (_, i) => send(url, `/api/products/slow-${i}`));
+    while (legacy.received.length < received + 10) await legacy.nextRequest();
+    cli.child.kill('SIGTERM');
+    const answers = await Promise.all(slow);
+    expect(answers.map((outcome) => [outcome.status, outcome.complete])).toEqual(Array(10).fill([200, true]));
+    expect(await cli.exited(15_000)).toBe(0);
+    expect(cli.stdout()).toContain('strangler proxy stopped');
+    // 30 quick + 10 slow mirrors, all compared and stored before the exit.
+    expect((await storedComparisons()) - before).toBe(40);
+    // And the port is closed.
+    expect((await send(url, '/api/products/after')).error).toBe('ECONNREFUSED');
+  });
+
+  it('SIGHUP under load reloads without a failed request', async () => {
+    const { cli, url, adminUrl } = await startStrangler();
+    const load = startLoad(url, 6);
+    try {
+      for (let i = 1; i <= 5; i += 1) {
+        await writeFile(configFile, routes(100 - i * 10));
+        cli.child.kill('SIGHUP');
+        // The process's logs are buffered, so the admin API is what shows the reload: ask it (bounded).
+        let version = 0;
+        for (let tries = 0; tries < 500 && version < i + 1; tries += 1) {
+          version = ((await (await fetch(`${adminUrl}/routes`)).json()) as { version: number }).version;
+        }
+        expect(version).toBe(i + 1);
+      }
+      const table = (await (await fetch(`${adminUrl}/routes`)).json()) as {
+        version: number;
+        routes: Array<{ shadowPercent: number }>;
+      };
+      expect(table.version).toBe(6);
+      expect(table.routes[0]?.shadowPercent).toBe(50);
+    } finally {
+      const outcomes = await load.stop();
+      expect(outcomes.length).toBeGreaterThan(20);
+      expect(outcomes.filter((outcome) => outcome.status !== 200 || outcome.error !== null)).toEqual([]);
+      await writeFile(configFile, routes(100));
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited(15_000)).toBe(0);
+    }
+  });
+
+  it('SIGKILL mid-write: the store stays intact, a restart keeps writing, the report still reads', async () => {
+    const first = await startStrangler();
+    const load = startLoad(first.url, 6);
+    // Let at least one batch be written by this process, then kill it while traffic (and writes) go on.
+    const initial = await storedComparisons();
+    for (let i = 0; i < 200 && (await storedComparisons()) === initial; i += 1) {
+      await send(first.url, `/api/products/probe-${i}`);
+    }
+    expect(await storedComparisons()).toBeGreaterThan(initial);
+    first.cli.child.kill('SIGKILL');
+    expect(await first.cli.exited(10_000)).toBe('SIGKILL');
+    await load.stop();
+
+    const raw = knexFactory({
+      client: 'sqlite3',
+      connection: { filename: storeFile },
+      useNullAsDefault: true,
+    });
+    try {
+      const [check] = (await raw.raw('PRAGMA integrity_check')) as Array<{ integrity_check: string }>;
+      expect(check?.integrity_check).toBe('ok');
+    } finally {
+      await raw.destroy();
+    }
+    const afterKill = await storedComparisons();
+
+    const second = await startStrangler();
+    const more = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => send(second.url, `/api/products/r${i}`)),
+    );
+    expect(more.every((outcome) => outcome.status === 200)).toBe(true);
+    second.cli.child.kill('SIGTERM');
+    expect(await second.cli.exited(15_000)).toBe(0);
+    expect((await storedComparisons()) - afterKill).toBe(20);
+
+    const store = await createKnexStore({ url: `sqlite:${storeFile}` });
+    try {
+      const report = await buildReport(store);
+      expect(report.routes.map((route) => route.id)).toContain('products');
+    } finally {
+      await store.close();
+    }
+    const cliReport = startCli(['report', '--store', `sqlite:${storeFile}`, '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(await cliReport.exited(20_000)).toBe(0);
+    const parsed = JSON.parse(cliReport.stdout()) as { routes: Array<{ id: string }> };
+    expect(parsed.routes.map((route) => route.id)).toContain('products');
+  });
+});
