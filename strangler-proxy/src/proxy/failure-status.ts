@@ -12,6 +12,7 @@ export type ProxyFailure =
   | 'over_capacity'
   | 'circuit_open'
   | 'bad_request'
+  | 'uri_too_long'
   | 'not_an_open_proxy'
   | 'body_too_large'
   | 'headers_too_large'
@@ -47,6 +48,7 @@ export const FAILURES: Readonly<Record<ProxyFailure, FailureEntry>> = Object.fre
     message: 'the upstream is failing; its circuit breaker is open',
   },
   bad_request: { status: 400, code: 'BAD_REQUEST', message: 'the request is malformed' },
+  uri_too_long: { status: 414, code: 'URI_TOO_LONG', message: 'the request path is longer than allowed' },
   not_an_open_proxy: {
     status: 400,
     code: 'NOT_AN_OPEN_PROXY',
@@ -103,7 +105,11 @@ export function sendFailure(
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
-    ...(entry.status === 400 || entry.status === 408 || entry.status === 413 || entry.status === 431
+    ...(entry.status === 400 ||
+    entry.status === 408 ||
+    entry.status === 413 ||
+    entry.status === 414 ||
+    entry.status === 431
       ? { connection: 'close' }
       : {}),
   });

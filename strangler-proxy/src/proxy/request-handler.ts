@@ -42,7 +42,10 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     // Origin-form only: absolute-form (`GET http://elsewhere/`) and `*` would make this an open proxy.
     if (target.charCodeAt(0) !== 0x2f) return refuse(res, 'not_an_open_proxy', '');
     const normalised = normalizeRequestTarget(target);
-    if (!normalised.ok) return refuse(res, 'bad_request', normalised.error.message);
+    if (!normalised.ok) {
+      const failure = normalised.error.code === 'PATH_TOO_LONG' ? 'uri_too_long' : 'bad_request';
+      return refuse(res, failure, normalised.error.message);
+    }
     const framing = framingProblem(req);
     if (framing !== null) return refuse(res, 'bad_request', framing);
 

@@ -138,6 +138,12 @@ describe('refusing to be an open proxy', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
   });
 
+  it('answers 414 to a path over the limit', async () => {
+    const answer = await raw(`GET /${'a'.repeat(9000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 414/);
+    expect(answer).toContain('URI_TOO_LONG');
+  });
+
   it('answers 400 to a malformed path', async () => {
     const answer = await raw('GET /api/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
