@@ -18,6 +18,8 @@ export interface ProxyMetrics {
   readonly autoRolledBack: Gauge;
   fallback(route: string): void;
   storeDropped(count: number): void;
+  /** Where the store's drop total is read at each scrape (the recorder counts drops, not the proxy). */
+  followStoreDrops(total: () => number): void;
 }
 
 export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): ProxyMetrics {
@@ -68,10 +70,19 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
     labelNames: ['route'] as const,
     registers: [registry],
   });
+  let dropTotal: (() => number) | null = null;
+  let dropsCounted = 0;
   const dropped = new Counter({
     name: 'strangler_store_dropped_records_total',
     help: 'Comparison records dropped because the results store was unavailable',
     registers: [registry],
+    collect() {
+      const total = dropTotal?.() ?? 0;
+      if (total > dropsCounted) {
+        this.inc(total - dropsCounted);
+        dropsCounted = total;
+      }
+    },
   });
   const shadowsInFlight = new Gauge({
     name: 'strangler_shadows_in_flight',
@@ -122,6 +133,12 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
     breakerState,
     autoRolledBack,
     fallback: (route) => fallbacks.labels(route).inc(),
-    storeDropped: (count) => dropped.inc(count),
+    storeDropped: (count) => {
+      dropped.inc(count);
+      dropsCounted += count;
+    },
+    followStoreDrops: (total) => {
+      dropTotal = total;
+    },
   };
 }

@@ -69,6 +69,12 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const logger = options.logger ?? createLogger();
   const metrics = createProxyMetrics();
   const recorder = options.recorder ?? createCountingRecorder();
+  // The recorder counts what it had to drop while the store was unavailable; the metric follows it
+  // (strangler_store_dropped_records_total otherwise stayed 0 through an outage).
+  if ('status' in recorder && typeof recorder.status === 'function') {
+    const status = recorder.status as () => { dropped?: number };
+    metrics.followStoreDrops(() => status().dropped ?? 0);
+  }
   const events = new EventEmitter<{ reload: [ReloadResult]; closed: [] }>();
 
   const first = await readConfigFile(configFile, env);
