@@ -183,7 +183,7 @@ describe('strangler start under signals', () => {
       useNullAsDefault: true,
     });
     try {
-      const [check] = (await raw.raw('PRAGMA integrity_check')) as Array<{ integrity_check: string }>;
+      const [check] = await raw.raw<Array<{ integrity_check: string }>>('PRAGMA integrity_check');
       expect(check?.integrity_check).toBe('ok');
     } finally {
       await raw.destroy();
