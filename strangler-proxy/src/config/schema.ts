@@ -22,11 +22,9 @@ export function parseDuration(text: string): number {
   return Number(match[1]) * unit;
 }
 
-const httpUrl = z
-  .string()
-  .refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), {
-    message: 'expected an http:// or https:// URL',
-  });
+const httpUrl = z.string().refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), {
+  message: 'expected an http:// or https:// URL',
+});
 
 /** `header:NAME`, `cookie:NAME` or `ip`: what identifies a user for sticky splits. */
 export const stickySchema = z
@@ -56,12 +54,22 @@ export const retrySchema = z.strictObject({
 });
 
 const upstreamObjectSchema = z.strictObject({
-  url: httpUrl,
-  timeout: durationSchema.default(30_000),
+  url: httpUrl.describe('Base URL of the upstream, e.g. http://127.0.0.1:4001.'),
+  timeout: durationSchema
+    .default(30_000)
+    .describe('Time to the response head, then the longest pause in its body (504 beyond).'),
   /** Path probed by the admin health check. */
-  health: z.string().startsWith('/').default('/health'),
+  health: z
+    .string()
+    .startsWith('/')
+    .default('/health')
+    .describe('Path probed by the admin /health endpoint.'),
   /** Bulkhead: requests in flight to this upstream at most; further ones get 503 (or the fallback). */
-  maxConcurrent: z.int().positive().default(256),
+  maxConcurrent: z
+    .int()
+    .positive()
+    .default(256)
+    .describe('Requests in flight at most (bulkhead); beyond it 503 or the fallback.'),
   retry: retrySchema.prefault({}),
   breaker: circuitBreakerSchema.prefault({}),
 });
@@ -72,37 +80,70 @@ export const upstreamSchema = z
   .transform((value) => (typeof value === 'string' ? upstreamObjectSchema.parse({ url: value }) : value));
 
 export const canarySchema = z.strictObject({
-  percent: percentSchema,
-  sticky: stickySchema.optional(),
+  percent: percentSchema.describe('Share of requests (or of users, with sticky) served by the service.'),
+  sticky: stickySchema
+    .optional()
+    .describe('header:NAME, cookie:NAME or ip: the same user always lands on the same side.'),
 });
 
 export const shadowSchema = z.strictObject({
   /** Share of eligible requests mirrored. */
-  percent: percentSchema.default(100),
-  sticky: stickySchema.optional(),
+  percent: percentSchema.default(100).describe('Share of eligible requests mirrored.'),
+  sticky: stickySchema
+    .optional()
+    .describe('Sample by user instead of by request: header:NAME, cookie:NAME or ip.'),
   /** Mirror methods other than GET, HEAD and OPTIONS (only against a service that can take writes). */
-  unsafe: z.boolean().default(false),
+  unsafe: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Also mirror methods other than GET, HEAD and OPTIONS (only to a service that can take writes).',
+    ),
   /** Requests with larger bodies are served but not mirrored (and counted as `too_large`). */
-  maxBodyBytes: z.int().nonnegative().default(1_048_576),
+  maxBodyBytes: z
+    .int()
+    .nonnegative()
+    .default(1_048_576)
+    .describe('Requests with larger bodies are served but not mirrored (counted as too_large).'),
   /** Responses larger than this are compared by hash of what was captured, and marked truncated. */
-  maxResponseBytes: z.int().positive().default(4_194_304),
-  timeout: durationSchema.default(2_000),
+  maxResponseBytes: z
+    .int()
+    .positive()
+    .default(4_194_304)
+    .describe('Answers are captured up to this size; larger ones are compared as truncated.'),
+  timeout: durationSchema
+    .default(2_000)
+    .describe('A mirror that has not answered by then is dropped and counted (timeout).'),
   /** Share of safe requests also sent to the primary twice to learn which fields are noise. */
-  noiseSample: z.number().min(0).max(1).default(0.05),
+  noiseSample: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.05)
+    .describe('Share of safe requests also sent to the primary twice, to learn which fields are noise.'),
 });
 
 /** A JSONPath subset: `$`, `.key`, `['key']`, `[n]`, `[*]`, `..key`. Checked by the config loader. */
 export const jsonPathSchema = z.string().startsWith('$');
 
 export const compareSchema = z.strictObject({
-  ignore: z.array(jsonPathSchema).default([]),
-  ignoreHeaders: z.array(z.string().transform((name) => name.toLowerCase())).default([]),
+  ignore: z
+    .array(jsonPathSchema)
+    .default([])
+    .describe('JSONPaths never compared, e.g. $.generatedAt or $.items[*].updated_at.'),
+  ignoreHeaders: z
+    .array(z.string().transform((name) => name.toLowerCase()))
+    .default([])
+    .describe('Response headers never compared, e.g. date, etag.'),
   /** Compare the array at a path as a set keyed by a field (or by value when `orderBy` is absent). */
   arrays: z.record(jsonPathSchema, z.strictObject({ orderBy: z.string().optional() })).default({}),
   /** Numeric tolerance (absolute) at a path. */
   tolerance: z.record(jsonPathSchema, z.number().nonnegative()).default({}),
   /** Body fields replaced by `[redacted]` in stored samples and reports. */
-  redact: z.array(jsonPathSchema).default([]),
+  redact: z
+    .array(jsonPathSchema)
+    .default([])
+    .describe('Body fields replaced by [redacted] in stored samples and reports.'),
 });
 
 export const gateSchema = z.strictObject({
@@ -138,9 +179,15 @@ export const STAGES = ['legacy', 'shadow', 'canary', 'migrated'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const routeSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'ids use letters, digits, dot, dash and underscore'),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'ids use letters, digits, dot, dash and underscore')
+    .describe('Unique; names the route in logs, metrics, reports and the CLI.'),
   /** A segment prefix; `:name` matches exactly one segment. */
-  path: z.string().startsWith('/'),
+  path: z
+    .string()
+    .startsWith('/')
+    .describe('A segment prefix (/api/products also matches /api/products/7); :name matches one segment.'),
   /** Default: every method. */
   methods: z
     .array(z.string().regex(/^[A-Za-z]+$/))
@@ -149,20 +196,30 @@ export const routeSchema = z.strictObject({
     .optional(),
   /** Header conditions that narrow the route: exact value, or `*` for "present". */
   headers: z.record(z.string(), z.string()).optional(),
-  service: z.string(),
-  stage: z.enum(STAGES),
+  service: z.string().describe('A key of services: the upstream that takes this route over.'),
+  stage: z
+    .enum(STAGES)
+    .describe('legacy, shadow (mirrored and compared), canary (a share served by the service) or migrated.'),
   canary: canarySchema.optional(),
   shadow: shadowSchema.optional(),
   compare: compareSchema.optional(),
   plan: planSchema.optional(),
   /** `legacy`: safe requests go to the monolith when the service is down, slow or its breaker open. */
-  fallback: z.enum(['legacy', 'none']).default('none'),
+  fallback: z
+    .enum(['legacy', 'none'])
+    .default('none')
+    .describe(
+      'legacy: safe requests go to the monolith when the service is down, slow or its breaker is open.',
+    ),
   autoRollback: autoRollbackSchema.optional(),
 });
 
 export const proxySettingsSchema = z.strictObject({
   /** Request bodies above this get 413. */
-  maxBodyBytes: z.int().positive().default(10 * 1_048_576),
+  maxBodyBytes: z
+    .int()
+    .positive()
+    .default(10 * 1_048_576),
   /** Request headers above this get 431. */
   maxHeaderBytes: z.int().positive().default(16_384),
   headersTimeout: durationSchema.default(10_000),
