@@ -19,10 +19,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return pino({
       level,
       base: undefined,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
     });
   }
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  // Asynchronous, but written on the next tick (no minimum batch): a terminal following the log sees each line.
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
   return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 

@@ -4,6 +4,8 @@
  */
 import type { Logger } from '../logging/logger.ts';
 import { createKnexStore } from '../store/knex-store.ts';
+import { createReconnectingStore } from '../store/reconnecting-store.ts';
+import { parseStoreUrl, redactUrl } from '../store/store-url.ts';
 import { createBatchingRecorder } from '../store/batching-recorder.ts';
 import type { ObservableRecorder, ResultRecorder } from '../store/types.ts';
 import type { RedactionSource } from '../store/batching-recorder.ts';
@@ -14,6 +16,8 @@ export interface OpenRecorderOptions {
   /** Current routes, for each route's redaction rules (follows reloads). */
   readonly routes?: () => readonly RedactionSource[];
   readonly flushInterval?: number;
+  /** After a failed attempt to open the store, the next one waits this long (ms). Default 5 000. */
+  readonly retryAfter?: number;
 }
 
 export async function openRecorder(
@@ -21,7 +25,17 @@ export async function openRecorder(
   options: OpenRecorderOptions,
 ): Promise<ResultRecorder | ObservableRecorder> {
   if (storeUrl === 'none') return nullRecorder;
-  const store = await createKnexStore({ url: storeUrl, cwd: options.cwd });
+  // A malformed URL is the operator's mistake: say so now. An unreachable store is an outage: start anyway.
+  parseStoreUrl(storeUrl, options.cwd);
+  const store = createReconnectingStore(() => createKnexStore({ url: storeUrl, cwd: options.cwd }), {
+    retryAfter: options.retryAfter ?? 5_000,
+  });
+  await store.comparisons({ since: Date.now() }).catch((error: unknown) => {
+    options.logger.error(
+      { store: redactUrl(storeUrl), err: error instanceof Error ? error.message : String(error) },
+      'results store unavailable at start: proxying goes on; comparisons are held, then dropped and counted, until it answers',
+    );
+  });
   const recorder = createBatchingRecorder(store, {
     ...(options.routes ? { routes: options.routes } : {}),
     ...(options.flushInterval === undefined ? {} : { flushInterval: options.flushInterval }),
@@ -31,10 +45,10 @@ export async function openRecorder(
     const healthy = recorder.status().healthy;
     if (healthy !== lastHealthy) {
       lastHealthy = healthy;
-      if (healthy) options.logger.info({ store: storeUrl }, 'results store available again');
+      if (healthy) options.logger.info({ store: redactUrl(storeUrl) }, 'results store available again');
       else
         options.logger.error(
-          { store: storeUrl, result },
+          { store: redactUrl(storeUrl), result },
           'results store unavailable: comparisons are held, then dropped and counted',
         );
     }

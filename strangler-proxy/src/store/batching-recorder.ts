@@ -3,8 +3,8 @@
  * mismatch's first samples are also redacted) and never throw; a timer writes the aggregate as one batch.
  *
  * When a write fails (store down, disk read-only) the batch is merged back and retried with the next one,
- * as long as the pending rows stay under `maxPendingRows`; beyond that bound the older records are dropped
- * and counted in `status().dropped`. Writes resume by themselves when the store comes back.
+ * as long as the pending rows stay under `maxPendingRows`; beyond that bound records are dropped (a failed
+ * batch that no longer fits, then new records while the backlog is full) and counted in `status().dropped`. Writes resume by themselves when the store comes back.
  */
 import { bucketOf, UNMATCHED_ROUTE_ID, MAX_SAMPLES_PER_SIGNATURE, type ResultStore } from './result-store.ts';
 import type { ComparisonEvent, FlushResult, ObservableRecorder, RecorderStatus } from './types.ts';

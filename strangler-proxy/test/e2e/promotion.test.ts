@@ -327,3 +327,29 @@ describe('migration progress and inventory', () => {
     ]);
   });
 });
+
+describe('a results store that is down at start', () => {
+  it('does not stop the proxy from starting and serving; the admin API says the store is unhealthy', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'strangler-store-down-'));
+    const file = path.join(dir, 'routes.yaml');
+    await writeFile(file, routesFile(service.url, 'shadow'));
+    const deadStore = `postgres://postgres@127.0.0.1:${new URL(await deadPort()).port}/test`;
+    const recorder = await openRecorder(deadStore, { cwd: dir, logger: silentLogger, flushInterval: 60_000 });
+    const proxy = await startProxy({
+      configFile: file,
+      port: 0,
+      admin: { port: 0 },
+      recorder,
+      logger: silentLogger,
+      reloadInterval: 0,
+    });
+    running = { proxy, recorder, file, store: deadStore };
+    expect(await traffic(proxy, 3)).toEqual([200, 200, 200]);
+    await recorder.flush();
+    const status = (await (await fetch(`${proxy.adminUrl}/status`)).json()) as {
+      store: { healthy: boolean; lastError: unknown };
+    };
+    expect(status.store.healthy).toBe(false);
+    expect(String(status.store.lastError)).toMatch(/ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * A store that may not be reachable yet. Proxying must never depend on the results store, so a proxy
+ * that starts while PostgreSQL is down (or the SQLite file is locked) still starts: this wrapper opens the
+ * real store on first use and, after a failure, tries again at most every `retryAfter` milliseconds.
+ * Until then every call rejects with the last error, which the batching recorder counts like any outage.
+ */
+import type { ResultStore } from './result-store.ts';
+
+export interface ReconnectingStore extends ResultStore {
+  /** Whether the real store is open. */
+  readonly connected: boolean;
+}
+
+export function createReconnectingStore(
+  open: () => Promise<ResultStore>,
+  options: { readonly retryAfter?: number; readonly clock?: () => number } = {},
+): ReconnectingStore {
+  const retryAfter = options.retryAfter ?? 5_000;
+  const clock = options.clock ?? Date.now;
+  let store: ResultStore | null = null;
+  let opening: Promise<ResultStore> | null = null;
+  let lastFailure: { at: number; error: unknown } | null = null;
+  let closed = false;
+
+  const ensure = (): Promise<ResultStore> => {
+    if (store) return Promise.resolve(store);
+    if (closed) return Promise.reject(new Error('the results store is closed'));
+    if (lastFailure && clock() - lastFailure.at < retryAfter) return Promise.reject(lastFailure.error);
+    opening ??= open().then(
+      (opened) => {
+        opening = null;
+        lastFailure = null;
+        if (closed) {
+          void opened.close();
+          throw new Error('the results store is closed');
+        }
+        store = opened;
+        return opened;
+      },
+      (error: unknown) => {
+        opening = null;
+        lastFailure = { at: clock(), error };
+        throw error;
+      },
+    );
+    return opening;
+  };
+
+  const via =
+    <Args extends unknown[], Result>(call: (store: ResultStore, ...args: Args) => Promise<Result>) =>
+    (...args: Args): Promise<Result> =>
+      ensure().then((opened) => call(opened, ...args));
+
+  return {
+    get connected() {
+      return store !== null;
+    },
+    write: via((opened, batch: Parameters<ResultStore['write']>[0]) => opened.write(batch)),
+    routes: via((opened, query?: Parameters<ResultStore['routes']>[0]) => opened.routes(query)),
+    comparisons: via((opened, query?: Parameters<ResultStore['comparisons']>[0]) =>
+      opened.comparisons(query),
+    ),
+    timeline: via((opened, query: Parameters<ResultStore['timeline']>[0]) => opened.timeline(query)),
+    latency: via((opened, query?: Parameters<ResultStore['latency']>[0]) => opened.latency(query)),
+    diffs: via((opened, query?: Parameters<ResultStore['diffs']>[0]) => opened.diffs(query)),
+    skips: via((opened, query?: Parameters<ResultStore['skips']>[0]) => opened.skips(query)),
+    served: via((opened, query?: Parameters<ResultStore['served']>[0]) => opened.served(query)),
+    noise: via((opened, query?: Parameters<ResultStore['noise']>[0]) => opened.noise(query)),
+    unmatched: via((opened, query?: Parameters<ResultStore['unmatched']>[0]) => opened.unmatched(query)),
+    samples: via((opened, query?: Parameters<ResultStore['samples']>[0]) => opened.samples(query)),
+    events: via((opened, query?: Parameters<ResultStore['events']>[0]) => opened.events(query)),
+    async close() {
+      closed = true;
+      const pending = opening;
+      if (pending) await pending.catch(() => undefined);
+      await store?.close();
+      store = null;
+    },
+  };
+}
