@@ -22,7 +22,7 @@ import type {
   UpstreamCounts,
   UpstreamReady,
 } from './specs.ts';
-import { median, percentile, ratio, sum } from './stats.ts';
+import { median, ratio, sum } from './stats.ts';
 import { evaluateTargets, type TargetCheck } from './targets.ts';
 
 export const SETUPS = [
@@ -71,7 +71,7 @@ export interface PacedRow {
   readonly id: SetupId;
   readonly label: string;
   readonly rate: number;
-  readonly rounds: ReadonlyArray<Omit<PacedResult, 'samples'>>;
+  readonly rounds: readonly PacedResult[];
   readonly completed: number;
   readonly p50Ms: number;
   readonly p90Ms: number;
@@ -453,15 +453,15 @@ async function runPacedPhase(
     for (let k = 0; k < setups.length; k++) {
       const setup = setups[(round + k) % setups.length] as RunningSetup;
       // A short warm-up at the same rate: pooled connections exist before the measured requests.
-      await runPaced({ url: setup.url + TARGET_PATH, rate: options.rate, durationSec: 0.3 });
-      await setup.proxy?.call('settle', 3_000);
+      await runPaced({ url: setup.url + TARGET_PATH, rate: options.rate, durationSec: 0.2 });
+      await setup.proxy?.call('settle', 1_000);
       const before = await usageOf(setup.proxy);
       const result = await runPaced({
         url: setup.url + TARGET_PATH,
         rate: options.rate,
         durationSec: options.pacedSec,
       });
-      await setup.proxy?.call('settle', 3_000);
+      await setup.proxy?.call('settle', 1_000);
       const after = await usageOf(setup.proxy);
       const entry = results.get(setup.id);
       entry?.rounds.push(result);
@@ -474,38 +474,34 @@ async function runPacedPhase(
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-  const pooled = new Map<SetupId, Float64Array>();
-  for (const [id, entry] of results) {
-    const all = new Float64Array(sum(entry.rounds.map((round) => round.samples.length)));
-    let offset = 0;
-    for (const round of entry.rounds) {
-      all.set(round.samples, offset);
-      offset += round.samples.length;
-    }
-    pooled.set(id, all.sort());
-  }
-  const directSamples = pooled.get('direct') ?? new Float64Array();
-  const directP50 = percentile(directSamples, 0.5);
-  const directP99 = percentile(directSamples, 0.99);
+  // Median of the rounds, as for the closed-loop load: a round spoilt by other work on the machine is set
+  // aside instead of dragging every percentile of a pooled distribution.
+  const summary = (id: SetupId) => {
+    const rounds = results.get(id)?.rounds ?? [];
+    return {
+      p50: median(rounds.map((round) => round.p50Ms)),
+      p90: median(rounds.map((round) => round.p90Ms)),
+      p99: median(rounds.map((round) => round.p99Ms)),
+    };
+  };
+  const direct = summary('direct');
   return setups.map((setup): PacedRow => {
     const entry = results.get(setup.id) ?? { rounds: [], cpu: [] };
-    const samples = pooled.get(setup.id) ?? new Float64Array();
-    const p50 = percentile(samples, 0.5);
-    const p99 = percentile(samples, 0.99);
+    const own = summary(setup.id);
     const cpu = median(entry.cpu);
     return {
       id: setup.id,
       label: setup.label,
       rate: options.rate,
-      rounds: entry.rounds.map(({ samples: _samples, ...rest }) => rest),
-      completed: samples.length,
-      p50Ms: p50,
-      p90Ms: percentile(samples, 0.9),
-      p99Ms: p99,
-      maxMs: samples.length > 0 ? (samples[samples.length - 1] ?? 0) : 0,
+      rounds: entry.rounds,
+      completed: sum(entry.rounds.map((round) => round.completed)),
+      p50Ms: own.p50,
+      p90Ms: own.p90,
+      p99Ms: own.p99,
+      maxMs: Math.max(0, ...entry.rounds.map((round) => round.maxMs)),
       p99FromScheduleMs: median(entry.rounds.map((round) => round.p99FromScheduleMs)),
-      addedP50Ms: p50 - directP50,
-      addedP99Ms: p99 - directP99,
+      addedP50Ms: own.p50 - direct.p50,
+      addedP99Ms: own.p99 - direct.p99,
       proxyCpuUsPerReq: Number.isNaN(cpu) ? null : cpu,
       errors: sum(entry.rounds.map((round) => round.errors)),
       non2xx: sum(entry.rounds.map((round) => round.non2xx)),

@@ -121,18 +121,20 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     tool,
     routes: Math.round(positiveNumber(values.routes, '--routes') ?? 1000),
     connections: Math.round(positiveNumber(values.connections, '--connections') ?? 50),
-    trialSec: duration ?? (quick ? 2 : 5),
-    rounds: Math.round(rounds ?? (quick ? 2 : 5)),
+    // Many short interleaved trials rather than a few long ones: a burst of other work on the machine
+    // then spoils one trial of one setup, and the median sets it aside.
+    trialSec: duration ?? (quick ? 2 : 3),
+    rounds: Math.round(rounds ?? (quick ? 2 : 8)),
     warmupSec: phase(2, 1),
     rate: positiveNumber(values.rate, '--rate') ?? 1000,
-    pacedSec: phase(5, 2),
-    pacedRounds: quick ? 1 : 2,
+    pacedSec: phase(1, 1),
+    pacedRounds: Math.round(rounds ?? (quick ? 1 : 10)),
     lookupSizes: values['lookup-sizes']
       ? values['lookup-sizes']
           .split(',')
           .map((size) => Math.round(positiveNumber(size, '--lookup-sizes') ?? 1))
       : [10, 1000, 10000],
-    lookupSliceMs: quick ? 50 : 200,
+    lookupSliceMs: quick ? 50 : 100,
     lookupRounds: quick ? 3 : 5,
     bodyBytes: 1_048_576,
     bodyConnections: 16,

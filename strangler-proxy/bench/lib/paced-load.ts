@@ -36,8 +36,6 @@ export interface PacedResult {
   readonly p99FromScheduleMs: number;
   /** Share of requests sent more than 1 ms after their scheduled time. */
   readonly lateShare: number;
-  /** Latencies in ms (from send), for pooling rounds. */
-  readonly samples: Float64Array;
 }
 
 export function runPaced(options: PacedOptions): Promise<PacedResult> {
@@ -74,7 +72,6 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
         maxMs: completed > 0 ? (measured[completed - 1] ?? 0) : 0,
         p99FromScheduleMs: percentile(scheduled, 0.99),
         lateShare: sent > 0 ? late / sent : 0,
-        samples: measured,
       });
     };
     const done = () => {

@@ -109,7 +109,7 @@ function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
   return {
     title:
       `Paced load: ${int(Number(settings.rate))} req/s open loop, ${String(settings.pacedSec)} s × ${String(settings.pacedRounds)} ` +
-      'rounds interleaved (samples pooled); latency from send to end of response',
+      'rounds interleaved, median of rounds; latency from send to end of response',
     headers: [
       'setup',
       'p50 ms',
@@ -215,7 +215,7 @@ function persistTable(results: BenchResults): Table | null {
       ['comparisons read back from SQLite', int(persisted.storedComparisons)],
       [
         { text: 'comparisons persisted per second', style: 'bold' },
-        { text: fixed(persisted.perSecond, 0), style: 'bold' },
+        { text: int(persisted.perSecond), style: 'bold' },
       ],
       ['recorder flushes (records written)', `${int(persisted.flushes)} (${int(persisted.flushedRecords)})`],
       ['stored mismatches / errors', `${int(persisted.storedMismatched)} / ${int(persisted.storedErrors)}`],
