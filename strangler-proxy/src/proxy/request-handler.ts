@@ -127,9 +127,12 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       const admitted = upstream.guard.admit(context.attempts > 0);
       if (typeof admitted === 'string') return fail(upstream, side, admitted, null);
       context.attempts += 1;
-      res.once('close', () => admitted(res.headersSent && res.statusCode < 500));
+      res.once('close', () => {
+        if (!res.headersSent) admitted('unknown');
+        else admitted(res.statusCode < 500 ? 'success' : 'failure');
+      });
       upstream.forward(req, res, (failure, error) => {
-        admitted(false);
+        admitted('failure');
         fail(upstream, side, failure, error);
       });
     }

@@ -11,8 +11,12 @@ import type { ProxyFailure } from './failure-status.ts';
 
 export type { BreakerState };
 
-/** Settles an admitted attempt: `success` is false for failures and 5xx answers. */
-export type Settle = (success: boolean) => void;
+/**
+ * Settles an admitted attempt: `success` for an answer below 500, `failure` for an upstream failure or a
+ * 5xx, `unknown` when the client went away before the upstream answered (says nothing of the upstream).
+ */
+export type AttemptOutcome = 'success' | 'failure' | 'unknown';
+export type Settle = (outcome: AttemptOutcome) => void;
 
 export interface UpstreamGuard {
   /** A settle function when the attempt may go ahead, else why not. */
@@ -40,12 +44,14 @@ export function createUpstreamGuard(config: Readonly<UpstreamConfig>): UpstreamG
       }
       if (!isRetry) budget.onRequest(now);
       let settled = false;
-      return (success) => {
+      return (outcome) => {
         if (settled) return;
         settled = true;
         release();
-        if (success) breaker.onSuccess(Date.now());
-        else breaker.onFailure(Date.now());
+        // A client's abort is not the upstream's failure: it must not open the breaker. (A half-open probe
+        // left unreported this way expires after the breaker's probe timeout.)
+        if (outcome === 'success') breaker.onSuccess(Date.now());
+        else if (outcome === 'failure') breaker.onFailure(Date.now());
       };
     },
     allowRetry: () => budget.tryRetry(Date.now()),

@@ -27,7 +27,9 @@ const agents = new Map<string, Agent>();
 function agentFor(target: URL): Agent {
   let agent = agents.get(target.origin);
   if (!agent) {
-    const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16 };
+    // As many idle sockets kept as may be busy: a burst of mirrors must not open and close connections
+    // (each costs both sides far more CPU than the request itself).
+    const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64, scheduling: 'lifo' as const };
     agent = target.protocol === 'https:' ? new HttpsAgent(options) : new Agent(options);
     agents.set(target.origin, agent);
   }

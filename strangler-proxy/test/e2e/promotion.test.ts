@@ -268,6 +268,24 @@ ${extra}`;
     await flaky.close();
   });
 
+  it('does not count clients that give up as failures of the service', async () => {
+    const slow = await startTestUpstream('slow', () => undefined);
+    const current = await startWith(fallbackRoutes(slow.url).replace('timeout: 300ms', 'timeout: 10s'));
+    for (let i = 0; i < 6; i += 1) {
+      const arrived = slow.nextRequest();
+      const controller = new AbortController();
+      const pending = fetch(`${current.proxy.url}/api/products/${i}`, { signal: controller.signal }).catch(
+        () => null,
+      );
+      await arrived;
+      controller.abort();
+      await pending;
+    }
+    const guard = current.proxy.snapshot().upstreams.get('catalog')!.guard;
+    expect(guard.breakerState).toBe('closed');
+    await slow.close();
+  });
+
   it('rolls a failing canary back to legacy automatically, without touching the file', async () => {
     const failing = await startTestUpstream('failing', (req, res) => {
       res.writeHead(503);
