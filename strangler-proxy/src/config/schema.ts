@@ -230,6 +230,12 @@ export const proxySettingsSchema = z.strictObject({
   trustedProxies: z.array(z.string()).default([]),
   /** Shadow requests in flight at most, over all routes; beyond it they are dropped as `over_capacity`. */
   maxShadowsInFlight: z.int().positive().default(64),
+  /** Bytes all mirrors in flight may hold together (request copies and captured answers); beyond it they are dropped as `over_capacity`. */
+  maxShadowBytesInFlight: z
+    .int()
+    .positive()
+    .default(64 * 1_048_576)
+    .describe('Memory bound of the shadow path: bytes all mirrors in flight may hold together.'),
   /** How often the file is polled for changes. */
   reloadInterval: durationSchema.default(2_000),
 });

@@ -92,6 +92,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     metrics,
     logger,
     maxInFlight: () => current.config.proxy.maxShadowsInFlight,
+    maxBytesInFlight: () => current.config.proxy.maxShadowBytesInFlight,
   });
   const handler = createRequestHandler({
     current: () => current,

@@ -2,27 +2,72 @@
  * Keeps a bounded copy of a stream's chunks as they pass by. It only holds references to the chunks the
  * stream already allocated (no copying until the end) and stops keeping them past its limit.
  */
+/** Bytes all captures in flight may hold together: the shadow path's memory bound. */
+export interface ByteBudget {
+  /** Takes `bytes` if they fit. */
+  take(bytes: number): boolean;
+  give(bytes: number): void;
+  readonly used: number;
+}
+
+/** `limit` is read on every take, so a reload that changes it applies at once. */
+export function createByteBudget(limit: () => number): ByteBudget {
+  let used = 0;
+  return {
+    take(bytes) {
+      if (used + bytes > limit()) return false;
+      used += bytes;
+      return true;
+    },
+    give(bytes) {
+      used -= bytes;
+    },
+    get used() {
+      return used;
+    },
+  };
+}
+
+const UNLIMITED: ByteBudget = { take: () => true, give: () => undefined, used: 0 };
+
 export interface BodyCapture {
   push(chunk: Buffer): void;
   /** Bytes seen, kept or not. */
   readonly bytes: number;
   readonly overLimit: boolean;
+  /** The shared budget ran out: what was kept is incomplete whatever the limit. */
+  readonly overBudget: boolean;
   /** The kept bytes (the first `limit` bytes when over the limit). */
   body(): Buffer;
+  /** Gives the kept bytes back to the budget (once the copy is no longer needed). */
+  release(): void;
 }
 
-export function createBodyCapture(limit: number): BodyCapture {
+export function createBodyCapture(limit: number, budget: ByteBudget = UNLIMITED): BodyCapture {
   const chunks: Buffer[] = [];
   let kept = 0;
   let bytes = 0;
+  let overBudget = false;
   return {
     push(chunk) {
       bytes += chunk.length;
-      if (kept >= limit) return;
+      if (kept >= limit || overBudget) return;
       const room = limit - kept;
       const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
+      if (!budget.take(part.length)) {
+        overBudget = true;
+        return;
+      }
       chunks.push(part);
       kept += part.length;
+    },
+    get overBudget() {
+      return overBudget;
+    },
+    release() {
+      budget.give(kept);
+      kept = 0;
+      chunks.length = 0;
     },
     get bytes() {
       return bytes;

@@ -5,7 +5,7 @@
 import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { CapturedResponse, FailureKind } from '../compare/verdict.ts';
-import { createBodyCapture } from './body-capture.ts';
+import { createBodyCapture, type BodyCapture, type ByteBudget } from './body-capture.ts';
 
 export interface ShadowRequest {
   readonly target: URL;
@@ -16,11 +16,20 @@ export interface ShadowRequest {
   readonly body: Buffer | null;
   readonly timeout: number;
   readonly maxResponseBytes: number;
+  /** Shared with every capture in flight; when it runs out the mirror is abandoned (`overBudget`). */
+  readonly budget?: ByteBudget;
 }
 
 export type ShadowOutcome =
-  | { readonly ok: true; readonly response: CapturedResponse }
-  | { readonly ok: false; readonly kind: FailureKind; readonly message: string; readonly latencyMs: number };
+  | { readonly ok: true; readonly response: CapturedResponse; release(): void }
+  | {
+      readonly ok: false;
+      readonly kind: FailureKind;
+      readonly message: string;
+      readonly latencyMs: number;
+      /** The shadow path's memory budget ran out: not the upstream's failure. */
+      readonly overBudget?: boolean;
+    };
 
 const agents = new Map<string, Agent>();
 
@@ -47,12 +56,17 @@ export function sendShadowRequest(shadow: ShadowRequest): Promise<ShadowOutcome>
   const elapsed = () => performance.now() - startedAt;
   return new Promise((resolve) => {
     let settled = false;
+    let capture: BodyCapture | null = null;
     const finish = (outcome: ShadowOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
+      // Only a complete answer keeps its bytes (until the caller releases them).
+      if (!outcome.ok) capture?.release();
       resolve(outcome);
     };
+    const fail = (kind: FailureKind, message: string, overBudget = false) =>
+      finish({ ok: false, kind, message, latencyMs: elapsed(), ...(overBudget ? { overBudget } : {}) });
     const send = shadow.target.protocol === 'https:' ? httpsRequest : request;
     const outgoing = send({
       protocol: shadow.target.protocol,
@@ -64,42 +78,33 @@ export function sendShadowRequest(shadow: ShadowRequest): Promise<ShadowOutcome>
       agent: agentFor(shadow.target),
     });
     const deadline = setTimeout(() => {
-      finish({
-        ok: false,
-        kind: 'timeout',
-        message: `no complete answer within ${shadow.timeout} ms`,
-        latencyMs: elapsed(),
-      });
+      fail('timeout', `no complete answer within ${shadow.timeout} ms`);
       outgoing.destroy();
     }, shadow.timeout);
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      const kind: FailureKind = error.code?.startsWith('HPE_') ? 'bad_response' : 'connection_error';
-      finish({ ok: false, kind, message: error.code ?? error.message, latencyMs: elapsed() });
+      fail(error.code?.startsWith('HPE_') ? 'bad_response' : 'connection_error', error.code ?? error.message);
     });
     outgoing.on('response', (response) => {
-      const capture = createBodyCapture(shadow.maxResponseBytes);
+      const kept = createBodyCapture(shadow.maxResponseBytes, shadow.budget);
+      capture = kept;
+      const complete = (truncated: boolean) => {
+        const answer = captured(response.statusCode ?? 0, response.headers, kept.body(), truncated);
+        finish({ ok: true, response: answer, release: () => kept.release() });
+      };
       response.on('data', (chunk: Buffer) => {
-        capture.push(chunk);
-        if (capture.overLimit) {
-          finish({
-            ok: true,
-            response: captured(response.statusCode ?? 0, response.headers, capture.body(), true),
-          });
+        kept.push(chunk);
+        if (kept.overBudget) {
+          fail('too_large', 'the shadow memory budget is used up', true);
+          response.destroy();
+        } else if (kept.overLimit) {
+          complete(true);
           response.destroy();
         }
       });
-      response.on('end', () => {
-        finish({
-          ok: true,
-          response: captured(response.statusCode ?? 0, response.headers, capture.body(), false),
-        });
-      });
-      response.on('error', (error) => {
-        finish({ ok: false, kind: 'bad_response', message: error.message, latencyMs: elapsed() });
-      });
+      response.on('end', () => complete(false));
+      response.on('error', (error) => fail('bad_response', error.message));
       response.on('close', () => {
-        if (!response.complete)
-          finish({ ok: false, kind: 'bad_response', message: 'response cut short', latencyMs: elapsed() });
+        if (!response.complete) fail('bad_response', 'response cut short');
       });
     });
     outgoing.end(shadow.body ?? undefined);

@@ -14,7 +14,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { RequestContext } from '../proxy/request-context.ts';
 import type { RoutingRoute } from '../proxy/routing-snapshot.ts';
 import { SHADOW_HEADER } from '../proxy/forwarding-headers.ts';
-import { createBodyCapture, type BodyCapture } from './body-capture.ts';
+import { createBodyCapture, createByteBudget, type BodyCapture } from './body-capture.ts';
 import { sendShadowRequest, type ShadowOutcome } from './send-shadow-request.ts';
 import { createNoiseLearner } from './noise-learner.ts';
 import { decodeCapturedBody } from './decode-body.ts';
@@ -53,6 +53,8 @@ export interface ShadowMirrorOptions {
   readonly metrics: ProxyMetrics;
   readonly logger: Logger;
   readonly maxInFlight: () => number;
+  /** Bytes all mirrors in flight may hold together (request copies and captured answers). */
+  readonly maxBytesInFlight: () => number;
   readonly random?: () => number;
 }
 
@@ -69,6 +71,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
   const listeners = new Set<(event: ShadowSettled) => void>();
   const idleWaiters: Array<() => void> = [];
   const noise = createNoiseLearner();
+  const budget = createByteBudget(options.maxBytesInFlight);
   let inFlight = 0;
 
   const settle = (event: ShadowSettled, holdsSlot: boolean) => {
@@ -133,7 +136,9 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       metrics.shadowsInFlight.set(inFlight);
 
       const hasBody = declaredLength > 0 || req.headers['transfer-encoding'] !== undefined;
-      const requestBody = hasBody ? createBodyCapture(plan.config.maxBodyBytes) : null;
+      const requestBody = hasBody ? createBodyCapture(plan.config.maxBodyBytes, budget) : null;
+      const held: BodyCapture[] = requestBody ? [requestBody] : [];
+      const releaseAll = () => held.forEach((capture) => capture.release());
       if (requestBody) {
         let tapped = false;
         context.requestTap = () => {
@@ -148,7 +153,8 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       const forwardedAt = performance.now();
       context.responseTap = {
         onResponse(response) {
-          const capture = createBodyCapture(plan.config.maxResponseBytes);
+          const capture = createBodyCapture(plan.config.maxResponseBytes, budget);
+          held.push(capture);
           response.on('data', (chunk: Buffer) => capture.push(chunk));
           response.once('end', () => {
             primary = {
@@ -163,8 +169,17 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
 
       res.once('close', () => {
         const primarySide = context.side;
+        if (primary === null && context.failure === null && !context.fellBack) {
+          releaseAll();
+          return skip(route, requestId, 'client_aborted', true);
+        }
+        if (requestBody?.overBudget || primary?.capture.overBudget) {
+          releaseAll();
+          return skip(route, requestId, 'over_capacity', true);
+        }
         const recorded = recordedRequest(req, context, requestBody);
         if (context.fellBack || primary === null) {
+          releaseAll();
           // The serving side failed (or fell back): there is no pair to compare, but the failure is evidence.
           const failedSide: Side = context.fellBack ? 'service' : primarySide;
           const kind = context.timedOut ? 'timeout' : 'connection_error';
@@ -175,13 +190,18 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
           );
           return conclude(route, context, recorded, {}, verdict);
         }
-        if (requestBody?.overLimit) return skip(route, requestId, 'too_large', true);
+        if (requestBody?.overLimit) {
+          releaseAll();
+          return skip(route, requestId, 'too_large', true);
+        }
         const answer: PrimaryAnswer = primary;
         setImmediate(() => {
-          void mirror(route, req, context, recorded, answer, primarySide, safe).catch((error: unknown) => {
-            logger.error({ err: error, route: route.id, requestId }, 'shadow comparison failed');
-            settle({ routeId: route.id, requestId, skipped: 'connection_error' }, true);
-          });
+          mirror(route, req, context, recorded, answer, primarySide, safe)
+            .catch((error: unknown) => {
+              logger.error({ err: error, route: route.id, requestId }, 'shadow comparison failed');
+              settle({ routeId: route.id, requestId, skipped: 'connection_error' }, true);
+            })
+            .finally(releaseAll);
         });
       });
     },
@@ -200,7 +220,6 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     if (!plan) return;
     const shadowSide: Side = primarySide === 'legacy' ? 'service' : 'legacy';
     const shadowUpstream = shadowSide === 'legacy' ? route.legacy : route.service;
-    const primaryUpstream = primarySide === 'legacy' ? route.legacy : route.service;
     const primaryResponse: CapturedResponse = {
       status: answer.status,
       headers: answer.headers,
@@ -222,9 +241,11 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
         body: (recorded.body as Buffer | undefined) ?? null,
         timeout: plan.config.timeout,
         maxResponseBytes: plan.config.maxResponseBytes,
+        budget,
       });
 
     const outcome = await send(shadowUpstream.url);
+    if (!outcome.ok && outcome.overBudget) return skip(route, context.requestId, 'over_capacity', true);
     if (!outcome.ok) {
       const reason: SkipReason = outcome.kind === 'timeout' ? 'timeout' : 'connection_error';
       recorder.recordSkip(route.id, reason);
@@ -235,19 +256,55 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       return conclude(route, context, recorded, pair, verdict);
     }
 
+    try {
+      await compareWithShadow(
+        route,
+        context,
+        recorded,
+        primaryContent,
+        outcome.response,
+        primarySide,
+        safe,
+        send,
+      );
+    } finally {
+      outcome.release();
+    }
+  }
+
+  async function compareWithShadow(
+    route: RoutingRoute,
+    context: RequestContext,
+    recorded: RecordedShape,
+    primaryContent: CapturedResponse,
+    shadowResponse: CapturedResponse,
+    primarySide: Side,
+    safe: boolean,
+    send: (target: URL) => Promise<ShadowOutcome>,
+  ): Promise<void> {
+    const plan = route.shadow;
+    if (!plan) return;
+    const limit = plan.config.maxResponseBytes;
+    const primaryUpstream = primarySide === 'legacy' ? route.legacy : route.service;
     if (safe && noise.shouldProbe(route.id, plan.config.noiseSample, random)) {
       // Ask the primary side again: what differs between two of its own answers is noise, not a regression.
       const again = await send(primaryUpstream.url);
       if (again.ok) {
-        const learned = noise.learn(
-          route.id,
-          compareResponses(primaryContent, decodeCapturedBody(again.response, limit), plan.rules),
-        );
-        if (learned.length > 0) recorder.recordNoise(route.id, learned);
+        try {
+          const probe = compareResponses(
+            primaryContent,
+            decodeCapturedBody(again.response, limit),
+            plan.rules,
+          );
+          const learned = noise.learn(route.id, probe);
+          if (learned.length > 0) recorder.recordNoise(route.id, learned);
+        } finally {
+          again.release();
+        }
       }
     }
 
-    const shadowContent = decodeCapturedBody(outcome.response, limit);
+    const shadowContent = decodeCapturedBody(shadowResponse, limit);
     const pair: Pair =
       primarySide === 'legacy'
         ? { legacy: primaryContent, service: shadowContent }

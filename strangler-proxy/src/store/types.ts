@@ -14,6 +14,8 @@ export const SKIP_REASONS = [
   'timeout',
   'connection_error',
   'loop',
+  // The client went away before the primary answered: there is nothing to compare.
+  'client_aborted',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

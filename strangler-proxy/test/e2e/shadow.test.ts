@@ -263,4 +263,63 @@ routes:
     await gzipping.close();
     await plainService.close();
   });
+
+  it('holds the shadow path to its memory budget: mirrors that would exceed it are dropped and counted', async () => {
+    const big = JSON.stringify({ data: 'x'.repeat(20_000) });
+    const bigAnswers = await startTestUpstream('big', (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) });
+      res.end(big);
+    });
+    const store = createMemoryStore();
+    const recorder = createBatchingRecorder(store, { flushInterval: 60_000 });
+    const harness = await startHarness(
+      `version: 1
+legacy: ${bigAnswers.url}
+services: { catalog: "${service.url}" }
+proxy: { maxShadowBytesInFlight: 10000 }
+routes:
+  - { id: products, path: /api/products, service: catalog, stage: shadow }
+`,
+      { recorder },
+    );
+    open.push({ harness });
+    const response = await fetch(`${harness.proxy.url}/api/products/1`);
+    expect(await response.text()).toBe(big);
+    await harness.proxy.mirror.idle();
+    await recorder.flush();
+    const route = await report(store);
+    expect(route.skipped.over_capacity).toBe(1);
+    expect(route.compared).toBe(0);
+    await bigAnswers.close();
+  });
+
+  it('counts a client that gave up before the answer as client_aborted, not as an error of either side', async () => {
+    const slow = await startTestUpstream('slow', () => undefined);
+    const store = createMemoryStore();
+    const recorder = createBatchingRecorder(store, { flushInterval: 60_000 });
+    const harness = await startHarness(
+      `version: 1
+legacy: ${slow.url}
+services: { catalog: "${service.url}" }
+routes:
+  - { id: products, path: /api/products, service: catalog, stage: shadow }
+`,
+      { recorder },
+    );
+    open.push({ harness });
+    const arrived = slow.nextRequest();
+    const controller = new AbortController();
+    const pending = fetch(`${harness.proxy.url}/api/products/1`, { signal: controller.signal }).catch(
+      () => null,
+    );
+    await arrived;
+    controller.abort();
+    await pending;
+    await harness.proxy.mirror.idle();
+    await recorder.flush();
+    const route = await report(store);
+    expect(route.skipped.client_aborted).toBe(1);
+    expect(route.errors).toBe(0);
+    await slow.close();
+  });
 });
