@@ -160,17 +160,13 @@ async function startStrangler(options: Extract<ServerSpec, { kind: 'strangler' }
   const { openRecorder } = await import('../../src/runtime/open-recorder.ts');
   const { createKnexStore } = await import('../../src/store/knex-store.ts');
 
-  // Access logs formatted as in production (JSON, async, 4 KiB batches) but written to /dev/null: the
-  // cost measured is the proxy's, not a terminal's.
+  // Access logs formatted as in production (JSON lines, asynchronous destination, as createLogger's own
+  // default for stdout) but written to /dev/null: the cost measured is the proxy's, not a terminal's.
   const logger = options.accessLog
     ? createLogger({
         level: 'info',
-        // A SonicBoom, as createLogger's own default; its type lacks `writable` but pino takes it.
-        destination: pino.destination({
-          dest: '/dev/null',
-          sync: false,
-          minLength: 4096,
-        }) as unknown as NodeJS.WritableStream,
+        // A SonicBoom; its type lacks `writable` but pino takes it.
+        destination: pino.destination({ dest: '/dev/null', sync: false }) as unknown as NodeJS.WritableStream,
       })
     : silentLogger;
   let routes: () => readonly RedactionSource[] = () => [];
