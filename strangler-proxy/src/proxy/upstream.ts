@@ -105,7 +105,8 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
   };
 
   const middleware: RequestHandler = createProxyMiddleware({
-    target: config.url,
+    // A URL object, not the string: httpxy parses a string target anew on every request.
+    target: new URL(config.url),
     changeOrigin: false,
     xfwd: false,
     agent,
