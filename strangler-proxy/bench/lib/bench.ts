@@ -11,7 +11,7 @@ import { startChild, sampleRss, type ChildHandle, type ProcessUsage } from './ch
 import { runLoad, wrkVersion, autocannonVersion, type LoadResult, type LoadTool } from './load.ts';
 import { runPaced, type PacedResult } from './paced-load.ts';
 import { runLookupMicro, type LookupResult } from './lookup-micro.ts';
-import { machineInfo, type MachineInfo } from './machine.ts';
+import { machineInfo, sourceRevision, type MachineInfo } from './machine.ts';
 import type { BenchOptions } from './options.ts';
 import { routesYaml, TARGET_PATH } from './routes-file.ts';
 import type {
@@ -123,6 +123,8 @@ export interface BenchResults {
     readonly command: string;
     readonly quick: boolean;
     readonly machine: MachineInfo;
+    /** Commit of the sources measured. */
+    readonly revision: string | null;
     readonly loadAverageEnd: number;
     readonly tool: string;
     readonly wallSec: number;
@@ -156,6 +158,7 @@ export async function runBench(
 ): Promise<BenchResults> {
   const startedAt = performance.now();
   const machine = machineInfo();
+  const revision = sourceRevision();
   const wrk = wrkVersion();
   const tool: LoadTool = options.tool === 'auto' ? (wrk ? 'wrk' : 'autocannon') : options.tool;
   if (tool === 'wrk' && !wrk) throw new Error('--tool wrk: wrk is not installed (apt-get install wrk)');
@@ -301,6 +304,7 @@ export async function runBench(
       command: options.command,
       quick: options.quick,
       machine,
+      revision,
       loadAverageEnd: Math.round(machineInfo().loadAverage * 100) / 100,
       tool: toolName,
       wallSec: Math.round((performance.now() - startedAt) / 100) / 10,

@@ -265,7 +265,10 @@ export function formatText(results: BenchResults, color: boolean): string {
   const paint = (text: string, style?: Style) =>
     color && style ? styleText(style, text, { validateStream: false }) : text;
   const out: string[] = [
-    paint(`strangler bench — ${results.meta.date}${results.meta.quick ? ' (quick)' : ''}`, 'bold'),
+    paint(
+      `strangler bench — ${results.meta.date}${results.meta.quick ? ' (quick)' : ''}, sources at ${results.meta.revision ?? '?'}`,
+      'bold',
+    ),
     paint(machineLine(results), 'dim'),
   ];
   for (const table of tables(results)) {
@@ -289,7 +292,7 @@ export function formatText(results: BenchResults, color: boolean): string {
 export function formatMarkdown(results: BenchResults): string {
   const escape = (text: string) => text.replaceAll('|', '\\|');
   const out: string[] = [
-    `Run on ${results.meta.date} with \`${results.meta.command}\` (${results.meta.wallSec} s).`,
+    `Run on ${results.meta.date} with \`${results.meta.command}\` (${results.meta.wallSec} s), sources at ${results.meta.revision ?? 'an unknown revision'}.`,
     '',
     `Machine: ${machineLine(results)}.`,
   ];
