@@ -313,7 +313,8 @@ export const RESULTS_END = '<!-- bench:results:end -->';
 
 /** Puts the generated section between the markers of an existing RESULTS.md, keeping everything else. */
 export function mergeResults(existing: string | null, generated: string): string {
-  const section = `${RESULTS_BEGIN}\n${generated}${RESULTS_END}`;
+  // Generated tables stay as written (prettier would re-pad every cell at each run).
+  const section = `${RESULTS_BEGIN}\n<!-- prettier-ignore-start -->\n${generated}<!-- prettier-ignore-end -->\n${RESULTS_END}`;
   if (existing !== null) {
     const begin = existing.indexOf(RESULTS_BEGIN);
     const end = existing.indexOf(RESULTS_END);
