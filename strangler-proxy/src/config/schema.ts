@@ -121,6 +121,15 @@ export const shadowSchema = z.strictObject({
     .max(1)
     .default(0.05)
     .describe('Share of safe requests also sent to the primary twice, to learn which fields are noise.'),
+  /** After this many mirrors in a row fail, mirroring pauses for `pauseFor` (0: never pause). */
+  pauseAfterFailures: z
+    .int()
+    .min(0)
+    .default(5)
+    .describe('Mirrors in a row that may fail before mirroring this route pauses (0: never pause).'),
+  pauseFor: durationSchema
+    .default(5_000)
+    .describe('How long mirroring pauses before one mirror probes again.'),
 });
 
 /** A JSONPath subset: `$`, `.key`, `['key']`, `[n]`, `[*]`, `..key`. Checked by the config loader. */

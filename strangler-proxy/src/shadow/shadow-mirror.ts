@@ -17,6 +17,7 @@ import { SHADOW_HEADER } from '../proxy/forwarding-headers.ts';
 import { createBodyCapture, createByteBudget, type BodyCapture } from './body-capture.ts';
 import { sendShadowRequest, type ShadowOutcome } from './send-shadow-request.ts';
 import { createNoiseLearner } from './noise-learner.ts';
+import { createMirrorHealth } from './mirror-health.ts';
 import { decodeCapturedBody } from './decode-body.ts';
 import { compareResponses, failedVerdict } from '../compare/index.ts';
 import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
@@ -72,6 +73,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
   const idleWaiters: Array<() => void> = [];
   const noise = createNoiseLearner();
   const budget = createByteBudget(options.maxBytesInFlight);
+  const health = createMirrorHealth();
   let inFlight = 0;
 
   const settle = (event: ShadowSettled, holdsSlot: boolean) => {
@@ -132,6 +134,8 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       const declaredLength = Number(req.headers['content-length'] ?? 0);
       if (declaredLength > plan.config.maxBodyBytes) return skip(route, requestId, 'too_large', false);
       if (inFlight >= options.maxInFlight()) return skip(route, requestId, 'over_capacity', false);
+      if (!health.allow(route.id, plan.config, Date.now()))
+        return skip(route, requestId, 'shadow_unhealthy', false);
       inFlight += 1;
       metrics.shadowsInFlight.set(inFlight);
 
@@ -246,6 +250,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
 
     const outcome = await send(shadowUpstream.url);
     if (!outcome.ok && outcome.overBudget) return skip(route, context.requestId, 'over_capacity', true);
+    health.record(route.id, plan.config, outcome.ok, Date.now());
     if (!outcome.ok) {
       const reason: SkipReason = outcome.kind === 'timeout' ? 'timeout' : 'connection_error';
       recorder.recordSkip(route.id, reason);

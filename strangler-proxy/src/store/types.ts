@@ -16,6 +16,8 @@ export const SKIP_REASONS = [
   'loop',
   // The client went away before the primary answered: there is nothing to compare.
   'client_aborted',
+  // The route's mirrors kept failing: mirroring pauses a few seconds, then one mirror probes.
+  'shadow_unhealthy',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

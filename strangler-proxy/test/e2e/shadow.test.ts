@@ -322,4 +322,18 @@ routes:
     expect(route.errors).toBe(0);
     await slow.close();
   });
+
+  it('pauses mirroring to a shadow service that keeps failing, and counts the pause', async () => {
+    const shadowed = await withShadowProxy(await deadPort());
+    open.push(shadowed);
+    for (let i = 0; i < 5; i += 1) await fetchRaw(`${shadowed.harness.proxy.url}/api/products/${i + 1}`);
+    await shadowed.harness.proxy.mirror.idle();
+    for (let i = 0; i < 3; i += 1)
+      expect((await fetchRaw(`${shadowed.harness.proxy.url}/api/products/1`)).status).toBe(200);
+    await shadowed.harness.proxy.mirror.idle();
+    await shadowed.recorder.flush();
+    const route = await report(shadowed.store);
+    expect(route.errors).toBe(5);
+    expect(route.skipped.shadow_unhealthy).toBe(3);
+  });
 });

@@ -32,12 +32,12 @@ routes:
     path: /dead
     service: dead
     stage: ${stage}
-    shadow: { timeout: ${SHADOW_TIMEOUT}, noiseSample: 0, unsafe: true }
+    shadow: { timeout: ${SHADOW_TIMEOUT}, noiseSample: 0, unsafe: true, pauseAfterFailures: 0 }
   - id: hostile
     path: /hostile
     service: hostile
     stage: ${stage}
-    shadow: { timeout: ${SHADOW_TIMEOUT}, noiseSample: 0, unsafe: true }
+    shadow: { timeout: ${SHADOW_TIMEOUT}, noiseSample: 0, unsafe: true, pauseAfterFailures: 0 }
 `;
 
 beforeAll(async () => {
