@@ -56,9 +56,14 @@ export function renderRoutes(config: RoutesConfig, color: boolean): string {
     row.stage === 'legacy'
       ? `legacy ${colors.dim(config.legacy.url)}`
       : `${row.service} ${colors.dim(row.serviceUrl ?? '?')}`,
-    row.shadow === null ? colors.dim('-') : `${row.shadow}% → ${row.stage === 'migrated' ? 'legacy' : row.service}`,
+    row.shadow === null
+      ? colors.dim('-')
+      : `${row.shadow}% → ${row.stage === 'migrated' ? 'legacy' : row.service}`,
     row.fallback === 'legacy' ? 'legacy' : colors.dim('-'),
   ]);
-  const table = formatTable(['ROUTE', 'PATH', 'METHODS', 'STAGE', 'SERVED BY', 'MIRRORED TO', 'FALLBACK'], rows);
+  const table = formatTable(
+    ['ROUTE', 'PATH', 'METHODS', 'STAGE', 'SERVED BY', 'MIRRORED TO', 'FALLBACK'],
+    rows,
+  );
   return `${table}\n${colors.dim(`anything else → legacy ${config.legacy.url}`)}`;
 }
