@@ -47,7 +47,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: ioLibraries.map((name) => ({ name, message: 'The pure core does no I/O: move this to the edge.' })) },
+        {
+          paths: ioLibraries.map((name) => ({
+            name,
+            message: 'The pure core does no I/O: move this to the edge.',
+          })),
+        },
       ],
     },
   },

@@ -19,7 +19,7 @@ export function createReconnectingStore(
   const clock = options.clock ?? Date.now;
   let store: ResultStore | null = null;
   let opening: Promise<ResultStore> | null = null;
-  let lastFailure: { at: number; error: unknown } | null = null;
+  let lastFailure: { at: number; error: Error } | null = null;
   let closed = false;
 
   const ensure = (): Promise<ResultStore> => {
@@ -39,7 +39,7 @@ export function createReconnectingStore(
       },
       (error: unknown) => {
         opening = null;
-        lastFailure = { at: clock(), error };
+        lastFailure = { at: clock(), error: error instanceof Error ? error : new Error(String(error)) };
         throw error;
       },
     );
