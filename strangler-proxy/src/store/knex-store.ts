@@ -59,7 +59,14 @@ function knexConfig(location: StoreLocation, busyTimeoutMs: number): Knex.Config
     return {
       log: quiet,
       client: 'pg',
-      connection: { connectionString: location.connectionString },
+      // Bounded everywhere: a write to a server that went away must fail (and be counted), never hang the
+      // recorder's write chain.
+      connection: {
+        connectionString: location.connectionString,
+        connectionTimeoutMillis: 5_000,
+        query_timeout: 15_000,
+        statement_timeout: 15_000,
+      },
       pool: { min: 0, max: 4 },
       acquireConnectionTimeout: 10_000,
       ...(location.schema ? { searchPath: [location.schema] } : {}),
