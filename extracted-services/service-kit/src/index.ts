@@ -28,3 +28,4 @@ export {
   type ShutdownOptions,
 } from './serve.ts';
 export { createApiApp, type ApiAppOptions } from './create-api-app.ts';
+export { migrateSqliteDatabase, openSqliteDatabase, type NamedMigration } from './sqlite-database.ts';

@@ -1,44 +1,18 @@
 /**
- * catalog-service's own SQLite database (database per service). Migrations are listed in code so they run
- * the same under Node's type stripping and in tests.
+ * catalog-service's own SQLite database (database per service): its migrations, opened and run by service-kit.
  */
-import knexFactory, { type Knex } from 'knex';
-import type { NamedMigration } from './migration.ts';
+import type { Knex } from 'knex';
+import { migrateSqliteDatabase, openSqliteDatabase, type NamedMigration } from 'service-kit';
 import { createCatalog } from './migrations/001-create-catalog.ts';
 import { createStockReservations } from './migrations/002-create-stock-reservations.ts';
 
 export const MIGRATIONS: readonly NamedMigration[] = [createCatalog, createStockReservations];
 
-const migrationSource: Knex.MigrationSource<NamedMigration> = {
-  getMigrations: () => Promise.resolve([...MIGRATIONS]),
-  getMigrationName: (migration) => migration.name,
-  getMigration: (migration) => Promise.resolve(migration),
-};
-
-interface RawSqlite {
-  exec(sql: string, callback: (error: Error | null) => void): void;
-}
-
-/** Opens (creating if needed) a SQLite database; `:memory:` for tests. */
+/** Opens (creating if needed) the service's SQLite database; `:memory:` for tests. */
 export function openDatabase(filename: string): Knex {
-  return knexFactory({
-    client: 'sqlite3',
-    connection: { filename },
-    useNullAsDefault: true,
-    // One connection: SQLite serialises writes, and an in-memory database lives in its connection.
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate(connection: RawSqlite, done: (error: Error | null, connection: RawSqlite) => void) {
-        connection.exec(
-          'PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;',
-          (error) => done(error, connection),
-        );
-      },
-    },
-  });
+  return openSqliteDatabase(filename);
 }
 
 export async function migrateDatabase(db: Knex): Promise<void> {
-  await db.migrate.latest({ migrationSource });
+  await migrateSqliteDatabase(db, MIGRATIONS);
 }

@@ -1,4 +1,4 @@
-import type { NamedMigration } from '../migration.ts';
+import type { NamedMigration } from 'service-kit';
 
 /** Products, categories, reviews and stock: the catalog's share of the monolith's data. */
 export const createCatalog: NamedMigration = {

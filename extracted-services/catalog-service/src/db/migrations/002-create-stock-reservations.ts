@@ -1,4 +1,4 @@
-import type { NamedMigration } from '../migration.ts';
+import type { NamedMigration } from 'service-kit';
 
 /**
  * Stock reservations taken by orders-service. Keyed by the caller's id so that a retried reserve (after a

@@ -1,4 +1,4 @@
-import type { NamedMigration } from '../migration.ts';
+import type { NamedMigration } from 'service-kit';
 
 /** The first order id this service hands out. */
 export const FIRST_ORDER_ID = 1_000_001;
