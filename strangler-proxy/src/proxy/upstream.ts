@@ -50,20 +50,24 @@ function reportFailure(req: IncomingMessage, error: unknown): boolean {
  * client's: forwarded, they overrode the client's own `Connection: close` (Node keeps a connection open
  * when the response says keep-alive) and announced the upstream's keep-alive timeout as the proxy's.
  * Hop-by-hop headers go, and a client that asked to close gets `Connection: close`.
+ *
+ * They are set to undefined rather than deleted: httpxy skips undefined values when it copies the
+ * headers, and `delete` would turn every response's header object into a slow dictionary.
  */
 function stripResponseHopByHop(proxyRes: IncomingMessage, res: ServerResponse | undefined): void {
   const headers = proxyRes.headers;
   const connection = headers.connection;
-  if (connection) {
+  if (connection !== undefined) {
     for (const token of connection.split(',')) {
       const name = token.trim().toLowerCase();
-      if (name && name !== 'transfer-encoding' && name !== 'content-length') delete headers[name];
+      if (name && name !== 'transfer-encoding' && name !== 'content-length' && headers[name] !== undefined)
+        headers[name] = undefined;
     }
+    headers.connection = undefined;
   }
-  delete headers.connection;
-  delete headers['keep-alive'];
-  delete headers['proxy-connection'];
-  if (proxyRes.statusCode !== 101) delete headers.upgrade;
+  if (headers['keep-alive'] !== undefined) headers['keep-alive'] = undefined;
+  if (headers['proxy-connection'] !== undefined) headers['proxy-connection'] = undefined;
+  if (headers.upgrade !== undefined && proxyRes.statusCode !== 101) headers.upgrade = undefined;
   if (res && 'shouldKeepAlive' in res && !res.shouldKeepAlive) headers.connection = 'close';
 }
 
