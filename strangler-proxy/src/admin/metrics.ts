@@ -1,8 +1,10 @@
 /**
  * Prometheus metrics (prom-client), one registry per proxy so several proxies can live in one process.
- * Label children are looked up once and cached: the hot path does a map lookup and an increment.
+ * The per-request and per-mirror series are pre-aggregated (`preaggregated.ts`): the hot path increments
+ * a slot, prom-client reads the slots at scrape time.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createFastCounter, createFastHistogram } from './preaggregated.ts';
 import type { ProxyFailure } from '../proxy/failure-status.ts';
 
 export interface ProxyMetrics {
@@ -27,18 +29,18 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
   if (options.defaultMetrics ?? true)
     collectDefaultMetrics({ register: registry, prefix: 'strangler_process_' });
 
-  const requests = new Counter({
+  const requests = createFastCounter({
     name: 'strangler_requests_total',
     help: 'Requests served, by route, stage, upstream and status',
-    labelNames: ['route', 'stage', 'upstream', 'status'] as const,
-    registers: [registry],
+    labelNames: ['route', 'stage', 'upstream', 'status'],
+    registry,
   });
-  const duration = new Histogram({
+  const duration = createFastHistogram({
     name: 'strangler_request_duration_seconds',
     help: 'Time from request to response end, by route and upstream',
-    labelNames: ['route', 'upstream'] as const,
+    labelNames: ['route', 'upstream'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
+    registry,
   });
   const upstreamErrors = new Counter({
     name: 'strangler_upstream_errors_total',
@@ -52,17 +54,17 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
     labelNames: ['result'] as const,
     registers: [registry],
   });
-  const shadows = new Counter({
+  const shadows = createFastCounter({
     name: 'strangler_shadow_comparisons_total',
     help: 'Compared shadow pairs by route and verdict',
-    labelNames: ['route', 'verdict'] as const,
-    registers: [registry],
+    labelNames: ['route', 'verdict'],
+    registry,
   });
-  const skipped = new Counter({
+  const skipped = createFastCounter({
     name: 'strangler_shadow_skipped_total',
     help: 'Requests not mirrored, or mirrors that produced no comparison, by reason',
-    labelNames: ['route', 'reason'] as const,
-    registers: [registry],
+    labelNames: ['route', 'reason'],
+    registry,
   });
   const fallbacks = new Counter({
     name: 'strangler_fallbacks_total',
@@ -102,33 +104,16 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
     registers: [registry],
   });
 
-  type Child = { inc(): void };
-  type HistogramChild = { observe(value: number): void };
-  const requestChildren = new Map<string, Child>();
-  const durationChildren = new Map<string, HistogramChild>();
-
   return {
     registry,
     observeRequest(route, stage, upstream, status, seconds) {
-      const key = `${route}\u0000${stage}\u0000${upstream}\u0000${status}`;
-      let child = requestChildren.get(key);
-      if (!child) {
-        child = requests.labels(route, stage, upstream, String(status));
-        requestChildren.set(key, child);
-      }
-      child.inc();
-      const durationKey = `${route}\u0000${upstream}`;
-      let histogram = durationChildren.get(durationKey);
-      if (!histogram) {
-        histogram = duration.labels(route, upstream);
-        durationChildren.set(durationKey, histogram);
-      }
-      histogram.observe(seconds);
+      requests.inc(route, stage, upstream, status);
+      duration.observe(route, upstream, seconds);
     },
     upstreamError: (upstream, kind) => upstreamErrors.labels(upstream, kind).inc(),
     reload: (ok) => reloads.labels(ok ? 'success' : 'failure').inc(),
-    shadowOutcome: (route, outcome) => shadows.labels(route, outcome).inc(),
-    shadowSkipped: (route, reason) => skipped.labels(route, reason).inc(),
+    shadowOutcome: (route, outcome) => shadows.inc(route, outcome),
+    shadowSkipped: (route, reason) => skipped.inc(route, reason),
     shadowsInFlight,
     breakerState,
     autoRolledBack,
