@@ -27,7 +27,23 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   }
   // Asynchronous, but written on the next tick (no minimum batch): a terminal following the log sees each line.
   const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  const logger = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  plainJsonLoggers.set(logger, destination);
+  return logger;
+}
+
+/**
+ * Loggers made here that write plain JSON lines (no bindings, mixins, hooks or transport) straight to a
+ * stream: the access log may write its lines to that stream itself (`access-log.ts`).
+ */
+const plainJsonLoggers = new WeakMap<Logger, LineStream>();
+
+export interface LineStream {
+  write(line: string): unknown;
+}
+
+export function plainJsonStream(logger: Logger): LineStream | undefined {
+  return plainJsonLoggers.get(logger);
 }
 
 /** A logger that drops everything: for tests and for library use without logs. */

@@ -1,0 +1,58 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { createLogger } from '../../src/logging/logger.ts';
+import { createAccessLog, type AccessEntry } from '../../src/logging/access-log.ts';
+
+function collector(): { stream: Writable; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { stream, lines };
+}
+
+const ENTRY: AccessEntry = {
+  requestId: 'req-1',
+  method: 'GET',
+  path: '/api/products/42?q="quoted"\\back\u0001',
+  route: 'products',
+  upstream: 'legacy',
+  status: 200,
+  durationMs: 1.25,
+};
+
+describe('access log', () => {
+  it('writes the line pino would write, field for field and in the same order', () => {
+    const fast = collector();
+    const plain = collector();
+    createAccessLog(createLogger({ destination: fast.stream }))(ENTRY);
+    createLogger({ destination: plain.stream }).info(ENTRY, 'request');
+    expect(fast.lines).toHaveLength(1);
+    const written = JSON.parse(fast.lines[0] ?? '') as Record<string, unknown>;
+    const expected = JSON.parse(plain.lines[0] ?? '') as Record<string, unknown>;
+    expect(Object.keys(written)).toEqual(Object.keys(expected));
+    expect({ ...written, time: 0 }).toEqual({ ...expected, time: 0 });
+    expect(new Date(written.time as string).toISOString()).toBe(written.time);
+  });
+
+  it('follows the logger level', () => {
+    const fast = collector();
+    const logger = createLogger({ destination: fast.stream, level: 'warn' });
+    const log = createAccessLog(logger);
+    log(ENTRY);
+    logger.level = 'info';
+    log(ENTRY);
+    expect(fast.lines).toHaveLength(1);
+  });
+
+  it('goes through logger.info for a logger it does not know', () => {
+    const other = collector();
+    const logger = pino({ base: { service: 'edge' } }, other.stream);
+    createAccessLog(logger)(ENTRY);
+    expect(JSON.parse(other.lines[0] ?? '')).toMatchObject({ service: 'edge', msg: 'request', status: 200 });
+  });
+});
