@@ -17,6 +17,8 @@ import { setContext, type RequestContext } from './request-context.ts';
 import type { RoutingSnapshot } from './routing-snapshot.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
 import type { Upstream } from './upstream.ts';
+import type { Settle } from './upstream-guard.ts';
+import { createAccessLog } from '../logging/access-log.ts';
 
 const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -35,6 +37,7 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 
 export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
   const { metrics, recorder, logger } = deps;
+  const accessLog = deps.accessLog ? createAccessLog(logger) : null;
 
   return function handleRequest(req, res) {
     const startedAt = performance.now();
@@ -87,8 +90,14 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     }
 
     let upstreamName = '';
+    // The attempt in flight, settled with its outcome when the exchange ends (one close listener for all).
+    let settleAttempt: Settle | null = null;
     res.once('close', () => {
       const status = res.headersSent ? res.statusCode : 499;
+      if (settleAttempt !== null) {
+        settleAttempt(res.headersSent ? (status < 500 ? 'success' : 'failure') : 'unknown');
+        settleAttempt = null;
+      }
       const durationMs = performance.now() - startedAt;
       const routeId = route?.id ?? 'unmatched';
       metrics.observeRequest(routeId, route?.stage ?? 'legacy', upstreamName, status, durationMs / 1000);
@@ -103,20 +112,15 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       });
       if (route && context.side === 'service' && !context.fellBack)
         route.observeServiceOutcome(status < 500 && context.failure === null);
-      if (deps.accessLog) {
-        logger.info(
-          {
-            requestId,
-            method,
-            path: req.url,
-            route: routeId,
-            upstream: upstreamName,
-            status,
-            durationMs: round(durationMs),
-          },
-          'request',
-        );
-      }
+      accessLog?.({
+        requestId,
+        method,
+        path: req.url ?? '',
+        route: routeId,
+        upstream: upstreamName,
+        status,
+        durationMs: round(durationMs),
+      });
     });
 
     send(context.side);
@@ -127,11 +131,9 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       const admitted = upstream.guard.admit(context.attempts > 0);
       if (typeof admitted === 'string') return fail(upstream, side, admitted, null);
       context.attempts += 1;
-      res.once('close', () => {
-        if (!res.headersSent) admitted('unknown');
-        else admitted(res.statusCode < 500 ? 'success' : 'failure');
-      });
+      settleAttempt = admitted;
       upstream.forward(req, res, (failure, error) => {
+        settleAttempt = null;
         admitted('failure');
         fail(upstream, side, failure, error);
       });
