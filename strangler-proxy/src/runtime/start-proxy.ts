@@ -14,7 +14,6 @@ import { createRequestHandler } from '../proxy/request-handler.ts';
 import { createUpgradeHandler } from '../proxy/upgrade-handler.ts';
 import { buildRoutingSnapshot, type RoutingSnapshot } from '../proxy/routing-snapshot.ts';
 import { createShadowMirror, type ShadowMirror } from '../shadow/shadow-mirror.ts';
-import { closeShadowAgents } from '../shadow/send-shadow-request.ts';
 import { readConfigFile, watchFileContent } from './config-source.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { describeRoutes } from './describe-routes.ts';
@@ -247,10 +246,11 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
         mirror.idle(),
         new Promise((resolve) => setTimeout(resolve, current.config.proxy.drainTimeout).unref()),
       ]);
+      // Mirrors still running past the drain timeout are settled (and recorded as abandoned) here.
+      await mirror.close();
       await recorder.close();
       await admin?.close();
       for (const upstream of current.upstreams.values()) upstream.dispose();
-      closeShadowAgents();
       safety.close();
       logger.info({ drained: completed }, 'strangler proxy stopped');
       events.emit('closed');

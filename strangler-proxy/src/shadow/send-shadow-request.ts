@@ -13,7 +13,7 @@ export interface ShadowRequest {
   /** Path and query, exactly as forwarded to the primary. */
   readonly path: string;
   readonly headers: OutgoingHttpHeaders;
-  readonly body: Buffer | null;
+  readonly body: Uint8Array | null;
   readonly timeout: number;
   readonly maxResponseBytes: number;
   /** Shared with every capture in flight; when it runs out the mirror is abandoned (`overBudget`). */

@@ -8,18 +8,18 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
+import type { CompareRules } from '../config/schema.ts';
 import type { ResultRecorder, SkipReason } from '../store/types.ts';
 import type { ProxyMetrics } from '../admin/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { RequestContext } from '../proxy/request-context.ts';
 import type { RoutingRoute } from '../proxy/routing-snapshot.ts';
 import { SHADOW_HEADER } from '../proxy/forwarding-headers.ts';
-import { createBodyCapture, createByteBudget, type BodyCapture } from './body-capture.ts';
-import { sendShadowRequest, type ShadowOutcome } from './send-shadow-request.ts';
-import { createNoiseLearner } from './noise-learner.ts';
+import { createBodyCapture, type BodyCapture } from './body-capture.ts';
 import { createMirrorHealth } from './mirror-health.ts';
-import { decodeCapturedBody } from './decode-body.ts';
-import { compareResponses, failedVerdict } from '../compare/index.ts';
+import { createMirrorExecutor, type MirrorThread } from './mirror-executor.ts';
+import type { MirrorJob, MirrorPlan } from './mirror-job.ts';
+import { failedVerdict } from '../compare/index.ts';
 import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
 
 export interface ShadowSettled {
@@ -47,6 +47,8 @@ export interface ShadowMirror {
   idle(): Promise<void>;
   /** Every mirrored or skipped request ends in exactly one settled event. */
   onSettled(listener: (event: ShadowSettled) => void): () => void;
+  /** Stops the shadow worker (after `idle()`, at shutdown). */
+  close(): Promise<void>;
 }
 
 export interface ShadowMirrorOptions {
@@ -56,7 +58,8 @@ export interface ShadowMirrorOptions {
   readonly maxInFlight: () => number;
   /** Bytes all mirrors in flight may hold together (request copies and captured answers). */
   readonly maxBytesInFlight: () => number;
-  readonly random?: () => number;
+  /** Where mirrors are sent and compared: the shadow worker (default) or this thread. */
+  readonly thread?: MirrorThread;
 }
 
 interface PrimaryAnswer {
@@ -68,12 +71,12 @@ interface PrimaryAnswer {
 
 export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
   const { recorder, metrics, logger } = options;
-  const random = options.random ?? Math.random;
   const listeners = new Set<(event: ShadowSettled) => void>();
   const idleWaiters: Array<() => void> = [];
-  const noise = createNoiseLearner();
-  const budget = createByteBudget(options.maxBytesInFlight);
+  const executor = createMirrorExecutor(options.thread ?? 'worker', options.maxBytesInFlight, logger);
+  const budget = executor.budget;
   const health = createMirrorHealth();
+  const plans = new WeakMap<object, MirrorPlan>();
   let inFlight = 0;
 
   const settle = (event: ShadowSettled, holdsSlot: boolean) => {
@@ -122,6 +125,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    close: () => executor.close(),
     begin(route, decision, req, res, context, carriedShadowHeader) {
       const plan = route.shadow;
       if (!plan) return;
@@ -181,7 +185,8 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
           releaseAll();
           return skip(route, requestId, 'over_capacity', true);
         }
-        const recorded = recordedRequest(req, context, requestBody);
+        const outgoing = outgoingBody(requestBody);
+        const recorded = recordedRequest(req, context, outgoing);
         if (context.fellBack || primary === null) {
           releaseAll();
           // The serving side failed (or fell back): there is no pair to compare, but the failure is evidence.
@@ -200,7 +205,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
         }
         const answer: PrimaryAnswer = primary;
         setImmediate(() => {
-          mirror(route, req, context, recorded, answer, primarySide, safe)
+          mirror(route, req, context, recorded, answer, outgoing, primarySide, safe)
             .catch((error: unknown) => {
               logger.error({ err: error, route: route.id, requestId }, 'shadow comparison failed');
               settle({ routeId: route.id, requestId, skipped: 'connection_error' }, true);
@@ -211,19 +216,40 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     },
   };
 
+  /** The plain-data plan of a route's shadow settings, one object per route and reload. */
+  function planOf(route: RoutingRoute): MirrorPlan | null {
+    const shadow = route.shadow;
+    if (!shadow) return null;
+    let plan = plans.get(shadow);
+    if (plan === undefined) {
+      plan = {
+        routeId: route.id,
+        compare: (route.config.compare as CompareRules | undefined) ?? null,
+        timeout: shadow.config.timeout,
+        maxResponseBytes: shadow.config.maxResponseBytes,
+        noiseSample: shadow.config.noiseSample,
+      };
+      plans.set(shadow, plan);
+    }
+    return plan;
+  }
+
   async function mirror(
     route: RoutingRoute,
     req: IncomingMessage,
     context: RequestContext,
     recorded: RecordedShape,
     answer: PrimaryAnswer,
+    outgoing: OutgoingBody,
     primarySide: Side,
     safe: boolean,
   ): Promise<void> {
-    const plan = route.shadow;
-    if (!plan) return;
+    const plan = planOf(route);
+    const shadowConfig = route.shadow?.config;
+    if (!plan || !shadowConfig) return;
     const shadowSide: Side = primarySide === 'legacy' ? 'service' : 'legacy';
     const shadowUpstream = shadowSide === 'legacy' ? route.legacy : route.service;
+    const primaryUpstream = primarySide === 'legacy' ? route.legacy : route.service;
     const primaryResponse: CapturedResponse = {
       status: answer.status,
       headers: answer.headers,
@@ -231,98 +257,38 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       truncated: answer.capture.overLimit,
       latencyMs: answer.latencyMs,
     };
-    const limit = plan.config.maxResponseBytes;
-    const primaryContent = decodeCapturedBody(primaryResponse, limit);
     const headers: OutgoingHttpHeaders = { ...req.headers, [SHADOW_HEADER]: '1' };
     delete headers['transfer-encoding'];
-    if (recorded.body) headers['content-length'] = recorded.body.length;
-    const send = (target: URL): Promise<ShadowOutcome> =>
-      sendShadowRequest({
-        target,
-        method: recorded.method,
-        path: recorded.url,
-        headers,
-        body: (recorded.body as Buffer | undefined) ?? null,
-        timeout: plan.config.timeout,
-        maxResponseBytes: plan.config.maxResponseBytes,
-        budget,
-      });
-
-    const outcome = await send(shadowUpstream.url);
-    if (!outcome.ok && outcome.overBudget) return skip(route, context.requestId, 'over_capacity', true);
-    health.record(route.id, plan.config, outcome.ok, Date.now());
-    if (!outcome.ok) {
-      const reason: SkipReason = outcome.kind === 'timeout' ? 'timeout' : 'connection_error';
+    if (outgoing.body) headers['content-length'] = outgoing.body.byteLength;
+    const job: MirrorJob = {
+      shadowTarget: shadowUpstream.url.origin,
+      primaryTarget: primaryUpstream.url.origin,
+      method: recorded.method,
+      path: recorded.url,
+      headers,
+      body: outgoing.body,
+      safe,
+      primarySide,
+      primary: primaryResponse,
+    };
+    const result = await executor.run(plan, job, outgoing.transfer);
+    if (result.kind === 'over_capacity') return skip(route, context.requestId, 'over_capacity', true);
+    health.record(route.id, shadowConfig, result.kind === 'compared', Date.now());
+    if (result.kind === 'failed') {
+      const reason: SkipReason = result.failure === 'timeout' ? 'timeout' : 'connection_error';
       recorder.recordSkip(route.id, reason);
       metrics.shadowSkipped(route.id, reason);
-      const verdict = failedVerdict(shadowSide, outcome.kind, outcome.message);
+      const verdict = failedVerdict(shadowSide, result.failure, result.message);
       const pair: Pair =
         primarySide === 'legacy' ? { legacy: primaryResponse } : { service: primaryResponse };
       return conclude(route, context, recorded, pair, verdict);
     }
-
-    try {
-      await compareWithShadow(
-        route,
-        context,
-        recorded,
-        primaryContent,
-        outcome.response,
-        primarySide,
-        safe,
-        send,
-      );
-    } finally {
-      outcome.release();
-    }
-  }
-
-  async function compareWithShadow(
-    route: RoutingRoute,
-    context: RequestContext,
-    recorded: RecordedShape,
-    primaryContent: CapturedResponse,
-    shadowResponse: CapturedResponse,
-    primarySide: Side,
-    safe: boolean,
-    send: (target: URL) => Promise<ShadowOutcome>,
-  ): Promise<void> {
-    const plan = route.shadow;
-    if (!plan) return;
-    const limit = plan.config.maxResponseBytes;
-    const primaryUpstream = primarySide === 'legacy' ? route.legacy : route.service;
-    if (safe && noise.shouldProbe(route.id, plan.config.noiseSample, random)) {
-      // Ask the primary side again: what differs between two of its own answers is noise, not a regression.
-      const again = await send(primaryUpstream.url);
-      if (again.ok) {
-        try {
-          const probe = compareResponses(
-            primaryContent,
-            decodeCapturedBody(again.response, limit),
-            plan.rules,
-          );
-          const learned = noise.learn(route.id, probe);
-          if (learned.length > 0) recorder.recordNoise(route.id, learned);
-        } finally {
-          again.release();
-        }
-      }
-    }
-
-    const shadowContent = decodeCapturedBody(shadowResponse, limit);
+    if (result.learnedNoise.length > 0) recorder.recordNoise(route.id, result.learnedNoise);
     const pair: Pair =
       primarySide === 'legacy'
-        ? { legacy: primaryContent, service: shadowContent }
-        : { legacy: shadowContent, service: primaryContent };
-    // The model is immutable and learning replaces it: read it only now, after this request's own probe.
-    const model = noise.modelFor(route.id);
-    const verdict = compareResponses(
-      pair.legacy as CapturedResponse,
-      pair.service as CapturedResponse,
-      plan.rules,
-      model,
-    );
-    conclude(route, context, recorded, pair, verdict);
+        ? { legacy: result.primary, service: result.shadow }
+        : { legacy: result.shadow, service: result.primary };
+    conclude(route, context, recorded, pair, result.verdict);
   }
 }
 
@@ -333,16 +299,39 @@ interface Pair {
 
 type RecordedShape = Parameters<ResultRecorder['recordComparison']>[0]['request'];
 
+/**
+ * The recorder keeps an excerpt of a request body for samples; a large body itself goes to the shadow
+ * worker (moved, not copied, when it is a buffer of its own) and only its first bytes stay here.
+ */
+export const RECORDED_REQUEST_BYTES = 65_536;
+
+interface OutgoingBody {
+  /** What the mirror sends. */
+  readonly body: Buffer | null;
+  /** What the recorder gets. */
+  readonly excerpt: Buffer | null;
+  readonly transfer: readonly ArrayBuffer[];
+}
+
+function outgoingBody(capture: BodyCapture | null): OutgoingBody {
+  if (capture === null) return { body: null, excerpt: null, transfer: [] };
+  const body = capture.body();
+  if (body.byteLength <= RECORDED_REQUEST_BYTES) return { body, excerpt: body, transfer: [] };
+  const excerpt = Buffer.from(body.subarray(0, RECORDED_REQUEST_BYTES));
+  const owned = capture.chunks > 1 && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+  return { body, excerpt, transfer: owned ? [body.buffer as ArrayBuffer] : [] };
+}
+
 function recordedRequest(
   req: IncomingMessage,
   context: RequestContext,
-  body: BodyCapture | null,
+  outgoing: OutgoingBody,
 ): RecordedShape {
   return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',
     headers: req.headers,
-    ...(body ? { body: body.body() } : {}),
+    ...(outgoing.excerpt ? { body: outgoing.excerpt } : {}),
     requestId: context.requestId,
   };
 }

@@ -215,6 +215,37 @@ describe('shadow traffic', () => {
     expect(legacy.received.at(-1)!.body.length).toBe(5000);
   });
 
+  it('mirrors a large write whole while the recorder keeps only an excerpt of it', async () => {
+    const shadowed = await withShadowProxy(
+      service.url,
+      '{ percent: 100, unsafe: true, maxBodyBytes: 2000000, timeout: 2s }',
+    );
+    open.push(shadowed);
+    // Many chunks, one of them big enough to show that nothing past the excerpt reaches the recorder.
+    const body = Buffer.from(JSON.stringify({ note: 'x'.repeat(400_000), id: 3 }));
+    const mirrored = service.nextRequest();
+    await new Promise<void>((resolve, reject) => {
+      const outgoing = httpRequest(
+        `${shadowed.harness.proxy.url}/api/products/3`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (response) => {
+          response.resume();
+          response.on('end', resolve);
+        },
+      );
+      outgoing.on('error', reject);
+      for (let offset = 0; offset < body.length; offset += 50_000)
+        outgoing.write(body.subarray(offset, offset + 50_000));
+      outgoing.end();
+    });
+    expect(Buffer.compare((await mirrored).body, body)).toBe(0);
+    await shadowed.harness.proxy.mirror.idle();
+    await shadowed.recorder.flush();
+    const [sample] = await shadowed.store.samples({ routeId: 'products' });
+    expect(sample?.request.body?.length).toBeLessThan(70_000);
+    expect(sample?.request.body?.startsWith('{"note":"xxx')).toBe(true);
+  });
+
   it('samples a share of requests and counts the rest', async () => {
     const shadowed = await withShadowProxy(service.url, '{ percent: 0 }');
     open.push(shadowed);

@@ -1,0 +1,151 @@
+/**
+ * Where mirror jobs run. By default in the shadow worker, a thread of its own: sending the copy, parsing
+ * and comparing both answers cost as much CPU as proxying the request, and on the proxy's thread they
+ * competed with the primary traffic. The thread only hands over the job and reads back the result.
+ * `inline` runs them on the calling thread (same code, same results).
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../logging/logger.ts';
+import { createSharedByteBudget, type ByteBudget, type SharedByteBudget } from './body-capture.ts';
+import {
+  compileMirrorPlan,
+  createMirrorRunner,
+  ownBytes,
+  type CompiledMirrorPlan,
+  type MirrorJob,
+  type MirrorPlan,
+  type MirrorResult,
+} from './mirror-job.ts';
+import { closeShadowAgents } from './send-shadow-request.ts';
+import type { WorkerReply, WorkerRequest } from './shadow-worker.ts';
+
+export interface MirrorExecutor {
+  /** The budget of every mirror's bytes, wherever they are held. */
+  readonly budget: ByteBudget;
+  /**
+   * `plan` is an object that stays the same for a route until the next reload. `transfer`: buffers of the
+   * job that the caller owns alone and gives away (moved to the worker, not copied).
+   */
+  run(plan: MirrorPlan, job: MirrorJob, transfer?: readonly ArrayBuffer[]): Promise<MirrorResult>;
+  close(): Promise<void>;
+}
+
+export type MirrorThread = 'worker' | 'inline';
+
+const WORKER_SCRIPT = new URL('./shadow-worker.ts', import.meta.url);
+
+export function createMirrorExecutor(
+  thread: MirrorThread,
+  maxBytesInFlight: () => number,
+  logger: Logger,
+  /** The worker's entry module (tests start one that fails on purpose). */
+  workerScript: URL = WORKER_SCRIPT,
+): MirrorExecutor {
+  const budget = createSharedByteBudget(maxBytesInFlight);
+  return thread === 'worker' ? workerExecutor(budget, logger, workerScript) : inlineExecutor(budget);
+}
+
+function inlineExecutor(budget: SharedByteBudget): MirrorExecutor {
+  const runner = createMirrorRunner(budget);
+  const compiled = new WeakMap<MirrorPlan, CompiledMirrorPlan>();
+  return {
+    budget,
+    run(plan, job) {
+      let ready = compiled.get(plan);
+      if (ready === undefined) {
+        ready = compileMirrorPlan(plan);
+        compiled.set(plan, ready);
+      }
+      return runner.run(ready, job);
+    },
+    close() {
+      closeShadowAgents();
+      return Promise.resolve();
+    },
+  };
+}
+
+interface Pending {
+  resolve(result: MirrorResult): void;
+  reject(error: Error): void;
+}
+
+/**
+ * One worker, started on the first job and again after it died (every job it held fails, as a mirror
+ * whose service could not be reached fails; nothing waits forever). Plans are sent once per worker and
+ * forgotten there when the proxy no longer holds them.
+ */
+function workerExecutor(budget: SharedByteBudget, logger: Logger, script: URL): MirrorExecutor {
+  let worker: Worker | null = null;
+  let planIds = new WeakMap<MirrorPlan, number>();
+  let nextPlanId = 1;
+  let nextJobId = 1;
+  const pending = new Map<number, Pending>();
+  let closing = false;
+  const forget = new FinalizationRegistry<number>((planId) => post({ type: 'forget', planId }));
+
+  const post = (message: WorkerRequest, transfer: ArrayBuffer[] = []) => {
+    worker?.postMessage(message, transfer);
+  };
+
+  const start = (): Worker => {
+    const started = new Worker(script, { workerData: { budget: budget.shared } });
+    // The worker never keeps the process alive on its own: the proxy's server and timers decide that.
+    started.unref();
+    started.on('message', (reply: WorkerReply) => {
+      const waiting = pending.get(reply.jobId);
+      if (!waiting) return;
+      pending.delete(reply.jobId);
+      if (reply.ok) waiting.resolve(reply.result);
+      else waiting.reject(new Error(reply.error));
+    });
+    const failAll = (reason: string) => {
+      if (worker === started) {
+        worker = null;
+        planIds = new WeakMap();
+      }
+      for (const [jobId, waiting] of pending) {
+        pending.delete(jobId);
+        waiting.reject(new Error(reason));
+      }
+    };
+    started.on('error', (error: Error) => {
+      logger.error({ err: error }, 'shadow worker failed; mirrors in flight are abandoned');
+      failAll(`shadow worker failed: ${error.message}`);
+    });
+    started.on('exit', (code) => {
+      if (!closing && code !== 0) logger.error({ code }, 'shadow worker exited');
+      failAll(`shadow worker exited (${code})`);
+    });
+    return started;
+  };
+
+  return {
+    budget,
+    run(plan, job, transfer = []) {
+      if (closing) return Promise.reject(new Error('the shadow worker is closing'));
+      worker ??= start();
+      let planId = planIds.get(plan);
+      if (planId === undefined) {
+        planId = nextPlanId++;
+        planIds.set(plan, planId);
+        forget.register(plan, planId);
+        post({ type: 'plan', planId, plan });
+      }
+      const jobId = nextJobId++;
+      // A view into a larger buffer would take that whole buffer along.
+      const body = job.body === null ? null : ownBytes(job.body);
+      const primary = { ...job.primary, body: ownBytes(job.primary.body) };
+      return new Promise<MirrorResult>((resolve, reject) => {
+        pending.set(jobId, { resolve, reject });
+        post({ type: 'job', jobId, planId, job: { ...job, body, primary } }, [...transfer]);
+      });
+    },
+    async close() {
+      closing = true;
+      const running = worker;
+      worker = null;
+      if (running) await running.terminate();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The shadow worker: a thread that runs mirror jobs (send, probe, compare) for the proxy, so that the
+ * shadow path's CPU is not taken from the thread serving clients. Plans arrive once, jobs reference them.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { joinSharedByteBudget } from './body-capture.ts';
+import {
+  compileMirrorPlan,
+  createMirrorRunner,
+  type CompiledMirrorPlan,
+  type MirrorJob,
+  type MirrorPlan,
+  type MirrorResult,
+} from './mirror-job.ts';
+
+export type WorkerRequest =
+  | { readonly type: 'plan'; readonly planId: number; readonly plan: MirrorPlan }
+  | { readonly type: 'forget'; readonly planId: number }
+  | { readonly type: 'job'; readonly jobId: number; readonly planId: number; readonly job: MirrorJob };
+
+export type WorkerReply =
+  | { readonly jobId: number; readonly ok: true; readonly result: MirrorResult }
+  | { readonly jobId: number; readonly ok: false; readonly error: string };
+
+const port = parentPort;
+if (port) {
+  const runner = createMirrorRunner(
+    joinSharedByteBudget((workerData as { budget: SharedArrayBuffer }).budget),
+  );
+  const plans = new Map<number, CompiledMirrorPlan>();
+  port.on('message', (message: WorkerRequest) => {
+    if (message.type === 'plan') plans.set(message.planId, compileMirrorPlan(message.plan));
+    else if (message.type === 'forget') plans.delete(message.planId);
+    else {
+      const { jobId, planId, job } = message;
+      const plan = plans.get(planId);
+      if (!plan) {
+        port.postMessage({ jobId, ok: false, error: `unknown mirror plan ${planId}` } satisfies WorkerReply);
+        return;
+      }
+      runner.run(plan, job).then(
+        (result) => port.postMessage({ jobId, ok: true, result } satisfies WorkerReply),
+        (error: unknown) => {
+          port.postMessage({ jobId, ok: false, error: String(error) } satisfies WorkerReply);
+        },
+      );
+    }
+  });
+}
