@@ -93,6 +93,11 @@ export interface BodyCapture {
   body(): Buffer;
   /** Chunks kept: with more than one, `body()` is a new buffer that nothing else references. */
   readonly chunks: number;
+  /**
+   * The kept bytes as one buffer, letting go of the chunks (they can be collected while the buffer is
+   * still in use elsewhere). The bytes stay counted in the budget until `release()`.
+   */
+  takeBody(): Buffer;
   /** Gives the kept bytes back to the budget (once the copy is no longer needed). */
   release(): void;
 }
@@ -134,6 +139,12 @@ export function createBodyCapture(limit: number, budget: ByteBudget = UNLIMITED)
     },
     body() {
       return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
+    },
+    takeBody() {
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
+      chunks.length = 0;
+      chunks.push(body);
+      return body;
     },
   };
 }

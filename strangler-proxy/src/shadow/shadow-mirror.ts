@@ -315,10 +315,11 @@ interface OutgoingBody {
 
 function outgoingBody(capture: BodyCapture | null): OutgoingBody {
   if (capture === null) return { body: null, excerpt: null, transfer: [] };
-  const body = capture.body();
+  const fresh = capture.chunks > 1;
+  const body = capture.takeBody();
   if (body.byteLength <= RECORDED_REQUEST_BYTES) return { body, excerpt: body, transfer: [] };
   const excerpt = Buffer.from(body.subarray(0, RECORDED_REQUEST_BYTES));
-  const owned = capture.chunks > 1 && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+  const owned = fresh && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
   return { body, excerpt, transfer: owned ? [body.buffer as ArrayBuffer] : [] };
 }
 
