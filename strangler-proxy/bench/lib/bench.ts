@@ -39,6 +39,7 @@ export interface Trial {
   readonly round: number;
   readonly load: LoadResult;
   readonly proxyCpuMicros: number | null;
+  readonly proxyMainThreadCpuMicros: number | null;
   readonly upstreamCpuMicros: number;
   readonly rssPeak: number | null;
   readonly newUpstreamConnections: number;
@@ -54,6 +55,8 @@ export interface ThroughputRow {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly proxyCpuUsPerReq: number | null;
+  /** The serving (main) thread's share of the proxy's CPU. */
+  readonly proxyMainThreadCpuUsPerReq: number | null;
   readonly upstreamCpuUsPerReq: number;
   readonly rssPeakMb: number | null;
   readonly requests: number;
@@ -389,6 +392,8 @@ async function runThroughput(
         round,
         load,
         proxyCpuMicros: proxyBefore && proxyAfter ? proxyAfter.cpuMicros - proxyBefore.cpuMicros : null,
+        proxyMainThreadCpuMicros:
+          proxyBefore && proxyAfter ? proxyAfter.mainThreadCpuMicros - proxyBefore.mainThreadCpuMicros : null,
         upstreamCpuMicros: upstreamAfter.cpuMicros - upstreamBefore.cpuMicros,
         rssPeak: rssPeak ?? proxyAfter?.rss ?? null,
         newUpstreamConnections: newConnections(countsBefore, countsAfter),
@@ -413,6 +418,7 @@ async function runThroughput(
         }),
       );
     const proxyCpu = perRequest((trial) => trial.proxyCpuMicros);
+    const mainThreadCpu = perRequest((trial) => trial.proxyMainThreadCpuMicros);
     const peaks = list.map((trial) => trial.rssPeak).filter((value): value is number => value !== null);
     return {
       id: setup.id,
@@ -422,6 +428,7 @@ async function runThroughput(
       p50Ms: median(list.map((trial) => trial.load.p50Ms)),
       p99Ms: median(list.map((trial) => trial.load.p99Ms)),
       proxyCpuUsPerReq: Number.isNaN(proxyCpu) ? null : proxyCpu,
+      proxyMainThreadCpuUsPerReq: Number.isNaN(mainThreadCpu) ? null : mainThreadCpu,
       upstreamCpuUsPerReq: perRequest((trial) => trial.upstreamCpuMicros),
       rssPeakMb: setup.proxy && peaks.length > 0 ? Math.max(...peaks) / MB : null,
       requests: sum(list.map((trial) => trial.load.requests)),

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 /** What a child reports about itself: CPU time (µs) and memory (bytes). */
 export interface ProcessUsage {
   readonly cpuMicros: number;
+  /** CPU time of the main thread alone (the one serving requests; without the shadow worker and libuv's pool). */
+  readonly mainThreadCpuMicros: number;
   readonly rss: number;
   /** Peak resident set over the process's life (bytes), from getrusage. */
   readonly maxRss: number;

@@ -18,8 +18,10 @@ const handlers = new Map<string, Handler>();
 
 handlers.set('usage', () => {
   const cpu = process.cpuUsage();
+  const thread = process.threadCpuUsage();
   return {
     cpuMicros: cpu.user + cpu.system,
+    mainThreadCpuMicros: thread.user + thread.system,
     rss: process.memoryUsage.rss(),
     maxRss: process.resourceUsage().maxRSS * 1024,
   };
