@@ -8,15 +8,12 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging/logger.ts';
 import { createSharedByteBudget, type ByteBudget, type SharedByteBudget } from './body-capture.ts';
 import {
-  compileMirrorPlan,
-  createMirrorRunner,
   ownBytes,
   type CompiledMirrorPlan,
   type MirrorJob,
   type MirrorPlan,
   type MirrorResult,
 } from './mirror-job.ts';
-import { closeShadowAgents } from './send-shadow-request.ts';
 import type { WorkerReply, WorkerRequest } from './shadow-worker.ts';
 
 export interface MirrorExecutor {
@@ -45,22 +42,37 @@ export function createMirrorExecutor(
   return thread === 'worker' ? workerExecutor(budget, logger, workerScript) : inlineExecutor(budget);
 }
 
+/** Loaded on first use: with the worker, the serving thread never loads the HTTP client mirrors use. */
+const runnerModule = () => import('./mirror-runner.ts');
+
 function inlineExecutor(budget: SharedByteBudget): MirrorExecutor {
-  const runner = createMirrorRunner(budget);
   const compiled = new WeakMap<MirrorPlan, CompiledMirrorPlan>();
+  let loaded: Promise<{
+    run: (plan: MirrorPlan, job: MirrorJob) => Promise<MirrorResult>;
+    close(): void;
+  }> | null = null;
+  const load = () =>
+    (loaded ??= runnerModule().then(({ compileMirrorPlan, createMirrorRunner, closeShadowAgents }) => {
+      const runner = createMirrorRunner(budget);
+      return {
+        run(plan: MirrorPlan, job: MirrorJob) {
+          let ready = compiled.get(plan);
+          if (ready === undefined) {
+            ready = compileMirrorPlan(plan);
+            compiled.set(plan, ready);
+          }
+          return runner.run(ready, job);
+        },
+        close: closeShadowAgents,
+      };
+    }));
   return {
     budget,
-    run(plan, job) {
-      let ready = compiled.get(plan);
-      if (ready === undefined) {
-        ready = compileMirrorPlan(plan);
-        compiled.set(plan, ready);
-      }
-      return runner.run(ready, job);
+    async run(plan, job) {
+      return (await load()).run(plan, job);
     },
-    close() {
-      closeShadowAgents();
-      return Promise.resolve();
+    async close() {
+      if (loaded) (await loaded).close();
     },
   };
 }

@@ -1,16 +1,11 @@
 /**
- * The work of one mirror once the client has its answer: send the copy to the shadow side, ask the
- * primary side again when the route still learns its noise, decode and compare. Everything it takes and
- * returns is plain data, so it runs the same in the proxy's thread or in the shadow worker.
+ * What one mirror is once the client has its answer, as plain data: it crosses to the shadow worker and
+ * back (`mirror-runner.ts` does the work).
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { CompareRules } from '../config/schema.ts';
 import type { CapturedResponse, FailureKind, Side, Verdict } from '../compare/verdict.ts';
-import { compareResponses, compileCompareRules, type CompiledRules } from '../compare/index.ts';
-import type { ByteBudget } from './body-capture.ts';
-import { decodeCapturedBody } from './decode-body.ts';
-import { createNoiseLearner } from './noise-learner.ts';
-import { sendShadowRequest, type ShadowOutcome } from './send-shadow-request.ts';
+import type { CompiledRules } from '../compare/index.ts';
 
 /** What a route's shadow settings say about its mirrors: sent once per plan, not with every job. */
 export interface MirrorPlan {
@@ -57,92 +52,8 @@ export type MirrorResult =
       readonly learnedNoise: readonly string[];
     };
 
-export interface MirrorRunner {
-  run(plan: CompiledMirrorPlan, job: MirrorJob): Promise<MirrorResult>;
-}
-
 export interface CompiledMirrorPlan extends MirrorPlan {
   readonly rules: CompiledRules;
-}
-
-export function compileMirrorPlan(plan: MirrorPlan): CompiledMirrorPlan {
-  return { ...plan, rules: compileCompareRules(plan.compare ?? {}) };
-}
-
-const NO_BODY = new Uint8Array(0);
-
-/** Runs jobs with one noise model per route, kept for the runner's lifetime (across reloads). */
-export function createMirrorRunner(budget: ByteBudget, random: () => number = Math.random): MirrorRunner {
-  const noise = createNoiseLearner();
-  const origins = new Map<string, URL>();
-  const urlOf = (origin: string): URL => {
-    let url = origins.get(origin);
-    if (url === undefined) {
-      url = new URL(origin);
-      origins.set(origin, url);
-    }
-    return url;
-  };
-
-  return {
-    async run(plan, job) {
-      const send = (target: string): Promise<ShadowOutcome> =>
-        sendShadowRequest({
-          target: urlOf(target),
-          method: job.method,
-          path: job.path,
-          headers: job.headers,
-          body: job.body,
-          timeout: plan.timeout,
-          maxResponseBytes: plan.maxResponseBytes,
-          budget,
-        });
-      const primary = decodeCapturedBody(job.primary, plan.maxResponseBytes);
-      const outcome = await send(job.shadowTarget);
-      if (!outcome.ok) {
-        if (outcome.overBudget) return { kind: 'over_capacity' };
-        return {
-          kind: 'failed',
-          failure: outcome.kind,
-          message: outcome.message,
-          latencyMs: outcome.latencyMs,
-        };
-      }
-      try {
-        let learnedNoise: readonly string[] = [];
-        if (job.safe && noise.shouldProbe(plan.routeId, plan.noiseSample, random)) {
-          // Ask the primary side again: what differs between two of its own answers is noise, not a regression.
-          const again = await send(job.primaryTarget);
-          if (again.ok) {
-            try {
-              const probe = compareResponses(
-                primary,
-                decodeCapturedBody(again.response, plan.maxResponseBytes),
-                plan.rules,
-              );
-              learnedNoise = noise.learn(plan.routeId, probe);
-            } finally {
-              again.release();
-            }
-          }
-        }
-        const shadow = decodeCapturedBody(outcome.response, plan.maxResponseBytes);
-        // The model is immutable and learning replaces it: read it only now, after this job's own probe.
-        const [legacy, service] = job.primarySide === 'legacy' ? [primary, shadow] : [shadow, primary];
-        const verdict = compareResponses(legacy, service, plan.rules, noise.modelFor(plan.routeId));
-        const keepBodies = verdict.outcome !== 'match';
-        return {
-          kind: 'compared',
-          verdict,
-          primary: { ...primary, body: keepBodies ? ownBytes(primary.body) : NO_BODY },
-          shadow: { ...shadow, body: keepBodies ? ownBytes(shadow.body) : NO_BODY },
-          learnedNoise,
-        };
-      } finally {
-        outcome.release();
-      }
-    },
-  };
 }
 
 /**

@@ -4,14 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { joinSharedByteBudget } from './body-capture.ts';
-import {
-  compileMirrorPlan,
-  createMirrorRunner,
-  type CompiledMirrorPlan,
-  type MirrorJob,
-  type MirrorPlan,
-  type MirrorResult,
-} from './mirror-job.ts';
+import type { CompiledMirrorPlan, MirrorJob, MirrorPlan, MirrorResult } from './mirror-job.ts';
+import { compileMirrorPlan, createMirrorRunner } from './mirror-runner.ts';
 
 export type WorkerRequest =
   | { readonly type: 'plan'; readonly planId: number; readonly plan: MirrorPlan }

@@ -1,0 +1,102 @@
+/**
+ * The work of one mirror: send the copy to the shadow side, ask the primary side again while the route
+ * still learns its noise, decode and compare. It runs in the shadow worker (or inline), on plain data.
+ */
+import { compareResponses, compileCompareRules } from '../compare/index.ts';
+import type { ByteBudget } from './body-capture.ts';
+import { decodeCapturedBody } from './decode-body.ts';
+import { createNoiseLearner } from './noise-learner.ts';
+import { sendShadowRequest, type ShadowOutcome } from './send-shadow-request.ts';
+import {
+  ownBytes,
+  type CompiledMirrorPlan,
+  type MirrorJob,
+  type MirrorPlan,
+  type MirrorResult,
+} from './mirror-job.ts';
+
+export { closeShadowAgents } from './send-shadow-request.ts';
+
+export interface MirrorRunner {
+  run(plan: CompiledMirrorPlan, job: MirrorJob): Promise<MirrorResult>;
+}
+
+export function compileMirrorPlan(plan: MirrorPlan): CompiledMirrorPlan {
+  return { ...plan, rules: compileCompareRules(plan.compare ?? {}) };
+}
+
+const NO_BODY = new Uint8Array(0);
+
+/** Runs jobs with one noise model per route, kept for the runner's lifetime (across reloads). */
+export function createMirrorRunner(budget: ByteBudget, random: () => number = Math.random): MirrorRunner {
+  const noise = createNoiseLearner();
+  const origins = new Map<string, URL>();
+  const urlOf = (origin: string): URL => {
+    let url = origins.get(origin);
+    if (url === undefined) {
+      url = new URL(origin);
+      origins.set(origin, url);
+    }
+    return url;
+  };
+
+  return {
+    async run(plan, job) {
+      const send = (target: string): Promise<ShadowOutcome> =>
+        sendShadowRequest({
+          target: urlOf(target),
+          method: job.method,
+          path: job.path,
+          headers: job.headers,
+          body: job.body,
+          timeout: plan.timeout,
+          maxResponseBytes: plan.maxResponseBytes,
+          budget,
+        });
+      const primary = decodeCapturedBody(job.primary, plan.maxResponseBytes);
+      const outcome = await send(job.shadowTarget);
+      if (!outcome.ok) {
+        if (outcome.overBudget) return { kind: 'over_capacity' };
+        return {
+          kind: 'failed',
+          failure: outcome.kind,
+          message: outcome.message,
+          latencyMs: outcome.latencyMs,
+        };
+      }
+      try {
+        let learnedNoise: readonly string[] = [];
+        if (job.safe && noise.shouldProbe(plan.routeId, plan.noiseSample, random)) {
+          // Ask the primary side again: what differs between two of its own answers is noise, not a regression.
+          const again = await send(job.primaryTarget);
+          if (again.ok) {
+            try {
+              const probe = compareResponses(
+                primary,
+                decodeCapturedBody(again.response, plan.maxResponseBytes),
+                plan.rules,
+              );
+              learnedNoise = noise.learn(plan.routeId, probe);
+            } finally {
+              again.release();
+            }
+          }
+        }
+        const shadow = decodeCapturedBody(outcome.response, plan.maxResponseBytes);
+        // The model is immutable and learning replaces it: read it only now, after this job's own probe.
+        const [legacy, service] = job.primarySide === 'legacy' ? [primary, shadow] : [shadow, primary];
+        const verdict = compareResponses(legacy, service, plan.rules, noise.modelFor(plan.routeId));
+        const keepBodies = verdict.outcome !== 'match';
+        return {
+          kind: 'compared',
+          verdict,
+          primary: { ...primary, body: keepBodies ? ownBytes(primary.body) : NO_BODY },
+          shadow: { ...shadow, body: keepBodies ? ownBytes(shadow.body) : NO_BODY },
+          learnedNoise,
+        };
+      } finally {
+        outcome.release();
+      }
+    },
+  };
+}
