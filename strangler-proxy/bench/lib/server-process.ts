@@ -6,7 +6,6 @@
  */
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { pino } from 'pino';
 import type { ServerSpec, UpstreamReady, SetupReady, SetupStats, StranglerFinal } from './specs.ts';
 import { UPSTREAM_BODIES } from './specs.ts';
 import type { RedactionSource } from '../../src/store/batching-recorder.ts';
@@ -162,15 +161,9 @@ async function startStrangler(options: Extract<ServerSpec, { kind: 'strangler' }
   const { openRecorder } = await import('../../src/runtime/open-recorder.ts');
   const { createKnexStore } = await import('../../src/store/knex-store.ts');
 
-  // Access logs formatted as in production (JSON lines, asynchronous destination, as createLogger's own
-  // default for stdout) but written to /dev/null: the cost measured is the proxy's, not a terminal's.
-  const logger = options.accessLog
-    ? createLogger({
-        level: 'info',
-        // A SonicBoom; its type lacks `writable` but pino takes it.
-        destination: pino.destination({ dest: '/dev/null', sync: false }) as unknown as NodeJS.WritableStream,
-      })
-    : silentLogger;
+  // Access logs as in production (JSON lines, batched asynchronous writes: createLogger's own stdout
+  // destination) but written to /dev/null: the cost measured is the proxy's, not a terminal's.
+  const logger = options.accessLog ? createLogger({ level: 'info', file: '/dev/null' }) : silentLogger;
   let routes: () => readonly RedactionSource[] = () => [];
   const recorder = await openRecorder(options.storeFile ? `sqlite:${options.storeFile}` : 'none', {
     cwd: process.cwd(),

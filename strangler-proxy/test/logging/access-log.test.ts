@@ -1,7 +1,10 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { createLogger } from '../../src/logging/logger.ts';
+import { createLogger, LOG_FLUSH_INTERVAL_MS } from '../../src/logging/logger.ts';
 import { createAccessLog, type AccessEntry } from '../../src/logging/access-log.ts';
 
 function collector(): { stream: Writable; lines: string[] } {
@@ -54,5 +57,28 @@ describe('access log', () => {
     const logger = pino({ base: { service: 'edge' } }, other.stream);
     createAccessLog(logger)(ENTRY);
     expect(JSON.parse(other.lines[0] ?? '')).toMatchObject({ service: 'edge', msg: 'request', status: 200 });
+  });
+});
+
+describe('log destination', () => {
+  it('gathers lines, yet writes a lone line within the flush interval', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'strangler-log-'));
+    try {
+      const file = path.join(dir, 'proxy.log');
+      const logger = createLogger({ file });
+      const startedAt = performance.now();
+      logger.info({ route: 'products' }, 'routes reloaded');
+      await vi.waitFor(
+        async () => {
+          const text = await readFile(file, 'utf8').catch(() => '');
+          expect(text).toContain('"msg":"routes reloaded"');
+        },
+        { timeout: 2_000, interval: 10 },
+      );
+      // Written by the periodic flush (4 KiB were never reached), not line by line.
+      expect(performance.now() - startedAt).toBeGreaterThanOrEqual(LOG_FLUSH_INTERVAL_MS / 2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
