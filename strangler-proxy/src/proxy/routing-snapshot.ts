@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { shadowSchema, type CompareRules, type ShadowConfig, type Stage } from '../config/schema.ts';
 import type { LoadedRoute, RoutesConfig } from '../config/index.ts';
-import { compileCompareRules, NO_RULES, type CompiledRules } from '../compare/index.ts';
+import type { MirrorPlan } from '../shadow/mirror-job.ts';
 import { createRouteTable } from '../routing/route-table.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
 import { createTrustedPeerCheck } from './forwarding-headers.ts';
@@ -14,7 +14,8 @@ import { createUpstream, upstreamKey, type Upstream } from './upstream.ts';
 
 export interface ShadowPlan {
   readonly config: Readonly<ShadowConfig>;
-  readonly rules: CompiledRules;
+  /** What the shadow worker needs to send and compare this route's mirrors (it compiles the rules). */
+  readonly mirror: MirrorPlan;
 }
 
 export interface RoutingRoute {
@@ -128,7 +129,13 @@ function compileRoute(
   const shadow: ShadowPlan | null = shadowConfig
     ? {
         config: shadowConfig,
-        rules: config.compare ? compileCompareRules(config.compare as CompareRules) : NO_RULES,
+        mirror: {
+          routeId: config.id,
+          compare: (config.compare as CompareRules | undefined) ?? null,
+          timeout: shadowConfig.timeout,
+          maxResponseBytes: shadowConfig.maxResponseBytes,
+          noiseSample: shadowConfig.noiseSample,
+        },
       }
     : null;
   return {

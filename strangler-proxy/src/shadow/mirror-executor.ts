@@ -52,7 +52,7 @@ function inlineExecutor(budget: SharedByteBudget): MirrorExecutor {
     close(): void;
   }> | null = null;
   const load = () =>
-    (loaded ??= runnerModule().then(({ compileMirrorPlan, createMirrorRunner, closeShadowAgents }) => {
+    (loaded ??= runnerModule().then(({ compileMirrorPlan, createMirrorRunner, closeShadowPools }) => {
       const runner = createMirrorRunner(budget);
       return {
         run(plan: MirrorPlan, job: MirrorJob) {
@@ -63,7 +63,7 @@ function inlineExecutor(budget: SharedByteBudget): MirrorExecutor {
           }
           return runner.run(ready, job);
         },
-        close: closeShadowAgents,
+        close: closeShadowPools,
       };
     }));
   return {

@@ -15,7 +15,7 @@ import {
   type MirrorResult,
 } from './mirror-job.ts';
 
-export { closeShadowAgents } from './send-shadow-request.ts';
+export { closeShadowPools } from './send-shadow-request.ts';
 
 export interface MirrorRunner {
   run(plan: CompiledMirrorPlan, job: MirrorJob): Promise<MirrorResult>;

@@ -8,7 +8,6 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
-import type { CompareRules } from '../config/schema.ts';
 import type { ResultRecorder, SkipReason } from '../store/types.ts';
 import type { ProxyMetrics } from '../admin/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -18,7 +17,7 @@ import { SHADOW_HEADER } from '../proxy/forwarding-headers.ts';
 import { createBodyCapture, type BodyCapture } from './body-capture.ts';
 import { createMirrorHealth } from './mirror-health.ts';
 import { createMirrorExecutor, type MirrorThread } from './mirror-executor.ts';
-import type { MirrorJob, MirrorPlan } from './mirror-job.ts';
+import type { MirrorJob } from './mirror-job.ts';
 import { failedVerdict } from '../compare/index.ts';
 import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
 
@@ -76,7 +75,6 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
   const executor = createMirrorExecutor(options.thread ?? 'worker', options.maxBytesInFlight, logger);
   const budget = executor.budget;
   const health = createMirrorHealth();
-  const plans = new WeakMap<object, MirrorPlan>();
   let inFlight = 0;
 
   const settle = (event: ShadowSettled, holdsSlot: boolean) => {
@@ -216,24 +214,6 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     },
   };
 
-  /** The plain-data plan of a route's shadow settings, one object per route and reload. */
-  function planOf(route: RoutingRoute): MirrorPlan | null {
-    const shadow = route.shadow;
-    if (!shadow) return null;
-    let plan = plans.get(shadow);
-    if (plan === undefined) {
-      plan = {
-        routeId: route.id,
-        compare: (route.config.compare as CompareRules | undefined) ?? null,
-        timeout: shadow.config.timeout,
-        maxResponseBytes: shadow.config.maxResponseBytes,
-        noiseSample: shadow.config.noiseSample,
-      };
-      plans.set(shadow, plan);
-    }
-    return plan;
-  }
-
   async function mirror(
     route: RoutingRoute,
     req: IncomingMessage,
@@ -244,9 +224,9 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     primarySide: Side,
     safe: boolean,
   ): Promise<void> {
-    const plan = planOf(route);
-    const shadowConfig = route.shadow?.config;
-    if (!plan || !shadowConfig) return;
+    const shadow = route.shadow;
+    if (!shadow) return;
+    const plan = shadow.mirror;
     const shadowSide: Side = primarySide === 'legacy' ? 'service' : 'legacy';
     const shadowUpstream = shadowSide === 'legacy' ? route.legacy : route.service;
     const primaryUpstream = primarySide === 'legacy' ? route.legacy : route.service;
@@ -273,7 +253,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     };
     const result = await executor.run(plan, job, outgoing.transfer);
     if (result.kind === 'over_capacity') return skip(route, context.requestId, 'over_capacity', true);
-    health.record(route.id, shadowConfig, result.kind === 'compared', Date.now());
+    health.record(route.id, shadow.config, result.kind === 'compared', Date.now());
     if (result.kind === 'failed') {
       const reason: SkipReason = result.failure === 'timeout' ? 'timeout' : 'connection_error';
       recorder.recordSkip(route.id, reason);
