@@ -47,8 +47,8 @@ function poolFor(target: URL): Pool {
   return pool;
 }
 
-/** Closes the shadow pools' connections (at shutdown). */
-export function closeShadowAgents(): void {
+/** Closes the shadow pools (at shutdown). */
+export function closeShadowPools(): void {
   for (const pool of pools.values()) void pool.destroy();
   pools.clear();
 }
@@ -68,6 +68,8 @@ function outgoingHeaders(headers: OutgoingHttpHeaders): Record<string, string | 
 }
 
 class TimeoutError extends Error {}
+
+const BACKUP_TIMEOUT_MS = 1_000;
 
 export function sendShadowRequest(shadow: ShadowRequest): Promise<ShadowOutcome> {
   const startedAt = performance.now();
@@ -137,6 +139,10 @@ export function sendShadowRequest(shadow: ShadowRequest): Promise<ShadowOutcome>
       onResponseError(_controller, error) {
         if (settled) return;
         const code = (error as NodeJS.ErrnoException).code ?? error.message;
+        if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+          fail('timeout', `no complete answer within ${shadow.timeout} ms`);
+          return;
+        }
         // A broken status line or headers, or an answer cut short once it had begun: the service answered
         // badly. Anything before that (refused, reset, closed) is a connection error.
         const parserError = error.name === 'HTTPParserError' || code.startsWith('HPE_');
@@ -151,8 +157,9 @@ export function sendShadowRequest(shadow: ShadowRequest): Promise<ShadowOutcome>
           method: shadow.method,
           headers: outgoingHeaders(shadow.headers),
           body: shadow.body,
-          headersTimeout: shadow.timeout,
-          bodyTimeout: shadow.timeout,
+          // The deadline above is the one that counts (total, not per phase); these only back it up.
+          headersTimeout: shadow.timeout + BACKUP_TIMEOUT_MS,
+          bodyTimeout: shadow.timeout + BACKUP_TIMEOUT_MS,
         },
         handler,
       );
