@@ -93,6 +93,14 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     maxInFlight: () => current.config.proxy.maxShadowsInFlight,
     maxBytesInFlight: () => current.config.proxy.maxShadowBytesInFlight,
   });
+  // The shadow worker starts with the first table that mirrors anything, not with the first mirror: its
+  // start-up (a thread loading its modules) must not land under live traffic or delay those mirrors.
+  const prepareMirroring = (snapshot: RoutingSnapshot) => {
+    for (const route of snapshot.routes.values()) {
+      if (route.shadow) return mirror.prepare();
+    }
+  };
+  prepareMirroring(current);
   const handler = createRequestHandler({
     current: () => current,
     mirror,
@@ -113,6 +121,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     const built = buildRoutingSnapshot(config, current, safety, version);
     const previous = current;
     current = built.snapshot;
+    prepareMirroring(current);
     safety.onReload(previous, current);
     safety.watchUpstreams(current);
     // Requests in flight may still use a retired upstream: let them finish before closing its sockets.

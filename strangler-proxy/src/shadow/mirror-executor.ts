@@ -24,6 +24,8 @@ export interface MirrorExecutor {
    * job that the caller owns alone and gives away (moved to the worker, not copied).
    */
   run(plan: MirrorPlan, job: MirrorJob, transfer?: readonly ArrayBuffer[]): Promise<MirrorResult>;
+  /** Gets ready for jobs ahead of the first one (starts the worker). */
+  prepare(): void;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,9 @@ function inlineExecutor(budget: SharedByteBudget): MirrorExecutor {
     budget,
     async run(plan, job) {
       return (await load()).run(plan, job);
+    },
+    prepare() {
+      void load();
     },
     async close() {
       if (loaded) (await loaded).close();
@@ -134,6 +139,9 @@ function workerExecutor(budget: SharedByteBudget, logger: Logger, script: URL): 
 
   return {
     budget,
+    prepare() {
+      if (!closing) worker ??= start();
+    },
     run(plan, job, transfer = []) {
       if (closing) return Promise.reject(new Error('the shadow worker is closing'));
       worker ??= start();

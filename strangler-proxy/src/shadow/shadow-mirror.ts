@@ -46,6 +46,8 @@ export interface ShadowMirror {
   idle(): Promise<void>;
   /** Every mirrored or skipped request ends in exactly one settled event. */
   onSettled(listener: (event: ShadowSettled) => void): () => void;
+  /** Starts the shadow worker ahead of the first mirror (no-op when it runs or mirrors run inline). */
+  prepare(): void;
   /** Stops the shadow worker (after `idle()`, at shutdown). */
   close(): Promise<void>;
 }
@@ -123,6 +125,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    prepare: () => executor.prepare(),
     close: () => executor.close(),
     begin(route, decision, req, res, context, carriedShadowHeader) {
       const plan = route.shadow;
