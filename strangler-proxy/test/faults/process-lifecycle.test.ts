@@ -93,16 +93,29 @@ async function storedComparisons(): Promise<number> {
 function startLoad(url: string, workers: number) {
   let stopped = false;
   const outcomes: Outcome[] = [];
+  const waiting: Array<{ count: number; wake: () => void }> = [];
+  const record = (outcome: Outcome) => {
+    outcomes.push(outcome);
+    for (const waiter of waiting.filter((entry) => outcomes.length >= entry.count)) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.wake();
+    }
+  };
   const agent = new Agent({ keepAlive: true });
   const deadline = performance.now() + 60_000;
   const running = Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
       for (let i = 0; !stopped && i < 50_000 && performance.now() < deadline; i += 1)
-        outcomes.push(await send(url, `/api/products/${worker}-${i}`, { agent }));
+        record(await send(url, `/api/products/${worker}-${i}`, { agent }));
     }),
   );
   return {
     outcomes,
+    /** Resolves once `more` further requests have been answered. */
+    answered(more: number): Promise<void> {
+      const count = outcomes.length + more;
+      return new Promise((wake) => waiting.push({ count, wake }));
+    },
     async stop() {
       stopped = true;
       await running;
@@ -147,6 +160,8 @@ describe('strangler start under signals', () => {
           version = ((await (await fetch(`${adminUrl}/routes`)).json()) as { version: number }).version;
         }
         expect(version).toBe(i + 1);
+        // Traffic goes on between reloads (however quickly the reloads themselves go).
+        await load.answered(5);
       }
       const table = (await (await fetch(`${adminUrl}/routes`)).json()) as {
         version: number;
