@@ -123,12 +123,17 @@ async function outageAndRecovery(
   expect(Math.max(...during.map((outcome) => outcome.elapsedMs))).toBeLessThan(1_000);
 
   await repairStore();
-  // The recorder's own timer retries; wait for the first write that succeeds (bounded).
-  let result = await nextFlush(rig.recorder);
+  // The recorder's own timer retries; wait for the first write that succeeds (bounded). Its timer only
+  // writes when something is pending, and the failed batch may have been dropped whole (over the bound):
+  // one more mirrored request gives it something to write.
+  const firstAfter = nextFlush(rig.recorder);
+  await traffic(rig, 1, 0, 'repaired');
+  let result = await firstAfter;
   for (let i = 0; i < 50 && !result.ok; i += 1) result = await nextFlush(rig.recorder);
   expect(result.ok).toBe(true);
   expect(await adminStore(rig)).toMatchObject({ healthy: true, lastError: null });
   // From then on every comparison is stored again.
+  await rig.recorder.flush();
   const stored = await compared(rig.store);
   await traffic(rig, 10, 0, 'after');
   await rig.recorder.flush();
