@@ -56,7 +56,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function startStrangler(): Promise<{ cli: CliProcess; url: string; adminUrl: string }> {
+async function startStrangler(
+  onStart: (cli: CliProcess) => void = () => undefined,
+): Promise<{ cli: CliProcess; url: string; adminUrl: string }> {
   const cli = startCli(
     [
       'start',
@@ -76,6 +78,7 @@ async function startStrangler(): Promise<{ cli: CliProcess; url: string; adminUr
     ],
     { cwd: dir },
   );
+  onStart(cli);
   const [, url, adminUrl] = await cli.waitFor(LISTENING, 20_000);
   return { cli, url: url as string, adminUrl: adminUrl as string };
 }
@@ -184,6 +187,26 @@ describe('strangler start under signals', () => {
     expect(outcomes.length).toBeGreaterThan(20);
     expect(outcomes.filter((outcome) => outcome.status !== 200 || outcome.error !== null)).toEqual([]);
     expect(exit).toBe(0);
+  });
+
+  it('SIGHUP sent the moment the proxy says it is up reloads it instead of ending it', async () => {
+    // A supervisor that signals as soon as it reads the line: five times, since the window was narrow.
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      await writeFile(configFile, routes(100 - attempt));
+      const { cli, adminUrl } = await startStrangler((started) => {
+        started.child.stdout?.on('data', (chunk: Buffer) => {
+          if (LISTENING.test(chunk.toString('utf8'))) started.child.kill('SIGHUP');
+        });
+      });
+      let version = 0;
+      const deadline = performance.now() + 10_000;
+      while (version < 2 && performance.now() < deadline && cli.child.exitCode === null) {
+        version = ((await (await fetch(`${adminUrl}/routes`)).json()) as { version: number }).version;
+      }
+      cli.child.kill('SIGTERM');
+      expect([attempt, await cli.exited(15_000)]).toEqual([attempt, 0]);
+    }
+    await writeFile(configFile, routes(100));
   });
 
   it('SIGKILL mid-write: the store stays intact, a restart keeps writing, the report still reads', async () => {

@@ -65,11 +65,10 @@ export function createStartCommand(io: CliIo): Command {
         if (error instanceof Error && 'code' in error) throw new CliExit(1, `strangler: ${error.message}`);
         throw error;
       }
-      io.stdout.write(
-        `strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${options.store}\n`,
-      );
       const running = proxy;
-      await new Promise<void>((resolve) => {
+      // The handlers go in before the line that says the proxy is up: a supervisor that signals as soon as
+      // it reads that line (SIGHUP's default action ends the process) must find them there.
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
@@ -81,6 +80,10 @@ export function createStartCommand(io: CliIo): Command {
         process.on('SIGINT', stop);
         process.on('SIGHUP', hup);
       });
+      io.stdout.write(
+        `strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${options.store}\n`,
+      );
+      await stopped;
     });
 }
 
