@@ -83,6 +83,8 @@ function inlineExecutor(budget: SharedByteBudget): MirrorExecutor {
 }
 
 interface Pending {
+  /** The worker holding the job: only its own failure fails the job. */
+  readonly worker: Worker;
   resolve(result: MirrorResult): void;
   reject(error: Error): void;
 }
@@ -121,7 +123,9 @@ function workerExecutor(budget: SharedByteBudget, logger: Logger, script: URL): 
         worker = null;
         planIds = new WeakMap();
       }
+      // A worker's 'exit' may come after the next job already started a new one: leave that one's jobs alone.
       for (const [jobId, waiting] of pending) {
+        if (waiting.worker !== started) continue;
         pending.delete(jobId);
         waiting.reject(new Error(reason));
       }
@@ -144,7 +148,7 @@ function workerExecutor(budget: SharedByteBudget, logger: Logger, script: URL): 
     },
     run(plan, job, transfer = []) {
       if (closing) return Promise.reject(new Error('the shadow worker is closing'));
-      worker ??= start();
+      const running = (worker ??= start());
       let planId = planIds.get(plan);
       if (planId === undefined) {
         planId = nextPlanId++;
@@ -157,7 +161,7 @@ function workerExecutor(budget: SharedByteBudget, logger: Logger, script: URL): 
       const body = job.body === null ? null : ownBytes(job.body);
       const primary = { ...job.primary, body: ownBytes(job.primary.body) };
       return new Promise<MirrorResult>((resolve, reject) => {
-        pending.set(jobId, { resolve, reject });
+        pending.set(jobId, { worker: running, resolve, reject });
         post({ type: 'job', jobId, planId, job: { ...job, body, primary } }, [...transfer]);
       });
     },

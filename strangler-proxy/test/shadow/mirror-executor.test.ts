@@ -161,6 +161,20 @@ describe('the shadow worker', () => {
     }
   });
 
+  it("does not fail the new worker's jobs when the old one's exit comes after them", async () => {
+    const crashing = new URL('./fixtures/crashing-worker.ts', import.meta.url);
+    const executor = createMirrorExecutor('worker', () => 1_048_576, silentLogger, crashing);
+    try {
+      const thrown = executor.run(plan(), job('/throw'));
+      // Sent as soon as the failure is known, before the dead worker's exit event.
+      const next = thrown.catch(() => executor.run(plan(), job('/api/products/7')));
+      await expect(thrown).rejects.toThrow(/shadow worker failed: boom/);
+      expect(await next).toMatchObject({ kind: 'compared', verdict: { outcome: 'match' } });
+    } finally {
+      await executor.close();
+    }
+  });
+
   it('shares the byte budget with the thread that owns it', () => {
     const owner = createSharedByteBudget(() => 100);
     const other = joinSharedByteBudget(owner.shared);
