@@ -90,8 +90,8 @@ interface Pending {
 }
 
 /**
- * One worker, started on the first job and again after it died (every job it held fails, as a mirror
- * whose service could not be reached fails; nothing waits forever). Plans are sent once per worker and
+ * One worker, started by `prepare()` (or the first job) and again by the next job after it died (every
+ * job it held fails, as a mirror whose service could not be reached fails; nothing waits forever). Plans are sent once per worker and
  * forgotten there when the proxy no longer holds them.
  */
 function workerExecutor(budget: SharedByteBudget, logger: Logger, script: URL): MirrorExecutor {
