@@ -95,6 +95,24 @@ async function fetchRaw(url: string, init: RequestInit = {}) {
   return { status: response.status, headers, body };
 }
 
+/** Sends a body in the given chunks with no declared length (chunked), and waits for the whole answer. */
+function sendChunked(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  chunks: readonly Buffer[],
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const outgoing = httpRequest(url, { method, headers }, (response) => {
+      response.resume();
+      response.on('end', resolve);
+    });
+    outgoing.on('error', reject);
+    for (const chunk of chunks) outgoing.write(chunk);
+    outgoing.end();
+  });
+}
+
 let open: Array<{ harness: ProxyHarness }> = [];
 afterEach(async () => {
   for (const entry of open) await entry.harness.close();
@@ -194,19 +212,10 @@ describe('shadow traffic', () => {
 
     // Chunked (no declared length): the limit is found while streaming.
     const big = Buffer.alloc(5000, 97);
-    await new Promise<void>((resolve, reject) => {
-      const outgoing = httpRequest(
-        `${shadowed.harness.proxy.url}/api/products/2`,
-        { method: 'PUT' },
-        (response) => {
-          response.resume();
-          response.on('end', resolve);
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.write(big.subarray(0, 2500));
-      outgoing.end(big.subarray(2500));
-    });
+    await sendChunked(`${shadowed.harness.proxy.url}/api/products/2`, 'PUT', {}, [
+      big.subarray(0, 2500),
+      big.subarray(2500),
+    ]);
     await fetchRaw(`${shadowed.harness.proxy.url}/api/products/3`, { method: 'PUT', body: big });
     await shadowed.harness.proxy.mirror.idle();
     await shadowed.recorder.flush();
@@ -224,20 +233,15 @@ describe('shadow traffic', () => {
     // Many chunks, one of them big enough to show that nothing past the excerpt reaches the recorder.
     const body = Buffer.from(JSON.stringify({ note: 'x'.repeat(400_000), id: 3 }));
     const mirrored = service.nextRequest();
-    await new Promise<void>((resolve, reject) => {
-      const outgoing = httpRequest(
-        `${shadowed.harness.proxy.url}/api/products/3`,
-        { method: 'POST', headers: { 'content-type': 'application/json' } },
-        (response) => {
-          response.resume();
-          response.on('end', resolve);
-        },
-      );
-      outgoing.on('error', reject);
-      for (let offset = 0; offset < body.length; offset += 50_000)
-        outgoing.write(body.subarray(offset, offset + 50_000));
-      outgoing.end();
-    });
+    const chunks: Buffer[] = [];
+    for (let offset = 0; offset < body.length; offset += 50_000)
+      chunks.push(body.subarray(offset, offset + 50_000));
+    await sendChunked(
+      `${shadowed.harness.proxy.url}/api/products/3`,
+      'POST',
+      { 'content-type': 'application/json' },
+      chunks,
+    );
     expect(Buffer.compare((await mirrored).body, body)).toBe(0);
     await shadowed.harness.proxy.mirror.idle();
     await shadowed.recorder.flush();
