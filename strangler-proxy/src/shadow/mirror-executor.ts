@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging/logger.ts';
-import { createSharedByteBudget, type ByteBudget, type SharedByteBudget } from './body-capture.ts';
+import { createSharedByteBudget, type ByteBudget, type SharedByteBudget } from './byte-budget.ts';
 import {
   ownBytes,
   type CompiledMirrorPlan,

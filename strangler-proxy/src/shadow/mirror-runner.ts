@@ -3,7 +3,7 @@
  * still learns its noise, decode and compare. It runs in the shadow worker (or inline), on plain data.
  */
 import { compareResponses, compileCompareRules } from '../compare/index.ts';
-import type { ByteBudget } from './body-capture.ts';
+import type { ByteBudget } from './byte-budget.ts';
 import { decodeCapturedBody } from './decode-body.ts';
 import { createNoiseLearner } from './noise-learner.ts';
 import { sendShadowRequest, type ShadowOutcome } from './send-shadow-request.ts';

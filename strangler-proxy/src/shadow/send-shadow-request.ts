@@ -8,7 +8,8 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import type { CapturedResponse, FailureKind } from '../compare/verdict.ts';
-import { createBodyCapture, type BodyCapture, type ByteBudget } from './body-capture.ts';
+import { createBodyCapture, type BodyCapture } from './body-capture.ts';
+import type { ByteBudget } from './byte-budget.ts';
 
 export interface ShadowRequest {
   readonly target: URL;

@@ -286,7 +286,7 @@ type RecordedShape = Parameters<ResultRecorder['recordComparison']>[0]['request'
  * The recorder keeps an excerpt of a request body for samples; a large body itself goes to the shadow
  * worker (moved, not copied, when it is a buffer of its own) and only its first bytes stay here.
  */
-export const RECORDED_REQUEST_BYTES = 65_536;
+const RECORDED_REQUEST_BYTES = 65_536;
 
 interface OutgoingBody {
   /** What the mirror sends. */

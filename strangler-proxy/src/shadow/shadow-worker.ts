@@ -3,7 +3,7 @@
  * shadow path's CPU is not taken from the thread serving clients. Plans arrive once, jobs reference them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { joinSharedByteBudget } from './body-capture.ts';
+import { joinSharedByteBudget } from './byte-budget.ts';
 import type { CompiledMirrorPlan, MirrorJob, MirrorPlan, MirrorResult } from './mirror-job.ts';
 import { compileMirrorPlan, createMirrorRunner } from './mirror-runner.ts';
 

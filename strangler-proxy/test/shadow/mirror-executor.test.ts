@@ -13,7 +13,7 @@ import {
   type MirrorThread,
 } from '../../src/shadow/mirror-executor.ts';
 import type { MirrorJob, MirrorPlan } from '../../src/shadow/mirror-job.ts';
-import { joinSharedByteBudget, createSharedByteBudget } from '../../src/shadow/body-capture.ts';
+import { joinSharedByteBudget, createSharedByteBudget } from '../../src/shadow/byte-budget.ts';
 
 let calls = 0;
 const product = (price: unknown) => (): string => JSON.stringify({ id: 7, price, stamp: `call-${++calls}` });
