@@ -1,7 +1,9 @@
 /**
- * Keeps a bounded copy of a stream's chunks as they pass by. It only holds references to the chunks the
- * stream already allocated (no copying until the end) and stops keeping them past its limit.
+ * Keeps a bounded copy of a stream's chunks as they pass by. It holds references to the chunks the stream
+ * already allocated (no copying until the end) and stops keeping them past its limit; or, for a large body
+ * of known length, copies each chunk at once into a region of a body pool (see `body-pool.ts`).
  */
+import type { BodyPool } from './body-pool.ts';
 import type { ByteBudget } from './byte-budget.ts';
 
 const UNLIMITED: ByteBudget = { take: () => true, give: () => undefined, used: 0 };
@@ -17,20 +19,57 @@ export interface BodyCapture {
   body(): Buffer;
   /** Chunks kept: with more than one, `body()` is a new buffer that nothing else references. */
   readonly chunks: number;
+  /** The body is in a pool region (shared memory: it reaches the shadow worker without a copy). */
+  readonly pooled: boolean;
   /**
    * The kept bytes as one buffer, letting go of the chunks (they can be collected while the buffer is
    * still in use elsewhere). The bytes stay counted in the budget until `release()`.
    */
   takeBody(): Buffer;
-  /** Gives the kept bytes back to the budget (once the copy is no longer needed). */
+  /** Gives the kept bytes back to the budget, and the pool region back to the pool (once the copy is no longer needed). */
   release(): void;
 }
 
-export function createBodyCapture(limit: number, budget: ByteBudget = UNLIMITED): BodyCapture {
+/** Where a body of known length is copied as it arrives. */
+export interface PooledCapture {
+  readonly pool: BodyPool;
+  /** The declared length. */
+  readonly bytes: number;
+}
+
+export function createBodyCapture(
+  limit: number,
+  budget: ByteBudget = UNLIMITED,
+  pooled: PooledCapture | null = null,
+): BodyCapture {
   const chunks: Buffer[] = [];
   let kept = 0;
   let bytes = 0;
   let overBudget = false;
+  // Reserved with the first chunk; null when the pool had no room (the chunks are then kept as usual).
+  let region: Buffer | null = null;
+  let filling = pooled !== null && pooled.bytes <= limit;
+
+  const keep = (part: Buffer) => {
+    if (filling && region === null) {
+      region = pooled?.pool.reserve(pooled.bytes) ?? null;
+      if (region === null) filling = false;
+    }
+    if (filling && region !== null && kept + part.length <= region.length) {
+      part.copy(region, kept);
+    } else {
+      // No room in the pool, or more bytes than declared: references from here on.
+      if (filling && region !== null) chunks.push(region.subarray(0, kept));
+      filling = false;
+      chunks.push(part);
+    }
+    kept += part.length;
+  };
+
+  const joined = (): Buffer => {
+    if (filling && region !== null) return region.subarray(0, kept);
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
+  };
   return {
     push(chunk) {
       bytes += chunk.length;
@@ -41,8 +80,7 @@ export function createBodyCapture(limit: number, budget: ByteBudget = UNLIMITED)
         overBudget = true;
         return;
       }
-      chunks.push(part);
-      kept += part.length;
+      keep(part);
     },
     get overBudget() {
       return overBudget;
@@ -51,6 +89,9 @@ export function createBodyCapture(limit: number, budget: ByteBudget = UNLIMITED)
       budget.give(kept);
       kept = 0;
       chunks.length = 0;
+      if (region !== null) pooled?.pool.free(region);
+      region = null;
+      filling = false;
     },
     get bytes() {
       return bytes;
@@ -58,14 +99,16 @@ export function createBodyCapture(limit: number, budget: ByteBudget = UNLIMITED)
     get chunks() {
       return chunks.length;
     },
+    get pooled() {
+      return filling && region !== null;
+    },
     get overLimit() {
       return bytes > limit;
     },
-    body() {
-      return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
-    },
+    body: joined,
     takeBody() {
-      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
+      const body = joined();
+      if (filling && region !== null) return body;
       chunks.length = 0;
       chunks.push(body);
       return body;

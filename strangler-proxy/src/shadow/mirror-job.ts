@@ -58,8 +58,10 @@ export interface CompiledMirrorPlan extends MirrorPlan {
 
 /**
  * Bytes that own their whole buffer. A view into a larger buffer (a socket read, Node's allocation pool)
- * is copied: posted to another thread, a view takes its entire buffer along.
+ * is copied: posted to another thread, a view takes its entire buffer along. A view of shared memory (the
+ * body pool) is posted as it is: both threads see the same bytes.
  */
 export function ownBytes(view: Uint8Array): Uint8Array {
+  if (view.buffer instanceof SharedArrayBuffer) return view;
   return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view : view.slice();
 }

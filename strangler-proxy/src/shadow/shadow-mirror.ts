@@ -15,6 +15,7 @@ import type { RequestContext } from '../proxy/request-context.ts';
 import type { RoutingRoute } from '../proxy/routing-snapshot.ts';
 import { SHADOW_HEADER } from '../proxy/forwarding-headers.ts';
 import { createBodyCapture, type BodyCapture } from './body-capture.ts';
+import { createBodyPool, type BodyPool } from './body-pool.ts';
 import { createMirrorHealth } from './mirror-health.ts';
 import { createMirrorExecutor, type MirrorThread } from './mirror-executor.ts';
 import type { MirrorJob } from './mirror-job.ts';
@@ -76,6 +77,9 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
   const idleWaiters: Array<() => void> = [];
   const executor = createMirrorExecutor(options.thread ?? 'worker', options.maxBytesInFlight, logger);
   const budget = executor.budget;
+  // Sized by the byte budget when first needed: the budget bounds what is held at once anyway.
+  let pool: BodyPool | null = null;
+  const bodyPool = () => (pool ??= createBodyPool(options.maxBytesInFlight()));
   const health = createMirrorHealth();
   let inFlight = 0;
 
@@ -145,7 +149,11 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       metrics.shadowsInFlight.set(inFlight);
 
       const hasBody = declaredLength > 0 || req.headers['transfer-encoding'] !== undefined;
-      const requestBody = hasBody ? createBodyCapture(plan.config.maxBodyBytes, budget) : null;
+      // A large body of known length is copied into the body pool as it arrives; a small one usually
+      // comes in one chunk, cheaper to keep by reference.
+      const pooled =
+        declaredLength > POOLED_BODIES_ABOVE ? { pool: bodyPool(), bytes: declaredLength } : null;
+      const requestBody = hasBody ? createBodyCapture(plan.config.maxBodyBytes, budget, pooled) : null;
       const held: BodyCapture[] = requestBody ? [requestBody] : [];
       const releaseAll = () => held.forEach((capture) => capture.release());
       if (requestBody) {
@@ -284,9 +292,12 @@ type RecordedShape = Parameters<ResultRecorder['recordComparison']>[0]['request'
 
 /**
  * The recorder keeps an excerpt of a request body for samples; a large body itself goes to the shadow
- * worker (moved, not copied, when it is a buffer of its own) and only its first bytes stay here.
+ * worker (shared when it is in the body pool, moved when it is a buffer of its own) and only its first
+ * bytes stay here.
  */
 const RECORDED_REQUEST_BYTES = 65_536;
+/** Declared request bodies above this are copied into the body pool as they arrive. */
+const POOLED_BODIES_ABOVE = 65_536;
 
 interface OutgoingBody {
   /** What the mirror sends. */

@@ -250,6 +250,55 @@ describe('shadow traffic', () => {
     expect(sample?.request.body?.startsWith('{"note":"xxx')).toBe(true);
   });
 
+  it('mirrors large writes of declared length byte for byte while their shared memory is reused', async () => {
+    // A budget of 2 MB: six 300 kB bodies at once fit in the body pool, and the next six reuse it.
+    const store = createMemoryStore();
+    const recorder = createBatchingRecorder(store, { flushInterval: 60_000 });
+    const harness = await startHarness(
+      `version: 1
+legacy: ${legacy.url}
+services: { catalog: "${service.url}" }
+proxy: { maxShadowBytesInFlight: 2000000 }
+routes:
+  - id: products
+    path: /api/products
+    service: catalog
+    stage: shadow
+    shadow: { percent: 100, unsafe: true, maxBodyBytes: 1000000, timeout: 5s }
+    compare: { ignoreHeaders: [etag], ignore: [$.generated_at] }
+`,
+      { recorder },
+    );
+    open.push({ harness });
+    const bodyFor = (round: number, i: number) =>
+      Buffer.from(JSON.stringify({ round, i, fill: String.fromCharCode(97 + i).repeat(300_000) }));
+    const sent: Buffer[] = [];
+    const mirroredBefore = service.received.length;
+    for (const round of [0, 1]) {
+      const bodies = [0, 1, 2, 3, 4, 5].map((i) => bodyFor(round, i));
+      sent.push(...bodies);
+      const answers = await Promise.all(
+        bodies.map((body, i) =>
+          fetchRaw(`${harness.proxy.url}/api/products/${i + 1}`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json' },
+          }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      await harness.proxy.mirror.idle();
+    }
+    const mirrored = service.received.slice(mirroredBefore).map((request) => request.body);
+    expect(mirrored).toHaveLength(12);
+    const key = (body: Buffer) => body.toString('latin1');
+    expect(mirrored.map(key).sort()).toEqual(sent.map(key).sort());
+    await recorder.flush();
+    const route = await report(store);
+    expect(route.compared).toBe(12);
+    expect(route.skipped.over_capacity ?? 0).toBe(0);
+  });
+
   it('samples a share of requests and counts the rest', async () => {
     const shadowed = await withShadowProxy(service.url, '{ percent: 0 }');
     open.push(shadowed);
