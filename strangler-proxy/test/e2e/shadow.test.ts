@@ -63,6 +63,7 @@ afterAll(async () => {
 async function withShadowProxy(
   serviceUrl: string,
   shadowBlock = '{ percent: 100, timeout: 300ms, noiseSample: 1 }',
+  proxyBlock = '{}',
 ) {
   const store = createMemoryStore();
   const recorder = createBatchingRecorder(store, { flushInterval: 60_000 });
@@ -72,6 +73,7 @@ version: 1
 legacy: ${legacy.url}
 services:
   catalog: ${serviceUrl}
+proxy: ${proxyBlock}
 routes:
   - id: products
     path: /api/products
@@ -252,22 +254,10 @@ describe('shadow traffic', () => {
 
   it('mirrors large writes of declared length byte for byte while their shared memory is reused', async () => {
     // A budget of 2 MB: six 300 kB bodies at once fit in the body pool, and the next six reuse it.
-    const store = createMemoryStore();
-    const recorder = createBatchingRecorder(store, { flushInterval: 60_000 });
-    const harness = await startHarness(
-      `version: 1
-legacy: ${legacy.url}
-services: { catalog: "${service.url}" }
-proxy: { maxShadowBytesInFlight: 2000000 }
-routes:
-  - id: products
-    path: /api/products
-    service: catalog
-    stage: shadow
-    shadow: { percent: 100, unsafe: true, maxBodyBytes: 1000000, timeout: 5s }
-    compare: { ignoreHeaders: [etag], ignore: [$.generated_at] }
-`,
-      { recorder },
+    const { harness, store, recorder } = await withShadowProxy(
+      service.url,
+      '{ percent: 100, unsafe: true, maxBodyBytes: 1000000, timeout: 5s }',
+      '{ maxShadowBytesInFlight: 2000000 }',
     );
     open.push({ harness });
     const bodyFor = (round: number, i: number) =>
