@@ -46,28 +46,29 @@ export function createBodyCapture(
   let kept = 0;
   let bytes = 0;
   let overBudget = false;
-  // Reserved with the first chunk; null when the pool had no room (the chunks are then kept as usual).
+  // Reserved with the first chunk when the length is declared; given back on release.
   let region: Buffer | null = null;
-  let filling = pooled !== null && pooled.bytes <= limit;
+  // `region` while the kept bytes are in it; null once more arrive than declared (then they are in `chunks`).
+  let filling: Buffer | null = null;
 
   const keep = (part: Buffer) => {
-    if (filling && region === null) {
-      region = pooled?.pool.reserve(pooled.bytes) ?? null;
-      if (region === null) filling = false;
+    if (region === null && kept === 0 && pooled !== null && pooled.bytes <= limit) {
+      region = pooled.pool.reserve(pooled.bytes);
+      filling = region;
     }
-    if (filling && region !== null && kept + part.length <= region.length) {
-      part.copy(region, kept);
+    if (filling !== null && kept + part.length <= filling.length) {
+      part.copy(filling, kept);
     } else {
       // No room in the pool, or more bytes than declared: references from here on.
-      if (filling && region !== null) chunks.push(region.subarray(0, kept));
-      filling = false;
+      if (filling !== null) chunks.push(filling.subarray(0, kept));
+      filling = null;
       chunks.push(part);
     }
     kept += part.length;
   };
 
   const joined = (): Buffer => {
-    if (filling && region !== null) return region.subarray(0, kept);
+    if (filling !== null) return filling.subarray(0, kept);
     return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
   };
   return {
@@ -91,7 +92,7 @@ export function createBodyCapture(
       chunks.length = 0;
       if (region !== null) pooled?.pool.free(region);
       region = null;
-      filling = false;
+      filling = null;
     },
     get bytes() {
       return bytes;
@@ -100,7 +101,7 @@ export function createBodyCapture(
       return chunks.length;
     },
     get pooled() {
-      return filling && region !== null;
+      return filling !== null;
     },
     get overLimit() {
       return bytes > limit;
@@ -108,7 +109,7 @@ export function createBodyCapture(
     body: joined,
     takeBody() {
       const body = joined();
-      if (filling && region !== null) return body;
+      if (filling !== null) return body;
       chunks.length = 0;
       chunks.push(body);
       return body;

@@ -21,7 +21,6 @@ export interface BodyPool {
   free(region: Buffer): void;
   /** Bytes reserved now. */
   readonly reserved: number;
-  readonly capacity: number;
 }
 
 interface FreeRun {
@@ -38,17 +37,15 @@ export function createBodyPool(capacity: number): BodyPool {
   const free: FreeRun[] = [{ start: 0, end: capacity }];
   /** Reserved regions: start → length as reserved (aligned). */
   const reserved = new Map<number, number>();
-  let reservedBytes = 0;
 
   return {
-    get capacity() {
-      return capacity;
-    },
     get reserved() {
-      return reservedBytes;
+      let bytes = 0;
+      for (const size of reserved.values()) bytes += size;
+      return bytes;
     },
     reserve(bytes) {
-      if (bytes <= 0 || bytes > capacity) return null;
+      if (bytes <= 0) return null;
       const index = free.findIndex((run) => run.end - run.start >= bytes);
       const run = free[index];
       if (run === undefined) return null;
@@ -58,7 +55,6 @@ export function createBodyPool(capacity: number): BodyPool {
       run.start += size;
       if (run.start === run.end) free.splice(index, 1);
       reserved.set(start, size);
-      reservedBytes += size;
       // Allocated on first use: a proxy that never mirrors a large body never holds the pool.
       memory ??= new SharedArrayBuffer(capacity);
       return Buffer.from(memory, start, bytes);
@@ -69,7 +65,6 @@ export function createBodyPool(capacity: number): BodyPool {
       const size = reserved.get(start);
       if (size === undefined) return;
       reserved.delete(start);
-      reservedBytes -= size;
       const end = start + size;
       let index = free.findIndex((run) => run.start > start);
       if (index === -1) index = free.length;
