@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { launcherNodeFlags } from '../strangler-proxy/bin/launch.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -30,6 +31,8 @@ interface ProcessSpec {
   readonly name: string;
   /** Entry point, relative to the repository root; run with this Node. */
   readonly entry: string;
+  /** Node's own flags, before the entry point. */
+  readonly nodeFlags?: readonly string[];
   readonly args?: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   /** What to print for people to open. */
@@ -110,6 +113,8 @@ const processes: readonly ProcessSpec[] = [
   {
     name: 'proxy',
     entry: 'strangler-proxy/bin/strangler.js',
+    // As the launcher's own #! line would start it.
+    nodeFlags: launcherNodeFlags(),
     args: ['start', '--config', 'routes.yaml', '--port', String(ports.proxy)],
     // routes.yaml reads these; the proxy's admin port is where its readiness is.
     env: {
@@ -173,14 +178,18 @@ const running: Running[] = [];
 let stopping = false;
 
 function launch(spec: ProcessSpec, index: number): Running {
-  const child = spawn(process.execPath, [join(ROOT, spec.entry), ...(spec.args ?? [])], {
-    cwd: ROOT,
-    env: { ...process.env, ...spec.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Own process group: a terminal's Ctrl-C reaches only this script, which then stops the children
-    // one by one, in order, with a single SIGTERM each.
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [...(spec.nodeFlags ?? []), join(ROOT, spec.entry), ...(spec.args ?? [])],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Own process group: a terminal's Ctrl-C reaches only this script, which then stops the children
+      // one by one, in order, with a single SIGTERM each.
+      detached: true,
+    },
+  );
   const print = printer(spec.name, index);
   createInterface({ input: child.stdout }).on('line', print);
   createInterface({ input: child.stderr }).on('line', print);

@@ -18,6 +18,9 @@ import { readConfigFile, watchFileContent } from './config-source.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { describeRoutes } from './describe-routes.ts';
 
+/** Logged at start: the compiled build (dist/, made by `npm install`) or the TypeScript sources. */
+const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
+
 export interface StartProxyOptions {
   readonly configFile: string;
   readonly port?: number;
@@ -232,6 +235,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       admin: admin?.url ?? null,
       routes: first.config.routes.length,
       config: configFile,
+      code: RUNNING_CODE,
     },
     'strangler proxy listening',
   );

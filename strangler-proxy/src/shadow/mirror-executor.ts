@@ -4,6 +4,7 @@
  * competed with the primary traffic. The thread only hands over the job and reads back the result.
  * `inline` runs them on the calling thread (same code, same results).
  */
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging/logger.ts';
 import { createSharedByteBudget, type ByteBudget, type SharedByteBudget } from './byte-budget.ts';
@@ -31,7 +32,8 @@ export interface MirrorExecutor {
 
 export type MirrorThread = 'worker' | 'inline';
 
-const WORKER_SCRIPT = new URL('./shadow-worker.ts', import.meta.url);
+/** Next to this module, with its extension: `.ts` when running the sources, `.js` in the compiled build. */
+const WORKER_SCRIPT = new URL(`./shadow-worker${path.extname(import.meta.url)}`, import.meta.url);
 
 export function createMirrorExecutor(
   thread: MirrorThread,

@@ -18,9 +18,14 @@ export interface CliProcess {
 
 export function startCli(
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    /** Node's arguments before the CLI's own: the launcher by default. */
+    command?: readonly string[];
+  } = {},
 ): CliProcess {
-  const child = spawn(process.execPath, [STRANGLER_BIN, ...args], {
+  const child = spawn(process.execPath, [...(options.command ?? [STRANGLER_BIN]), ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,8 @@
+/** Types of launch.js (plain JavaScript, read by the launcher before any TypeScript loads). */
+export declare const PACKAGE_ROOT: string;
+export declare const LAUNCHER: string;
+export declare const BUILD_STAMP: string;
+export declare const BUILT_SOURCES: readonly string[];
+export declare function launcherNodeFlags(launcher?: string): string[];
+export declare function isBuildFresh(root?: string): boolean;
+export declare function entryModule(source: string, root?: string): string;

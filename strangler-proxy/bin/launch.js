@@ -1,0 +1,79 @@
+/**
+ * How the `strangler` command starts, shared with whatever starts the proxy another way (`npm start`,
+ * the bench). Plain JavaScript, so that choosing what to run never loads TypeScript type stripping.
+ *
+ * - Node flags: the launcher's `#!/usr/bin/env -S node …` line is the one place they are written.
+ * - Code: `npm install` compiles the sources into dist/ (`npm run build`); that build starts without type
+ *   stripping (~18 MB per thread). When any source is newer than the build, the sources run instead, so
+ *   an edit is never shadowed by a stale build.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const LAUNCHER = path.join(PACKAGE_ROOT, 'bin', 'strangler.js');
+/** Written by scripts/build.ts once the compiler has finished: `{ "startedAt": <ms> }`. */
+export const BUILD_STAMP = path.join('dist', 'build-stamp.json');
+/** The source trees compiled into dist/ (tsconfig.build.json). */
+export const BUILT_SOURCES = ['src', path.join('bench', 'lib')];
+
+const SHEBANG = /^#!\/usr\/bin\/env (?:-S node((?: --[\w-]+(?:=[^\s=]+)?)+)|node)[ \t]*$/;
+
+/**
+ * The Node flags on the launcher's first line, e.g. `['--max-semi-space-size=4']`.
+ * @param {string} [launcher]
+ * @returns {string[]}
+ */
+export function launcherNodeFlags(launcher = LAUNCHER) {
+  const firstLine = readFileSync(launcher, 'utf8').split('\n', 1)[0] ?? '';
+  const match = SHEBANG.exec(firstLine);
+  if (!match)
+    throw new Error(
+      `${launcher}: line 1 is not "#!/usr/bin/env -S node [--flag[=value] …]" (nor "#!/usr/bin/env node")`,
+    );
+  return (match[1] ?? '').split(' ').filter((flag) => flag !== '');
+}
+
+/**
+ * True when dist/ holds a complete build started after the last change to any source it compiles.
+ * @param {string} [root]
+ * @returns {boolean}
+ */
+export function isBuildFresh(root = PACKAGE_ROOT) {
+  /** @type {unknown} */
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(path.join(root, BUILD_STAMP), 'utf8'));
+  } catch {
+    return false;
+  }
+  if (typeof stamp !== 'object' || stamp === null || !('startedAt' in stamp)) return false;
+  const startedAt = stamp.startedAt;
+  if (typeof startedAt !== 'number') return false;
+  for (const tree of BUILT_SOURCES) {
+    let names;
+    try {
+      names = readdirSync(path.join(root, tree), { recursive: true, encoding: 'utf8' });
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!name.endsWith('.ts')) continue;
+      if (statSync(path.join(root, tree, name)).mtimeMs >= startedAt) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The module to import for a source file (`src/cli/main.ts`): its compiled `.js` in dist/ when the
+ * build is fresh, else the source itself.
+ * @param {string} source
+ * @param {string} [root]
+ * @returns {string}
+ */
+export function entryModule(source, root = PACKAGE_ROOT) {
+  const file = isBuildFresh(root) ? path.join('dist', source.replace(/\.ts$/, '.js')) : source;
+  return pathToFileURL(path.join(root, file)).href;
+}
