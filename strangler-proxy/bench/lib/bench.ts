@@ -7,7 +7,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startChild, sampleRss, type ChildHandle, type ProcessUsage } from './child-process.ts';
+import { launcherNodeFlags } from '../../bin/launch.js';
+import { childCode, startChild, sampleRss, type ChildHandle, type ProcessUsage } from './child-process.ts';
 import { runLoad, wrkVersion, autocannonVersion, type LoadResult, type LoadTool } from './load.ts';
 import { runPaced, type PacedResult } from './paced-load.ts';
 import { runLookupMicro, type LookupResult } from './lookup-micro.ts';
@@ -130,6 +131,10 @@ export interface BenchResults {
     readonly revision: string | null;
     readonly loadAverageEnd: number;
     readonly tool: string;
+    /** What the server processes ran: the compiled build or the TypeScript sources (type stripping). */
+    readonly code: 'compiled' | 'sources';
+    /** Node flags strangler's processes started with (the launcher's). */
+    readonly stranglerNodeFlags: readonly string[];
     readonly wallSec: number;
     readonly settings: Readonly<Record<string, unknown>>;
     readonly profiles: readonly string[];
@@ -166,9 +171,14 @@ export async function runBench(
   const tool: LoadTool = options.tool === 'auto' ? (wrk ? 'wrk' : 'autocannon') : options.tool;
   if (tool === 'wrk' && !wrk) throw new Error('--tool wrk: wrk is not installed (apt-get install wrk)');
   const toolName = tool === 'wrk' ? (wrk ?? 'wrk') : autocannonVersion();
+  const code = childCode();
   const log: Progress = (line) =>
     progress(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}`);
   log(`load tool: ${toolName}; ${machine.cores} cores, load average ${machine.loadAverage}`);
+  if (code === 'sources')
+    log(
+      'the servers run the TypeScript sources: a source is newer than dist/ (npm run bench builds it first)',
+    );
 
   const work = mkdtempSync(path.join(tmpdir(), 'strangler-bench-'));
   const profileDir = options.cpuProf
@@ -181,10 +191,13 @@ export async function runBench(
     spec: ServerSpec,
     profile = false,
   ): Promise<ChildHandle<Ready>> => {
-    const execArgv =
-      profile && profileDir
+    const execArgv = [
+      // strangler starts as its launcher starts it (bin/strangler.js's #! line).
+      ...(spec.kind === 'strangler' ? launcherNodeFlags() : []),
+      ...(profile && profileDir
         ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-        : [];
+        : []),
+    ];
     const child = await startChild<Ready>(name, spec, { execArgv });
     children.push(child);
     return child;
@@ -310,6 +323,8 @@ export async function runBench(
       revision,
       loadAverageEnd: Math.round(machineInfo().loadAverage * 100) / 100,
       tool: toolName,
+      code,
+      stranglerNodeFlags: launcherNodeFlags(),
       wallSec: Math.round((performance.now() - startedAt) / 100) / 10,
       settings: {
         routes: options.routes,

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { entryModule, isBuildFresh } from '../../bin/launch.js';
 
 /** What a child reports about itself: CPU time (µs) and memory (bytes). */
 export interface ProcessUsage {
@@ -36,7 +37,13 @@ interface Answer {
   readonly error?: string;
 }
 
-const CHILD_SCRIPT = fileURLToPath(new URL('./server-process.ts', import.meta.url));
+/**
+ * What the children run: the compiled build (`npm run bench` builds it first), as `strangler` runs after
+ * `npm install`; the sources when a source is newer than the build (the report says which).
+ */
+export function childCode(): 'compiled' | 'sources' {
+  return isBuildFresh() ? 'compiled' : 'sources';
+}
 
 /** Starts `server-process.ts` with a spec (JSON) and resolves once it reports ready. */
 export function startChild<Ready>(
@@ -46,7 +53,11 @@ export function startChild<Ready>(
 ): Promise<ChildHandle<Ready>> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.execArgv ?? []), CHILD_SCRIPT, JSON.stringify(spec)],
+    [
+      ...(options.execArgv ?? []),
+      fileURLToPath(entryModule('bench/lib/server-process.ts')),
+      JSON.stringify(spec),
+    ],
     { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   let nextId = 1;

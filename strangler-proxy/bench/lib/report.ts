@@ -259,7 +259,9 @@ export function machineLine(results: BenchResults): string {
   const m = results.meta.machine;
   return (
     `${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; load tool ${results.meta.tool}; ` +
-    `1-min load average ${m.loadAverage} at start, ${results.meta.loadAverageEnd} at end`
+    `1-min load average ${m.loadAverage} at start, ${results.meta.loadAverageEnd} at end; servers ran the ` +
+    `${results.meta.code === 'compiled' ? 'compiled build' : 'TypeScript sources'}, strangler with ` +
+    `${results.meta.stranglerNodeFlags.length > 0 ? results.meta.stranglerNodeFlags.join(' ') : 'no Node flags'}`
   );
 }
 

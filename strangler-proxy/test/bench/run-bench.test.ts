@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BenchResults } from '../../bench/run-bench.ts';
+import { launcherNodeFlags } from '../../bin/launch.js';
 
 const SCRIPT = fileURLToPath(new URL('../../bench/run-bench.ts', import.meta.url));
 
@@ -84,5 +85,8 @@ describe('npm run bench', () => {
       'memory-bounded',
     ]);
     expect(results.meta.machine.cores).toBeGreaterThan(0);
+    // strangler's processes start as the launcher starts it, and the report says what code ran.
+    expect(results.meta.stranglerNodeFlags).toEqual(launcherNodeFlags());
+    expect(['compiled', 'sources']).toContain(results.meta.code);
   }, 240_000);
 });
