@@ -21,7 +21,7 @@ export const BUILT_SOURCES = ['src', path.join('bench', 'lib')];
 const SHEBANG = /^#!\/usr\/bin\/env (?:-S node((?: --[\w-]+(?:=[^\s=]+)?)+)|node)[ \t]*$/;
 
 /**
- * The Node flags on the launcher's first line, e.g. `['--max-semi-space-size=4']`.
+ * The Node flags on the launcher's first line, e.g. `['--max-semi-space-size=16']`.
  * @param {string} [launcher]
  * @returns {string[]}
  */
