@@ -153,9 +153,18 @@ type SetupHandle = ChildHandle<SetupReady>;
 interface RunningSetup {
   readonly id: SetupId;
   readonly label: string;
+  /** Processes of the same setup; round r loads instance r mod n. */
+  readonly instances: readonly SetupInstance[];
+}
+
+interface SetupInstance {
   readonly url: string;
   /** The proxy's process; null for `direct` (the upstream is the server under test). */
   readonly proxy: SetupHandle | null;
+}
+
+function instanceFor(setup: RunningSetup, round: number): SetupInstance {
+  return setup.instances[round % setup.instances.length] as SetupInstance;
 }
 
 const MB = 1024 * 1024;
@@ -230,7 +239,9 @@ export async function runBench(
     const wantsSetups = options.sections.includes('throughput') || options.sections.includes('paced');
 
     if (wantsSetups) {
-      log(`starting ${SETUPS.length - 1} proxies (${options.routes} routes for strangler)`);
+      log(
+        `starting ${SETUPS.length - 1} proxy setups × ${options.processes} processes (${options.routes} routes for strangler)`,
+      );
       const yaml = (stage: 'migrated' | 'shadow', targetServiceUrl?: string) =>
         routesYaml({
           routes: options.routes,
@@ -239,20 +250,28 @@ export async function runBench(
           targetStage: stage,
           ...(targetServiceUrl ? { targetServiceUrl } : {}),
         });
-      const specs: Record<Exclude<SetupId, 'direct'>, ServerSpec> = {
-        'express-hpm': { kind: 'express-hpm', target: up.legacyUrl },
-        'fastify-proxy': { kind: 'fastify-proxy', target: up.legacyUrl },
-        strangler: stranglerSpec('strangler', yaml('migrated')),
-        'strangler-shadow': stranglerSpec('strangler-shadow', yaml('shadow')),
-        'strangler-shadow-hang': stranglerSpec('strangler-shadow-hang', yaml('shadow', up.hangUrl)),
+      // By process name: each strangler process has a routes.yaml and a store of its own.
+      const specs: Record<Exclude<SetupId, 'direct'>, (name: string) => ServerSpec> = {
+        'express-hpm': () => ({ kind: 'express-hpm', target: up.legacyUrl }),
+        'fastify-proxy': () => ({ kind: 'fastify-proxy', target: up.legacyUrl }),
+        strangler: (name) => stranglerSpec(name, yaml('migrated')),
+        'strangler-shadow': (name) => stranglerSpec(name, yaml('shadow')),
+        'strangler-shadow-hang': (name) => stranglerSpec(name, yaml('shadow', up.hangUrl)),
       };
       // Started together (each loads its routes.yaml on its own core time), used one at a time.
       const setups: RunningSetup[] = await Promise.all(
         SETUPS.map(async (entry): Promise<RunningSetup> => {
           const label = entry.label.replace('N routes', `${options.routes.toLocaleString('en-US')} routes`);
-          if (entry.id === 'direct') return { id: entry.id, label, url: up.legacyUrl, proxy: null };
-          const proxy = await start<SetupReady>(entry.id, specs[entry.id], true);
-          return { id: entry.id, label, url: proxy.ready.url, proxy };
+          if (entry.id === 'direct')
+            return { id: entry.id, label, instances: [{ url: up.legacyUrl, proxy: null }] };
+          const instances = await Promise.all(
+            Array.from({ length: options.processes }, async (_, index): Promise<SetupInstance> => {
+              const name = index === 0 ? entry.id : `${entry.id}-${index + 1}`;
+              const proxy = await start<SetupReady>(name, specs[entry.id](name), true);
+              return { url: proxy.ready.url, proxy };
+            }),
+          );
+          return { id: entry.id, label, instances };
         }),
       );
 
@@ -260,9 +279,13 @@ export async function runBench(
         throughput = await runThroughput(setups, upstream, tool, options, log);
       if (options.sections.includes('paced')) paced = await runPacedPhase(setups, options, log);
       for (const setup of setups) {
-        const final = await setup.proxy?.stop<StranglerFinal | undefined>();
+        let stats: SetupStats | null = null;
+        for (const { proxy } of setup.instances) {
+          const final = await proxy?.stop<StranglerFinal | undefined>();
+          if (final?.stats) stats = stats === null ? final.stats : mergeStats(stats, final.stats);
+        }
         const row = throughput?.find((entry) => entry.id === setup.id);
-        if (row && final?.stats) Object.assign(row, { stats: final.stats });
+        if (row && stats) Object.assign(row, { stats });
       }
     }
 
@@ -331,6 +354,7 @@ export async function runBench(
         connections: options.connections,
         trialSec: options.trialSec,
         rounds: options.rounds,
+        processes: options.processes,
         warmupSec: options.warmupSec,
         rate: options.rate,
         pacedSec: options.pacedSec,
@@ -372,37 +396,39 @@ async function runThroughput(
   options: BenchOptions,
   log: Progress,
 ): Promise<ThroughputRow[]> {
-  const url = (setup: RunningSetup) => setup.url + TARGET_PATH;
   for (const setup of setups) {
-    log(`warm-up ${setup.id} (${options.warmupSec} s)`);
-    await runLoad(tool, {
-      url: url(setup),
-      connections: options.connections,
-      durationSec: options.warmupSec,
-    });
-    await setup.proxy?.call('settle', 3_000);
+    for (const instance of setup.instances) {
+      log(`warm-up ${setup.id} (${options.warmupSec} s)`);
+      await runLoad(tool, {
+        url: instance.url + TARGET_PATH,
+        connections: options.connections,
+        durationSec: options.warmupSec,
+      });
+      await instance.proxy?.call('settle', 3_000);
+    }
   }
   const trials = new Map<SetupId, Trial[]>(setups.map((setup) => [setup.id, []]));
   for (let round = 0; round < options.rounds; round++) {
     for (let k = 0; k < setups.length; k++) {
       const setup = setups[(round + k) % setups.length] as RunningSetup;
-      const proxyBefore = await usageOf(setup.proxy);
+      const { url, proxy } = instanceFor(setup, round);
+      const proxyBefore = await usageOf(proxy);
       const upstreamBefore = await upstream.usage();
       const countsBefore = await upstream.call<UpstreamCounts>('stats');
-      const statsBefore = await setup.proxy?.call<SetupStats>('stats');
-      const sampler = setup.proxy ? sampleRss(setup.proxy.pid) : null;
+      const statsBefore = await proxy?.call<SetupStats>('stats');
+      const sampler = proxy ? sampleRss(proxy.pid) : null;
       const load = await runLoad(tool, {
-        url: url(setup),
+        url: url + TARGET_PATH,
         connections: options.connections,
         durationSec: options.trialSec,
       });
       // Mirrors still in flight belong to this trial's requests: wait for them before reading the CPU.
-      await setup.proxy?.call('settle', 3_000);
+      await proxy?.call('settle', 3_000);
       const rssPeak = sampler?.stop() ?? null;
-      const proxyAfter = await usageOf(setup.proxy);
+      const proxyAfter = await usageOf(proxy);
       const upstreamAfter = await upstream.usage();
       const countsAfter = await upstream.call<UpstreamCounts>('stats');
-      const statsAfter = await setup.proxy?.call<SetupStats>('stats');
+      const statsAfter = await proxy?.call<SetupStats>('stats');
       const trial: Trial = {
         round,
         load,
@@ -445,7 +471,7 @@ async function runThroughput(
       proxyCpuUsPerReq: Number.isNaN(proxyCpu) ? null : proxyCpu,
       proxyMainThreadCpuUsPerReq: Number.isNaN(mainThreadCpu) ? null : mainThreadCpu,
       upstreamCpuUsPerReq: perRequest((trial) => trial.upstreamCpuMicros),
-      rssPeakMb: setup.proxy && peaks.length > 0 ? Math.max(...peaks) / MB : null,
+      rssPeakMb: setup.id !== 'direct' && peaks.length > 0 ? Math.max(...peaks) / MB : null,
       requests: sum(list.map((trial) => trial.load.requests)),
       errors: sum(list.map((trial) => trial.load.errors)),
       non2xx: sum(list.map((trial) => trial.load.non2xx)),
@@ -478,17 +504,18 @@ async function runPacedPhase(
   for (let round = 0; round < options.pacedRounds; round++) {
     for (let k = 0; k < setups.length; k++) {
       const setup = setups[(round + k) % setups.length] as RunningSetup;
+      const { url, proxy } = instanceFor(setup, round);
       // A short warm-up at the same rate: pooled connections exist before the measured requests.
-      await runPaced({ url: setup.url + TARGET_PATH, rate: options.rate, durationSec: 0.2 });
-      await setup.proxy?.call('settle', 1_000);
-      const before = await usageOf(setup.proxy);
+      await runPaced({ url: url + TARGET_PATH, rate: options.rate, durationSec: 0.2 });
+      await proxy?.call('settle', 1_000);
+      const before = await usageOf(proxy);
       const result = await runPaced({
-        url: setup.url + TARGET_PATH,
+        url: url + TARGET_PATH,
         rate: options.rate,
         durationSec: options.pacedSec,
       });
-      await setup.proxy?.call('settle', 1_000);
-      const after = await usageOf(setup.proxy);
+      await proxy?.call('settle', 1_000);
+      const after = await usageOf(proxy);
       const entry = results.get(setup.id);
       entry?.rounds.push(result);
       if (before && after && result.completed > 0)
@@ -622,4 +649,30 @@ async function runPersist(
     `persisted: ${result.storedComparisons} comparisons stored (${result.perSecond.toFixed(0)}/s), ${settled} settled`,
   );
   return result;
+}
+
+/** Two processes' final figures as one setup's: counts added. */
+export function mergeStats(a: SetupStats, b: SetupStats): SetupStats {
+  const add = (x: number | undefined, y: number | undefined) =>
+    x === undefined && y === undefined ? undefined : (x ?? 0) + (y ?? 0);
+  const addRecords = (
+    x: Readonly<Record<string, number>> | undefined,
+    y: Readonly<Record<string, number>> | undefined,
+  ): Readonly<Record<string, number>> | undefined => {
+    if (x === undefined || y === undefined) return x ?? y;
+    const sum: Record<string, number> = { ...x };
+    for (const [key, value] of Object.entries(y)) sum[key] = (sum[key] ?? 0) + value;
+    return sum;
+  };
+  const merged = {
+    outcomes: addRecords(a.outcomes, b.outcomes),
+    skipped: addRecords(a.skipped, b.skipped),
+    errorKinds: addRecords(a.errorKinds, b.errorKinds),
+    breakerOpens: addRecords(a.breakerOpens, b.breakerOpens),
+    shadowsInFlight: add(a.shadowsInFlight, b.shadowsInFlight),
+    requestsCounted: add(a.requestsCounted, b.requestsCounted),
+    flushes: add(a.flushes, b.flushes),
+    flushedRecords: add(a.flushedRecords, b.flushedRecords),
+  };
+  return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
 }

@@ -18,6 +18,8 @@ export interface BenchOptions {
   readonly connections: number;
   readonly trialSec: number;
   readonly rounds: number;
+  /** Processes per proxy setup, taking the rounds in turn (one process alone is a draw: see --processes). */
+  readonly processes: number;
   readonly warmupSec: number;
   /** Fixed-rate load. */
   readonly rate: number;
@@ -49,6 +51,8 @@ rate, route lookup cost, memory under shadowed 1 MB bodies, and comparisons pers
   --quick               a short run (about a minute); does not write RESULTS.md unless --write
   --duration <s>        seconds per trial; with --quick it also shortens every other load phase
   --rounds <n>          interleaved rounds of the closed-loop load (median reported)
+  --processes <n>       processes per proxy setup, taking the rounds in turn (default 2): processes of the
+                        same build and flags differ by up to 30% in CPU per request on a 2-core VM
   --connections <n>     connections of the closed-loop load (default 50)
   --rate <n>            requests/s of the paced load (default 1000)
   --routes <n>          routes in routes.yaml for the strangler setups (default 1000)
@@ -86,6 +90,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       tool: { type: 'string', default: 'auto' },
       duration: { type: 'string' },
       rounds: { type: 'string' },
+      processes: { type: 'string' },
       connections: { type: 'string' },
       rate: { type: 'string' },
       routes: { type: 'string' },
@@ -125,6 +130,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     // then spoils one trial of one setup, and the median sets it aside.
     trialSec: duration ?? (quick ? 2 : 3),
     rounds: Math.round(rounds ?? (quick ? 2 : 8)),
+    processes: Math.round(positiveNumber(values.processes, '--processes') ?? 2),
     warmupSec: phase(2, 1),
     rate: positiveNumber(values.rate, '--rate') ?? 1000,
     pacedSec: phase(1, 1),

@@ -70,7 +70,7 @@ function throughputTable(rows: readonly ThroughputRow[], results: BenchResults):
   return {
     title:
       `Closed-loop load: ${String(settings.connections)} connections, ${String(settings.trialSec)} s per trial, ` +
-      `${String(settings.rounds)} rounds interleaved, median per setup; GET ${TARGET_PATH} → ${UPSTREAM_BODIES.legacy.length}-byte JSON`,
+      `${String(settings.rounds)} rounds interleaved${processesNote(settings)}, median per setup; GET ${TARGET_PATH} → ${UPSTREAM_BODIES.legacy.length}-byte JSON`,
     headers: [
       'setup',
       'req/s',
@@ -106,12 +106,18 @@ function throughputTable(rows: readonly ThroughputRow[], results: BenchResults):
   };
 }
 
+/** How many processes of each proxy setup took the rounds in turn (absent from older results). */
+function processesNote(settings: Readonly<Record<string, unknown>>): string {
+  const processes = Number(settings.processes ?? 1);
+  return processes > 1 ? `, ${processes} processes per proxy setup taking them in turn` : '';
+}
+
 function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
   const settings = results.meta.settings;
   return {
     title:
       `Paced load: ${int(Number(settings.rate))} req/s open loop, ${String(settings.pacedSec)} s × ${String(settings.pacedRounds)} ` +
-      'rounds interleaved, median of rounds; latency from send to end of response',
+      `rounds interleaved${processesNote(settings)}, median of rounds; latency from send to end of response`,
     headers: [
       'setup',
       'p50 ms',

@@ -30,7 +30,9 @@ describe('npm run bench', () => {
       '--duration',
       '1',
       '--rounds',
-      '1',
+      '2',
+      '--processes',
+      '2',
       '--routes',
       '100',
       '--lookup-sizes',
@@ -53,15 +55,19 @@ describe('npm run bench', () => {
     ]);
     for (const row of results.throughput ?? []) {
       expect(row.requests, row.id).toBeGreaterThan(0);
-      expect(row.trials, row.id).toHaveLength(1);
+      // Two rounds, taken in turn by the setup's two processes.
+      expect(row.trials, row.id).toHaveLength(2);
       if (row.id !== 'direct') expect(row.proxyCpuUsPerReq, row.id).toBeGreaterThan(0);
     }
     // The strangler setups really served, counted in metrics, and mirrored where they should.
     const row = (id: string) => results.throughput?.find((entry) => entry.id === id);
-    expect(row('strangler')?.stats?.requestsCounted).toBeGreaterThan(0);
+    // Counted by both processes of the setup: more than one trial's worth.
+    const firstTrial = row('strangler')?.trials[0]?.load.requests ?? 0;
+    expect(row('strangler')?.stats?.requestsCounted).toBeGreaterThan(firstTrial);
     expect(Object.values(row('strangler-shadow')?.stats?.outcomes ?? {}).length).toBeGreaterThan(0);
     expect(row('strangler-shadow-hang')?.errors).toBe(0);
 
+    expect(results.meta.settings['processes']).toBe(2);
     expect(results.paced?.map((entry) => entry.id)).toHaveLength(6);
     for (const entry of results.paced ?? []) expect(entry.completed, entry.id).toBeGreaterThan(0);
 
