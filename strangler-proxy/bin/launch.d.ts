@@ -2,7 +2,7 @@
 export declare const PACKAGE_ROOT: string;
 export declare const LAUNCHER: string;
 export declare const BUILD_STAMP: string;
-export declare const BUILT_SOURCES: readonly string[];
+export declare const PROXY_SOURCES: string;
 export declare function launcherNodeFlags(launcher?: string): string[];
-export declare function isBuildFresh(root?: string): boolean;
+export declare function isBuildFresh(root?: string, trees?: readonly string[]): boolean;
 export declare function entryModule(source: string, root?: string): string;

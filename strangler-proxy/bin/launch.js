@@ -15,8 +15,8 @@ export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const LAUNCHER = path.join(PACKAGE_ROOT, 'bin', 'strangler.js');
 /** Written by scripts/build.ts once the compiler has finished: `{ "startedAt": <ms> }`. */
 export const BUILD_STAMP = path.join('dist', 'build-stamp.json');
-/** The source trees compiled into dist/ (tsconfig.build.json). */
-export const BUILT_SOURCES = ['src', path.join('bench', 'lib')];
+/** The proxy's sources, compiled into dist/ (tsconfig.build.json, with the bench's child process). */
+export const PROXY_SOURCES = 'src';
 
 const SHEBANG = /^#!\/usr\/bin\/env (?:-S node((?: --[\w-]+(?:=[^\s=]+)?)+)|node)[ \t]*$/;
 
@@ -36,11 +36,13 @@ export function launcherNodeFlags(launcher = LAUNCHER) {
 }
 
 /**
- * True when dist/ holds a complete build started after the last change to any source it compiles.
+ * True when dist/ holds a complete build started after the last change to any source in `trees`
+ * (folders of the package: the proxy's sources, and the bench's own for its child process).
  * @param {string} [root]
+ * @param {readonly string[]} [trees]
  * @returns {boolean}
  */
-export function isBuildFresh(root = PACKAGE_ROOT) {
+export function isBuildFresh(root = PACKAGE_ROOT, trees = [PROXY_SOURCES]) {
   /** @type {unknown} */
   let stamp;
   try {
@@ -51,7 +53,7 @@ export function isBuildFresh(root = PACKAGE_ROOT) {
   if (typeof stamp !== 'object' || stamp === null || !('startedAt' in stamp)) return false;
   const startedAt = stamp.startedAt;
   if (typeof startedAt !== 'number') return false;
-  for (const tree of BUILT_SOURCES) {
+  for (const tree of trees) {
     let names;
     try {
       names = readdirSync(path.join(root, tree), { recursive: true, encoding: 'utf8' });
@@ -67,13 +69,17 @@ export function isBuildFresh(root = PACKAGE_ROOT) {
 }
 
 /**
- * The module to import for a source file (`src/cli/main.ts`): its compiled `.js` in dist/ when the
- * build is fresh, else the source itself.
+ * The module to import for a source file (`src/cli/main.ts`, `bench/lib/server-process.ts`): its
+ * compiled `.js` in dist/ when the build is fresh for the proxy's sources and the file's own folder,
+ * else the source itself.
  * @param {string} source
  * @param {string} [root]
  * @returns {string}
  */
 export function entryModule(source, root = PACKAGE_ROOT) {
-  const file = isBuildFresh(root) ? path.join('dist', source.replace(/\.ts$/, '.js')) : source;
+  const trees = source.startsWith(`${PROXY_SOURCES}/`)
+    ? [PROXY_SOURCES]
+    : [PROXY_SOURCES, path.dirname(source)];
+  const file = isBuildFresh(root, trees) ? path.join('dist', source.replace(/\.ts$/, '.js')) : source;
   return pathToFileURL(path.join(root, file)).href;
 }

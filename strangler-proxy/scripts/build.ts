@@ -1,5 +1,5 @@
 /**
- * Compiles the sources (src/, and bench/lib/ for the bench's child processes) into dist/, then writes
+ * Compiles the sources (src/, and the bench's child process, bench/lib/server-process.ts) into dist/, then writes
  * the stamp that tells the launcher the build is complete and when it started (bin/launch.js).
  * `npm install` runs it (the root's `prepare`); `npm run build` reruns it.
  *

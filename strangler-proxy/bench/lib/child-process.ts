@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { entryModule, isBuildFresh } from '../../bin/launch.js';
+import { entryModule } from '../../bin/launch.js';
 
 /** What a child reports about itself: CPU time (µs) and memory (bytes). */
 export interface ProcessUsage {
@@ -42,8 +42,10 @@ interface Answer {
  * `npm install`; the sources when a source is newer than the build (the report says which).
  */
 export function childCode(): 'compiled' | 'sources' {
-  return isBuildFresh() ? 'compiled' : 'sources';
+  return entryModule(CHILD_SOURCE).endsWith('.js') ? 'compiled' : 'sources';
 }
+
+const CHILD_SOURCE = 'bench/lib/server-process.ts';
 
 /** Starts `server-process.ts` with a spec (JSON) and resolves once it reports ready. */
 export function startChild<Ready>(
@@ -53,11 +55,7 @@ export function startChild<Ready>(
 ): Promise<ChildHandle<Ready>> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      ...(options.execArgv ?? []),
-      fileURLToPath(entryModule('bench/lib/server-process.ts')),
-      JSON.stringify(spec),
-    ],
+    [...(options.execArgv ?? []), fileURLToPath(entryModule(CHILD_SOURCE)), JSON.stringify(spec)],
     { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   let nextId = 1;

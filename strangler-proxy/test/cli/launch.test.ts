@@ -106,12 +106,20 @@ describe('compiled build or sources', () => {
     expect(isBuildFresh(garbled)).toBe(false);
   });
 
-  it('looks at sources in nested folders and in bench/lib', () => {
+  it('looks at nested folders, and at the bench’s folder only for the bench’s own modules', () => {
     const root = packageRoot(t + 60_000, t);
     mkdirSync(path.join(root, 'bench', 'lib'), { recursive: true });
     const benchSource = path.join(root, 'bench', 'lib', 'server-process.ts');
     writeFileSync(benchSource, 'export {};\n');
     utimesSync(benchSource, (t + 120_000) / 1000, (t + 120_000) / 1000);
+    // An edit to the bench leaves the proxy on its build, and the bench's child on its sources.
+    expect(entryModule('src/cli/main.ts', root)).toMatch(/\/dist\/src\/cli\/main\.js$/);
+    expect(entryModule('bench/lib/server-process.ts', root)).toMatch(/\/bench\/lib\/server-process\.ts$/);
+    expect(entryModule('bench/lib/server-process.ts', root)).not.toContain('/dist/');
+
+    const nested = path.join(root, 'src', 'cli', 'commands');
+    mkdirSync(nested, { recursive: true });
+    writeFileSync(path.join(nested, 'start.ts'), 'export {};\n');
     expect(isBuildFresh(root)).toBe(false);
   });
 });
