@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launcherNodeFlags } from '../../bin/launch.js';
-import { LISTENING, startCli } from '../faults/support/cli.ts';
+import { LISTENING, startArgs, startCli } from '../faults/support/cli.ts';
 import { startTestUpstream, type TestUpstream } from '../support/test-upstream.ts';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,21 +68,10 @@ routes:
     shadow: { percent: 100 }
 `,
   );
-  const cli = startCli(
-    [
-      'start',
-      '--config',
-      configFile,
-      '--port',
-      '0',
-      '--admin-port',
-      '0',
-      '--no-access-log',
-      '--log-format',
-      'json',
-    ],
-    { cwd: dir, command: [...launcherNodeFlags(), path.join(outDir, 'run-cli.mjs')] },
-  );
+  const cli = startCli(startArgs(configFile, '--no-access-log', '--log-format', 'json'), {
+    cwd: dir,
+    command: [...launcherNodeFlags(), path.join(outDir, 'run-cli.mjs')],
+  });
   try {
     const [, url] = await cli.waitFor(LISTENING, 20_000);
     const [, code] = await cli.waitFor(/"code":"(\w+)","msg":"strangler proxy listening"/, 20_000);

@@ -13,7 +13,7 @@ import knexFactory from 'knex';
 import { startTestUpstream, jsonEcho, type TestUpstream } from '../support/test-upstream.ts';
 import { createKnexStore } from '../../src/store/knex-store.ts';
 import { buildReport } from '../../src/report/build-report.ts';
-import { LISTENING, startCli, type CliProcess } from './support/cli.ts';
+import { LISTENING, startArgs, startCli, type CliProcess } from './support/cli.ts';
 import { send, type Outcome } from './support/http-client.ts';
 
 let legacy: TestUpstream;
@@ -60,14 +60,8 @@ async function startStrangler(
   onStart: (cli: CliProcess) => void = () => undefined,
 ): Promise<{ cli: CliProcess; url: string; adminUrl: string }> {
   const cli = startCli(
-    [
-      'start',
-      '--config',
+    startArgs(
       configFile,
-      '--port',
-      '0',
-      '--admin-port',
-      '0',
       '--store',
       `sqlite:${storeFile}`,
       '--no-access-log',
@@ -75,7 +69,7 @@ async function startStrangler(
       'info',
       '--log-format',
       'json',
-    ],
+    ),
     { cwd: dir },
   );
   onStart(cli);

@@ -15,7 +15,7 @@ import { send } from './support/http-client.ts';
 import { writeRoutesFile } from './support/routes-file.ts';
 import { startProxy } from '../../src/runtime/start-proxy.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
-import { LISTENING, startCli } from './support/cli.ts';
+import { LISTENING, startArgs, startCli } from './support/cli.ts';
 
 let legacy: TestUpstream;
 /** A server the proxy must never reach: the would-be target of open-proxy tricks. */
@@ -116,21 +116,7 @@ describe('the admin listener', () => {
 
   it('the CLI refuses a non-loopback admin host without a token, and starts with one from the environment', async () => {
     const { dir, file } = await writeRoutesFile(routes());
-    const args = [
-      'start',
-      '--config',
-      file,
-      '--port',
-      '0',
-      '--admin-port',
-      '0',
-      '--admin-host',
-      '0.0.0.0',
-      '--store',
-      'none',
-      '--log-level',
-      'silent',
-    ];
+    const args = startArgs(file, '--admin-host', '0.0.0.0', '--store', 'none', '--log-level', 'silent');
     const refused = startCli(args, { cwd: dir, env: { STRANGLER_ADMIN_TOKEN: '' } });
     expect(await refused.exited(15_000)).toBe(1);
     expect(refused.stderr()).toMatch(/token/i);

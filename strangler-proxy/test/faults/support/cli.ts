@@ -82,5 +82,10 @@ export function startCli(
   };
 }
 
+/** `strangler start` on `configFile`, the proxy and admin listeners on ephemeral ports, then `more`. */
+export function startArgs(configFile: string, ...more: string[]): string[] {
+  return ['start', '--config', configFile, '--port', '0', '--admin-port', '0', ...more];
+}
+
 /** The URLs `strangler start` prints once listening. */
 export const LISTENING = /strangler proxy on (http:\/\/\S+)\s+admin (http:\/\/\S+|off)/;
