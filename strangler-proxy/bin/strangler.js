@@ -5,8 +5,9 @@
 // `npm install` brings in the project: the `node` package).
 //
 // --max-semi-space-size=16: V8 sizes the young generation from the machine's memory (64 MB semi-spaces
-// on a large machine). At 16 MB the proxy's resident set under load is 70–100 MB smaller for 0–9% more
-// CPU per request; 4 and 8 MB cost 25–30% (interleaved A/B, strangler-proxy/bench/RESULTS.md). Anything
+// on a large machine). At 16 MB the proxy's resident set under load is 20–100 MB smaller, its CPU per
+// request within the spread between processes; 4 and 8 MB cost 9–30% (interleaved A/B runs,
+// bench/compare-node-flags.ts; strangler-proxy/bench/RESULTS.md). Anything
 // that starts the proxy another way reads these flags from this line (launch.js).
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 15)) {
