@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launcherNodeFlags } from '../../bin/launch.js';
-import { childCode, startChild, sampleRss, type ChildHandle, type ProcessUsage } from './child-process.ts';
+import { CHILD_CODE, startChild, sampleRss, type ChildHandle, type ProcessUsage } from './child-process.ts';
 import { runLoad, wrkVersion, autocannonVersion, type LoadResult, type LoadTool } from './load.ts';
 import { runPaced, type PacedResult } from './paced-load.ts';
 import { runLookupMicro, type LookupResult } from './lookup-micro.ts';
@@ -180,11 +180,12 @@ export async function runBench(
   const tool: LoadTool = options.tool === 'auto' ? (wrk ? 'wrk' : 'autocannon') : options.tool;
   if (tool === 'wrk' && !wrk) throw new Error('--tool wrk: wrk is not installed (apt-get install wrk)');
   const toolName = tool === 'wrk' ? (wrk ?? 'wrk') : autocannonVersion();
-  const code = childCode();
+  // strangler starts as its launcher starts it (bin/strangler.js's #! line).
+  const stranglerFlags = launcherNodeFlags();
   const log: Progress = (line) =>
     progress(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}`);
   log(`load tool: ${toolName}; ${machine.cores} cores, load average ${machine.loadAverage}`);
-  if (code === 'sources')
+  if (CHILD_CODE === 'sources')
     log(
       'the servers run the TypeScript sources: a source is newer than dist/ (npm run bench builds it first)',
     );
@@ -201,8 +202,7 @@ export async function runBench(
     profile = false,
   ): Promise<ChildHandle<Ready>> => {
     const execArgv = [
-      // strangler starts as its launcher starts it (bin/strangler.js's #! line).
-      ...(spec.kind === 'strangler' ? launcherNodeFlags() : []),
+      ...(spec.kind === 'strangler' ? stranglerFlags : []),
       ...(profile && profileDir
         ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
         : []),
@@ -346,8 +346,8 @@ export async function runBench(
       revision,
       loadAverageEnd: Math.round(machineInfo().loadAverage * 100) / 100,
       tool: toolName,
-      code,
-      stranglerNodeFlags: launcherNodeFlags(),
+      code: CHILD_CODE,
+      stranglerNodeFlags: stranglerFlags,
       wallSec: Math.round((performance.now() - startedAt) / 100) / 10,
       settings: {
         routes: options.routes,

@@ -38,14 +38,13 @@ interface Answer {
 }
 
 /**
- * What the children run: the compiled build (`npm run bench` builds it first), as `strangler` runs after
- * `npm install`; the sources when a source is newer than the build (the report says which).
+ * What the children run, decided once per bench run so every child and the report agree: the compiled
+ * build (`npm run bench` builds it first), as `strangler` runs after `npm install`; the sources when one
+ * is newer than the build.
  */
-export function childCode(): 'compiled' | 'sources' {
-  return entryModule(CHILD_SOURCE).endsWith('.js') ? 'compiled' : 'sources';
-}
+const CHILD_SCRIPT = entryModule('bench/lib/server-process.ts');
 
-const CHILD_SOURCE = 'bench/lib/server-process.ts';
+export const CHILD_CODE: 'compiled' | 'sources' = CHILD_SCRIPT.endsWith('.js') ? 'compiled' : 'sources';
 
 /** Starts `server-process.ts` with a spec (JSON) and resolves once it reports ready. */
 export function startChild<Ready>(
@@ -55,7 +54,7 @@ export function startChild<Ready>(
 ): Promise<ChildHandle<Ready>> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.execArgv ?? []), fileURLToPath(entryModule(CHILD_SOURCE)), JSON.stringify(spec)],
+    [...(options.execArgv ?? []), fileURLToPath(CHILD_SCRIPT), JSON.stringify(spec)],
     { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   let nextId = 1;
