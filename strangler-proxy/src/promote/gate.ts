@@ -161,7 +161,18 @@ function errorRate(evidence: RouteEvidence, limit: number): GateCondition {
 }
 
 function latencyRatio(evidence: RouteEvidence, limit: number): GateCondition {
-  const { legacyP95: legacy, serviceP95: service } = evidence;
+  return latencyRatioCondition(evidence.legacyP95, evidence.serviceP95, limit);
+}
+
+/**
+ * Service p95 at most `limit` times legacy's. Shared with the report's verdict, so that the report and
+ * `strangler promote` never disagree about the same figures. Holds (and says so) when a side is unknown.
+ */
+export function latencyRatioCondition(
+  legacy: number | null,
+  service: number | null,
+  limit: number,
+): GateCondition {
   if (!isKnown(legacy) || !isKnown(service)) {
     const missing = !isKnown(legacy) ? 'legacy' : 'service';
     return {

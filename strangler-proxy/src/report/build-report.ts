@@ -225,11 +225,16 @@ function routeReport(
     minCompared: gate.minCompared,
     maxMismatchRate: gate.maxMismatchRate,
     maxErrorRate: gate.maxErrorRate,
+    maxLatencyRatio: gate.maxLatencyRatio,
   };
   const allDiffs = data.diffs.filter((row) => row.routeId === id);
   const served = (side: Side) => {
     const row = data.served.find((r) => r.routeId === id && r.side === side);
     return { requests: row?.requests ?? 0, errors: row?.errors ?? 0, fallbacks: row?.fallbacks ?? 0 };
+  };
+  const pairLatency = {
+    legacy: percentiles(data.latency, id, 'shadow', 'legacy'),
+    service: percentiles(data.latency, id, 'shadow', 'service'),
   };
   const legacyServed = served('legacy');
   const serviceServed = served('service');
@@ -249,10 +254,7 @@ function routeReport(
     noisy: extra.noisy,
     diffs: allDiffs.slice(0, extra.maxDiffs).map((row) => diffEntry(row, extra.samples)),
     moreDiffs: Math.max(0, allDiffs.length - extra.maxDiffs),
-    latency: {
-      legacy: percentiles(data.latency, id, 'shadow', 'legacy'),
-      service: percentiles(data.latency, id, 'shadow', 'service'),
-    },
+    latency: pairLatency,
     servedLatency: {
       legacy: percentiles(data.latency, id, 'served', 'legacy'),
       service: percentiles(data.latency, id, 'served', 'service'),
@@ -267,7 +269,10 @@ function routeReport(
     events: data.events
       .filter((event) => event.routeId === id)
       .map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, detail: event.detail })),
-    ...decideVerdict(totals, limits),
+    ...decideVerdict(
+      { ...totals, legacyP95: pairLatency.legacy.p95, serviceP95: pairLatency.service.p95 },
+      limits,
+    ),
     gate: limits,
   };
 }
@@ -326,7 +331,7 @@ async function readProgress(
     store.events(window),
   ]);
   const stages = { legacy: 0, shadow: 0, canary: 0, migrated: 0, unknown: 0 };
-  const verdicts = { ready: 0, insufficient_evidence: 0, mismatching: 0 };
+  const verdicts = { ready: 0, insufficient_evidence: 0, mismatching: 0, slower: 0 };
   for (const route of routes) {
     stages[route.stage ?? 'unknown']++;
     verdicts[route.verdict]++;

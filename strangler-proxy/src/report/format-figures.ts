@@ -1,6 +1,6 @@
 /** How figures read in every human-facing format: the same rounding in the table, Markdown and HTML. */
 import { percent } from './route-verdict.ts';
-import type { Percentiles } from './report-model.ts';
+import type { Percentiles, RouteVerdict } from './report-model.ts';
 
 /** A rate as a percentage, `—` when unknown. */
 export function formatRate(rate: number | null): string {
@@ -26,6 +26,13 @@ export function formatCount(value: number): string {
 export function formatTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
+
+/** `2 ready, 1 insufficient evidence, 1 mismatching, 0 slower`: every verdict, in the order they are checked last to first. */
+export function formatVerdictCounts(verdicts: Readonly<Record<RouteVerdict, number>>): string {
+  return VERDICTS.map((verdict) => `${verdicts[verdict]} ${formatVerdict(verdict)}`).join(', ');
+}
+
+const VERDICTS: readonly RouteVerdict[] = ['ready', 'insufficient_evidence', 'mismatching', 'slower'];
 
 /** `insufficient_evidence` → `insufficient evidence`. */
 export function formatVerdict(verdict: string): string {

@@ -11,6 +11,7 @@ import {
   formatRate,
   formatTime,
   formatVerdict,
+  formatVerdictCounts,
 } from './format-figures.ts';
 
 export function renderMarkdown(report: Report): string {
@@ -37,7 +38,7 @@ export function renderMarkdown(report: Report): string {
     '## Progress',
     '',
     `- Routes: ${routes.total} (legacy ${routes.legacy}, shadow ${routes.shadow}, canary ${routes.canary}, migrated ${routes.migrated})`,
-    `- Verdicts: ${verdicts.ready} ready, ${verdicts.insufficient_evidence} insufficient evidence, ${verdicts.mismatching} mismatching`,
+    `- Verdicts: ${formatVerdictCounts(verdicts)}`,
     `- Traffic served by new services: ${formatRate(traffic.serviceShare)} of ${formatCount(traffic.requests)} requests`,
     '',
   );

@@ -4,7 +4,14 @@
  */
 import { createColors } from 'picocolors';
 import type { Report, RouteReport, RouteVerdict } from './report-model.ts';
-import { formatCount, formatMs, formatRate, formatTime, formatVerdict } from './format-figures.ts';
+import {
+  formatCount,
+  formatMs,
+  formatRate,
+  formatTime,
+  formatVerdict,
+  formatVerdictCounts,
+} from './format-figures.ts';
 
 export interface TableOptions {
   readonly color: boolean;
@@ -19,6 +26,7 @@ export function renderTable(report: Report, options: TableOptions): string {
     ready: c.green,
     insufficient_evidence: c.yellow,
     mismatching: c.red,
+    slower: c.red,
   };
   const out: string[] = [];
   out.push(c.dim(`Evidence ${formatTime(report.since)} → ${formatTime(report.until)}`), '');
@@ -119,7 +127,7 @@ function progressLines(report: Report, c: Colors): string[] {
     .map((stage) => `${routes[stage]} ${stage}`);
   const lines = [
     `${c.bold('Progress')}: ${routes.total} routes${stages.length > 0 ? ` (${stages.join(', ')})` : ''}; ` +
-      `${verdicts.ready} ready, ${verdicts.insufficient_evidence} insufficient evidence, ${verdicts.mismatching} mismatching`,
+      formatVerdictCounts(verdicts),
     `Traffic: ${formatRate(traffic.serviceShare)} of ${formatCount(traffic.requests)} requests served by new services`,
   ];
   if (unmatched.length > 0) {

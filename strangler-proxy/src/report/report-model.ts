@@ -9,7 +9,7 @@ import type { RouteEventKind, SkipReason } from '../store/types.ts';
 export const REPORT_VERSION = 1;
 
 /** Whether a route's evidence supports promoting it. */
-export type RouteVerdict = 'ready' | 'insufficient_evidence' | 'mismatching';
+export type RouteVerdict = 'ready' | 'insufficient_evidence' | 'mismatching' | 'slower';
 
 export interface Report {
   readonly version: typeof REPORT_VERSION;
@@ -84,6 +84,8 @@ export interface GateLimits {
   readonly minCompared: number;
   readonly maxMismatchRate: number;
   readonly maxErrorRate: number;
+  /** Service p95 at most this many times legacy's, over compared pairs. */
+  readonly maxLatencyRatio: number;
 }
 
 export interface RouteReport {

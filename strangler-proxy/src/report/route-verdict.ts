@@ -1,8 +1,11 @@
 /**
  * A route's verdict from its figures. Pure. Mismatches are checked first: a clear mismatch is evidence
- * however few pairs were compared; only a clean record needs the minimum number of pairs.
+ * however few pairs were compared; then latency, with the promotion gate's own rule (a report that says
+ * `ready` about a route `strangler promote` refuses would mislead); only a clean record needs the minimum
+ * number of pairs.
  */
 import { gateSchema, type GateConfig } from '../config/schema.ts';
+import { latencyRatioCondition } from '../promote/gate.ts';
 import type { GateLimits, RouteVerdict } from './report-model.ts';
 
 /** The schema's defaults: what a route without `plan.gate` is held to. */
@@ -12,6 +15,9 @@ export interface VerdictFigures {
   readonly compared: number;
   readonly mismatched: number;
   readonly errors: number;
+  /** p95 of the compared pairs per side, in milliseconds; null when unknown. */
+  readonly legacyP95?: number | null;
+  readonly serviceP95?: number | null;
 }
 
 export function decideVerdict(
@@ -38,6 +44,12 @@ export function decideVerdict(
   if (errorRate > gate.maxErrorRate) {
     return { verdict: 'mismatching', verdictReason: `${failures} is above ${percent(gate.maxErrorRate)}` };
   }
+  const latency = latencyRatioCondition(
+    figures.legacyP95 ?? null,
+    figures.serviceP95 ?? null,
+    gate.maxLatencyRatio,
+  );
+  if (!latency.ok) return { verdict: 'slower', verdictReason: latency.message };
   if (compared < gate.minCompared) {
     return {
       verdict: 'insufficient_evidence',
@@ -46,7 +58,7 @@ export function decideVerdict(
   }
   return {
     verdict: 'ready',
-    verdictReason: `${mismatches} and ${failures} within ${percent(gate.maxMismatchRate)} and ${percent(gate.maxErrorRate)}`,
+    verdictReason: `${mismatches} and ${failures} within ${percent(gate.maxMismatchRate)} and ${percent(gate.maxErrorRate)}${latency.actual === null ? '' : `; ${latency.message}`}`,
   };
 }
 

@@ -53,7 +53,11 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const routesFile = (serviceUrl: string, stage: string) => `# The catalog's move off the monolith.
+const routesFile = (
+  serviceUrl: string,
+  stage: string,
+  maxLatencyRatio = 50,
+) => `# The catalog's move off the monolith.
 version: 1
 legacy: ${legacy.url}   # the monolith
 services:
@@ -68,14 +72,14 @@ routes:
     shadow: { percent: 100, noiseSample: 0 }
     plan:
       steps: [10, 50, 100]
-      gate: { minCompared: 30, maxLatencyRatio: 50 }
+      gate: { minCompared: 30, maxLatencyRatio: ${maxLatencyRatio} }
 `;
 
-async function start(serviceUrl: string, stage = 'legacy'): Promise<Running> {
+async function start(serviceUrl: string, stage = 'legacy', maxLatencyRatio?: number): Promise<Running> {
   dir = await mkdtemp(path.join(tmpdir(), 'strangler-promote-'));
   const file = path.join(dir, 'routes.yaml');
   const store = `sqlite:${path.join(dir, 'strangler.db')}`;
-  await writeFile(file, routesFile(serviceUrl, stage));
+  await writeFile(file, routesFile(serviceUrl, stage, maxLatencyRatio));
   const recorder = await openRecorder(store, { cwd: dir, logger: silentLogger, flushInterval: 60_000 });
   const proxy = await startProxy({
     configFile: file,
@@ -169,6 +173,35 @@ describe('moving a route step by step', () => {
     expect(forced.code).toBe(0);
     expect(forced.stdout + forced.stderr).toMatch(/force/i);
     await mismatching.close();
+  });
+
+  it('calls a slower service `slower` in the report and refuses it in promote, in the same words', async () => {
+    // Same answers, ten times slower than the gate allows: only latency tells them apart.
+    const slow = await startTestUpstream('slow', (req, res) => {
+      setTimeout(() => product(req, res), 150);
+    });
+    const current = await start(slow.url, 'shadow', 3);
+    await traffic(current.proxy, 40);
+    await current.recorder.flush();
+
+    const report = await runStrangler(
+      ['report', '--format', 'json', '--config', current.file, '--store', current.store],
+      { cwd: dir },
+    );
+    expect(report.code).toBe(0);
+    const route = (
+      JSON.parse(report.stdout) as {
+        routes: Array<{ id: string; mismatched: number; verdict: string; verdictReason: string }>;
+      }
+    ).routes.find((entry) => entry.id === 'products');
+    expect(route).toMatchObject({ mismatched: 0, verdict: 'slower' });
+    expect(route?.verdictReason).toMatch(/^service p95 \d+(\.\d+)? ms is [\d.]+× legacy p95 [\d.]+ ms > 3×$/);
+
+    const result = await step(current, ['promote', 'products']);
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toContain(route?.verdictReason);
+    expect(current.proxy.snapshot().routes.get('products')?.stage).toBe('shadow');
+    await slow.close();
   });
 
   it('prints the diff and writes nothing with --dry-run', async () => {

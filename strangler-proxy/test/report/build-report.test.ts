@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/build-report.ts';
-import { decideVerdict, percent } from '../../src/report/route-verdict.ts';
+import { decideVerdict, DEFAULT_GATE, percent } from '../../src/report/route-verdict.ts';
+import { evaluateGate, evidenceFromReport } from '../../src/promote/gate.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { fillStore, NOW, ROUTES } from './fixtures.ts';
 
@@ -110,7 +111,7 @@ describe('buildReport', () => {
     const { progress } = await report();
 
     expect(progress.routes).toEqual({ total: 3, legacy: 0, shadow: 2, canary: 1, migrated: 0, unknown: 0 });
-    expect(progress.verdicts).toEqual({ ready: 1, insufficient_evidence: 1, mismatching: 1 });
+    expect(progress.verdicts).toEqual({ ready: 1, insufficient_evidence: 1, mismatching: 1, slower: 0 });
     expect(progress.traffic).toEqual({ requests: 151, legacy: 113, service: 38, serviceShare: 38 / 151 });
     expect(progress.unmatched).toEqual([
       { method: 'GET', template: '/invoices/:id', count: 2 },
@@ -160,7 +161,7 @@ describe('buildReport', () => {
 });
 
 describe('decideVerdict', () => {
-  const gate = { minCompared: 100, maxMismatchRate: 0.01, maxErrorRate: 0.02 };
+  const gate = { minCompared: 100, maxMismatchRate: 0.01, maxErrorRate: 0.02, maxLatencyRatio: 1.5 };
 
   it.each([
     [{ compared: 0, mismatched: 0, errors: 0 }, 'insufficient_evidence'],
@@ -170,8 +171,36 @@ describe('decideVerdict', () => {
     [{ compared: 1000, mismatched: 0, errors: 21 }, 'mismatching'],
     [{ compared: 99, mismatched: 0, errors: 0 }, 'insufficient_evidence'],
     [{ compared: 100, mismatched: 0, errors: 0 }, 'ready'],
+    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 16 }, 'slower'],
+    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 15 }, 'ready'],
+    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: 0, serviceP95: 1 }, 'slower'],
+    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: null, serviceP95: 900 }, 'ready'],
+    [{ compared: 10, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 40 }, 'slower'],
+    [{ compared: 10, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 12 }, 'insufficient_evidence'],
+    [{ compared: 1000, mismatched: 50, errors: 0, legacyP95: 10, serviceP95: 40 }, 'mismatching'],
   ] as const)('%o → %s', (figures, expected) => {
     expect(decideVerdict(figures, gate).verdict).toBe(expected);
+  });
+
+  it('says why with the gate’s own words and figures, so the report and `strangler promote` agree', () => {
+    const figures = { compared: 500, mismatched: 0, errors: 0, legacyP95: 12, serviceP95: 30 };
+    const decided = decideVerdict(figures, gate);
+    const gateSays = evaluateGate(
+      evidenceFromReport({ ...figures, latency: { legacy: { p95: 12 }, service: { p95: 30 } } }),
+      { ...DEFAULT_GATE, ...gate },
+      { from: { stage: 'shadow' }, to: { stage: 'canary', percent: 5 }, direction: 'promote' },
+    );
+    const latency = gateSays.conditions.find((condition) => condition.name === 'latency_ratio');
+
+    expect(decided).toEqual({
+      verdict: 'slower',
+      verdictReason: 'service p95 30 ms is 2.5× legacy p95 12 ms > 1.5×',
+    });
+    expect(latency?.ok).toBe(false);
+    expect(latency?.message).toBe(decided.verdictReason);
+    expect(decideVerdict({ ...figures, serviceP95: 13 }, gate).verdictReason).toBe(
+      'mismatch rate 0% (0 of 500) and error rate 0% (0 of 500) within 1% and 2%; service p95 13 ms is 1.08× legacy p95 12 ms ≤ 1.5×',
+    );
   });
 
   it('formats rates with enough digits to compare them with the limit', () => {

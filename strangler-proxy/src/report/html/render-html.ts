@@ -56,7 +56,7 @@ function progressCards(report: Report): string {
     .join(' · ');
   return `<section class="cards" aria-label="progress">
 <div class="card"><div class="muted">Routes</div><div class="big">${routes.total}</div><div class="muted">${h(stages || 'none')}</div></div>
-<div class="card"><div class="muted">Verdicts</div><div><span class="verdict verdict-ready">${verdicts.ready} ready</span> <span class="verdict verdict-insufficient_evidence">${verdicts.insufficient_evidence} waiting</span> <span class="verdict verdict-mismatching">${verdicts.mismatching} mismatching</span></div></div>
+<div class="card"><div class="muted">Verdicts</div><div><span class="verdict verdict-ready">${verdicts.ready} ready</span> <span class="verdict verdict-insufficient_evidence">${verdicts.insufficient_evidence} waiting</span> <span class="verdict verdict-mismatching">${verdicts.mismatching} mismatching</span> <span class="verdict verdict-slower">${verdicts.slower} slower</span></div></div>
 <div class="card"><div class="muted">Served by new services</div><div class="big">${h(formatRate(share))}</div><div class="bar"><span style="width:${((share ?? 0) * 100).toFixed(1)}%"></span></div><div class="muted">of ${h(formatCount(traffic.requests))} requests</div></div>
 </section>`;
 }

@@ -25,7 +25,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict { display: inline-block; padding: 1px 10px; border-radius: 999px; font-size: 12px; font-weight: 600; }
 .verdict-ready { color: var(--ready); background: var(--ready-bg); }
 .verdict-insufficient_evidence { color: var(--wait); background: var(--wait-bg); }
-.verdict-mismatching { color: var(--bad); background: var(--bad-bg); }
+.verdict-mismatching, .verdict-slower { color: var(--bad); background: var(--bad-bg); }
 .stage { font-size: 12px; padding: 1px 8px; border: 1px solid var(--line); border-radius: 999px; color: var(--muted); }
 section.route { border: 1px solid var(--line); border-radius: 10px; padding: 20px 24px; margin: 24px 0; }
 .reason { margin: 8px 0 16px; }
