@@ -177,8 +177,8 @@ describe('moving a route step by step', () => {
 
   it('calls a slower service `slower` in the report and refuses it in promote, in the same words', async () => {
     // Same answers, ten times slower than the gate allows: only latency tells them apart.
-    const slow = await startTestUpstream('slow', (req, res) => {
-      setTimeout(() => product(req, res), 150);
+    const slow = await startTestUpstream('slow', (req, res, body) => {
+      setTimeout(() => product(req, res, body), 150);
     });
     const current = await start(slow.url, 'shadow', 3);
     await traffic(current.proxy, 40);
