@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compilePaths } from './path-set.ts';
-import { REDACTED, redactHeaders, redactJson } from './redact.ts';
+import { isSensitiveQueryName, REDACTED, redactHeaders, redactJson, redactQuery } from './redact.ts';
 
 describe('redactJson', () => {
   it('replaces matched fields and everything below them', () => {
@@ -76,5 +76,59 @@ describe('redactHeaders', () => {
       absent: undefined,
     });
     expect(headers.Authorization).toBe('Bearer x');
+  });
+});
+
+describe('redactQuery', () => {
+  it('masks the values of credential-like and named parameters, keeping everything else byte for byte', () => {
+    expect(
+      redactQuery(
+        '/a/b?page=2&access_token=abc&q=x%20y+z&Sig=s&voucher=v&flag&X-Amz-Signature=k',
+        new Set(['voucher']),
+      ),
+    ).toBe(
+      '/a/b?page=2&access_token=[redacted]&q=x%20y+z&Sig=[redacted]&voucher=[redacted]&flag&X-Amz-Signature=[redacted]',
+    );
+  });
+
+  it('returns the target itself when nothing is masked', () => {
+    const target = '/search?q=lamp&sort=price&%E0%A4%A=1';
+    expect(redactQuery(target)).toBe(target);
+    expect(redactQuery('/plain')).toBe('/plain');
+  });
+
+  it('judges encoded names decoded', () => {
+    expect(redactQuery('/x?api%5Fkey=1&client%2Dsecret=2')).toBe(
+      '/x?api%5Fkey=[redacted]&client%2Dsecret=[redacted]',
+    );
+  });
+
+  it.each([
+    ['token', true],
+    ['refresh_token', true],
+    ['client_secret', true],
+    ['PASSWORD', true],
+    ['passwd', true],
+    ['api-key', true],
+    ['apikey', true],
+    ['private_key', true],
+    ['key', true],
+    ['sig', true],
+    ['X-Amz-Credential', true],
+    ['sessionId', true],
+    ['monkey', false],
+    ['signup', false],
+    ['author', false],
+    ['page', false],
+    ['keyword', false],
+  ] as const)('%s → %s, and the quick scan never lets a sensitive name through', (name, sensitive) => {
+    expect(isSensitiveQueryName(name)).toBe(sensitive);
+    const target = `/x?${name}=v`;
+    expect(redactQuery(target)).toBe(sensitive ? `/x?${name}=[redacted]` : target);
+    expect(
+      redactQuery(
+        `/x?${encodeURIComponent(name).replace(/[a-z]/, (c) => `%${c.charCodeAt(0).toString(16)}`)}=v`,
+      ),
+    ).toMatch(sensitive ? /=\[redacted\]$/ : /=v$/);
   });
 });

@@ -153,6 +153,18 @@ export const compareSchema = z.strictObject({
     .array(jsonPathSchema)
     .default([])
     .describe('Body fields replaced by [redacted] in stored samples and reports.'),
+  /** Query parameters whose values are masked in stored samples, besides the credential-like names. */
+  redactQuery: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .transform((name) => name.toLowerCase()),
+    )
+    .default([])
+    .describe(
+      'Query parameters whose values are replaced by [redacted] in stored samples and reports, besides names that look like credentials (token, secret, password, signature, api_key, key, sig, code, …).',
+    ),
 });
 
 export const gateSchema = z.strictObject({

@@ -19,6 +19,7 @@ import type { SideDecision } from '../routing/choose-side.ts';
 import type { Upstream } from './upstream.ts';
 import type { Settle } from './upstream-guard.ts';
 import { createAccessLog } from '../logging/access-log.ts';
+import { redactQuery } from '../compare/redact.ts';
 
 const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -115,7 +116,8 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       accessLog?.({
         requestId,
         method,
-        path: req.url ?? '',
+        // A credential in the query string is not the log's to keep (one scan when there is none).
+        path: redactQuery(req.url ?? '', route?.redactQuery),
         route: routeId,
         upstream: upstreamName,
         status,

@@ -28,6 +28,8 @@ export interface RoutingRoute {
   readonly service: Upstream;
   readonly shadow: ShadowPlan | null;
   readonly fallbackToLegacy: boolean;
+  /** Query parameters the route masks in logs and samples besides the credential-like names (lower case). */
+  readonly redactQuery: ReadonlySet<string>;
   /** Who serves this request and who gets the mirror (stage, canary split, sample, automatic rollback). */
   decide(req: IncomingMessage): SideDecision;
   /** Feeds the automatic canary rollback with the outcome of a request the service served. */
@@ -147,6 +149,7 @@ function compileRoute(
     service,
     shadow,
     fallbackToLegacy: config.fallback === 'legacy',
+    redactQuery: new Set(config.compare?.redactQuery ?? []),
     decide(req) {
       const decision = decide({
         method: req.method ?? 'GET',

@@ -33,7 +33,7 @@ import {
 /** What the recorder needs of a route's config: its redaction rules. Loaded (frozen) routes fit. */
 export interface RedactionSource {
   readonly id: string;
-  readonly compare?: { readonly redact: readonly string[] };
+  readonly compare?: { readonly redact: readonly string[]; readonly redactQuery?: readonly string[] };
 }
 
 export interface BatchingRecorderOptions {
@@ -296,7 +296,10 @@ function redactionLookup(
     if (current !== source) {
       source = current;
       compiled = new Map(
-        current.map((route) => [route.id, compileRedaction(route.compare?.redact, extraHeaders)]),
+        current.map((route) => [
+          route.id,
+          compileRedaction(route.compare?.redact, extraHeaders, route.compare?.redactQuery),
+        ]),
       );
     }
     return compiled.get(routeId) ?? fallback;

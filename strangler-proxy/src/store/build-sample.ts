@@ -6,7 +6,7 @@
 import type { CapturedResponse } from '../compare/verdict.ts';
 import type { ComparisonEvent, RecordedRequest } from './types.ts';
 import type { SampleRequest, SampleResponse, StoredSample } from './result-store.ts';
-import { redactBody, redactHeaderValues, type Redaction } from './redact-sample.ts';
+import { redactBody, redactHeaderValues, redactTarget, type Redaction } from './redact-sample.ts';
 
 /** Default cap of a stored body excerpt. */
 export const DEFAULT_EXCERPT_BYTES = 16_384;
@@ -37,7 +37,7 @@ export function buildSample(
 function sampleRequest(request: RecordedRequest, redaction: Redaction, excerptBytes: number): SampleRequest {
   return {
     method: request.method,
-    url: request.url,
+    url: redactTarget(request.url, redaction),
     headers: redactHeaderValues(request.headers, redaction),
     body: request.body ? bodyExcerpt(request.body, redaction, excerptBytes, false).text : null,
   };

@@ -4,7 +4,7 @@
  * sample is queued, so they reach neither the database nor any report.
  */
 import { compilePaths, type CompiledPaths } from '../compare/path-set.ts';
-import { REDACTED, redactHeaders, redactJson } from '../compare/redact.ts';
+import { REDACTED, redactHeaders, redactJson, redactQuery } from '../compare/redact.ts';
 
 export { REDACTED };
 
@@ -16,21 +16,33 @@ export interface Redaction {
   readonly headers: readonly string[];
   /** Body fields to mask; null when the route redacts no body field. */
   readonly body: CompiledPaths | null;
+  /** Query parameters masked besides the credential-like names (lower case). */
+  readonly query: ReadonlySet<string>;
 }
 
-/** Compiles a route's `compare.redact` paths (plus extra header names) into a {@link Redaction}. */
+/**
+ * Compiles a route's `compare.redact` paths and `compare.redactQuery` names (plus extra header names)
+ * into a {@link Redaction}.
+ */
 export function compileRedaction(
   bodyPaths: readonly string[] = [],
   extraHeaders: readonly string[] = [],
+  queryNames: readonly string[] = [],
 ): Redaction {
   const headers = [...EXTRA_REDACTED_HEADERS, ...extraHeaders];
-  if (bodyPaths.length === 0) return { headers, body: null };
+  const query = new Set(queryNames.map((name) => name.toLowerCase()));
+  if (bodyPaths.length === 0) return { headers, body: null, query };
   try {
-    return { headers, body: compilePaths(bodyPaths) };
+    return { headers, body: compilePaths(bodyPaths), query };
   } catch {
     // The config loader rejects invalid paths; should one slip through, fail closed: mask the whole body.
-    return { headers, body: compilePaths(['$']) };
+    return { headers, body: compilePaths(['$']), query };
   }
+}
+
+/** The request target with credential-like and the route's named query parameters masked. */
+export function redactTarget(target: string, redaction: Redaction): string {
+  return redactQuery(target, redaction.query);
 }
 
 /** Lower-cased names, multi-valued headers joined, credentials masked. */

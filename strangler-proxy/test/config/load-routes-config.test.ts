@@ -82,6 +82,7 @@ describe('loadRoutesConfig: a valid file', () => {
       arrays: {},
       tolerance: { '$.items[*].price': 0.01 },
       redact: [],
+      redactQuery: [],
     });
     expect(byId('orders').plan?.gate).toMatchObject({ minCompared: 200, maxMismatchRate: 0.01 });
     expect(byId('products').methods).toEqual(['GET', 'HEAD']);

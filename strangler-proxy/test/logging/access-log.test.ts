@@ -6,6 +6,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { createLogger, LOG_FLUSH_INTERVAL_MS } from '../../src/logging/logger.ts';
 import { createAccessLog, type AccessEntry } from '../../src/logging/access-log.ts';
+import { startTestUpstream } from '../support/test-upstream.ts';
+import { startHarness } from '../support/proxy-harness.ts';
 
 function collector(): { stream: Writable; lines: string[] } {
   const lines: string[] = [];
@@ -57,6 +59,64 @@ describe('access log', () => {
     const logger = pino({ base: { service: 'edge' } }, other.stream);
     createAccessLog(logger)(ENTRY);
     expect(JSON.parse(other.lines[0] ?? '')).toMatchObject({ service: 'edge', msg: 'request', status: 200 });
+  });
+});
+
+describe('access log through the proxy', () => {
+  it('masks credential-like query values and the route’s named ones, keeping the rest of the target', async () => {
+    const SECRET = 'S3CRET-51c0';
+    const lines: Array<Record<string, unknown>> = [];
+    const waiting: Array<{ count: number; resolve: () => void }> = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          if (entry.msg === 'request') lines.push(entry);
+        }
+        for (const waiter of waiting.filter((w) => lines.length >= w.count)) waiter.resolve();
+        done();
+      },
+    });
+    const linesReach = (count: number) =>
+      new Promise<void>((resolve) => {
+        if (lines.length >= count) resolve();
+        else waiting.push({ count, resolve });
+      });
+    const upstream = await startTestUpstream('legacy');
+    const harness = await startHarness(
+      `
+version: 1
+legacy: ${upstream.url}
+services:
+  catalog: ${upstream.url}
+routes:
+  - id: products
+    path: /api/products
+    service: catalog
+    stage: migrated
+    compare: { redactQuery: [Voucher] }
+`,
+      { logger: createLogger({ destination: stream }) },
+    );
+    try {
+      for (const target of [
+        `/api/products/1?access_token=${SECRET}&voucher=${SECRET}&page=2`,
+        `/elsewhere?password=${SECRET}&voucher=kept&q=a%20b`,
+        '/api/products/2?page=3',
+      ])
+        await (await fetch(`${harness.proxy.url}${target}`)).arrayBuffer();
+      await linesReach(3);
+      expect(lines.map((line) => line.path)).toEqual([
+        '/api/products/1?access_token=[redacted]&voucher=[redacted]&page=2',
+        // Not the route's: only the credential-like name is masked.
+        '/elsewhere?password=[redacted]&voucher=kept&q=a%20b',
+        '/api/products/2?page=3',
+      ]);
+      expect(JSON.stringify(lines)).not.toContain(SECRET);
+    } finally {
+      await harness.close();
+      await upstream.close();
+    }
   });
 });
 

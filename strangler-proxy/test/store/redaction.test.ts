@@ -1,6 +1,7 @@
 /**
- * Redaction, proven end to end: a secret planted in an authorization header, a cookie, a set-cookie and
- * a configured body field (request and both responses) goes through the recorder into a SQLite file; the
+ * Redaction, proven end to end: a secret planted in an authorization header, a cookie, a set-cookie, a
+ * configured body field (request and both responses) and query parameters (credential-like names and one
+ * the route names) goes through the recorder into a SQLite file; the
  * file's bytes (WAL included) and every report format must not contain it anywhere. A marker in an
  * unredacted field proves the scan finds what is there.
  */
@@ -23,7 +24,7 @@ const routes = [
     path: '/payments',
     service: 'payments',
     stage: 'shadow',
-    compare: { redact: ['$.card.number', '$..password'] },
+    compare: { redact: ['$.card.number', '$..password'], redactQuery: ['Voucher'] },
   }),
 ];
 
@@ -42,7 +43,7 @@ beforeAll(async () => {
       at: Date.now(),
       request: {
         method: 'POST',
-        url: '/payments',
+        url: `/payments?access_token=${SECRET}&X-Amz-Signature=${SECRET}&voucher=${SECRET}&note=${MARKER}`,
         headers: {
           Authorization: `Bearer ${SECRET}`,
           Cookie: `session=${SECRET}; theme=dark`,
@@ -93,6 +94,15 @@ describe('redaction of stored samples', () => {
     expect(output).not.toContain(SECRET);
     // The formats that show examples show them redacted (the terminal table lists paths only).
     if (format !== 'table') expect(output).toContain('[redacted]');
+  });
+
+  it('keeps the request target with only the secret query values masked', () => {
+    const json = JSON.parse(outputs.json ?? '{}') as {
+      routes: Array<{ diffs: Array<{ example: { request: { url: string } } | null }> }>;
+    };
+    expect(json.routes[0]?.diffs[0]?.example?.request.url).toBe(
+      `/payments?access_token=[redacted]&X-Amz-Signature=[redacted]&voucher=[redacted]&note=${MARKER}`,
+    );
   });
 
   it('shows the redacted example in the HTML report', () => {
