@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { ResultRecorder } from '../store/types.ts';
 import type { ShadowMirror } from '../shadow/shadow-mirror.ts';
 import { normalizeRequestTarget } from '../routing/normalize-path.ts';
+import { isBodyless } from './bodyless.ts';
 import { isConnectFailure, sendFailure, type ProxyFailure } from './failure-status.ts';
 import { SHADOW_HEADER, prepareForwardedHeaders } from './forwarding-headers.ts';
 import { setContext, type RequestContext } from './request-context.ts';
@@ -196,11 +197,6 @@ function framingProblem(req: IncomingMessage): string | null {
     if (name.length === 4 && name.toLowerCase() === 'host') hosts += 1;
   }
   return hosts > 1 ? 'more than one Host header' : null;
-}
-
-function isBodyless(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }
 
 /**

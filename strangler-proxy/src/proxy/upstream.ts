@@ -4,8 +4,10 @@
  */
 import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Stream, Writable } from 'node:stream';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import type { UpstreamConfig } from '../config/schema.ts';
+import { isBodyless } from './bodyless.ts';
 import { classifyUpstreamError, type ProxyFailure } from './failure-status.ts';
 import { getContext } from './request-context.ts';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.ts';
@@ -71,6 +73,20 @@ function stripResponseHopByHop(proxyRes: IncomingMessage, res: ServerResponse | 
   if (res && 'shouldKeepAlive' in res && !res.shouldKeepAlive) headers.connection = 'close';
 }
 
+/**
+ * What a request without a body (no Transfer-Encoding, no or a zero Content-Length: RFC 9112 §6.3) sends
+ * upstream, given to httpxy as its `buffer` option, which it pipes into the upstream request instead of
+ * the client's. Piping the empty client request cost every GET the stream plumbing of a pipe (listeners
+ * on both streams, a tick to see the end, then their removal); this ends the upstream request at once.
+ * Node discards the unread, empty client request when the response finishes.
+ */
+const NO_BODY = {
+  pipe<Destination extends Writable>(destination: Destination): Destination {
+    destination.end();
+    return destination;
+  },
+} as unknown as Stream;
+
 export function createUpstream(name: string, config: UpstreamConfig): Upstream {
   const agent = new Agent({
     keepAlive: true,
@@ -108,7 +124,7 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     proxyReq.once('close', () => clearTimeout(deadline));
   };
 
-  const middleware: RequestHandler = createProxyMiddleware({
+  const proxyOptions = {
     // A URL object, not the string: httpxy parses a string target anew on every request.
     target: new URL(config.url),
     changeOrigin: false,
@@ -132,7 +148,9 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
         });
       },
     ],
-  });
+  } satisfies Parameters<typeof createProxyMiddleware>[0];
+  const middleware: RequestHandler = createProxyMiddleware(proxyOptions);
+  const bodylessMiddleware: RequestHandler = createProxyMiddleware({ ...proxyOptions, buffer: NO_BODY });
 
   return {
     name,
@@ -144,7 +162,7 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     forward(req, res, onFailure) {
       const context = getContext(req);
       if (context) context.onUpstreamFailure = onFailure;
-      void middleware(req, res, (error?: unknown) => {
+      void (isBodyless(req) ? bodylessMiddleware : middleware)(req, res, (error?: unknown) => {
         if (error !== undefined) reportFailure(req, error);
       });
     },

@@ -188,6 +188,42 @@ routes:
   });
 });
 
+describe('request framing', () => {
+  /** Sends one request with the given framing over a raw socket and returns what legacy received. */
+  async function sendRaw(head: string, body = '') {
+    const seen = legacy.nextRequest();
+    const socket = connect(Number(new URL(harness.proxy.url).port), '127.0.0.1');
+    socket.write(`${head}\r\nHost: example.test\r\nConnection: close\r\n\r\n${body}`);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    return { answer, received: await seen };
+  }
+
+  it.each([
+    ['GET without framing', 'GET /framing/a HTTP/1.1', '', undefined],
+    ['DELETE without framing', 'DELETE /framing/b HTTP/1.1', '', '0'],
+    ['POST with Content-Length: 0', 'POST /framing/c HTTP/1.1\r\nContent-Length: 0', '', '0'],
+    ['GET with a body', 'GET /framing/d HTTP/1.1\r\nContent-Length: 5', 'hello', '5'],
+    [
+      'PUT with a chunked body',
+      'PUT /framing/e HTTP/1.1\r\nTransfer-Encoding: chunked',
+      '5\r\nhello\r\n0\r\n\r\n',
+      undefined,
+    ],
+  ] as const)('forwards a %s as sent, bodyless or not', async (_name, head, body, length) => {
+    const { answer, received } = await sendRaw(head, body);
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(received.method).toBe(head.split(' ')[0]);
+    expect(received.headers['content-length']).toBe(length);
+    expect(received.body.toString()).toBe(body === '' ? '' : 'hello');
+  });
+});
+
 describe('streaming', () => {
   it('streams a large request body through without buffering it', async () => {
     const size = 8 * 1024 * 1024;
