@@ -12,6 +12,7 @@ import { CHILD_CODE, startChild, sampleRss, type ChildHandle, type ProcessUsage 
 import { runLoad, wrkVersion, autocannonVersion, type LoadResult, type LoadTool } from './load.ts';
 import { runPaced, type PacedResult } from './paced-load.ts';
 import { runLookupMicro, type LookupResult } from './lookup-micro.ts';
+import { callgrindWrapper, countInstructions, valgrindVersion } from './instructions.ts';
 import { machineInfo, sourceRevision, type MachineInfo } from './machine.ts';
 import type { BenchOptions } from './options.ts';
 import { routesYaml, TARGET_PATH } from './routes-file.ts';
@@ -107,6 +108,22 @@ export interface MemoryResult {
   readonly skipped: Readonly<Record<string, number>>;
 }
 
+export interface InstructionsRow {
+  readonly id: Exclude<SetupId, 'direct' | 'strangler-shadow-hang'>;
+  readonly label: string;
+  /** User-space instructions of the proxy process per request (all threads). */
+  readonly perRequest: number;
+  readonly instructions: number;
+}
+
+export interface InstructionsResult {
+  readonly valgrind: string;
+  readonly warmup: number;
+  readonly requests: number;
+  readonly connections: number;
+  readonly rows: readonly InstructionsRow[];
+}
+
 export interface PersistResult {
   readonly durationSec: number;
   readonly requests: number;
@@ -144,6 +161,7 @@ export interface BenchResults {
   readonly lookup: LookupResult | null;
   readonly memory: MemoryResult | null;
   readonly persisted: PersistResult | null;
+  readonly instructions: InstructionsResult | null;
   readonly targets: readonly TargetCheck[];
 }
 
@@ -200,6 +218,8 @@ export async function runBench(
     name: string,
     spec: ServerSpec,
     profile = false,
+    /** A command to run the process under (valgrind), which slows its start. */
+    wrapper?: readonly string[],
   ): Promise<ChildHandle<Ready>> => {
     const execArgv = [
       ...(spec.kind === 'strangler' ? stranglerFlags : []),
@@ -207,7 +227,11 @@ export async function runBench(
         ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
         : []),
     ];
-    const child = await startChild<Ready>(name, spec, { execArgv });
+    const child = await startChild<Ready>(
+      name,
+      spec,
+      wrapper ? { execArgv, wrapper, startTimeoutMs: 180_000 } : { execArgv },
+    );
     children.push(child);
     return child;
   };
@@ -233,6 +257,7 @@ export async function runBench(
   let lookup: LookupResult | null = null;
   let memory: MemoryResult | null = null;
   let persisted: PersistResult | null = null;
+  let instructions: InstructionsResult | null = null;
   try {
     const upstream = await start<UpstreamReady>('upstream', { kind: 'upstream' });
     const up = upstream.ready;
@@ -325,6 +350,57 @@ export async function runBench(
       );
       persisted = await runPersist(proxy, tool, options, log);
     }
+
+    if (options.sections.includes('instructions')) {
+      const valgrind = valgrindVersion();
+      if (valgrind === null)
+        log('instructions: skipped, valgrind is not installed (apt-get install valgrind)');
+      else {
+        const yaml = (stage: 'migrated' | 'shadow') =>
+          routesYaml({
+            routes: options.routes,
+            legacyUrl: up.legacyUrl,
+            serviceUrl: up.serviceUrl,
+            targetStage: stage,
+          });
+        const measured: Array<[InstructionsRow['id'], ServerSpec]> = [
+          ['express-hpm', { kind: 'express-hpm', target: up.legacyUrl }],
+          ['fastify-proxy', { kind: 'fastify-proxy', target: up.legacyUrl }],
+          ['strangler', stranglerSpec('strangler-instructions', yaml('migrated'))],
+          ['strangler-shadow', stranglerSpec('strangler-shadow-instructions', yaml('shadow'))],
+        ];
+        const rows: InstructionsRow[] = [];
+        for (const [id, spec] of measured) {
+          const label = (SETUPS.find((entry) => entry.id === id)?.label ?? id).replace(
+            'N routes',
+            `${options.routes.toLocaleString('en-US')} routes`,
+          );
+          log(
+            `instructions: ${label} under valgrind (${options.instructionsWarmup} warm-up requests, then ${options.instructionsRequests} counted)`,
+          );
+          const outFile = path.join(work, `${id}.callgrind`);
+          const proxy = await start<SetupReady>(`${id}-valgrind`, spec, false, callgrindWrapper(outFile));
+          const count = await countInstructions({
+            pid: proxy.pid,
+            url: proxy.ready.url + TARGET_PATH,
+            outFile,
+            warmup: options.instructionsWarmup,
+            requests: options.instructionsRequests,
+            connections: options.instructionsConnections,
+          });
+          await proxy.stop(60_000);
+          rows.push({ id, label, perRequest: count.perRequest, instructions: count.instructions });
+          log(`instructions: ${label}: ${Math.round(count.perRequest).toLocaleString('en-US')} per request`);
+        }
+        instructions = {
+          valgrind,
+          warmup: options.instructionsWarmup,
+          requests: options.instructionsRequests,
+          connections: options.instructionsConnections,
+          rows,
+        };
+      }
+    }
     await upstream.stop();
   } finally {
     await Promise.all(children.map((child) => child.stop(5_000).catch(() => null)));
@@ -338,6 +414,7 @@ export async function runBench(
     : [];
   const partial = { throughput, paced, lookup, memory, persisted };
   return {
+    instructions,
     meta: {
       date: new Date().toISOString(),
       command: options.command,

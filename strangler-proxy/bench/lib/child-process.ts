@@ -50,13 +50,21 @@ export const CHILD_CODE: 'compiled' | 'sources' = CHILD_SCRIPT.endsWith('.js') ?
 export function startChild<Ready>(
   name: string,
   spec: unknown,
-  options: { readonly execArgv?: readonly string[]; readonly startTimeoutMs?: number } = {},
+  options: {
+    readonly execArgv?: readonly string[];
+    readonly startTimeoutMs?: number;
+    /** A command the child runs under (valgrind): its pid is then the command's, which runs Node in place. */
+    readonly wrapper?: readonly string[];
+  } = {},
 ): Promise<ChildHandle<Ready>> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...(options.execArgv ?? []), fileURLToPath(CHILD_SCRIPT), JSON.stringify(spec)],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
+  const nodeArgs = [...(options.execArgv ?? []), fileURLToPath(CHILD_SCRIPT), JSON.stringify(spec)];
+  const [command, ...wrapperArgs] = options.wrapper ?? [];
+  const child: ChildProcess =
+    command === undefined
+      ? spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      : spawn(command, [...wrapperArgs, process.execPath, ...nodeArgs], {
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
   let nextId = 1;
   let exited = false;
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();

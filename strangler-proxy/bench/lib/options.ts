@@ -1,7 +1,7 @@
 /** Command-line options of `npm run bench`. */
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['throughput', 'paced', 'lookup', 'memory', 'persist'] as const;
+export const SECTIONS = ['throughput', 'paced', 'lookup', 'memory', 'persist', 'instructions'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -35,6 +35,10 @@ export interface BenchOptions {
   readonly memorySec: number;
   /** Comparisons persisted. */
   readonly persistSec: number;
+  /** Instructions per request under valgrind: uncounted warm-up requests, counted requests, connections. */
+  readonly instructionsWarmup: number;
+  readonly instructionsRequests: number;
+  readonly instructionsConnections: number;
   readonly cpuProf: boolean;
   readonly cpuProfDir: string | null;
   readonly color: boolean;
@@ -46,7 +50,8 @@ export const USAGE = `Usage: npm run bench -- [options]
 
 Loads each setup in turn with the same load (wrk if installed, else autocannon), interleaved over rounds,
 and prints requests/s, latency, proxy CPU per request and memory with ratios; then paced load at a fixed
-rate, route lookup cost, memory under shadowed 1 MB bodies, and comparisons persisted per second.
+rate, route lookup cost, memory under shadowed 1 MB bodies, comparisons persisted per second, and
+instructions per request counted by valgrind (when installed; not in --quick unless --only names it).
 
   --quick               a short run (about a minute); does not write RESULTS.md unless --write
   --duration <s>        seconds per trial; with --quick it also shortens every other load phase
@@ -111,7 +116,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         if (!SECTIONS.includes(section)) throw new UsageError(`--only: unknown section ${name}`);
         return section;
       })
-    : [...SECTIONS];
+    : values.quick
+      ? SECTIONS.filter((section) => section !== 'instructions')
+      : [...SECTIONS];
 
   const quick = values.quick;
   const duration = positiveNumber(values.duration, '--duration');
@@ -146,6 +153,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     bodyConnections: 16,
     memorySec: phase(6, 2),
     persistSec: phase(5, 2),
+    instructionsWarmup: quick ? 200 : 4000,
+    instructionsRequests: quick ? 200 : 3000,
+    instructionsConnections: 20,
     cpuProf: values['cpu-prof'],
     cpuProfDir: values['cpu-prof-dir'] ?? null,
     color: values.color && !process.env.NO_COLOR && process.stdout.isTTY,

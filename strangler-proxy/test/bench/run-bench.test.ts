@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BenchResults } from '../../bench/run-bench.ts';
 import { launcherNodeFlags } from '../../bin/launch.js';
+import { valgrindVersion } from '../../bench/lib/instructions.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../bench/run-bench.ts', import.meta.url));
 
@@ -95,4 +96,39 @@ describe('npm run bench', () => {
     expect(results.meta.stranglerNodeFlags).toEqual(launcherNodeFlags());
     expect(['compiled', 'sources']).toContain(results.meta.code);
   }, 240_000);
+
+  // CI installs valgrind and sets STRANGLER_REQUIRE_VALGRIND=1: there a missing valgrind is a failure.
+  const valgrind = valgrindVersion();
+  const countable = valgrind !== null || process.env.STRANGLER_REQUIRE_VALGRIND === '1';
+  it.runIf(countable)(
+    `counts instructions per request under valgrind for every measured setup (${valgrind ?? 'valgrind missing'})`,
+    async () => {
+      const { code, stdout, stderr } = await runCli([
+        '--only',
+        'instructions',
+        '--quick',
+        '--routes',
+        '100',
+        '--json',
+        '--no-write',
+      ]);
+      expect(code, stderr).toBe(0);
+      expect(valgrind, 'valgrind is not installed (apt-get install valgrind)').not.toBeNull();
+      const results = JSON.parse(stdout) as BenchResults;
+      expect(results.instructions?.rows.map((row) => row.id)).toEqual([
+        'express-hpm',
+        'fastify-proxy',
+        'strangler',
+        'strangler-shadow',
+      ]);
+      for (const row of results.instructions?.rows ?? []) {
+        // Counted, and per request: no proxy serves an HTTP request in under 10k instructions, and a
+        // count of the whole run (start-up included) would be in the billions.
+        expect(row.perRequest, row.id).toBeGreaterThan(10_000);
+        expect(row.perRequest, row.id).toBeLessThan(50_000_000);
+        expect(row.instructions, row.id).toBeCloseTo(row.perRequest * (results.instructions?.requests ?? 0));
+      }
+    },
+    600_000,
+  );
 });

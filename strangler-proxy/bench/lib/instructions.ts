@@ -1,0 +1,107 @@
+/**
+ * Instructions per request, counted by valgrind's callgrind: a figure that the shared vCPUs of a small VM
+ * cannot move, where CPU time per request drifts by 10–30% from one trial to the next.
+ *
+ * Each proxy runs under `valgrind --tool=callgrind --instr-atstart=no`: uninstrumented until told, so it
+ * starts and warms up at a few times its normal speed. After `warmup` requests, `callgrind_control -i on`
+ * switches counting on for exactly `requests` requests over `connections` keep-alive connections, and
+ * `callgrind_control -d` dumps the count. What is counted: user-space instructions of the whole process
+ * (every thread, the garbage collector's included), not the kernel's work in socket calls, which both
+ * proxies make alike (strace -c: 2 reads, 1 write, 1 writev per request each). Work that runs per unit of
+ * time (timers, routes.yaml polling) is counted over the slowed-down run, so it weighs more than it does
+ * at full speed.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+
+export interface InstructionCount {
+  readonly instructions: number;
+  readonly requests: number;
+  readonly perRequest: number;
+}
+
+/** `valgrind-3.19.0`, or null when valgrind (or callgrind_control) is not installed. */
+export function valgrindVersion(): string | null {
+  const valgrind = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
+  const control = spawnSync('callgrind_control', ['--version'], { encoding: 'utf8' });
+  if (valgrind.status !== 0 || control.error) return null;
+  return valgrind.stdout.trim();
+}
+
+/** The command a proxy is started under: counting off until `callgrind_control -i on`. */
+export function callgrindWrapper(outFile: string): readonly string[] {
+  return ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${outFile}`, '-q'];
+}
+
+/**
+ * Sends exactly `count` GETs over `connections` keep-alive connections (closed loop) and resolves when all
+ * are answered; rejects on the first failure, naming it.
+ */
+export function sendRequests(url: string, count: number, connections: number): Promise<void> {
+  const target = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  let sent = 0;
+  let answered = 0;
+  return new Promise<void>((resolve, reject) => {
+    const fail = (reason: string) => {
+      agent.destroy();
+      reject(new Error(`${url}: ${reason} after ${answered} of ${count} requests`));
+    };
+    const next = () => {
+      if (sent >= count) return;
+      sent++;
+      const outgoing = request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname + target.search },
+        (response) => {
+          if (response.statusCode !== 200) fail(`status ${response.statusCode ?? '?'}`);
+          response.resume();
+          response.once('end', () => {
+            answered++;
+            if (answered === count) {
+              agent.destroy();
+              resolve();
+            } else next();
+          });
+        },
+      );
+      // Generous: under valgrind a proxy answers some hundred times slower than at full speed.
+      outgoing.setTimeout(120_000, () => outgoing.destroy(new Error('no answer within 120 s')));
+      outgoing.once('error', (error) => fail(error.message));
+      outgoing.end();
+    };
+    for (let connection = 0; connection < Math.min(connections, count); connection++) next();
+  });
+}
+
+/** Runs `callgrind_control` on the process; throws with its output when it fails. */
+export function callgrindControl(pid: number, command: '-i on' | '-d'): void {
+  const result = spawnSync('callgrind_control', [...command.split(' '), String(pid)], { encoding: 'utf8' });
+  if (result.status !== 0)
+    throw new Error(`callgrind_control ${command} ${pid} failed: ${result.stderr || result.stdout}`);
+}
+
+/** The instruction total of callgrind's first dump (`<outFile>.1`, written by `callgrind_control -d`). */
+export function dumpedInstructions(outFile: string): number {
+  const text = readFileSync(`${outFile}.1`, 'utf8');
+  const total = /^summary:\s+(\d+)/m.exec(text)?.[1];
+  if (total === undefined) throw new Error(`${outFile}.1 holds no callgrind summary line`);
+  return Number(total);
+}
+
+/** Counts the instructions `requests` requests cost the process `pid`, after `warmup` uncounted ones. */
+export async function countInstructions(options: {
+  readonly pid: number;
+  readonly url: string;
+  readonly outFile: string;
+  readonly warmup: number;
+  readonly requests: number;
+  readonly connections: number;
+}): Promise<InstructionCount> {
+  await sendRequests(options.url, options.warmup, options.connections);
+  callgrindControl(options.pid, '-i on');
+  await sendRequests(options.url, options.requests, options.connections);
+  callgrindControl(options.pid, '-d');
+  const instructions = dumpedInstructions(options.outFile);
+  return { instructions, requests: options.requests, perRequest: instructions / options.requests };
+}
