@@ -3,6 +3,7 @@
  * still learns its noise, decode and compare. It runs in the shadow worker (or inline), on plain data.
  */
 import { compareResponses, compileCompareRules } from '../compare/index.ts';
+import type { CapturedResponse } from '../compare/verdict.ts';
 import type { ByteBudget } from './byte-budget.ts';
 import { decodeCapturedBody } from './decode-body.ts';
 import { createNoiseLearner } from './noise-learner.ts';
@@ -26,6 +27,18 @@ export function compileMirrorPlan(plan: MirrorPlan): CompiledMirrorPlan {
 }
 
 const NO_BODY = new Uint8Array(0);
+const NO_HEADERS: CapturedResponse['headers'] = Object.freeze({});
+
+/** What the recorder reads of a matching answer: status, latency and whether it was cut. */
+function answerFigures(answer: CapturedResponse): CapturedResponse {
+  return {
+    status: answer.status,
+    headers: NO_HEADERS,
+    body: NO_BODY,
+    truncated: answer.truncated,
+    latencyMs: answer.latencyMs,
+  };
+}
 
 /** Runs jobs with one noise model per route, kept for the runner's lifetime (across reloads). */
 export function createMirrorRunner(budget: ByteBudget, random: () => number = Math.random): MirrorRunner {
@@ -86,12 +99,13 @@ export function createMirrorRunner(budget: ByteBudget, random: () => number = Ma
         // The model is immutable and learning replaces it: read it only now, after this job's own probe.
         const [legacy, service] = job.primarySide === 'legacy' ? [primary, shadow] : [shadow, primary];
         const verdict = compareResponses(legacy, service, plan.rules, noise.modelFor(plan.routeId));
-        const keepBodies = verdict.outcome !== 'match';
+        // A match is recorded by its latencies alone: its headers and bodies would only be copied back.
+        const kept = verdict.outcome !== 'match';
         return {
           kind: 'compared',
           verdict,
-          primary: { ...primary, body: keepBodies ? ownBytes(primary.body) : NO_BODY },
-          shadow: { ...shadow, body: keepBodies ? ownBytes(shadow.body) : NO_BODY },
+          primary: kept ? { ...primary, body: ownBytes(primary.body) } : answerFigures(primary),
+          shadow: kept ? { ...shadow, body: ownBytes(shadow.body) } : answerFigures(shadow),
           learnedNoise,
         };
       } finally {

@@ -79,13 +79,16 @@ describe.each<MirrorThread>(['worker', 'inline'])('mirror executor (%s)', (threa
   });
   afterAll(() => executor.close());
 
-  it('sends the copy and compares: a match carries no bodies back', async () => {
+  it('sends the copy and compares: a match carries only its figures back, no headers or bodies', async () => {
     const result = await executor.run(plan(), job('/api/products/7'));
     expect(result.kind).toBe('compared');
     if (result.kind !== 'compared') return;
     expect(result.verdict.outcome).toBe('match');
-    expect(result.shadow.status).toBe(200);
-    expect(result.shadow.body.byteLength).toBe(0);
+    for (const answer of [result.primary, result.shadow]) {
+      expect(answer).toMatchObject({ status: 200, truncated: false, headers: {} });
+      expect(answer.body.byteLength).toBe(0);
+      expect(answer.latencyMs).toBeGreaterThan(0);
+    }
     expect(executor.budget.used).toBe(0);
   });
 
@@ -96,6 +99,9 @@ describe.each<MirrorThread>(['worker', 'inline'])('mirror executor (%s)', (threa
     expect(result.verdict.differences.map((difference) => difference.path)).toEqual(['$.price']);
     expect(JSON.parse(Buffer.from(result.shadow.body).toString())).toMatchObject({ price: 1.5 });
     expect(JSON.parse(Buffer.from(result.primary.body).toString())).toMatchObject({ price: '1.50' });
+    // A mismatch keeps its headers: the recorder samples it, headers included.
+    expect(result.primary.headers).toMatchObject({ 'content-type': 'application/json' });
+    expect(Object.keys(result.shadow.headers).length).toBeGreaterThan(0);
   });
 
   it('learns noise from probes of the primary side while warming up', async () => {
