@@ -114,17 +114,18 @@ describe('routing through the proxy', () => {
   });
 });
 
-describe('refusing to be an open proxy', () => {
-  const raw = (text: string) =>
-    new Promise<string>((resolve, reject) => {
-      const socket = connect(harness.proxy.port, '127.0.0.1', () => socket.write(text));
-      let answer = '';
-      socket.on('data', (chunk) => (answer += chunk.toString()));
-      socket.on('end', () => resolve(answer));
-      socket.on('close', () => resolve(answer));
-      socket.on('error', reject);
-    });
+/** Writes `text` to the proxy over a plain socket and resolves with everything it answers. */
+const raw = (text: string) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = connect(harness.proxy.port, '127.0.0.1', () => socket.write(text));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('end', () => resolve(answer));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
 
+describe('refusing to be an open proxy', () => {
   it('answers 400 to an absolute-form target', async () => {
     const answer = await raw(
       'GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n',
@@ -192,15 +193,7 @@ describe('request framing', () => {
   /** Sends one request with the given framing over a raw socket and returns what legacy received. */
   async function sendRaw(head: string, body = '') {
     const seen = legacy.nextRequest();
-    const socket = connect(Number(new URL(harness.proxy.url).port), '127.0.0.1');
-    socket.write(`${head}\r\nHost: example.test\r\nConnection: close\r\n\r\n${body}`);
-    const answer = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk: string) => (text += chunk));
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
+    const answer = await raw(`${head}\r\nHost: example.test\r\nConnection: close\r\n\r\n${body}`);
     return { answer, received: await seen };
   }
 

@@ -9,15 +9,32 @@ import { createAccessLog, type AccessEntry } from '../../src/logging/access-log.
 import { startTestUpstream } from '../support/test-upstream.ts';
 import { startHarness } from '../support/proxy-harness.ts';
 
-function collector(): { stream: Writable; lines: string[] } {
+function collector(): {
+  stream: Writable;
+  lines: string[];
+  reached(count: number, matches?: (line: string) => boolean): Promise<void>;
+} {
   const lines: string[] = [];
+  const waiting: Array<() => void> = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
       lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      for (const check of waiting.slice()) check();
       done();
     },
   });
-  return { stream, lines };
+  /** Resolves once `count` written lines match. */
+  const reached = (count: number, matches: (line: string) => boolean = () => true) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (lines.filter(matches).length < count) return;
+        waiting.splice(waiting.indexOf(check), 1);
+        resolve();
+      };
+      waiting.push(check);
+      check();
+    });
+  return { stream, lines, reached };
 }
 
 const ENTRY: AccessEntry = {
@@ -65,23 +82,7 @@ describe('access log', () => {
 describe('access log through the proxy', () => {
   it('masks credential-like query values and the route’s named ones, keeping the rest of the target', async () => {
     const SECRET = 'S3CRET-51c0';
-    const lines: Array<Record<string, unknown>> = [];
-    const waiting: Array<{ count: number; resolve: () => void }> = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          if (entry.msg === 'request') lines.push(entry);
-        }
-        for (const waiter of waiting.filter((w) => lines.length >= w.count)) waiter.resolve();
-        done();
-      },
-    });
-    const linesReach = (count: number) =>
-      new Promise<void>((resolve) => {
-        if (lines.length >= count) resolve();
-        else waiting.push({ count, resolve });
-      });
+    const log = collector();
     const upstream = await startTestUpstream('legacy');
     const harness = await startHarness(
       `
@@ -96,7 +97,7 @@ routes:
     stage: migrated
     compare: { redactQuery: [Voucher] }
 `,
-      { logger: createLogger({ destination: stream }) },
+      { logger: createLogger({ destination: log.stream }) },
     );
     try {
       for (const target of [
@@ -105,7 +106,9 @@ routes:
         '/api/products/2?page=3',
       ])
         await (await fetch(`${harness.proxy.url}${target}`)).arrayBuffer();
-      await linesReach(3);
+      const isRequest = (line: string) => (JSON.parse(line) as { msg?: unknown }).msg === 'request';
+      await log.reached(3, isRequest);
+      const lines = log.lines.filter(isRequest).map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(lines.map((line) => line.path)).toEqual([
         '/api/products/1?access_token=[redacted]&voucher=[redacted]&page=2',
         // Not the route's: only the credential-like name is masked.
