@@ -1,27 +1,38 @@
 /**
- * Reads routes.yaml from disk and validates it. A change is detected by hashing the content (polling),
- * which sees editor rename-saves and Kubernetes ConfigMap symlink swaps that file watchers miss.
+ * Reads routes.yaml from disk and validates it. A change is detected by polling, which sees editor
+ * rename-saves and Kubernetes ConfigMap symlink swaps that file watchers miss: each poll stats the file
+ * (following symlinks) and reads and hashes its content only when the stat changed, so a file that
+ * changed is reloaded when its content did.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { loadRoutesConfig, type ConfigProblem, type RoutesConfig } from '../config/index.ts';
 
+/** What a read saw of the file: its content hash and, taken just before, its stat (see {@link statKey}). */
+export interface FileSeen {
+  readonly hash: string;
+  readonly stat: string;
+}
+
 export type ConfigRead =
-  | { readonly ok: true; readonly config: RoutesConfig; readonly hash: string }
-  | { readonly ok: false; readonly problems: readonly ConfigProblem[]; readonly hash: string };
+  | ({ readonly ok: true; readonly config: RoutesConfig } & FileSeen)
+  | ({ readonly ok: false; readonly problems: readonly ConfigProblem[] } & FileSeen);
 
 export async function readConfigFile(
   file: string,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<ConfigRead> {
-  let text: string;
+  // Before the read: a change between the two is then seen again by the next poll, never missed.
+  const statSeen = await statKey(file);
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
     return {
       ok: false,
       hash: `unreadable:${code}`,
+      stat: statSeen,
       problems: [
         {
           code: 'CONFIG_UNREADABLE',
@@ -34,36 +45,57 @@ export async function readConfigFile(
       ],
     };
   }
-  const hash = hashText(text);
-  const loaded = loadRoutesConfig(text, { file, env: { ...env } });
+  const hash = hashBytes(bytes);
+  const loaded = loadRoutesConfig(bytes.toString('utf8'), { file, env: { ...env } });
   return loaded.ok
-    ? { ok: true, config: loaded.config, hash }
-    : { ok: false, problems: loaded.problems, hash };
+    ? { ok: true, config: loaded.config, hash, stat: statSeen }
+    : { ok: false, problems: loaded.problems, hash, stat: statSeen };
 }
 
-export function hashText(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** The content's hash, of the bytes as stored (no decoding). */
+export function hashBytes(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Calls `onChange` when the file's content hash changes; polls with an unref'd timer. */
+/**
+ * What a poll compares before reading: inode, size and the modification and change times in nanoseconds.
+ * Any write, rename over or symlink swap changes one of them (the kernel sets ctime on every write).
+ */
+async function statKey(file: string): Promise<string> {
+  try {
+    const info = await stat(file, { bigint: true });
+    return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+  } catch (error) {
+    return `unreadable:${(error as NodeJS.ErrnoException).code ?? 'EIO'}`;
+  }
+}
+
+/**
+ * Calls `onChange` when the file's content hash changes; polls with an unref'd timer. A poll whose stat
+ * is unchanged reads nothing (at 10,000 routes a read and hash cost ~3 ms of CPU, a stat ~0.1 ms).
+ */
 export function watchFileContent(
   file: string,
   intervalMs: number,
-  initialHash: string,
+  initial: FileSeen,
   onChange: () => Promise<void>,
-): { stop(): void; setHash(hash: string): void } {
-  let last = initialHash;
+): { stop(): void; setSeen(seen: FileSeen): void } {
+  let last = initial;
   let busy = false;
+  const poll = async () => {
+    const stat = await statKey(file);
+    if (stat === last.stat) return;
+    const hash = await readFile(file).then(hashBytes, (error: NodeJS.ErrnoException) => {
+      return `unreadable:${error.code ?? 'EIO'}`;
+    });
+    const changed = hash !== last.hash;
+    last = { hash, stat };
+    if (changed) await onChange();
+  };
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    readFile(file, 'utf8')
-      .then(hashText, (error: NodeJS.ErrnoException) => `unreadable:${error.code ?? 'EIO'}`)
-      .then(async (hash) => {
-        if (hash === last) return;
-        last = hash;
-        await onChange();
-      })
+    poll()
       .catch(() => undefined)
       .finally(() => {
         busy = false;
@@ -72,8 +104,8 @@ export function watchFileContent(
   timer.unref();
   return {
     stop: () => clearInterval(timer),
-    setHash: (hash) => {
-      last = hash;
+    setSeen: (seen) => {
+      last = seen;
     },
   };
 }

@@ -142,7 +142,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     // Reloads are serialised: a poll and a SIGHUP arriving together apply the file once.
     reloading ??= (async () => {
       const read = await readConfigFile(configFile, env);
-      watcher?.setHash(read.hash);
+      watcher?.setSeen(read);
       let result: ReloadResult;
       if (read.ok) {
         apply(read.config);
@@ -176,9 +176,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
 
   const interval = options.reloadInterval ?? first.config.proxy.reloadInterval;
   const watcher =
-    interval > 0
-      ? watchFileContent(configFile, interval, first.hash, async () => void (await reload()))
-      : null;
+    interval > 0 ? watchFileContent(configFile, interval, first, async () => void (await reload())) : null;
 
   let admin: Awaited<ReturnType<typeof startAdminServer>> | null = null;
   if (options.admin !== false) {

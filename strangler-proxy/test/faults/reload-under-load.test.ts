@@ -6,16 +6,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from 'node:http';
 import { once } from 'node:events';
-import { unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
 import { startTestUpstream, type TestUpstream } from '../support/test-upstream.ts';
 import { startHarness, type ProxyHarness } from '../support/proxy-harness.ts';
-import type { ReloadResult } from '../../src/runtime/start-proxy.ts';
+import { startProxy, type ReloadResult } from '../../src/runtime/start-proxy.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
 import { send, type Outcome } from './support/http-client.ts';
 
 let legacy: TestUpstream;
 let catalogA: TestUpstream;
 let catalogB: TestUpstream;
 
+const execFileAsync = promisify(execFile);
 const valid = (i: number) => {
   const catalog = i % 2 === 0 ? catalogA : catalogB;
   const stage = ['migrated', 'canary', 'shadow', 'legacy'][i % 4];
@@ -159,6 +165,72 @@ describe('polling picks up in-place writes', () => {
     } finally {
       await load.stop();
       await harness.close();
+    }
+  });
+});
+
+describe('polling sees every way a file changes, though it reads only when the stat changes', () => {
+  const canaryAt = (percent: number) => `
+version: 1
+legacy: ${legacy.url}
+services:
+  catalog: ${catalogA.url}
+routes:
+  - id: products
+    path: /api/products
+    service: catalog
+    stage: canary
+    canary: { percent: ${percent} }
+`;
+
+  it('an in-place edit of the same size with the modification time put back', async () => {
+    const harness = await startHarness(canaryAt(10), { reloadInterval: 25 });
+    const reference = `${harness.configFile}.times`;
+    try {
+      // touch -r copies the timestamps to the nanosecond (fs.utimes takes a double of seconds).
+      await execFileAsync('touch', ['-r', harness.configFile, reference]);
+      const before = await stat(harness.configFile, { bigint: true });
+      const next = once(harness.proxy.events, 'reload') as Promise<[ReloadResult]>;
+      await writeFile(harness.configFile, canaryAt(20));
+      await execFileAsync('touch', ['-r', reference, harness.configFile]);
+      const after = await stat(harness.configFile, { bigint: true });
+      // Only the change time (set by the kernel on every write) tells the two apart.
+      expect([after.ino, after.size, after.mtimeNs]).toEqual([before.ino, before.size, before.mtimeNs]);
+      const [result] = await next;
+      expect(result.ok).toBe(true);
+      expect(harness.proxy.snapshot().routes.get('products')?.config.canary?.percent).toBe(20);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('a Kubernetes ConfigMap update: the ..data symlink swapped to a new directory', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'strangler-configmap-'));
+    // The kubelet's layout: routes.yaml → ..data/routes.yaml, ..data → ..<timestamp>/
+    await mkdir(path.join(dir, '..v1'));
+    await writeFile(path.join(dir, '..v1', 'routes.yaml'), canaryAt(10));
+    await symlink('..v1', path.join(dir, '..data'));
+    await symlink(path.join('..data', 'routes.yaml'), path.join(dir, 'routes.yaml'));
+    const proxy = await startProxy({
+      configFile: path.join(dir, 'routes.yaml'),
+      port: 0,
+      admin: false,
+      logger: silentLogger,
+      reloadInterval: 25,
+    });
+    try {
+      await mkdir(path.join(dir, '..v2'));
+      await writeFile(path.join(dir, '..v2', 'routes.yaml'), canaryAt(30));
+      const next = once(proxy.events, 'reload') as Promise<[ReloadResult]>;
+      // Swapped atomically, as the kubelet does: a new symlink renamed over the old one.
+      await symlink('..v2', path.join(dir, '..data_tmp'));
+      await rename(path.join(dir, '..data_tmp'), path.join(dir, '..data'));
+      const [result] = await next;
+      expect(result.ok).toBe(true);
+      expect(proxy.snapshot().routes.get('products')?.config.canary?.percent).toBe(30);
+    } finally {
+      await proxy.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
