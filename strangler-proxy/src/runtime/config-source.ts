@@ -1,8 +1,8 @@
 /**
  * Reads routes.yaml from disk and validates it. A change is detected by polling, which sees editor
  * rename-saves and Kubernetes ConfigMap symlink swaps that file watchers miss: each poll stats the file
- * (following symlinks) and reads and hashes its content only when the stat changed, so a file that
- * changed is reloaded when its content did.
+ * (following symlinks) and reads and hashes its content only when the stat changed; a reload follows
+ * only a change of content.
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -83,13 +83,13 @@ export function watchFileContent(
   let last = initial;
   let busy = false;
   const poll = async () => {
-    const stat = await statKey(file);
-    if (stat === last.stat) return;
+    const statNow = await statKey(file);
+    if (statNow === last.stat) return;
     const hash = await readFile(file).then(hashBytes, (error: NodeJS.ErrnoException) => {
       return `unreadable:${error.code ?? 'EIO'}`;
     });
     const changed = hash !== last.hash;
-    last = { hash, stat };
+    last = { hash, stat: statNow };
     if (changed) await onChange();
   };
   const timer = setInterval(() => {
