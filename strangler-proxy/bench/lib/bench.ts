@@ -15,7 +15,7 @@ import { runLookupMicro, type LookupResult } from './lookup-micro.ts';
 import { callgrindWrapper, countInstructions, valgrindVersion } from './instructions.ts';
 import { machineInfo, sourceRevision, type MachineInfo } from './machine.ts';
 import type { BenchOptions } from './options.ts';
-import { routesYaml, TARGET_PATH } from './routes-file.ts';
+import { routesYaml, TARGET_PATH, type RoutesFileOptions } from './routes-file.ts';
 import type {
   ServerSpec,
   SetupReady,
@@ -261,27 +261,33 @@ export async function runBench(
   try {
     const upstream = await start<UpstreamReady>('upstream', { kind: 'upstream' });
     const up = upstream.ready;
+    // Every strangler setup's routes.yaml: the generated routes on this run's upstream, the target route
+    // at `stage` (with the hanging service, or mirroring writes, where a setup asks for it).
+    const yaml = (
+      stage: 'migrated' | 'shadow',
+      extra: Pick<RoutesFileOptions, 'targetServiceUrl' | 'shadowUnsafe'> = {},
+    ) =>
+      routesYaml({
+        routes: options.routes,
+        legacyUrl: up.legacyUrl,
+        serviceUrl: up.serviceUrl,
+        targetStage: stage,
+        ...extra,
+      });
     const wantsSetups = options.sections.includes('throughput') || options.sections.includes('paced');
 
     if (wantsSetups) {
       log(
         `starting ${SETUPS.length - 1} proxy setups × ${options.processes} processes (${options.routes} routes for strangler)`,
       );
-      const yaml = (stage: 'migrated' | 'shadow', targetServiceUrl?: string) =>
-        routesYaml({
-          routes: options.routes,
-          legacyUrl: up.legacyUrl,
-          serviceUrl: up.serviceUrl,
-          targetStage: stage,
-          ...(targetServiceUrl ? { targetServiceUrl } : {}),
-        });
       // By process name: each strangler process has a routes.yaml and a store of its own.
       const specs: Record<Exclude<SetupId, 'direct'>, (name: string) => ServerSpec> = {
         'express-hpm': () => ({ kind: 'express-hpm', target: up.legacyUrl }),
         'fastify-proxy': () => ({ kind: 'fastify-proxy', target: up.legacyUrl }),
         strangler: (name) => stranglerSpec(name, yaml('migrated')),
         'strangler-shadow': (name) => stranglerSpec(name, yaml('shadow')),
-        'strangler-shadow-hang': (name) => stranglerSpec(name, yaml('shadow', up.hangUrl)),
+        'strangler-shadow-hang': (name) =>
+          stranglerSpec(name, yaml('shadow', { targetServiceUrl: up.hangUrl })),
       };
       // Started together (each loads its routes.yaml on its own core time), used one at a time.
       const setups: RunningSetup[] = await Promise.all(
@@ -325,28 +331,18 @@ export async function runBench(
     }
 
     if (options.sections.includes('memory')) {
-      const yaml = routesYaml({
-        routes: options.routes,
-        legacyUrl: up.legacyUrl,
-        serviceUrl: up.serviceUrl,
-        targetStage: 'shadow',
-        shadowUnsafe: true,
-      });
-      const proxy = await start<SetupReady>('strangler-memory', stranglerSpec('strangler-memory', yaml));
+      const proxy = await start<SetupReady>(
+        'strangler-memory',
+        stranglerSpec('strangler-memory', yaml('shadow', { shadowUnsafe: true })),
+      );
       memory = await runMemory(proxy, tool, options, log);
       await proxy.stop();
     }
 
     if (options.sections.includes('persist')) {
-      const yaml = routesYaml({
-        routes: options.routes,
-        legacyUrl: up.legacyUrl,
-        serviceUrl: up.serviceUrl,
-        targetStage: 'shadow',
-      });
       const proxy = await start<SetupReady>(
         'strangler-persist',
-        stranglerSpec('strangler-persist', yaml, { flushInterval: 1_000 }),
+        stranglerSpec('strangler-persist', yaml('shadow'), { flushInterval: 1_000 }),
       );
       persisted = await runPersist(proxy, tool, options, log);
     }
@@ -356,13 +352,6 @@ export async function runBench(
       if (valgrind === null)
         log('instructions: skipped, valgrind is not installed (apt-get install valgrind)');
       else {
-        const yaml = (stage: 'migrated' | 'shadow') =>
-          routesYaml({
-            routes: options.routes,
-            legacyUrl: up.legacyUrl,
-            serviceUrl: up.serviceUrl,
-            targetStage: stage,
-          });
         const measured: Array<[InstructionsRow['id'], ServerSpec]> = [
           ['express-hpm', { kind: 'express-hpm', target: up.legacyUrl }],
           ['fastify-proxy', { kind: 'fastify-proxy', target: up.legacyUrl }],

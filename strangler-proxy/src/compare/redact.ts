@@ -113,9 +113,13 @@ const SENSITIVE_QUERY_WORDS =
   /token|secret|passw|signature|credential|api[-_]?key|access[-_]?key|private[-_]?key|session[-_]?id/;
 /**
  * Matches every target that holds a sensitive name (and any encoded one): most targets do not, and one
- * scan tells without splitting the query, so the access log can call this for every request.
+ * scan tells without splitting the query, so the access log can call this for every request. Built from
+ * the two lists above, so that it cannot fall behind them.
  */
-const MAY_NAME_A_CREDENTIAL = /key|sig|auth|pass|pwd|jwt|sid|session|code|token|secret|credential|%/i;
+const MAY_NAME_A_CREDENTIAL = new RegExp(
+  `${[...SENSITIVE_QUERY_NAMES].join('|')}|${SENSITIVE_QUERY_WORDS.source}|%`,
+  'i',
+);
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 

@@ -27,12 +27,12 @@ export function formatTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-/** `2 ready, 1 insufficient evidence, 1 mismatching, 0 slower`: every verdict, in the order they are checked last to first. */
+const VERDICTS: readonly RouteVerdict[] = ['ready', 'insufficient_evidence', 'mismatching', 'slower'];
+
+/** `2 ready, 1 insufficient evidence, 1 mismatching, 0 slower`: every verdict, zeros included. */
 export function formatVerdictCounts(verdicts: Readonly<Record<RouteVerdict, number>>): string {
   return VERDICTS.map((verdict) => `${verdicts[verdict]} ${formatVerdict(verdict)}`).join(', ');
 }
-
-const VERDICTS: readonly RouteVerdict[] = ['ready', 'insufficient_evidence', 'mismatching', 'slower'];
 
 /** `insufficient_evidence` → `insufficient evidence`. */
 export function formatVerdict(verdict: string): string {
