@@ -23,10 +23,15 @@ export interface RequestContext {
   timedOut: boolean;
   failure: ProxyFailure | null;
   attempts: number;
-  /** Taps the request body as it is piped upstream (shadow). */
   /** The current attempt's failure handler; taken (set to null) by whoever reports the failure first. */
   onUpstreamFailure: ((failure: ProxyFailure, error: unknown) => void) | null;
+  /** Taps the request body as it is piped upstream (shadow). */
   requestTap: ((proxyRequest: ClientRequest) => void) | null;
+  /**
+   * A tap keeps references to request-body chunks (the shadow capture of a small body): they must not be
+   * freed once written upstream (`release-written-chunks.ts`).
+   */
+  requestChunksHeld: boolean;
   responseTap: ResponseTap | null;
 }
 

@@ -11,7 +11,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { ResultRecorder } from '../store/types.ts';
 import type { ShadowMirror } from '../shadow/shadow-mirror.ts';
 import { normalizeRequestTarget } from '../routing/normalize-path.ts';
-import { isBodyless } from './bodyless.ts';
+import { isBodyless } from './body-framing.ts';
 import { isConnectFailure, sendFailure, type ProxyFailure } from './failure-status.ts';
 import { SHADOW_HEADER, prepareForwardedHeaders } from './forwarding-headers.ts';
 import { setContext, type RequestContext } from './request-context.ts';
@@ -83,6 +83,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       attempts: 0,
       requestTap: null,
       responseTap: null,
+      requestChunksHeld: false,
     };
     setContext(req, context);
     if (route === null) recorder.recordUnmatched(method, normalised.path);

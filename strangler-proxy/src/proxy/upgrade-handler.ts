@@ -47,6 +47,7 @@ export function createUpgradeHandler(current: () => RoutingSnapshot): UpgradeHan
       attempts: 1,
       requestTap: null,
       responseTap: null,
+      requestChunksHeld: false,
     });
     const upstream = side === 'service' && route ? route.service : snapshot.legacy;
     upstream.upgrade(req, socket, head);

@@ -7,9 +7,10 @@ import type { Socket } from 'node:net';
 import type { Stream, Writable } from 'node:stream';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import type { UpstreamConfig } from '../config/schema.ts';
-import { isBodyless } from './bodyless.ts';
+import { hasLargeBody, isBodyless, mayBeLargeAnswer } from './body-framing.ts';
 import { classifyUpstreamError, type ProxyFailure } from './failure-status.ts';
 import { getContext } from './request-context.ts';
+import { releaseWrittenChunks } from './release-written-chunks.ts';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.ts';
 
 export interface Upstream {
@@ -34,6 +35,8 @@ export interface Upstream {
 export function upstreamKey(config: UpstreamConfig): string {
   return `${config.url}|${config.timeout}|${config.maxConcurrent}`;
 }
+
+const NOTHING_HELD = () => false;
 
 const TIMEOUT = Object.assign(new Error('upstream timeout'), { code: 'ETIMEDOUT_STRANGLER' });
 
@@ -140,11 +143,18 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
         });
         proxyServer.on('proxyReq', (proxyReq, req) => {
           armDeadline(proxyReq, req);
-          getContext(req)?.requestTap?.(proxyReq);
+          const context = getContext(req);
+          context?.requestTap?.(proxyReq);
+          // After the taps, before httpxy pipes the body (same tick): every chunk passes here.
+          if (context && hasLargeBody(req))
+            releaseWrittenChunks(req, proxyReq, () => context.requestChunksHeld);
         });
         proxyServer.on('proxyRes', (proxyRes, req, res) => {
           stripResponseHopByHop(proxyRes, res);
-          getContext(req)?.responseTap?.onResponse(proxyRes);
+          const tap = getContext(req)?.responseTap;
+          // The shadow's capture keeps the answer's chunks by reference: only an untapped answer is freed.
+          if (tap) tap.onResponse(proxyRes);
+          else if (res && mayBeLargeAnswer(proxyRes)) releaseWrittenChunks(proxyRes, res, NOTHING_HELD);
         });
       },
     ],

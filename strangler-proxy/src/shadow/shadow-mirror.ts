@@ -162,7 +162,11 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
           // Attached in the same tick the proxy pipes the body, so no chunk passes unseen.
           if (tapped) return;
           tapped = true;
-          req.on('data', (chunk: Buffer) => requestBody.push(chunk));
+          req.on('data', (chunk: Buffer) => {
+            requestBody.push(chunk);
+            // Kept by reference (not copied into the pool): the proxy must not free it once written.
+            if (requestBody.chunks > 0) context.requestChunksHeld = true;
+          });
         };
       }
 

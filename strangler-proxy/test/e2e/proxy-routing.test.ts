@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
-import { startTestUpstream, deadPort, type TestUpstream } from '../support/test-upstream.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { startTestUpstream, deadPort, jsonEcho, type TestUpstream } from '../support/test-upstream.ts';
 import { startHarness, type ProxyHarness } from '../support/proxy-harness.ts';
 
 let legacy: TestUpstream;
@@ -217,32 +219,103 @@ describe('request framing', () => {
   });
 });
 
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Keeps the test's own reference to every body chunk a message emits, without reading it (a `data`
+ * listener would start the stream flowing before the proxy pipes it): a detached chunk is one the proxy
+ * freed.
+ */
+function recordChunks(message: IncomingMessage, into: Buffer[]): void {
+  const emit = message.emit.bind(message);
+  message.emit = (event: string | symbol, ...args: unknown[]) => {
+    if (event === 'data') into.push(args[0] as Buffer);
+    return emit(event, ...args);
+  };
+}
+
+/** The body chunks of the requests the proxy receives and of the answers it receives from upstreams. */
+function watchProxyChunks(proxyPort: number) {
+  const requestChunks: Buffer[] = [];
+  const answerChunks: Buffer[] = [];
+  const onRequest = (message: unknown) => {
+    const { request, socket } = message as { request: IncomingMessage; socket: Socket };
+    if (socket.localPort === proxyPort) recordChunks(request, requestChunks);
+  };
+  const onAnswer = (message: unknown) => {
+    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+    if (request.socket?.remotePort !== proxyPort) recordChunks(response, answerChunks);
+  };
+  subscribe('http.server.request.start', onRequest);
+  subscribe('http.client.response.finish', onAnswer);
+  return {
+    requestChunks,
+    answerChunks,
+    stop() {
+      unsubscribe('http.server.request.start', onRequest);
+      unsubscribe('http.client.response.finish', onAnswer);
+    },
+  };
+}
+
 describe('streaming', () => {
-  it('streams a large request body through without buffering it', async () => {
-    const size = 8 * 1024 * 1024;
-    const seen = legacy.nextRequest();
-    const status = await new Promise<number>((resolve, reject) => {
-      const outgoing = httpRequest(
-        `${harness.proxy.url}/upload`,
-        { method: 'POST', headers: { 'content-type': 'application/octet-stream' } },
-        (response) => {
-          response.resume();
-          response.on('end', () => resolve(response.statusCode ?? 0));
-        },
-      );
-      outgoing.on('error', reject);
-      const chunk = Buffer.alloc(64 * 1024, 7);
-      let sent = 0;
-      const pump = () => {
-        while (sent < size) {
-          sent += chunk.length;
-          if (!outgoing.write(chunk)) return void outgoing.once('drain', pump);
-        }
-        outgoing.end();
-      };
-      pump();
+  it('streams a large request body through byte for byte, freeing each chunk once written upstream', async () => {
+    const body = randomBytes(8 * 1024 * 1024);
+    const watch = watchProxyChunks(harness.proxy.port);
+    try {
+      for (const framing of ['declared', 'chunked'] as const) {
+        watch.requestChunks.length = 0;
+        const seen = legacy.nextRequest();
+        const status = await new Promise<number>((resolve, reject) => {
+          const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+          if (framing === 'declared') headers['content-length'] = String(body.length);
+          const outgoing = httpRequest(
+            `${harness.proxy.url}/upload`,
+            { method: 'POST', headers },
+            (response) => {
+              response.resume();
+              response.on('end', () => resolve(response.statusCode ?? 0));
+            },
+          );
+          outgoing.on('error', reject);
+          let sent = 0;
+          const pump = () => {
+            while (sent < body.length) {
+              const piece = body.subarray(sent, sent + 64 * 1024);
+              sent += piece.length;
+              if (!outgoing.write(piece)) return void outgoing.once('drain', pump);
+            }
+            outgoing.end();
+          };
+          pump();
+        });
+        expect(status).toBe(200);
+        expect(sha256((await seen).body)).toBe(sha256(body));
+        expect(watch.requestChunks.length).toBeGreaterThan(16);
+        expect(watch.requestChunks.filter((chunk) => chunk.byteLength > 0)).toEqual([]);
+      }
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('streams a large answer through byte for byte, freeing each chunk once written to the client', async () => {
+    const answer = randomBytes(8 * 1024 * 1024);
+    legacy.setHandler((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(answer);
     });
-    expect(status).toBe(200);
-    expect((await seen).body.length).toBe(size);
+    const watch = watchProxyChunks(harness.proxy.port);
+    try {
+      const response = await fetch(`${harness.proxy.url}/download`);
+      const received = Buffer.from(await response.arrayBuffer());
+      expect(response.status).toBe(200);
+      expect(sha256(received)).toBe(sha256(answer));
+      expect(watch.answerChunks.length).toBeGreaterThan(16);
+      expect(watch.answerChunks.filter((chunk) => chunk.byteLength > 0)).toEqual([]);
+    } finally {
+      watch.stop();
+      legacy.setHandler(jsonEcho('legacy'));
+    }
   });
 });
