@@ -5,16 +5,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
-/** RFC 9110 §7.6.1 connection-specific headers, minus the framing ones Node needs to forward a body. */
-const HOP_BY_HOP = [
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'upgrade',
-];
+/**
+ * RFC 9110 §7.6.1 connection-specific headers, minus the framing ones Node needs to forward a body
+ * (Connection itself is dealt with on its own).
+ */
+const HOP_BY_HOP = ['keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade'];
 
 export const SHADOW_HEADER = 'x-strangler-shadow';
 const INTERNAL_PREFIX = 'x-strangler-';
@@ -29,13 +24,17 @@ export interface ForwardingContext {
 /** Returns the request id (the client's `x-request-id` when sane, else a new one). */
 export function prepareForwardedHeaders(headers: IncomingHttpHeaders, context: ForwardingContext): string {
   const connection = headers.connection;
-  if (connection) {
+  // `Connection: keep-alive` names no other header and says what the proxy's own pooled connection
+  // says anyway, so it stays. Everything is removed only where present: deleting a property turns the
+  // headers object into a slow dictionary, which every later read and httpxy's copy of it then pay for.
+  if (connection !== undefined && !isKeepAlive(connection)) {
     for (const token of connection.split(',')) {
       const name = token.trim().toLowerCase();
       if (name && name !== 'transfer-encoding' && name !== 'content-length') delete headers[name];
     }
+    delete headers.connection;
   }
-  for (const name of HOP_BY_HOP) delete headers[name];
+  for (const name of HOP_BY_HOP) if (headers[name] !== undefined) delete headers[name];
   for (const name in headers) {
     if (name.startsWith(INTERNAL_PREFIX) && !(context.trustedPeer && name === SHADOW_HEADER))
       delete headers[name];
@@ -62,6 +61,15 @@ export function prepareForwardedHeaders(headers: IncomingHttpHeaders, context: F
   const requestId = randomUUID();
   headers['x-request-id'] = requestId;
   return requestId;
+}
+
+/** `keep-alive`, however it is spelled: the commonest Connection value, checked without allocating. */
+export function isKeepAlive(connection: string): boolean {
+  return (
+    connection === 'keep-alive' ||
+    connection === 'Keep-Alive' ||
+    (connection.length === 10 && connection.toLowerCase() === 'keep-alive')
+  );
 }
 
 const REPLACED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);

@@ -195,7 +195,8 @@ function framingProblem(req: IncomingMessage): string | null {
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
-    if (name.length === 4 && name.toLowerCase() === 'host') hosts += 1;
+    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host'))
+      hosts += 1;
   }
   return hosts > 1 ? 'more than one Host header' : null;
 }

@@ -9,6 +9,7 @@ import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middlewar
 import type { UpstreamConfig } from '../config/schema.ts';
 import { hasLargeBody, isBodyless, mayBeLargeAnswer } from './body-framing.ts';
 import { classifyUpstreamError, type ProxyFailure } from './failure-status.ts';
+import { isKeepAlive } from './forwarding-headers.ts';
 import { getContext } from './request-context.ts';
 import { releaseWrittenChunks } from './release-written-chunks.ts';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.ts';
@@ -62,14 +63,14 @@ function reportFailure(req: IncomingMessage, error: unknown): boolean {
 function stripResponseHopByHop(proxyRes: IncomingMessage, res: ServerResponse | undefined): void {
   const headers = proxyRes.headers;
   const connection = headers.connection;
-  if (connection !== undefined) {
+  if (connection !== undefined && !isKeepAlive(connection)) {
     for (const token of connection.split(',')) {
       const name = token.trim().toLowerCase();
       if (name && name !== 'transfer-encoding' && name !== 'content-length' && headers[name] !== undefined)
         headers[name] = undefined;
     }
-    headers.connection = undefined;
   }
+  if (connection !== undefined) headers.connection = undefined;
   if (headers['keep-alive'] !== undefined) headers['keep-alive'] = undefined;
   if (headers['proxy-connection'] !== undefined) headers['proxy-connection'] = undefined;
   if (headers.upgrade !== undefined && proxyRes.statusCode !== 101) headers.upgrade = undefined;

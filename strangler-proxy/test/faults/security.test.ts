@@ -276,6 +276,22 @@ describe('request headers', () => {
     expect(lastReceived('/xff').headers['x-forwarded-for']).toBe('1.1.1.1, 2.2.2.2, 127.0.0.1');
   });
 
+  it('a keep-alive client, however it spells it: its Keep-Alive terms do not pass, nor does a close', async () => {
+    for (const spelling of ['keep-alive', 'Keep-Alive', 'KEEP-ALIVE']) {
+      await rawGet(harness.proxy.port, '/ka', {
+        host: 'shop',
+        connection: spelling,
+        'keep-alive': 'timeout=999',
+      });
+      const { headers } = lastReceived('/ka');
+      expect(headers['keep-alive'], spelling).toBeUndefined();
+      // What the proxy's pooled connection says anyway, if anything.
+      expect([undefined, 'keep-alive'], spelling).toContain(headers.connection?.toLowerCase());
+    }
+    await rawGet(harness.proxy.port, '/close', { host: 'shop', connection: 'close' });
+    expect(lastReceived('/close').headers.connection).not.toBe('close');
+  });
+
   it('an unsafe X-Request-Id is replaced, a sane one kept', async () => {
     await send(harness.proxy.url, '/id-1', { headers: { 'x-request-id': 'abc def <script>' } });
     expect(lastReceived('/id-1').headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -302,6 +318,23 @@ describe('response headers', () => {
       });
       expect(statuses(exchange.text)).toEqual([200]);
       expect(exchange.text.toLowerCase()).not.toMatch(/x-internal-hop|keep-alive: timeout=600/);
+      // The commonest case: `Connection: keep-alive` with the upstream's own timeout.
+      for (const spelling of ['keep-alive', 'Keep-Alive']) {
+        legacy.setHandler((_req, res) => {
+          res.writeHead(200, {
+            'content-type': 'text/plain',
+            connection: spelling,
+            'keep-alive': 'timeout=600',
+            'content-length': 2,
+          });
+          res.end('ok');
+        });
+        const kept = await rawExchange(harness.proxy.port, 'GET /r HTTP/1.1\r\nHost: shop\r\n\r\n', {
+          until: (text) => text.endsWith('ok'),
+        });
+        expect(statuses(kept.text)).toEqual([200]);
+        expect(kept.text.toLowerCase()).not.toMatch(/keep-alive: timeout=600/);
+      }
     } finally {
       legacy.setHandler((req, res, body) => {
         const text = JSON.stringify({
