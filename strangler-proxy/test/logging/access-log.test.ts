@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { createLogger, LOG_FLUSH_INTERVAL_MS } from '../../src/logging/logger.ts';
-import { createAccessLog, type AccessEntry } from '../../src/logging/access-log.ts';
+import { createAccessLog, createIsoClock, type AccessEntry } from '../../src/logging/access-log.ts';
+import fc from 'fast-check';
 import { startTestUpstream } from '../support/test-upstream.ts';
 import { startHarness } from '../support/proxy-harness.ts';
 
@@ -59,6 +60,20 @@ describe('access log', () => {
     expect(Object.keys(written)).toEqual(Object.keys(expected));
     expect({ ...written, time: 0 }).toEqual({ ...expected, time: 0 });
     expect(new Date(written.time as string).toISOString()).toBe(written.time);
+  });
+
+  it('stamps the time toISOString would, millisecond for millisecond', () => {
+    const clock = createIsoClock();
+    const instants = [0, 1, 999, 1000, 1001, 1_764_633_599_999, 1_764_633_600_000, Date.now()];
+    for (const ms of instants) expect(clock(ms)).toBe(new Date(ms).toISOString());
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 253_402_300_799_999 }), { minLength: 1 }), (times) => {
+        for (const ms of times) expect(clock(ms)).toBe(new Date(ms).toISOString());
+      }),
+    );
+    // Neighbouring instants, in and out of order, through the same clock.
+    for (const ms of [5_000_998, 5_000_999, 5_001_000, 5_000_999, 5_001_001, 5_001_001])
+      expect(clock(ms)).toBe(new Date(ms).toISOString());
   });
 
   it('follows the logger level', () => {
