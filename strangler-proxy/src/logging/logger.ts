@@ -3,6 +3,9 @@
  * or in production they stay one JSON object per line.
  */
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { createGatheredDestination } from './gathered-destination.ts';
+
+export { LOG_FLUSH_INTERVAL_MS } from './gathered-destination.ts';
 
 export type { Logger };
 
@@ -27,31 +30,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
     });
   }
-  const destination = options.destination ?? batchedDestination(options.file ?? 1);
+  const destination = options.destination ?? createGatheredDestination(options.file ?? 1);
   const logger = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
   plainJsonLoggers.set(logger, destination);
   return logger;
-}
-
-/** Lines are held until 4 KiB or 100 ms have gathered (see {@link batchedDestination}). */
-export const LOG_FLUSH_INTERVAL_MS = 100;
-
-/**
- * Asynchronous writes, gathered: at a moderate rate, one write per line cost each request a trip through
- * libuv's thread pool and an extra wake-up of the event loop (the largest share of the proxy's CPU per
- * request at 1,000 req/s). Up to 4 KiB are written together, and never later than 100 ms, so a terminal
- * following the log still sees each line at once to the eye; pino flushes what is left when the process
- * exits.
- */
-function batchedDestination(file: number | string): NodeJS.WritableStream {
-  const destination = pino.destination({ dest: file, sync: false, minLength: 4096 });
-  // `_len`: bytes waiting (sonic-boom's own field); an empty flush would still cost a write.
-  const state = destination as unknown as { _len?: number; destroyed?: boolean };
-  setInterval(() => {
-    if (state._len !== 0 && state.destroyed !== true) destination.flush();
-  }, LOG_FLUSH_INTERVAL_MS).unref();
-  // A SonicBoom; its type lacks `writable` but pino takes it.
-  return destination as unknown as NodeJS.WritableStream;
 }
 
 /**

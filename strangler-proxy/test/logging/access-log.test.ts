@@ -9,6 +9,8 @@ import { createAccessLog, createIsoClock, type AccessEntry } from '../../src/log
 import fc from 'fast-check';
 import { startTestUpstream } from '../support/test-upstream.ts';
 import { startHarness } from '../support/proxy-harness.ts';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 function collector(): {
   stream: Writable;
@@ -155,6 +157,67 @@ describe('log destination', () => {
       );
       // Written by the periodic flush (4 KiB were never reached), not line by line.
       expect(performance.now() - startedAt).toBeGreaterThanOrEqual(LOG_FLUSH_INTERVAL_MS / 2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the order of access-log lines and pino’s own lines', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'strangler-log-'));
+    try {
+      const file = path.join(dir, 'proxy.log');
+      const logger = createLogger({ file });
+      const log = createAccessLog(logger);
+      for (let i = 0; i < 120; i++) {
+        if (i % 7 === 0) logger.warn({ i }, 'between');
+        log({ ...ENTRY, status: 200 + (i % 100), requestId: `req-${i}` });
+      }
+      const expected = Array.from({ length: 120 }, (_, i) => `req-${i}`);
+      await vi.waitFor(
+        async () => {
+          const text = await readFile(file, 'utf8').catch(() => '');
+          expect(text.split('\n').filter(Boolean)).toHaveLength(120 + 18);
+        },
+        { timeout: 2_000, interval: 10 },
+      );
+      const lines = (await readFile(file, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { msg: string; i?: number; requestId?: string });
+      expect(lines.filter((line) => line.msg === 'request').map((line) => line.requestId)).toEqual(expected);
+      // Each warning sits just before the access line it was logged before.
+      lines.forEach((line, index) => {
+        if (line.msg === 'between') expect(lines[index + 1]?.requestId).toBe(`req-${line.i}`);
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes every gathered line when the process exits, at once or when its work runs out', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'strangler-log-'));
+    const modules = (name: string) => fileURLToPath(new URL(`../../src/logging/${name}`, import.meta.url));
+    try {
+      for (const ending of ['process.exit(0)', 'undefined']) {
+        const file = path.join(dir, `exit-${ending.length}.log`);
+        const script = `
+          import { createLogger } from ${JSON.stringify(modules('logger.ts'))};
+          import { createAccessLog } from ${JSON.stringify(modules('access-log.ts'))};
+          const logger = createLogger({ file: ${JSON.stringify(file)} });
+          const log = createAccessLog(logger);
+          for (let i = 0; i < 30; i++) log(${JSON.stringify(ENTRY)});
+          logger.warn('last words');
+          ${ending};
+        `;
+        const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+          encoding: 'utf8',
+        });
+        expect(child.stderr).toBe('');
+        expect(child.status).toBe(0);
+        const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+        expect(lines, ending).toHaveLength(31);
+        expect(lines.at(-1)).toContain('"msg":"last words"');
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
