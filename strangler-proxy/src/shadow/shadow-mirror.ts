@@ -100,7 +100,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
 
   const conclude = (
     route: RoutingRoute,
-    context: RequestContext,
+    requestId: string,
     request: RecordedShape,
     pair: Pair,
     verdict: Verdict,
@@ -115,7 +115,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       verdict,
     });
     metrics.shadowOutcome(route.id, verdict.outcome);
-    settle({ routeId: route.id, requestId: context.requestId, verdict }, true);
+    settle({ routeId: route.id, requestId, verdict }, true);
   };
 
   return {
@@ -210,35 +210,39 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
             kind,
             context.failure ?? 'the primary answer did not complete',
           );
-          return conclude(route, context, recorded, {}, verdict);
+          return conclude(route, requestId, recorded, {}, verdict);
         }
         if (requestBody?.overLimit) {
           releaseAll();
           return skip(route, requestId, 'too_large', true);
         }
-        const answer: PrimaryAnswer = primary;
-        setImmediate(() => {
-          mirror(route, req, context, recorded, answer, outgoing, primarySide, safe)
-            .catch((error: unknown) => {
-              logger.error({ err: error, route: route.id, requestId }, 'shadow comparison failed');
-              settle({ routeId: route.id, requestId, skipped: 'connection_error' }, true);
-            })
-            .finally(releaseAll);
-        });
+        launch({ route, requestId, recorded, answer: primary, outgoing, primarySide, safe, held });
       });
     },
   };
 
-  async function mirror(
-    route: RoutingRoute,
-    req: IncomingMessage,
-    context: RequestContext,
-    recorded: RecordedShape,
-    answer: PrimaryAnswer,
-    outgoing: OutgoingBody,
-    primarySide: Side,
-    safe: boolean,
-  ): Promise<void> {
+  /**
+   * Starts a mirror in the next turn of the event loop. Defined out here, not in `begin`, and given
+   * only what the mirror needs: a closure made in `begin` would keep the whole exchange (the client's
+   * request and response, the upstream's, their stream state) alive while the mirror waits for a slow
+   * shadow service, and one that waits through two scavenges takes all of it into the old generation.
+   */
+  function launch(pending: PendingMirror): void {
+    setImmediate(() => {
+      const { route, requestId, held } = pending;
+      mirror(pending)
+        .catch((error: unknown) => {
+          logger.error({ err: error, route: route.id, requestId }, 'shadow comparison failed');
+          settle({ routeId: route.id, requestId, skipped: 'connection_error' }, true);
+        })
+        .finally(() => {
+          for (const capture of held) capture.release();
+        });
+    });
+  }
+
+  async function mirror(pending: PendingMirror): Promise<void> {
+    const { route, requestId, recorded, answer, outgoing, primarySide, safe } = pending;
     const shadow = route.shadow;
     if (!shadow) return;
     const plan = shadow.mirror;
@@ -252,7 +256,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       truncated: answer.capture.overLimit,
       latencyMs: answer.latencyMs,
     };
-    const headers: OutgoingHttpHeaders = { ...req.headers, [SHADOW_HEADER]: '1' };
+    const headers: OutgoingHttpHeaders = { ...recorded.headers, [SHADOW_HEADER]: '1' };
     delete headers['transfer-encoding'];
     if (outgoing.body) headers['content-length'] = outgoing.body.byteLength;
     const job: MirrorJob = {
@@ -267,7 +271,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       primary: primaryResponse,
     };
     const result = await executor.run(plan, job, outgoing.transfer);
-    if (result.kind === 'over_capacity') return skip(route, context.requestId, 'over_capacity', true);
+    if (result.kind === 'over_capacity') return skip(route, requestId, 'over_capacity', true);
     health.record(route.id, shadow.config, result.kind === 'compared', Date.now());
     if (result.kind === 'failed') {
       const reason: SkipReason = result.failure === 'timeout' ? 'timeout' : 'connection_error';
@@ -276,15 +280,28 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       const verdict = failedVerdict(shadowSide, result.failure, result.message);
       const pair: Pair =
         primarySide === 'legacy' ? { legacy: primaryResponse } : { service: primaryResponse };
-      return conclude(route, context, recorded, pair, verdict);
+      return conclude(route, requestId, recorded, pair, verdict);
     }
     if (result.learnedNoise.length > 0) recorder.recordNoise(route.id, result.learnedNoise);
     const pair: Pair =
       primarySide === 'legacy'
         ? { legacy: result.primary, service: result.shadow }
         : { legacy: result.shadow, service: result.primary };
-    conclude(route, context, recorded, pair, result.verdict);
+    conclude(route, requestId, recorded, pair, result.verdict);
   }
+}
+
+/** What a mirror needs once the primary exchange is over: no object of the exchange itself. */
+interface PendingMirror {
+  readonly route: RoutingRoute;
+  readonly requestId: string;
+  readonly recorded: RecordedShape;
+  readonly answer: PrimaryAnswer;
+  readonly outgoing: OutgoingBody;
+  readonly primarySide: Side;
+  readonly safe: boolean;
+  /** Captures to release once the mirror is done. */
+  readonly held: readonly BodyCapture[];
 }
 
 interface Pair {

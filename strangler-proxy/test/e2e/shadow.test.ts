@@ -1,5 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import {
   startTestUpstream,
@@ -409,5 +413,62 @@ routes:
     const route = await report(shadowed.store);
     expect(route.errors).toBe(5);
     expect(route.skipped.shadow_unhealthy).toBe(3);
+  });
+
+  it('lets go of the exchange while its mirror waits for a slow shadow service', async () => {
+    // The shadow service holds every mirror until the test lets it answer.
+    let letAnswer!: () => void;
+    const answering = new Promise<void>((resolve) => (letAnswer = resolve));
+    const slow = await startTestUpstream('slow', (req, res, body) => {
+      void answering.then(() => serviceProducts(req, res, body));
+    });
+    const shadowed = await withShadowProxy(slow.url, '{ percent: 100, timeout: 10s, unsafe: true }');
+    open.push(shadowed);
+    const proxyPort = shadowed.harness.proxy.port;
+    // Weak references to every object of the exchange: the client's request and response at the proxy,
+    // and the proxy's request to the monolith with its answer.
+    const exchange: Array<WeakRef<object>> = [];
+    const onServerRequest = (message: unknown) => {
+      const { request, response, socket } = message as {
+        request: IncomingMessage;
+        response: object;
+        socket: Socket;
+      };
+      if (socket.localPort === proxyPort) exchange.push(new WeakRef(request), new WeakRef(response));
+    };
+    const onClientResponse = (message: unknown) => {
+      const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+      if (request.getHeader('x-strangler-shadow') === undefined && request.socket?.remotePort !== proxyPort)
+        exchange.push(new WeakRef(request), new WeakRef(response));
+    };
+    subscribe('http.server.request.start', onServerRequest);
+    subscribe('http.client.response.finish', onClientResponse);
+    const mirrored = slow.nextRequest();
+    try {
+      const answer = await fetchRaw(`${shadowed.harness.proxy.url}/api/products/1`, {
+        method: 'POST',
+        body: '{"qty":1}',
+        headers: { 'content-type': 'application/json', connection: 'close' },
+      });
+      expect(answer.status).toBe(200);
+    } finally {
+      unsubscribe('http.server.request.start', onServerRequest);
+      unsubscribe('http.client.response.finish', onClientResponse);
+    }
+    await mirrored;
+    expect(shadowed.harness.proxy.mirror.inFlight).toBe(1);
+    expect(exchange).toHaveLength(4);
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let round = 0; round < 3; round += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(exchange.filter((ref) => ref.deref() !== undefined)).toEqual([]);
+    letAnswer();
+    await shadowed.harness.proxy.mirror.idle();
+    await shadowed.recorder.flush();
+    expect((await report(shadowed.store)).compared).toBe(1);
+    await slow.close();
   });
 });
