@@ -5,9 +5,10 @@
  * `--max-semi-space-size` was chosen; rerun it before changing the flags. Prints numbers, asserts
  * nothing.
  *
- *   node strangler-proxy/bench/compare-node-flags.ts [--rounds 8] [--copies 2] -- '' '--max-semi-space-size=16' …
+ *   node strangler-proxy/bench/compare-node-flags.ts [--rounds 8] [--copies 2] [--stage shadow] -- '' '--max-semi-space-size=16' …
  *
- * Each argument is one flag set ('' = none); without arguments: none, 16 and 4.
+ * Each argument is one flag set ('' = none), `NAME=value` words in it set the environment
+ * (`'MALLOC_ARENA_MAX=2 --max-semi-space-size=16'`); without arguments: none, 16 and 4.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,15 +21,30 @@ import { median } from './lib/stats.ts';
 import type { SetupReady, UpstreamReady } from './lib/specs.ts';
 
 const { values, positionals } = parseArgs({
-  options: { rounds: { type: 'string', default: '8' }, copies: { type: 'string', default: '2' } },
+  options: {
+    rounds: { type: 'string', default: '8' },
+    copies: { type: 'string', default: '2' },
+    // The target route's stage: `shadow` mirrors every request (the shadow worker's flags matter too).
+    stage: { type: 'string', default: 'migrated' },
+  },
   allowPositionals: true,
 });
 const rounds = Number(values.rounds);
 // Processes differ from one another (JIT decisions, placement) by as much as flags do: several per set.
 const copies = Number(values.copies);
+// A set's `NAME=value` words go into the process's environment, the rest to Node.
 const flagSets = (
   positionals.length > 0 ? positionals : ['', '--max-semi-space-size=16', '--max-semi-space-size=4']
 ).map((set) => set.split(' ').filter((flag) => flag !== ''));
+const nodeFlags = (set: readonly string[]) => set.filter((word) => !/^[A-Z_]+=/.test(word));
+const envOf = (set: readonly string[]): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const word of set) {
+    const equals = word.indexOf('=');
+    if (/^[A-Z_]+=/.test(word)) env[word.slice(0, equals)] = word.slice(equals + 1);
+  }
+  return env;
+};
 const tool = wrkVersion() ? 'wrk' : 'autocannon';
 
 const work = mkdtempSync(path.join(tmpdir(), 'strangler-flags-'));
@@ -37,7 +53,7 @@ const yaml = routesYaml({
   routes: 1000,
   legacyUrl: upstream.ready.legacyUrl,
   serviceUrl: upstream.ready.serviceUrl,
-  targetStage: 'migrated',
+  targetStage: values.stage === 'shadow' ? 'shadow' : 'migrated',
 });
 const labels = [
   ...flagSets.map((flags) => `strangler ${flags.join(' ') || '(no flags)'}`),
@@ -56,7 +72,10 @@ for (const [set, flags] of flagSets.entries()) {
       accessLog: true,
       admin: true,
     };
-    servers.push({ set, child: await startChild<SetupReady>(name, spec, { execArgv: flags }) });
+    servers.push({
+      set,
+      child: await startChild<SetupReady>(name, spec, { execArgv: nodeFlags(flags), env: envOf(flags) }),
+    });
   }
 }
 servers.push({

@@ -55,15 +55,19 @@ export function startChild<Ready>(
     readonly startTimeoutMs?: number;
     /** A command the child runs under (valgrind): its pid is then the command's, which runs Node in place. */
     readonly wrapper?: readonly string[];
+    /** Variables added to the child's environment (the launcher's, such as MALLOC_ARENA_MAX). */
+    readonly env?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<ChildHandle<Ready>> {
   const nodeArgs = [...(options.execArgv ?? []), fileURLToPath(CHILD_SCRIPT), JSON.stringify(spec)];
   const [command, ...wrapperArgs] = options.wrapper ?? [];
+  const env = { ...process.env, ...options.env };
   const child: ChildProcess =
     command === undefined
-      ? spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      ? spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env })
       : spawn(command, [...wrapperArgs, process.execPath, ...nodeArgs], {
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          env,
         });
   let nextId = 1;
   let exited = false;
