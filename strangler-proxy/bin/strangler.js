@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=16 --heap-growing-percent=30
+#!/usr/bin/env -S node --max-semi-space-size=16
 // @ts-check
 // The `strangler` command. It runs the compiled build in dist/ (made by `npm install`) or, when a source
 // is newer than that build, the TypeScript sources directly (type stripping, Node >= 22.15, which
@@ -6,11 +6,10 @@
 //
 // --max-semi-space-size=16: V8 sizes the young generation from the machine's memory (64 MB semi-spaces
 // on a large machine). At 16 MB the proxy's resident set under load is 20–100 MB smaller, its CPU per
-// request within the spread between processes; 8 MB costs 2–3% more instructions per request (callgrind).
-// --heap-growing-percent=30: the old generation is collected once it has grown 30% past what the last
-// full collection kept, instead of V8's own factor (up to 4×). Under shadowed 1 MB uploads, whose
-// requests live long enough to be promoted, the old space then peaks at ~23 MB instead of ~45 MB; the
-// instructions per GET stay within the spread of reruns (strangler-proxy/bench/RESULTS.md).
+// request within the spread between processes; 8 MB costs 2–3% more instructions per request (callgrind)
+// and as much serving-thread CPU. --heap-growing-percent=30 held the old generation to half under
+// shadowed 1 MB uploads, but cost 8% serving-thread CPU per GET, 100 cost 9%: left out
+// (bench/compare-node-flags.ts; strangler-proxy/bench/RESULTS.md).
 // Anything that starts the proxy another way reads these flags from this line (launch.js).
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 15)) {
