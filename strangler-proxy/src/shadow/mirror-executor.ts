@@ -5,6 +5,7 @@
  * `inline` runs them on the calling thread (same code, same results).
  */
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging/logger.ts';
 import { createSharedByteBudget, type ByteBudget, type SharedByteBudget } from './byte-budget.ts';
@@ -31,6 +32,16 @@ export interface MirrorExecutor {
 }
 
 export type MirrorThread = 'worker' | 'inline';
+
+/**
+ * The shadow worker's young generation, in MB per semi-space. The launcher's --max-semi-space-size=16 is
+ * for the serving thread, which allocates per request at thousands of requests a second; the worker's
+ * allocations are smaller and die young, and at 16 MB its new space alone held 14 MB under shadowed 1 MB
+ * uploads. At 4 MB it holds 4–8 MB, with no more CPU per mirrored request in interleaved runs
+ * (bench/compare-node-flags.ts --stage shadow). A Worker's resourceLimits cannot set it: V8 takes the
+ * flag over them.
+ */
+export const SHADOW_WORKER_SEMI_SPACE_MB = 4;
 
 /** Next to this module, with its extension: `.ts` when running the sources, `.js` in the compiled build. */
 const WORKER_SCRIPT = new URL(`./shadow-worker${path.extname(import.meta.url)}`, import.meta.url);
@@ -110,6 +121,9 @@ function workerExecutor(budget: SharedByteBudget, logger: Logger, script: URL): 
   };
 
   const start = (): Worker => {
+    // Read when V8 sets up an isolate's heap: the serving thread's was set up at start, with the
+    // launcher's flag; this one applies to the worker (and to any later one).
+    setFlagsFromString(`--max-semi-space-size=${SHADOW_WORKER_SEMI_SPACE_MB}`);
     const started = new Worker(script, { workerData: { budget: budget.shared } });
     // The worker never keeps the process alive on its own: the proxy's server and timers decide that.
     started.unref();

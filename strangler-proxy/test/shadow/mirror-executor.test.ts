@@ -9,6 +9,7 @@ import { startTestUpstream, deadPort, type TestUpstream } from '../support/test-
 import { silentLogger } from '../../src/logging/logger.ts';
 import {
   createMirrorExecutor,
+  SHADOW_WORKER_SEMI_SPACE_MB,
   type MirrorExecutor,
   type MirrorThread,
 } from '../../src/shadow/mirror-executor.ts';
@@ -176,6 +177,20 @@ describe('the shadow worker', () => {
       const next = thrown.catch(() => executor.run(plan(), job('/api/products/7')));
       await expect(thrown).rejects.toThrow(/shadow worker failed: boom/);
       expect(await next).toMatchObject({ kind: 'compared', verdict: { outcome: 'match' } });
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('runs with a young generation of its own size, whatever the process was started with', async () => {
+    const reporting = new URL('./fixtures/heap-reporting-worker.ts', import.meta.url);
+    const executor = createMirrorExecutor('worker', () => 1_048_576, silentLogger, reporting);
+    try {
+      const failure = await executor.run(plan(), job('/heap')).catch((error: unknown) => error);
+      const bytes = Number(/new space (\d+)/.exec(String(failure))?.[1]);
+      expect(bytes).toBeGreaterThan(0);
+      // Two semi-spaces of SHADOW_WORKER_SEMI_SPACE_MB and a page or two; V8's own sizing gives 64 MB here.
+      expect(bytes).toBeLessThanOrEqual(3 * SHADOW_WORKER_SEMI_SPACE_MB * 1024 * 1024);
     } finally {
       await executor.close();
     }
