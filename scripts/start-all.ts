@@ -19,7 +19,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { launcherNodeFlags } from '../strangler-proxy/bin/launch.js';
+import { launcherEnv, launcherNodeFlags } from '../strangler-proxy/bin/launch.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -113,11 +113,12 @@ const processes: readonly ProcessSpec[] = [
   {
     name: 'proxy',
     entry: 'strangler-proxy/bin/strangler.js',
-    // As the launcher's own #! line would start it.
+    // As the launcher's own #! line would start it (its variables are added to env below).
     nodeFlags: launcherNodeFlags(),
     args: ['start', '--config', 'routes.yaml', '--port', String(ports.proxy)],
     // routes.yaml reads these; the proxy's admin port is where its readiness is.
     env: {
+      ...launcherEnv(),
       LEGACY_URL: urls.monolith,
       CATALOG_URL: urls.catalog,
       ORDERS_URL: urls.orders,

@@ -4,5 +4,6 @@ export declare const LAUNCHER: string;
 export declare const BUILD_STAMP: string;
 export declare const PROXY_SOURCES: string;
 export declare function launcherNodeFlags(launcher?: string): string[];
+export declare function launcherEnv(launcher?: string): Record<string, string>;
 export declare function isBuildFresh(root?: string, trees?: readonly string[]): boolean;
 export declare function entryModule(source: string, root?: string): string;

@@ -2,7 +2,8 @@
  * How the `strangler` command starts, shared with whatever starts the proxy another way (`npm start`,
  * the bench). Plain JavaScript, so that choosing what to run never loads TypeScript type stripping.
  *
- * - Node flags: the launcher's `#!/usr/bin/env -S node …` line is the one place they are written.
+ * - Node flags and environment: the launcher's `#!/usr/bin/env -S … node …` line is the one place they
+ *   are written.
  * - Code: `npm install` compiles the sources into dist/ (`npm run build`); that build starts without type
  *   stripping (~18 MB per thread). When any source is newer than the build, the sources run instead, so
  *   an edit is never shadowed by a stale build.
@@ -18,7 +19,30 @@ export const BUILD_STAMP = path.join('dist', 'build-stamp.json');
 /** The proxy's sources, compiled into dist/ (tsconfig.build.json, with the bench's child process). */
 export const PROXY_SOURCES = 'src';
 
-const SHEBANG = /^#!\/usr\/bin\/env (?:-S node((?: --[\w-]+(?:=[^\s=]+)?)+)|node)[ \t]*$/;
+const SHEBANG =
+  /^#!\/usr\/bin\/env (?:-S((?: [A-Z_]+=[^\s=]+)*) node((?: --[\w-]+(?:=[^\s=]+)?)*)|node)[ \t]*$/;
+
+/**
+ * The launcher's first line, `#!/usr/bin/env -S [NAME=value …] node [--flag[=value] …]`: what `env`
+ * puts in the environment and the flags Node starts with.
+ * @param {string} launcher
+ * @returns {{ env: Record<string, string>, nodeFlags: string[] }}
+ */
+function readShebang(launcher) {
+  const firstLine = readFileSync(launcher, 'utf8').split('\n', 1)[0] ?? '';
+  const match = SHEBANG.exec(firstLine);
+  if (!match)
+    throw new Error(
+      `${launcher}: line 1 is not "#!/usr/bin/env -S [NAME=value …] node [--flag[=value] …]" (nor "#!/usr/bin/env node")`,
+    );
+  /** @type {Record<string, string>} */
+  const env = {};
+  for (const word of (match[1] ?? '').split(' ')) {
+    const equals = word.indexOf('=');
+    if (equals > 0) env[word.slice(0, equals)] = word.slice(equals + 1);
+  }
+  return { env, nodeFlags: (match[2] ?? '').split(' ').filter((flag) => flag !== '') };
+}
 
 /**
  * The Node flags on the launcher's first line, e.g. `['--max-semi-space-size=16']`.
@@ -26,13 +50,17 @@ const SHEBANG = /^#!\/usr\/bin\/env (?:-S node((?: --[\w-]+(?:=[^\s=]+)?)+)|node
  * @returns {string[]}
  */
 export function launcherNodeFlags(launcher = LAUNCHER) {
-  const firstLine = readFileSync(launcher, 'utf8').split('\n', 1)[0] ?? '';
-  const match = SHEBANG.exec(firstLine);
-  if (!match)
-    throw new Error(
-      `${launcher}: line 1 is not "#!/usr/bin/env -S node [--flag[=value] …]" (nor "#!/usr/bin/env node")`,
-    );
-  return (match[1] ?? '').split(' ').filter((flag) => flag !== '');
+  return readShebang(launcher).nodeFlags;
+}
+
+/**
+ * The variables the launcher's first line sets for Node, e.g. `{ MALLOC_ARENA_MAX: '2' }`: whatever
+ * starts the proxy another way adds them to the process's environment.
+ * @param {string} [launcher]
+ * @returns {Record<string, string>}
+ */
+export function launcherEnv(launcher = LAUNCHER) {
+  return readShebang(launcher).env;
 }
 
 /**

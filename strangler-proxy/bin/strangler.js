@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=16
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=16
 // @ts-check
 // The `strangler` command. It runs the compiled build in dist/ (made by `npm install`) or, when a source
 // is newer than that build, the TypeScript sources directly (type stripping, Node >= 22.15, which
@@ -10,7 +10,11 @@
 // and as much serving-thread CPU. --heap-growing-percent=30 held the old generation to half under
 // shadowed 1 MB uploads, but cost 8% serving-thread CPU per GET, 100 cost 9%: left out
 // (bench/compare-node-flags.ts; strangler-proxy/bench/RESULTS.md).
-// Anything that starts the proxy another way reads these flags from this line (launch.js).
+// MALLOC_ARENA_MAX=2: glibc gives threads that contend for malloc arenas of their own (up to 8 per
+// core), and each keeps the memory it freed. The proxy's threads (serving, shadow worker, libuv's pool,
+// V8's helpers) then held 25–28 MB in arenas under shadowed 1 MB uploads; with two, 8–13 MB, at the
+// same CPU per request (compare-node-flags 'MALLOC_ARENA_MAX=2 --max-semi-space-size=16').
+// Anything that starts the proxy another way reads the flags and variables from this line (launch.js).
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 15)) {
   process.stderr.write(

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launcherNodeFlags } from '../../bin/launch.js';
+import { launcherEnv, launcherNodeFlags } from '../../bin/launch.js';
 import { CHILD_CODE, startChild, sampleRss, type ChildHandle, type ProcessUsage } from './child-process.ts';
 import { runLoad, wrkVersion, autocannonVersion, type LoadResult, type LoadTool } from './load.ts';
 import { runPaced, type PacedResult } from './paced-load.ts';
@@ -152,6 +152,8 @@ export interface BenchResults {
     readonly code: 'compiled' | 'sources';
     /** Node flags strangler's processes started with (the launcher's). */
     readonly stranglerNodeFlags: readonly string[];
+    /** Variables the launcher sets in strangler's environment. */
+    readonly stranglerEnv: Readonly<Record<string, string>>;
     readonly wallSec: number;
     readonly settings: Readonly<Record<string, unknown>>;
     readonly profiles: readonly string[];
@@ -200,6 +202,7 @@ export async function runBench(
   const toolName = tool === 'wrk' ? (wrk ?? 'wrk') : autocannonVersion();
   // strangler starts as its launcher starts it (bin/strangler.js's #! line).
   const stranglerFlags = launcherNodeFlags();
+  const stranglerEnv = launcherEnv();
   const log: Progress = (line) =>
     progress(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}`);
   log(`load tool: ${toolName}; ${machine.cores} cores, load average ${machine.loadAverage}`);
@@ -227,10 +230,11 @@ export async function runBench(
         ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
         : []),
     ];
+    const env = spec.kind === 'strangler' ? stranglerEnv : {};
     const child = await startChild<Ready>(
       name,
       spec,
-      wrapper ? { execArgv, wrapper, startTimeoutMs: 180_000 } : { execArgv },
+      wrapper ? { execArgv, env, wrapper, startTimeoutMs: 180_000 } : { execArgv, env },
     );
     children.push(child);
     return child;
@@ -414,6 +418,7 @@ export async function runBench(
       tool: toolName,
       code: CHILD_CODE,
       stranglerNodeFlags: stranglerFlags,
+      stranglerEnv,
       wallSec: Math.round((performance.now() - startedAt) / 100) / 10,
       settings: {
         routes: options.routes,

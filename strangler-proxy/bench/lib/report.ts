@@ -289,13 +289,19 @@ function tables(results: BenchResults): Table[] {
   return list.filter((table): table is Table => table !== null);
 }
 
+/** `MALLOC_ARENA_MAX=2 --max-semi-space-size=16`: how the launcher starts Node, as one phrase. */
+function stranglerStart(env: Readonly<Record<string, string>>, flags: readonly string[]): string {
+  const words = [...Object.entries(env).map(([name, value]) => `${name}=${value}`), ...flags];
+  return words.length > 0 ? words.join(' ') : 'no Node flags';
+}
+
 export function machineLine(results: BenchResults): string {
   const m = results.meta.machine;
   return (
     `${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; load tool ${results.meta.tool}; ` +
     `1-min load average ${m.loadAverage} at start, ${results.meta.loadAverageEnd} at end; servers ran the ` +
     `${results.meta.code === 'compiled' ? 'compiled build' : 'TypeScript sources'}, strangler with ` +
-    `${results.meta.stranglerNodeFlags.length > 0 ? results.meta.stranglerNodeFlags.join(' ') : 'no Node flags'}`
+    `${stranglerStart(results.meta.stranglerEnv, results.meta.stranglerNodeFlags)}`
   );
 }
 

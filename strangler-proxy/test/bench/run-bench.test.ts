@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BenchResults } from '../../bench/run-bench.ts';
-import { launcherNodeFlags } from '../../bin/launch.js';
+import { launcherEnv, launcherNodeFlags } from '../../bin/launch.js';
 import { valgrindVersion } from '../../bench/lib/instructions.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../bench/run-bench.ts', import.meta.url));
@@ -94,6 +94,7 @@ describe('npm run bench', () => {
     expect(results.meta.machine.cores).toBeGreaterThan(0);
     // strangler's processes start as the launcher starts it, and the report says what code ran.
     expect(results.meta.stranglerNodeFlags).toEqual(launcherNodeFlags());
+    expect(results.meta.stranglerEnv).toEqual(launcherEnv());
     expect(['compiled', 'sources']).toContain(results.meta.code);
   }, 240_000);
 

@@ -3,12 +3,12 @@
  * between the compiled build and the sources.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { entryModule, isBuildFresh, launcherNodeFlags, LAUNCHER } from '../../bin/launch.js';
+import { entryModule, isBuildFresh, launcherEnv, launcherNodeFlags, LAUNCHER } from '../../bin/launch.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -27,6 +27,25 @@ describe('the launcher’s Node flags', () => {
     const run = spawnSync(process.execPath, [...flags, '-e', '0'], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
+  });
+
+  it('starts Node with its variables and flags when run as a command (env -S)', () => {
+    // A script with the launcher's own first line, run by the kernel through that line.
+    const script = path.join(tempDir(), 'probe.js');
+    const firstLine = readFileSync(LAUNCHER, 'utf8').split('\n', 1)[0] ?? '';
+    writeFileSync(
+      script,
+      `${firstLine}\nprocess.stdout.write(JSON.stringify({ env: process.env, flags: process.execArgv }));\n`,
+    );
+    chmodSync(script, 0o755);
+    // The project's Node first on PATH, as npm puts it for its scripts.
+    const pathWithNode = `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`;
+    const run = spawnSync(script, [], { encoding: 'utf8', env: { ...process.env, PATH: pathWithNode } });
+    expect(run.stderr).toBe('');
+    const seen = JSON.parse(run.stdout) as { env: Record<string, string>; flags: string[] };
+    expect(seen.flags).toEqual(launcherNodeFlags());
+    expect(Object.keys(launcherEnv())).toContain('MALLOC_ARENA_MAX');
+    for (const [name, value] of Object.entries(launcherEnv())) expect(seen.env[name]).toBe(value);
   });
 
   it('holds the young generation down under short-lived garbage', () => {
@@ -52,9 +71,14 @@ describe('the launcher’s Node flags', () => {
     const plain = path.join(dir, 'plain.js');
     writeFileSync(plain, '#!/usr/bin/env node\nconsole.log(1);\n');
     expect(launcherNodeFlags(plain)).toEqual([]);
+    expect(launcherEnv(plain)).toEqual({});
     const split = path.join(dir, 'split.js');
     writeFileSync(split, '#!/usr/bin/env -S node --max-semi-space-size=8 --stack-trace-limit=50\n');
     expect(launcherNodeFlags(split)).toEqual(['--max-semi-space-size=8', '--stack-trace-limit=50']);
+    const withEnv = path.join(dir, 'env.js');
+    writeFileSync(withEnv, '#!/usr/bin/env -S MALLOC_ARENA_MAX=2 TZ=UTC node --max-semi-space-size=8\n');
+    expect(launcherEnv(withEnv)).toEqual({ MALLOC_ARENA_MAX: '2', TZ: 'UTC' });
+    expect(launcherNodeFlags(withEnv)).toEqual(['--max-semi-space-size=8']);
     // Without -S, env would look for a program called "node --flag".
     const broken = path.join(dir, 'broken.js');
     writeFileSync(broken, '#!/usr/bin/env node --max-semi-space-size=8\n');
