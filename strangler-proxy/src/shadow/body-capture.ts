@@ -42,77 +42,101 @@ export function createBodyCapture(
   budget: ByteBudget = UNLIMITED,
   pooled: PooledCapture | null = null,
 ): BodyCapture {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let bytes = 0;
-  let overBudget = false;
-  // Reserved with the first chunk when the length is declared; given back on release.
-  let region: Buffer | null = null;
-  // `region` while the kept bytes are in it; null once more arrive than declared (then they are in `chunks`).
-  let filling: Buffer | null = null;
+  return new Capture(limit, budget, pooled);
+}
 
-  const keep = (part: Buffer) => {
-    if (region === null && kept === 0 && pooled !== null && pooled.bytes <= limit) {
-      region = pooled.pool.reserve(pooled.bytes);
-      filling = region;
+/**
+ * A class rather than an object of closures: two captures are made for every mirrored request, and a
+ * mirror waiting for its answer keeps them through a scavenge or two, into the old generation.
+ */
+class Capture implements BodyCapture {
+  private readonly kept: Buffer[] = [];
+  private keptBytes = 0;
+  private seen = 0;
+  private outOfBudget = false;
+  /** Reserved with the first chunk when the length is declared; given back on release. */
+  private region: Buffer | null = null;
+  /** `region` while the kept bytes are in it; null once more arrive than declared (then they are in `kept`). */
+  private filling: Buffer | null = null;
+
+  private readonly limit: number;
+  private readonly budget: ByteBudget;
+  private readonly intoPool: PooledCapture | null;
+
+  constructor(limit: number, budget: ByteBudget, intoPool: PooledCapture | null) {
+    this.limit = limit;
+    this.budget = budget;
+    this.intoPool = intoPool;
+  }
+
+  push(chunk: Buffer): void {
+    this.seen += chunk.length;
+    if (this.keptBytes >= this.limit || this.outOfBudget) return;
+    const room = this.limit - this.keptBytes;
+    const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
+    if (!this.budget.take(part.length)) {
+      this.outOfBudget = true;
+      return;
     }
-    if (filling !== null && kept + part.length <= filling.length) {
-      part.copy(filling, kept);
+    this.keep(part);
+  }
+
+  private keep(part: Buffer): void {
+    const pooled = this.intoPool;
+    if (this.region === null && this.keptBytes === 0 && pooled !== null && pooled.bytes <= this.limit) {
+      this.region = pooled.pool.reserve(pooled.bytes);
+      this.filling = this.region;
+    }
+    if (this.filling !== null && this.keptBytes + part.length <= this.filling.length) {
+      part.copy(this.filling, this.keptBytes);
     } else {
       // No room in the pool, or more bytes than declared: references from here on.
-      if (filling !== null) chunks.push(filling.subarray(0, kept));
-      filling = null;
-      chunks.push(part);
+      if (this.filling !== null) this.kept.push(this.filling.subarray(0, this.keptBytes));
+      this.filling = null;
+      this.kept.push(part);
     }
-    kept += part.length;
-  };
+    this.keptBytes += part.length;
+  }
 
-  const joined = (): Buffer => {
-    if (filling !== null) return filling.subarray(0, kept);
-    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, kept);
-  };
-  return {
-    push(chunk) {
-      bytes += chunk.length;
-      if (kept >= limit || overBudget) return;
-      const room = limit - kept;
-      const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
-      if (!budget.take(part.length)) {
-        overBudget = true;
-        return;
-      }
-      keep(part);
-    },
-    get overBudget() {
-      return overBudget;
-    },
-    release() {
-      budget.give(kept);
-      kept = 0;
-      chunks.length = 0;
-      if (region !== null) pooled?.pool.free(region);
-      region = null;
-      filling = null;
-    },
-    get bytes() {
-      return bytes;
-    },
-    get chunks() {
-      return chunks.length;
-    },
-    get pooled() {
-      return filling !== null;
-    },
-    get overLimit() {
-      return bytes > limit;
-    },
-    body: joined,
-    takeBody() {
-      const body = joined();
-      if (filling !== null) return body;
-      chunks.length = 0;
-      chunks.push(body);
-      return body;
-    },
-  };
+  get overBudget(): boolean {
+    return this.outOfBudget;
+  }
+
+  release(): void {
+    this.budget.give(this.keptBytes);
+    this.keptBytes = 0;
+    this.kept.length = 0;
+    if (this.region !== null) this.intoPool?.pool.free(this.region);
+    this.region = null;
+    this.filling = null;
+  }
+
+  get bytes(): number {
+    return this.seen;
+  }
+
+  get chunks(): number {
+    return this.kept.length;
+  }
+
+  get pooled(): boolean {
+    return this.filling !== null;
+  }
+
+  get overLimit(): boolean {
+    return this.seen > this.limit;
+  }
+
+  body(): Buffer {
+    if (this.filling !== null) return this.filling.subarray(0, this.keptBytes);
+    return this.kept.length === 1 ? (this.kept[0] as Buffer) : Buffer.concat(this.kept, this.keptBytes);
+  }
+
+  takeBody(): Buffer {
+    const body = this.body();
+    if (this.filling !== null) return body;
+    this.kept.length = 0;
+    this.kept.push(body);
+    return body;
+  }
 }
