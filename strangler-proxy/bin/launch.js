@@ -20,7 +20,7 @@ export const BUILD_STAMP = path.join('dist', 'build-stamp.json');
 export const PROXY_SOURCES = 'src';
 
 const SHEBANG =
-  /^#!\/usr\/bin\/env (?:-S((?: [A-Z_]+=[^\s=]+)*) node((?: --[\w-]+(?:=[^\s=]+)?)*)|node)[ \t]*$/;
+  /^#!\/usr\/bin\/env (?:-S((?: [A-Z_][A-Z0-9_]*=[^\s=]+)*) node((?: --[\w-]+(?:=[^\s=]+)?)*)|node)[ \t]*$/;
 
 /**
  * The launcher's first line, `#!/usr/bin/env -S [NAME=value …] node [--flag[=value] …]`: what `env`

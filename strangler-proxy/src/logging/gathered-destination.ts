@@ -41,11 +41,12 @@ export function createGatheredDestination(file: number | string): GatheredDestin
   let length = 0;
 
   const handOver = () => {
-    if (gathered.length === 0 || state.destroyed === true) return;
+    if (gathered.length === 0) return;
     const text = gathered.length === 1 ? (gathered[0] as string) : gathered.join('');
     gathered = [];
     length = 0;
-    sonic.write(text);
+    // A destination that is gone (closed, or a broken pipe) takes nothing: the lines are dropped, not held.
+    if (state.destroyed !== true) sonic.write(text);
   };
 
   // Prepended, so that they run before pino's hooks, which on-exit-leak-free installs on first use.

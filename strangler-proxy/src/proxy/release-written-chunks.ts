@@ -26,7 +26,7 @@ export interface ChunkSink {
 export function releaseWrittenChunks(source: Readable, sink: ChunkSink, isHeld: () => boolean): void {
   const written: ArrayBuffer[] = [];
   const releaseWritten = () => {
-    if (!isHeld()) for (const memory of written) memory.transfer(0);
+    if (!isHeld()) for (const memory of written) detach(memory);
     written.length = 0;
   };
   const onChunk = (chunk: Buffer) => {
@@ -48,4 +48,13 @@ function ownMemory(chunk: Buffer): ArrayBuffer | null {
   return memory instanceof ArrayBuffer && chunk.byteOffset === 0 && chunk.byteLength === memory.byteLength
     ? memory
     : null;
+}
+
+/** Frees the memory now; one that cannot be detached is left to the garbage collector, as before. */
+function detach(memory: ArrayBuffer): void {
+  try {
+    memory.transfer(0);
+  } catch {
+    // Not detachable (a future Node could mark its buffers so): nothing is lost but the early free.
+  }
 }

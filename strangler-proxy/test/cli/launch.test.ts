@@ -76,8 +76,11 @@ describe('the launcher’s Node flags', () => {
     writeFileSync(split, '#!/usr/bin/env -S node --max-semi-space-size=8 --stack-trace-limit=50\n');
     expect(launcherNodeFlags(split)).toEqual(['--max-semi-space-size=8', '--stack-trace-limit=50']);
     const withEnv = path.join(dir, 'env.js');
-    writeFileSync(withEnv, '#!/usr/bin/env -S MALLOC_ARENA_MAX=2 TZ=UTC node --max-semi-space-size=8\n');
-    expect(launcherEnv(withEnv)).toEqual({ MALLOC_ARENA_MAX: '2', TZ: 'UTC' });
+    writeFileSync(
+      withEnv,
+      '#!/usr/bin/env -S MALLOC_ARENA_MAX=2 UV_THREADPOOL_SIZE=8 node --max-semi-space-size=8\n',
+    );
+    expect(launcherEnv(withEnv)).toEqual({ MALLOC_ARENA_MAX: '2', UV_THREADPOOL_SIZE: '8' });
     expect(launcherNodeFlags(withEnv)).toEqual(['--max-semi-space-size=8']);
     // Without -S, env would look for a program called "node --flag".
     const broken = path.join(dir, 'broken.js');
