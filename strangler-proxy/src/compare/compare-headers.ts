@@ -70,11 +70,22 @@ export function compareHeaders(
   }
 }
 
-// `Connection: close, x-trace` also makes x-trace hop-by-hop (RFC 9110 §7.6.1).
+// `Connection: close, x-trace` also makes x-trace hop-by-hop (RFC 9110 §7.6.1). The commonest value,
+// `keep-alive`, names only a header that is never compared: nothing to split then.
 function connectionTokens(legacy: HeaderMap, service: HeaderMap): Set<string> | undefined {
-  const values = [legacy.get('connection'), service.get('connection')].filter((value) => value !== undefined);
+  const values = [legacy.get('connection'), service.get('connection')].filter(
+    (value): value is string => value !== undefined && !isKeepAlive(value),
+  );
   if (values.length === 0) return undefined;
   return new Set(values.flatMap((value) => value.split(',').map((token) => token.trim().toLowerCase())));
+}
+
+function isKeepAlive(connection: string): boolean {
+  return (
+    connection === 'keep-alive' ||
+    connection === 'Keep-Alive' ||
+    (connection.length === 10 && connection.toLowerCase() === 'keep-alive')
+  );
 }
 
 function record(sink: DifferenceCollector, name: string, legacy?: string, service?: string): void {

@@ -45,6 +45,20 @@ describe('headers', () => {
     expect(verdict.outcome).toBe('match');
   });
 
+  it('skips what either side’s Connection names, whichever side sends keep-alive alone', () => {
+    const rules = compileCompareRules({});
+    const keepAlive = jsonResponse(
+      { a: 1 },
+      { headers: { connection: 'Keep-Alive', 'keep-alive': 'timeout=5' } },
+    );
+    const naming = jsonResponse({ a: 1 }, { headers: { connection: 'close, X-Hop', 'x-hop': '1' } });
+    expect(compareResponses(keepAlive, naming, rules).outcome).toBe('match');
+    expect(compareResponses(naming, keepAlive, rules).outcome).toBe('match');
+    // Named by neither side: compared.
+    const plain = jsonResponse({ a: 1 }, { headers: { connection: 'keep-alive', 'x-hop': '2' } });
+    expect(compareResponses(keepAlive, plain, rules).outcome).toBe('mismatch');
+  });
+
   it('skip ignored, hop-by-hop and per-server headers, and content-length when bodies are compared', () => {
     const rules = compileCompareRules({ ignoreHeaders: ['ETag', 'x-request-id'] });
     const verdict = compareResponses(
