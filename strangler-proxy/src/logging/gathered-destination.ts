@@ -6,7 +6,8 @@
  * grows line by line up to 16 KiB: at one access-log line per request, that measuring was the largest part
  * of the line's cost. Here a line is only pushed on a list; the list is joined and handed over once 4 KiB
  * have gathered, every 100 ms, and before the process exits. Every line, pino's own included, passes
- * through the same list, so lines keep their order.
+ * through the same list, so lines keep their order; at exit, a batch that sonic-boom is still writing
+ * asynchronously may land after the lines its synchronous flush writes then.
  */
 import { openSync } from 'node:fs';
 import { pino } from 'pino';
