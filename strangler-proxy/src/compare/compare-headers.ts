@@ -80,7 +80,8 @@ function connectionTokens(legacy: HeaderMap, service: HeaderMap): Set<string> | 
   return new Set(values.flatMap((value) => value.split(',').map((token) => token.trim().toLowerCase())));
 }
 
-function isKeepAlive(connection: string): boolean {
+/** `keep-alive`, however it is spelled: the commonest Connection value, checked without allocating. */
+export function isKeepAlive(connection: string): boolean {
   return (
     connection === 'keep-alive' ||
     connection === 'Keep-Alive' ||

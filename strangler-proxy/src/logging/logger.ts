@@ -5,8 +5,6 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 import { createGatheredDestination } from './gathered-destination.ts';
 
-export { LOG_FLUSH_INTERVAL_MS } from './gathered-destination.ts';
-
 export type { Logger };
 
 export interface LoggerOptions {

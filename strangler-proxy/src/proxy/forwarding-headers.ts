@@ -4,6 +4,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { isKeepAlive } from '../compare/compare-headers.ts';
 
 /**
  * RFC 9110 §7.6.1 connection-specific headers, minus the framing ones Node needs to forward a body
@@ -61,15 +62,6 @@ export function prepareForwardedHeaders(headers: IncomingHttpHeaders, context: F
   const requestId = randomUUID();
   headers['x-request-id'] = requestId;
   return requestId;
-}
-
-/** `keep-alive`, however it is spelled: the commonest Connection value, checked without allocating. */
-export function isKeepAlive(connection: string): boolean {
-  return (
-    connection === 'keep-alive' ||
-    connection === 'Keep-Alive' ||
-    (connection.length === 10 && connection.toLowerCase() === 'keep-alive')
-  );
 }
 
 const REPLACED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);

@@ -5,11 +5,11 @@
 import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Stream, Writable } from 'node:stream';
-import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
+import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
 import type { UpstreamConfig } from '../config/schema.ts';
 import { hasLargeBody, isBodyless, mayBeLargeAnswer } from './body-framing.ts';
 import { classifyUpstreamError, type ProxyFailure } from './failure-status.ts';
-import { isKeepAlive } from './forwarding-headers.ts';
+import { isKeepAlive } from '../compare/compare-headers.ts';
 import { getContext } from './request-context.ts';
 import { releaseWrittenChunks } from './release-written-chunks.ts';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.ts';
@@ -128,6 +128,33 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     proxyReq.once('close', () => clearTimeout(deadline));
   };
 
+  /** Every exchange: failures, the deadline, the shadow's taps, the answer's hop-by-hop headers. */
+  const exchangePlugin: Plugin = (proxyServer) => {
+    // An 'error' event without a listener would crash the process (node-http-proxy#527). With a
+    // listener, httpxy reports failures only here (its promise resolves), so this is where they surface.
+    proxyServer.on('error', (error, req, res) => {
+      if (!(req && reportFailure(req, error)) && res && !('writeHead' in res)) res.destroy();
+    });
+    proxyServer.on('proxyReq', (proxyReq, req) => {
+      armDeadline(proxyReq, req);
+      getContext(req)?.requestTap?.(proxyReq);
+    });
+    proxyServer.on('proxyRes', (proxyRes, req, res) => {
+      stripResponseHopByHop(proxyRes, res);
+      const tap = getContext(req)?.responseTap;
+      // The shadow's capture keeps the answer's chunks by reference: only an untapped answer is freed.
+      if (tap) tap.onResponse(proxyRes);
+      else if (mayBeLargeAnswer(proxyRes)) releaseWrittenChunks(proxyRes, res, NOTHING_HELD);
+    });
+  };
+  /** Requests with a body: a large one's chunks are freed once written upstream. */
+  const bodyPlugin: Plugin = (proxyServer) => {
+    // After the taps (the plugin before this one), before httpxy pipes the body (same tick).
+    proxyServer.on('proxyReq', (proxyReq, req) => {
+      const context = getContext(req);
+      if (context && hasLargeBody(req)) releaseWrittenChunks(req, proxyReq, () => context.requestChunksHeld);
+    });
+  };
   const proxyOptions = {
     // A URL object, not the string: httpxy parses a string target anew on every request.
     target: new URL(config.url),
@@ -135,33 +162,16 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     xfwd: false,
     agent,
     ejectPlugins: true,
-    plugins: [
-      (proxyServer) => {
-        // An 'error' event without a listener would crash the process (node-http-proxy#527). With a
-        // listener, httpxy reports failures only here (its promise resolves), so this is where they surface.
-        proxyServer.on('error', (error, req, res) => {
-          if (!(req && reportFailure(req, error)) && res && !('writeHead' in res)) res.destroy();
-        });
-        proxyServer.on('proxyReq', (proxyReq, req) => {
-          armDeadline(proxyReq, req);
-          const context = getContext(req);
-          context?.requestTap?.(proxyReq);
-          // After the taps, before httpxy pipes the body (same tick): every chunk passes here.
-          if (context && hasLargeBody(req))
-            releaseWrittenChunks(req, proxyReq, () => context.requestChunksHeld);
-        });
-        proxyServer.on('proxyRes', (proxyRes, req, res) => {
-          stripResponseHopByHop(proxyRes, res);
-          const tap = getContext(req)?.responseTap;
-          // The shadow's capture keeps the answer's chunks by reference: only an untapped answer is freed.
-          if (tap) tap.onResponse(proxyRes);
-          else if (res && mayBeLargeAnswer(proxyRes)) releaseWrittenChunks(proxyRes, res, NOTHING_HELD);
-        });
-      },
-    ],
   } satisfies Parameters<typeof createProxyMiddleware>[0];
-  const middleware: RequestHandler = createProxyMiddleware(proxyOptions);
-  const bodylessMiddleware: RequestHandler = createProxyMiddleware({ ...proxyOptions, buffer: NO_BODY });
+  const middleware: RequestHandler = createProxyMiddleware({
+    ...proxyOptions,
+    plugins: [exchangePlugin, bodyPlugin],
+  });
+  const bodylessMiddleware: RequestHandler = createProxyMiddleware({
+    ...proxyOptions,
+    plugins: [exchangePlugin],
+    buffer: NO_BODY,
+  });
 
   return {
     name,

@@ -190,7 +190,7 @@ describe('the shadow worker', () => {
       const bytes = Number(/new space (\d+)/.exec(String(failure))?.[1]);
       expect(bytes).toBeGreaterThan(0);
       // Two semi-spaces of SHADOW_WORKER_SEMI_SPACE_MB and a page or two; V8's own sizing gives 64 MB here.
-      expect(bytes).toBeLessThanOrEqual(3 * SHADOW_WORKER_SEMI_SPACE_MB * 1024 * 1024);
+      expect(bytes, `new space ${bytes}`).toBeLessThanOrEqual(3 * SHADOW_WORKER_SEMI_SPACE_MB * 1024 * 1024);
     } finally {
       await executor.close();
     }
