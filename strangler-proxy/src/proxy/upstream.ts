@@ -21,6 +21,8 @@ export interface Upstream {
   readonly key: string;
   readonly agent: Agent;
   readonly url: URL;
+  /** `url.origin`, read once: the getter builds a new string at every read (mirrors name it per request). */
+  readonly origin: string;
   readonly guard: UpstreamGuard;
   /** Sends the request upstream; `onFailure` runs once if it fails before the response completes. */
   forward(
@@ -172,13 +174,15 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     plugins: [exchangePlugin],
     buffer: NO_BODY,
   });
+  const url = new URL(config.url);
 
   return {
     name,
     config,
     key: upstreamKey(config),
     agent,
-    url: new URL(config.url),
+    url,
+    origin: url.origin,
     guard: createUpstreamGuard(config),
     forward(req, res, onFailure) {
       const context = getContext(req);

@@ -43,21 +43,12 @@ function answerFigures(answer: CapturedResponse): CapturedResponse {
 /** Runs jobs with one noise model per route, kept for the runner's lifetime (across reloads). */
 export function createMirrorRunner(budget: ByteBudget, random: () => number = Math.random): MirrorRunner {
   const noise = createNoiseLearner();
-  const origins = new Map<string, URL>();
-  const urlOf = (origin: string): URL => {
-    let url = origins.get(origin);
-    if (url === undefined) {
-      url = new URL(origin);
-      origins.set(origin, url);
-    }
-    return url;
-  };
 
   return {
     async run(plan, job) {
-      const send = (target: string): Promise<ShadowOutcome> =>
+      const send = (origin: string): Promise<ShadowOutcome> =>
         sendShadowRequest({
-          target: urlOf(target),
+          origin,
           method: job.method,
           path: job.path,
           headers: job.headers,

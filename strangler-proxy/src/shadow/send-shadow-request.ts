@@ -12,7 +12,8 @@ import { createBodyCapture, type BodyCapture } from './body-capture.ts';
 import type { ByteBudget } from './byte-budget.ts';
 
 export interface ShadowRequest {
-  readonly target: URL;
+  /** `http://host:port`, as the job names it: a string, not a URL, whose `origin` getter builds a new one each read. */
+  readonly origin: string;
   readonly method: string;
   /** Path and query, exactly as forwarded to the primary. */
   readonly path: string;
@@ -37,13 +38,13 @@ export type ShadowOutcome =
 
 const pools = new Map<string, Pool>();
 
-function poolFor(target: URL): Pool {
-  let pool = pools.get(target.origin);
+function poolFor(origin: string): Pool {
+  let pool = pools.get(origin);
   if (!pool) {
     // As many connections kept as may be busy: a burst of mirrors must not open and close connections
     // (each costs both sides far more CPU than the request itself).
-    pool = new Pool(target.origin, { connections: 64, pipelining: 1 });
-    pools.set(target.origin, pool);
+    pool = new Pool(origin, { connections: 64, pipelining: 1 });
+    pools.set(origin, pool);
   }
   return pool;
 }
@@ -151,9 +152,9 @@ export function sendShadowRequest(shadow: ShadowRequest): Promise<ShadowOutcome>
       },
     };
     try {
-      poolFor(shadow.target).dispatch(
+      poolFor(shadow.origin).dispatch(
         {
-          origin: shadow.target.origin,
+          origin: shadow.origin,
           path: shadow.path,
           method: shadow.method,
           headers: outgoingHeaders(shadow.headers),

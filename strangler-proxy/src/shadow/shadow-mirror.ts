@@ -260,8 +260,8 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     delete headers['transfer-encoding'];
     if (outgoing.body) headers['content-length'] = outgoing.body.byteLength;
     const job: MirrorJob = {
-      shadowTarget: shadowUpstream.url.origin,
-      primaryTarget: primaryUpstream.url.origin,
+      shadowTarget: shadowUpstream.origin,
+      primaryTarget: primaryUpstream.origin,
       method: recorded.method,
       path: recorded.url,
       headers,
