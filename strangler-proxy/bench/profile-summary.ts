@@ -2,7 +2,10 @@
  * Summarises a V8 CPU profile (`--cpu-prof`) as text: the functions with the most self time, and self
  * time by package or source folder. For reading the profiles `npm run bench -- --cpu-prof` writes.
  *
- *   node strangler-proxy/bench/profile-summary.ts <file.cpuprofile> [--top 30] [--filter text]
+ *   node strangler-proxy/bench/profile-summary.ts <file.cpuprofile> [--top 30] [--filter text] [--from ms] [--to ms]
+ *
+ * `--from`/`--to` keep the samples of a window (ms since the profile started): a stall of a few tens of
+ * milliseconds disappears in a whole run's totals.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -55,11 +58,28 @@ function shortFile(url: string): string {
   return url.replace(/^file:\/\//, '').replace(/^.*\/(node_modules|strangler-proxy)\//, '$1/');
 }
 
-export function summariseProfile(profile: CpuProfile, top = 25, filter?: string): ProfileSummary {
+/** Milliseconds since the profile started: the samples to keep (both ends included). */
+export interface ProfileWindow {
+  readonly fromMs?: number;
+  readonly toMs?: number;
+}
+
+export function summariseProfile(
+  profile: CpuProfile,
+  top = 25,
+  filter?: string,
+  window: ProfileWindow = {},
+): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<number, number>();
+  const fromMicros = (window.fromMs ?? -Infinity) * 1000;
+  const toMicros = (window.toMs ?? Infinity) * 1000;
+  let at = 0;
   profile.samples.forEach((id, index) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+    const delta = profile.timeDeltas[index] ?? 0;
+    at += delta;
+    if (at < fromMicros || at > toMicros) return;
+    self.set(id, (self.get(id) ?? 0) + delta);
   });
   const total = [...self.values()].reduce((sum, value) => sum + value, 0);
   const functions = new Map<string, number>();
@@ -126,18 +146,73 @@ export function formatProfileSummary(summary: ProfileSummary): string {
   return out.join('\n');
 }
 
-if (import.meta.main) {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { top: { type: 'string', default: '25' }, filter: { type: 'string' } },
-  });
-  const file = positionals[0];
-  if (!file) {
-    console.error(
-      'usage: node strangler-proxy/bench/profile-summary.ts <file.cpuprofile> [--top N] [--filter text]',
-    );
-    process.exit(2);
+const USAGE = `Usage: node strangler-proxy/bench/profile-summary.ts <file.cpuprofile> [options]
+
+Self time by area and by function of a V8 CPU profile (--cpu-prof, or npm run bench -- --cpu-prof).
+
+  --top <n>        lines per table (default 25)
+  --filter <text>  also inclusive time of the functions whose name or file contains text
+  --from <ms>      only samples from this many ms after the profile started
+  --to <ms>        only samples up to this many ms after the profile started
+  -h, --help       this help`;
+
+function fail(message: string): never {
+  console.error(`profile-summary: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function milliseconds(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0)
+    fail(`--${name} takes milliseconds (a number ≥ 0), not "${text}"`);
+  return value;
+}
+
+function readProfile(file: string): CpuProfile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    fail(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  console.log(formatProfileSummary(summariseProfile(profile, Number(values.top), values.filter)));
+  try {
+    const profile = JSON.parse(text) as Partial<CpuProfile>;
+    if (Array.isArray(profile.nodes) && Array.isArray(profile.samples) && Array.isArray(profile.timeDeltas))
+      return profile as CpuProfile;
+  } catch {
+    // Reported below, as for JSON without the profile's fields.
+  }
+  return fail(`${file} is not a V8 CPU profile (JSON with nodes, samples and timeDeltas)`);
+}
+
+if (import.meta.main) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        top: { type: 'string', default: '25' },
+        filter: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const file = positionals[0];
+  if (!file) fail('which profile? Give the path of a .cpuprofile file.');
+  const top = Number(values.top);
+  if (!Number.isInteger(top) || top < 1) fail(`--top takes a whole number ≥ 1, not "${values.top}"`);
+  const fromMs = milliseconds('from', values.from);
+  const toMs = milliseconds('to', values.to);
+  const window = { ...(fromMs === undefined ? {} : { fromMs }), ...(toMs === undefined ? {} : { toMs }) };
+  console.log(formatProfileSummary(summariseProfile(readProfile(file), top, values.filter, window)));
 }
