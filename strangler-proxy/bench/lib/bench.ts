@@ -4,7 +4,7 @@
  * round), and the median per setup is reported with ratios, so a busy neighbour or a slow moment of the
  * machine hits every setup alike.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launcherEnv, launcherNodeFlags } from '../../bin/launch.js';
@@ -13,6 +13,7 @@ import { runLoad, wrkVersion, autocannonVersion, type LoadResult, type LoadTool 
 import { runPaced, type PacedResult } from './paced-load.ts';
 import { runLookupMicro, type LookupResult } from './lookup-micro.ts';
 import { callgrindWrapper, countInstructions, valgrindVersion } from './instructions.ts';
+import { collectCpuProfiles, cpuProfileFlags } from './profile-files.ts';
 import { machineInfo, sourceRevision, type MachineInfo } from './machine.ts';
 import type { BenchOptions } from './options.ts';
 import { routesYaml, TARGET_PATH, type RoutesFileOptions } from './routes-file.ts';
@@ -226,9 +227,7 @@ export async function runBench(
   ): Promise<ChildHandle<Ready>> => {
     const execArgv = [
       ...(spec.kind === 'strangler' ? stranglerFlags : []),
-      ...(profile && profileDir
-        ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-        : []),
+      ...(profile && profileDir ? cpuProfileFlags(profileDir, name) : []),
     ];
     const env = spec.kind === 'strangler' ? stranglerEnv : {};
     const child = await startChild<Ready>(
@@ -400,11 +399,7 @@ export async function runBench(
     rmSync(work, { recursive: true, force: true });
   }
 
-  const profiles = profileDir
-    ? readdirSync(profileDir)
-        .filter((file) => file.endsWith('.cpuprofile'))
-        .map((file) => path.join(profileDir, file))
-    : [];
+  const profiles = profileDir ? collectCpuProfiles(profileDir) : [];
   const partial = { throughput, paced, lookup, memory, persisted };
   return {
     instructions,
