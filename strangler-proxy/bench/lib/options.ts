@@ -67,7 +67,8 @@ instructions per request counted by valgrind (when installed; not in --quick unl
   --json                print the results as JSON on stdout (progress stays on stderr)
   --write / --no-write  write (or not) the results into bench/RESULTS.md (default: write on a full run)
   --output <file>       write the results there instead of bench/RESULTS.md (implies --write)
-  --cpu-prof            profile the proxies under test (--cpu-prof) and summarise the profiles
+  --cpu-prof            profile every thread of the proxies under test (--cpu-prof) and summarise each
+                        profile (<process>.cpuprofile, <process>.thread-<id>.cpuprofile)
   --cpu-prof-dir <dir>  where the profiles go (default: a new temporary directory)
   --no-color            no colours in the table
   -h, --help            this help
