@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { splitStartWords } from '../bin/launch.js';
 import { startChild, type ChildHandle } from './lib/child-process.ts';
 import { runLoad, wrkVersion } from './lib/load.ts';
 import { routesYaml, TARGET_PATH } from './lib/routes-file.ts';
@@ -32,19 +33,17 @@ const { values, positionals } = parseArgs({
 const rounds = Number(values.rounds);
 // Processes differ from one another (JIT decisions, placement) by as much as flags do: several per set.
 const copies = Number(values.copies);
-// A set's `NAME=value` words go into the process's environment, the rest to Node.
+// A set's `NAME=value` words go into the process's environment, the rest to Node, as on the launcher's line.
 const flagSets = (
   positionals.length > 0 ? positionals : ['', '--max-semi-space-size=16', '--max-semi-space-size=4']
-).map((set) => set.split(' ').filter((flag) => flag !== ''));
-const nodeFlags = (set: readonly string[]) => set.filter((word) => !/^[A-Z_]+=/.test(word));
-const envOf = (set: readonly string[]): Record<string, string> => {
-  const env: Record<string, string> = {};
-  for (const word of set) {
-    const equals = word.indexOf('=');
-    if (/^[A-Z_]+=/.test(word)) env[word.slice(0, equals)] = word.slice(equals + 1);
-  }
-  return env;
-};
+).map((text) => ({
+  label:
+    text
+      .split(' ')
+      .filter((word) => word !== '')
+      .join(' ') || '(no flags)',
+  ...splitStartWords(text),
+}));
 const tool = wrkVersion() ? 'wrk' : 'autocannon';
 
 const work = mkdtempSync(path.join(tmpdir(), 'strangler-flags-'));
@@ -55,10 +54,7 @@ const yaml = routesYaml({
   serviceUrl: upstream.ready.serviceUrl,
   targetStage: values.stage === 'shadow' ? 'shadow' : 'migrated',
 });
-const labels = [
-  ...flagSets.map((flags) => `strangler ${flags.join(' ') || '(no flags)'}`),
-  'express + http-proxy-middleware',
-];
+const labels = [...flagSets.map((set) => `strangler ${set.label}`), 'express + http-proxy-middleware'];
 const servers: Array<{ set: number; child: ChildHandle<SetupReady> }> = [];
 for (const [set, flags] of flagSets.entries()) {
   for (let copy = 0; copy < copies; copy++) {
@@ -74,7 +70,7 @@ for (const [set, flags] of flagSets.entries()) {
     };
     servers.push({
       set,
-      child: await startChild<SetupReady>(name, spec, { execArgv: nodeFlags(flags), env: envOf(flags) }),
+      child: await startChild<SetupReady>(name, spec, { execArgv: flags.nodeFlags, env: flags.env }),
     });
   }
 }

@@ -5,5 +5,9 @@ export declare const BUILD_STAMP: string;
 export declare const PROXY_SOURCES: string;
 export declare function launcherNodeFlags(launcher?: string): string[];
 export declare function launcherEnv(launcher?: string): Record<string, string>;
+export declare function splitStartWords(words: string): {
+  env: Record<string, string>;
+  nodeFlags: string[];
+};
 export declare function isBuildFresh(root?: string, trees?: readonly string[]): boolean;
 export declare function entryModule(source: string, root?: string): string;

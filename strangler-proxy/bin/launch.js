@@ -35,13 +35,30 @@ function readShebang(launcher) {
     throw new Error(
       `${launcher}: line 1 is not "#!/usr/bin/env -S [NAME=value …] node [--flag[=value] …]" (nor "#!/usr/bin/env node")`,
     );
+  return splitStartWords(`${match[1] ?? ''} ${match[2] ?? ''}`);
+}
+
+const ENV_WORD = /^[A-Z_][A-Z0-9_]*=/;
+
+/**
+ * Words that start Node as the launcher's line does, `NAME=value … --flag[=value] …`: the variables for
+ * the environment and the flags for Node (also how bench/compare-node-flags.ts reads a flag set).
+ * @param {string} words
+ * @returns {{ env: Record<string, string>, nodeFlags: string[] }}
+ */
+export function splitStartWords(words) {
   /** @type {Record<string, string>} */
   const env = {};
-  for (const word of (match[1] ?? '').split(' ')) {
-    const equals = word.indexOf('=');
-    if (equals > 0) env[word.slice(0, equals)] = word.slice(equals + 1);
+  /** @type {string[]} */
+  const nodeFlags = [];
+  for (const word of words.split(' ')) {
+    if (word === '') continue;
+    if (ENV_WORD.test(word)) {
+      const equals = word.indexOf('=');
+      env[word.slice(0, equals)] = word.slice(equals + 1);
+    } else nodeFlags.push(word);
   }
-  return { env, nodeFlags: (match[2] ?? '').split(' ').filter((flag) => flag !== '') };
+  return { env, nodeFlags };
 }
 
 /**
