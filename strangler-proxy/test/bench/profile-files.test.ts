@@ -2,27 +2,21 @@
  * `npm run bench -- --cpu-prof` must keep the profile of every thread of a proxy (the shadow worker's
  * included) under a name that says whose it is. Checked with a real Node process that starts a worker.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runNode } from '../support/run-node.ts';
 import { collectCpuProfiles, cpuProfileFlags } from '../../bench/lib/profile-files.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'strangler-profile-files-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs `code` as a module under the profile flags of process `name`; resolves with its exit code. */
-function runProfiled(profileDir: string, name: string, code: string): Promise<number | null> {
+async function runProfiled(profileDir: string, name: string, code: string): Promise<number | null> {
   const script = path.join(work, `${name}.mjs`);
   writeFileSync(script, code);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cpuProfileFlags(profileDir, name), script], {
-      stdio: 'inherit',
-    });
-    child.once('error', reject);
-    child.once('exit', resolve);
-  });
+  return (await runNode([...cpuProfileFlags(profileDir, name), script])).code;
 }
 
 describe('the CPU profiles of the processes under test', () => {

@@ -2,12 +2,12 @@
  * The profile reader of `npm run bench -- --cpu-prof`: self time per function and area, the inclusive
  * view, the time window, and the command's answers to bad input.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runNode } from '../support/run-node.ts';
 import { summariseProfile, type CpuProfile } from '../../bench/profile-summary.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../bench/profile-summary.ts', import.meta.url));
@@ -35,17 +35,7 @@ const PROFILE: CpuProfile = {
   timeDeltas: Array.from({ length: 15 }, () => 2_000),
 };
 
-function runCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: readonly string[]) => runNode([SCRIPT, ...args]);
 
 describe('summariseProfile', () => {
   it('charges each sample to its function and area, idle apart', () => {

@@ -3,26 +3,16 @@
  * alone provides), must run end to end and produce every row. It asserts nothing about speed: this is
  * not a timed test, and the machine running `npm test` is busy with other tests anyway.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runNode } from '../support/run-node.ts';
 import type { BenchResults } from '../../bench/run-bench.ts';
 import { launcherEnv, launcherNodeFlags } from '../../bin/launch.js';
 import { valgrindVersion } from '../../bench/lib/instructions.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../bench/run-bench.ts', import.meta.url));
 
-function runCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: readonly string[]) => runNode([SCRIPT, ...args]);
 
 describe('npm run bench', () => {
   it('runs every section end to end in a tiny mode and reports every row', async () => {
