@@ -157,9 +157,10 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
       if (context && hasLargeBody(req)) releaseWrittenChunks(req, proxyReq, () => context.requestChunksHeld);
     });
   };
+  // A URL object, not the string: httpxy parses a string target anew on every request (and only reads it).
+  const url = new URL(config.url);
   const proxyOptions = {
-    // A URL object, not the string: httpxy parses a string target anew on every request.
-    target: new URL(config.url),
+    target: url,
     changeOrigin: false,
     xfwd: false,
     agent,
@@ -174,7 +175,6 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     plugins: [exchangePlugin],
     buffer: NO_BODY,
   });
-  const url = new URL(config.url);
 
   return {
     name,
