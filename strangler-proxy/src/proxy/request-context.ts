@@ -12,6 +12,12 @@ export interface ResponseTap {
   onResponse(response: IncomingMessage): void;
 }
 
+/**
+ * Told once that an attempt failed. `recoverable` false: the failure must be answered at once, with no
+ * retry or fallback (the upstream's answer is already in the proxy's hands and cannot be sent on).
+ */
+export type UpstreamFailureHandler = (failure: ProxyFailure, error: unknown, recoverable: boolean) => void;
+
 export interface RequestContext {
   readonly requestId: string;
   readonly startedAt: number;
@@ -24,7 +30,7 @@ export interface RequestContext {
   failure: ProxyFailure | null;
   attempts: number;
   /** The current attempt's failure handler; taken (set to null) by whoever reports the failure first. */
-  onUpstreamFailure: ((failure: ProxyFailure, error: unknown) => void) | null;
+  onUpstreamFailure: UpstreamFailureHandler | null;
   /** Taps the request body as it is piped upstream (shadow). */
   requestTap: ((proxyRequest: ClientRequest) => void) | null;
   /**

@@ -136,14 +136,20 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       if (typeof admitted === 'string') return fail(upstream, side, admitted, null);
       context.attempts += 1;
       settleAttempt = admitted;
-      upstream.forward(req, res, (failure, error) => {
+      upstream.forward(req, res, (failure, error, recoverable) => {
         settleAttempt = null;
         admitted('failure');
-        fail(upstream, side, failure, error);
+        fail(upstream, side, failure, error, recoverable);
       });
     }
 
-    function fail(upstream: Upstream, side: Side, failure: ProxyFailure, error: unknown): void {
+    function fail(
+      upstream: Upstream,
+      side: Side,
+      failure: ProxyFailure,
+      error: unknown,
+      recoverable = true,
+    ): void {
       context.failure = failure;
       metrics.upstreamError(upstream.name, failure);
       if (res.headersSent || res.destroyed) {
@@ -152,6 +158,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       }
       const bodyless = isBodyless(req);
       if (
+        recoverable &&
         isConnectFailure(failure) &&
         failure === 'connection_refused' &&
         IDEMPOTENT.has(method) &&
@@ -161,7 +168,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       ) {
         return send(side);
       }
-      if (side === 'service' && route?.fallbackToLegacy && SAFE.has(method) && bodyless) {
+      if (recoverable && side === 'service' && route?.fallbackToLegacy && SAFE.has(method) && bodyless) {
         context.fellBack = true;
         context.side = 'legacy';
         metrics.fallback(route.id);

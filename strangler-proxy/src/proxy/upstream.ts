@@ -8,9 +8,9 @@ import type { Stream, Writable } from 'node:stream';
 import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
 import type { UpstreamConfig } from '../config/schema.ts';
 import { hasLargeBody, isBodyless, mayBeLargeAnswer } from './body-framing.ts';
-import { classifyUpstreamError, type ProxyFailure } from './failure-status.ts';
+import { classifyUpstreamError } from './failure-status.ts';
 import { isKeepAlive } from '../compare/compare-headers.ts';
-import { getContext } from './request-context.ts';
+import { getContext, type UpstreamFailureHandler } from './request-context.ts';
 import { releaseWrittenChunks } from './release-written-chunks.ts';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.ts';
 
@@ -25,11 +25,7 @@ export interface Upstream {
   readonly origin: string;
   readonly guard: UpstreamGuard;
   /** Sends the request upstream; `onFailure` runs once if it fails before the response completes. */
-  forward(
-    req: IncomingMessage,
-    res: ServerResponse,
-    onFailure: (failure: ProxyFailure, error: unknown) => void,
-  ): void;
+  forward(req: IncomingMessage, res: ServerResponse, onFailure: UpstreamFailureHandler): void;
   /** Handles a WebSocket upgrade. */
   upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void;
   dispose(): void;
@@ -43,13 +39,20 @@ const NOTHING_HELD = () => false;
 
 const TIMEOUT = Object.assign(new Error('upstream timeout'), { code: 'ETIMEDOUT_STRANGLER' });
 
+/** A status line HTTP does not allow, reported as the parse error it is (a bad upstream response). */
+function unsendableStatus(status: number): Error {
+  return Object.assign(new Error(`the upstream answered with status ${status}, outside 100-999`), {
+    code: 'HPE_INVALID_STATUS',
+  });
+}
+
 /** Hands a proxying error to the request's current attempt, once; false when nobody was waiting. */
-function reportFailure(req: IncomingMessage, error: unknown): boolean {
+function reportFailure(req: IncomingMessage, error: unknown, recoverable = true): boolean {
   const context = getContext(req);
   const handler = context?.onUpstreamFailure;
   if (!context || !handler) return false;
   context.onUpstreamFailure = null;
-  handler(classifyUpstreamError(error, context.timedOut), error);
+  handler(classifyUpstreamError(error, context.timedOut), error, recoverable);
   return true;
 }
 
@@ -77,6 +80,37 @@ function stripResponseHopByHop(proxyRes: IncomingMessage, res: ServerResponse | 
   if (headers['proxy-connection'] !== undefined) headers['proxy-connection'] = undefined;
   if (headers.upgrade !== undefined && proxyRes.statusCode !== 101) headers.upgrade = undefined;
   if (res && 'shouldKeepAlive' in res && !res.shouldKeepAlive) headers.connection = 'close';
+}
+
+/**
+ * Writes the answer's status line and headers with one `writeHead` and a flat list. httpxy skips its
+ * response passes once the head is written (it still pipes the body); those passes called `setHeader`
+ * once per header, building an object of them that `writeHead` then walked again. The head is the one
+ * they would write: the upstream's headers under their lowercase names, minus the hop-by-hop ones (left
+ * undefined by `stripResponseHopByHop`), no `transfer-encoding` where HTTP/1.0, 204 and 304 have none,
+ * and a `connection` for the client's own connection. A head Node refuses to write (a header value it
+ * does not accept) is left to httpxy's passes, which drop such headers one by one.
+ */
+function writeResponseHead(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
+  if (res.headersSent) return;
+  const headers = proxyRes.headers;
+  const status = proxyRes.statusCode ?? 0;
+  const http10 = req.httpVersion === '1.0';
+  const withoutTransferEncoding = http10 || status === 204 || status === 304;
+  const head: Array<string | string[]> = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || name === 'connection') continue;
+    if (withoutTransferEncoding && name === 'transfer-encoding') continue;
+    head.push(name, value);
+  }
+  head.push('connection', headers.connection || req.headers.connection || (http10 ? 'close' : 'keep-alive'));
+  try {
+    if (proxyRes.statusMessage) res.writeHead(status, proxyRes.statusMessage, head);
+    else res.writeHead(status, head);
+  } catch {
+    // Nothing was sent: httpxy's passes write the head instead.
+  }
 }
 
 /**
@@ -142,11 +176,20 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
       getContext(req)?.requestTap?.(proxyReq);
     });
     proxyServer.on('proxyRes', (proxyRes, req, res) => {
+      const status = proxyRes.statusCode ?? 0;
+      if (status < 100 || status > 999) {
+        // Node's parser takes any three digits, but no response may carry such a status: httpxy would copy
+        // it and Node throw when writing it. Answered here, before httpxy touches the response.
+        proxyRes.destroy();
+        if (!reportFailure(req, unsendableStatus(status), false)) res.destroy();
+        return;
+      }
       stripResponseHopByHop(proxyRes, res);
       const tap = getContext(req)?.responseTap;
       // The shadow's capture keeps the answer's chunks by reference: only an untapped answer is freed.
       if (tap) tap.onResponse(proxyRes);
       else if (mayBeLargeAnswer(proxyRes)) releaseWrittenChunks(proxyRes, res, NOTHING_HELD);
+      writeResponseHead(proxyRes, req, res);
     });
   };
   /** Requests with a body: a large one's chunks are freed once written upstream. */
