@@ -57,7 +57,9 @@ const upstreamObjectSchema = z.strictObject({
   url: httpUrl.describe('Base URL of the upstream, e.g. http://127.0.0.1:4001.'),
   timeout: durationSchema
     .default(30_000)
-    .describe('Time to the response head, then the longest pause in its body (504 beyond).'),
+    .describe(
+      'Time to the response head (504 beyond), then the longest pause in its body (cut beyond, within 1.25× of it).',
+    ),
   /** Path probed by the admin health check. */
   health: z
     .string()

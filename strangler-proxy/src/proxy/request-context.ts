@@ -6,6 +6,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Side } from '../compare/verdict.ts';
 import type { RoutingRoute } from './routing-snapshot.ts';
 import type { ProxyFailure } from './failure-status.ts';
+import type { ExchangeDeadline } from './exchange-deadline.ts';
 
 export interface ResponseTap {
   /** Called with the upstream response before it is piped to the client (same tick: no byte is missed). */
@@ -27,6 +28,8 @@ export interface RequestContext {
   fellBack: boolean;
   /** Set when our own deadline destroyed the upstream request. */
   timedOut: boolean;
+  /** The current attempt's timeout; stopped when the attempt fails and when the exchange closes. */
+  deadline: ExchangeDeadline | null;
   failure: ProxyFailure | null;
   attempts: number;
   /** The current attempt's failure handler; taken (set to null) by whoever reports the failure first. */

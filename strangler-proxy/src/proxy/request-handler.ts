@@ -78,6 +78,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       side: decision.serve,
       fellBack: false,
       timedOut: false,
+      deadline: null,
       failure: null,
       onUpstreamFailure: null,
       attempts: 0,
@@ -96,6 +97,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     // The attempt in flight, settled with its outcome when the exchange ends (one close listener for all).
     let settleAttempt: Settle | null = null;
     res.once('close', () => {
+      context.deadline?.stop();
       const status = res.headersSent ? res.statusCode : 499;
       if (settleAttempt !== null) {
         settleAttempt(res.headersSent ? (status < 500 ? 'success' : 'failure') : 'unknown');

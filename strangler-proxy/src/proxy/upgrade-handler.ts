@@ -42,6 +42,7 @@ export function createUpgradeHandler(current: () => RoutingSnapshot): UpgradeHan
       side,
       fellBack: false,
       timedOut: false,
+      deadline: null,
       failure: null,
       onUpstreamFailure: null,
       attempts: 1,

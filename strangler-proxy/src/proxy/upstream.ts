@@ -13,6 +13,7 @@ import { isKeepAlive } from '../compare/compare-headers.ts';
 import { getContext, type UpstreamFailureHandler } from './request-context.ts';
 import { releaseWrittenChunks } from './release-written-chunks.ts';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.ts';
+import { ExchangeDeadline, type DeadlineExpired } from './exchange-deadline.ts';
 
 export interface Upstream {
   readonly name: string;
@@ -49,6 +50,8 @@ function unsendableStatus(status: number): Error {
 /** Hands a proxying error to the request's current attempt, once; false when nobody was waiting. */
 function reportFailure(req: IncomingMessage, error: unknown, recoverable = true): boolean {
   const context = getContext(req);
+  // The attempt is over: its timer must not mark the next attempt (a retry, the fallback) as timed out.
+  context?.deadline?.stop();
   const handler = context?.onUpstreamFailure;
   if (!context || !handler) return false;
   context.onUpstreamFailure = null;
@@ -136,32 +139,17 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
   });
   const timeout = config.timeout;
 
+  const expire: DeadlineExpired = (req, proxyReq, response) => {
+    const context = getContext(req);
+    if (context) context.timedOut = true;
+    if (response === null) proxyReq.destroy(TIMEOUT);
+    else response.destroy(TIMEOUT);
+  };
   const armDeadline = (proxyReq: ClientRequest, req: IncomingMessage): void => {
-    // Until the response head arrives the deadline is total; after it, an idle timeout guards the body.
-    const deadline = setTimeout(() => {
-      const context = getContext(req);
-      if (context) context.timedOut = true;
-      proxyReq.destroy(TIMEOUT);
-    }, timeout);
-    proxyReq.once('response', (response: IncomingMessage) => {
-      clearTimeout(deadline);
-      const socket = response.socket;
-      const onIdle = () => {
-        const context = getContext(req);
-        if (context) context.timedOut = true;
-        response.destroy(TIMEOUT);
-      };
-      socket.setTimeout(timeout, onIdle);
-      // A keep-alive socket serves many responses: take this one's listener off again (setTimeout(0)
-      // alone leaves it attached, and each would keep its request alive for the socket's lifetime).
-      const release = () => {
-        socket.setTimeout(0);
-        socket.off('timeout', onIdle);
-      };
-      response.once('end', release);
-      response.once('close', release);
-    });
-    proxyReq.once('close', () => clearTimeout(deadline));
+    const context = getContext(req);
+    if (!context) return;
+    context.deadline?.stop();
+    context.deadline = new ExchangeDeadline(req, proxyReq, timeout, expire);
   };
 
   /** Every exchange: failures, the deadline, the shadow's taps, the answer's hop-by-hop headers. */
@@ -184,8 +172,10 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
         if (!reportFailure(req, unsendableStatus(status), false)) res.destroy();
         return;
       }
+      const context = getContext(req);
+      context?.deadline?.headArrived(proxyRes);
       stripResponseHopByHop(proxyRes, res);
-      const tap = getContext(req)?.responseTap;
+      const tap = context?.responseTap;
       // The shadow's capture keeps the answer's chunks by reference: only an untapped answer is freed.
       if (tap) tap.onResponse(proxyRes);
       else if (mayBeLargeAnswer(proxyRes)) releaseWrittenChunks(proxyRes, res, NOTHING_HELD);

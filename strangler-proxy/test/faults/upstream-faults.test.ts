@@ -1,6 +1,7 @@
 /**
  * Hostile upstreams: refused connections, resets before and during the body, truncated bodies (framed by
- * length and by chunks), a status line dribbled byte by byte, a slow but live body, a hang, and garbage.
+ * length and by chunks), a status line dribbled byte by byte, a slow but live body, a body that stops, a
+ * late head, a hang, garbage, and a status no response may carry.
  * Each gives the client a clean 502/504 (or the fallback's answer); the proxy stays healthy; and after
  * thousands of such requests the proxy's sockets, listeners and memory are back where they started.
  */
@@ -10,6 +11,7 @@ import { startTestUpstream, deadPort, type TestUpstream } from '../support/test-
 import { startHarness, type ProxyHarness } from '../support/proxy-harness.ts';
 import {
   startHostileUpstream,
+  LATE_HEAD_TICKS,
   SLOW_BODY,
   type Behaviour,
   type HostileUpstream,
@@ -67,6 +69,7 @@ describe('each upstream fault, one at a time', () => {
     ['/refused/x', 502, 'UPSTREAM_UNAVAILABLE'],
     ['/faults/reset-head', 502, 'UPSTREAM_RESET'],
     ['/faults/garbage', 502, 'UPSTREAM_BAD_RESPONSE'],
+    ['/faults/bad-status', 502, 'UPSTREAM_BAD_RESPONSE'],
     ['/faults/hang', 504, 'UPSTREAM_TIMEOUT'],
     ['/faults/slow-head', 504, 'UPSTREAM_TIMEOUT'],
   ] as const)('%s → a complete %i %s, within the upstream timeout', async (path, status, code) => {
@@ -91,6 +94,24 @@ describe('each upstream fault, one at a time', () => {
     const outcome = await send(harness.proxy.url, '/faults/slow-body');
     expect(outcome).toMatchObject({ status: 200, body: SLOW_BODY, complete: true, error: null });
     // 20 bytes at 20 ms: longer than the 300 ms timeout as a whole.
+    expect(outcome.elapsedMs).toBeGreaterThan(UPSTREAM_TIMEOUT);
+  });
+
+  it('cuts a body that stops coming: the idle timeout runs from its last byte', async () => {
+    const outcome = await send(harness.proxy.url, '/faults/stalled-body');
+    expect(outcome.status).toBe(200);
+    expect(outcome.complete).toBe(false);
+    expect(outcome.error).not.toBeNull();
+    expect(outcome.elapsedMs).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT);
+    expect(outcome.elapsedMs).toBeLessThan(UPSTREAM_TIMEOUT + 1_500);
+  });
+
+  it('gives a head that came late its own idle time for the body', async () => {
+    // Head at 240 ms (the total deadline is 300 ms), the rest 120 ms later: 360 ms in all, never idle 300.
+    expect(LATE_HEAD_TICKS * 20).toBeLessThan(UPSTREAM_TIMEOUT);
+    expect(LATE_HEAD_TICKS * 20 * 1.5).toBeGreaterThan(UPSTREAM_TIMEOUT);
+    const outcome = await send(harness.proxy.url, '/faults/late-head');
+    expect(outcome).toMatchObject({ status: 200, body: 'late', complete: true, error: null });
     expect(outcome.elapsedMs).toBeGreaterThan(UPSTREAM_TIMEOUT);
   });
 
@@ -131,8 +152,10 @@ describe('thousands of faulty requests', () => {
           '/faults/truncated',
           '/faults/truncated-chunked',
           '/faults/garbage',
+          '/faults/bad-status',
           '/faults/hang',
           '/faults/slow-head',
+          '/faults/stalled-body',
           '/guarded/hang',
           '/refused-guarded/x',
           '/guarded/ok',
@@ -141,7 +164,8 @@ describe('thousands of faulty requests', () => {
         expect(await runLoad(proxy.url, 1_200, 24, pick)).toHaveLength(1_200);
         const baseline = await proxy.measure();
 
-        const round = 2_400;
+        // Every kind of the mix the same number of times per round.
+        const round = mix.length * 200;
         const first = await runLoad(proxy.url, round, 24, pick, 60_000);
         const middle = await proxy.measure();
         const second = await runLoad(proxy.url, round, 24, pick, 60_000);
@@ -164,7 +188,17 @@ describe('thousands of faulty requests', () => {
             (outcome) => outcome.status === 200 && !outcome.complete && outcome.error !== 'CLIENT_BOUND',
           ),
         ).toBe(true);
-        expect(cut.length).toBeLessThanOrEqual((outcomes.length / mix.length) * 3);
+        // Only the kinds that fail mid-body may be cut: at most as many as were sent.
+        const cutKinds = new Set([
+          '/faults/reset-body',
+          '/faults/truncated',
+          '/faults/truncated-chunked',
+          '/faults/stalled-body',
+        ]);
+        const sentOfCutKinds = Array.from({ length: round }, (_, index) => pick(index).path).filter((path) =>
+          cutKinds.has(path),
+        ).length;
+        expect(cut.length).toBeLessThanOrEqual(2 * sentOfCutKinds);
         const clean = outcomes.filter((outcome) => outcome.error === null);
         expect(
           clean.every((outcome) => outcome.complete && [200, 502, 504].includes(outcome.status ?? 0)),

@@ -13,6 +13,9 @@ export const BEHAVIOURS = [
   'truncated-chunked',
   'slow-head',
   'slow-body',
+  'stalled-body',
+  'late-head',
+  'bad-status',
   'hang',
   'garbage',
 ] as const;
@@ -31,6 +34,8 @@ export interface HostileUpstream {
 
 /** Bytes sent by `slow-body`, one every `tickMs`. */
 export const SLOW_BODY = 'abcdefghijklmnopqrst';
+/** `late-head` sends its head after this many ticks, and the rest of its body as many ticks later. */
+export const LATE_HEAD_TICKS = 12;
 
 export async function startHostileUpstream(options: { tickMs?: number } = {}): Promise<HostileUpstream> {
   const tickMs = options.tickMs ?? 20;
@@ -90,6 +95,25 @@ export async function startHostileUpstream(options: { tickMs?: number } = {}): P
           () => res.end(),
           (byte) => res.write(byte),
         );
+        return;
+      case 'stalled-body':
+        // The head and a first part of the body, then nothing: the connection stays open.
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 100 });
+        res.write('z'.repeat(10));
+        return;
+      case 'late-head': {
+        const timer = setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 4 });
+          res.write('la');
+          const rest = setTimeout(() => res.end('te'), (LATE_HEAD_TICKS / 2) * tickMs);
+          socket.once('close', () => clearTimeout(rest));
+        }, LATE_HEAD_TICKS * tickMs);
+        socket.once('close', () => clearTimeout(timer));
+        return;
+      }
+      case 'bad-status':
+        // Three digits, as Node's parser wants, but below 100: no HTTP response may carry it.
+        socket.end('HTTP/1.1 099 Too Low\r\nContent-Length: 2\r\n\r\nok');
         return;
       case 'hang':
         return;
