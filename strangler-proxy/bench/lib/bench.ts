@@ -115,6 +115,8 @@ export interface InstructionsRow {
   /** User-space instructions of the proxy process per request (all threads). */
   readonly perRequest: number;
   readonly instructions: number;
+  /** Share of them spent in V8's compilers. */
+  readonly compilerShare: number;
 }
 
 export interface InstructionsResult {
@@ -381,7 +383,13 @@ export async function runBench(
             connections: options.instructionsConnections,
           });
           await proxy.stop(60_000);
-          rows.push({ id, label, perRequest: count.perRequest, instructions: count.instructions });
+          rows.push({
+            id,
+            label,
+            perRequest: count.perRequest,
+            instructions: count.instructions,
+            compilerShare: count.compilerShare,
+          });
           log(`instructions: ${label}: ${Math.round(count.perRequest).toLocaleString('en-US')} per request`);
         }
         instructions = {

@@ -19,6 +19,8 @@ export interface InstructionCount {
   readonly instructions: number;
   readonly requests: number;
   readonly perRequest: number;
+  /** Share of the counted instructions spent in V8's compilers: high means the warm-up was too short. */
+  readonly compilerShare: number;
 }
 
 /** `valgrind-3.19.0`, or null when valgrind (or callgrind_control) is not installed. */
@@ -89,6 +91,48 @@ export function dumpedInstructions(outFile: string): number {
   return Number(total);
 }
 
+/** Functions of V8's optimizing and baseline compilers (TurboFan/Turboshaft, Maglev, Sparkplug). */
+const COMPILER = /v8::internal::(?:compiler|maglev|baseline)::/;
+
+/**
+ * The share of a callgrind dump's instructions spent in V8's compilers: the self cost of their functions
+ * over the self cost of all. Reads the format callgrind writes: `fn=(id) name` or `cfn=(id) name` names a
+ * function once and `(id)` alone refers to it later; cost lines follow `fn=`, and the one after a `calls=`
+ * line is the inclusive cost of a call, which is not the caller's own.
+ */
+export function compilerShare(dump: string): number {
+  const names = new Map<string, string>();
+  let inCompiler = false;
+  let callCostNext = false;
+  let compiler = 0;
+  let total = 0;
+  const nameOf = (reference: string): string => {
+    const match = /^\((\d+)\)(?: (.*))?$/.exec(reference);
+    if (!match) return reference;
+    if (match[2] !== undefined) names.set(match[1] ?? '', match[2]);
+    return match[2] ?? names.get(match[1] ?? '') ?? '';
+  };
+  for (const line of dump.split('\n')) {
+    if (line.startsWith('fn=')) {
+      inCompiler = COMPILER.test(nameOf(line.slice(3)));
+    } else if (line.startsWith('cfn=')) {
+      // A callee may be named here first, and referred to by its number alone in a later `fn=`.
+      nameOf(line.slice(4));
+    } else if (line.startsWith('calls=')) {
+      callCostNext = true;
+    } else if (/^[0-9+\-*]/.test(line)) {
+      if (callCostNext) {
+        callCostNext = false;
+        continue;
+      }
+      const cost = Number(line.split(' ')[1] ?? 0);
+      total += cost;
+      if (inCompiler) compiler += cost;
+    }
+  }
+  return total > 0 ? compiler / total : 0;
+}
+
 /** Counts the instructions `requests` requests cost the process `pid`, after `warmup` uncounted ones. */
 export async function countInstructions(options: {
   readonly pid: number;
@@ -103,5 +147,10 @@ export async function countInstructions(options: {
   await sendRequests(options.url, options.requests, options.connections);
   callgrindControl(options.pid, '-d');
   const instructions = dumpedInstructions(options.outFile);
-  return { instructions, requests: options.requests, perRequest: instructions / options.requests };
+  return {
+    instructions,
+    requests: options.requests,
+    perRequest: instructions / options.requests,
+    compilerShare: compilerShare(readFileSync(`${options.outFile}.1`, 'utf8')),
+  };
 }
