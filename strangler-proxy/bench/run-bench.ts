@@ -7,7 +7,7 @@
  * lookup cost at 10 / 1,000 / 10,000 routes, memory under shadowed 1 MB bodies and comparisons
  * persisted per second. A full run writes bench/RESULTS.md; `--quick` does not unless `--write`.
  *
- *   npm run bench                   full run (8–13 minutes on a 2-core VM), writes bench/RESULTS.md
+ *   npm run bench                   full run (10–16 minutes on a 2-core VM), writes bench/RESULTS.md
  *   npm run bench -- --quick        about a minute
  *   npm run bench -- --json         machine-readable results on stdout
  *   npm run bench -- --help
