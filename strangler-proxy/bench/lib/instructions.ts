@@ -83,11 +83,10 @@ export function callgrindControl(pid: number, command: '-i on' | '-d'): void {
     throw new Error(`callgrind_control ${command} ${pid} failed: ${result.stderr || result.stdout}`);
 }
 
-/** The instruction total of callgrind's first dump (`<outFile>.1`, written by `callgrind_control -d`). */
-export function dumpedInstructions(outFile: string): number {
-  const text = readFileSync(`${outFile}.1`, 'utf8');
-  const total = /^summary:\s+(\d+)/m.exec(text)?.[1];
-  if (total === undefined) throw new Error(`${outFile}.1 holds no callgrind summary line`);
+/** The instruction total of a callgrind dump (its `summary:` line); `file` names it in the error. */
+export function dumpedInstructions(dump: string, file: string): number {
+  const total = /^summary:\s+(\d+)/m.exec(dump)?.[1];
+  if (total === undefined) throw new Error(`${file} holds no callgrind summary line`);
   return Number(total);
 }
 
@@ -146,11 +145,14 @@ export async function countInstructions(options: {
   callgrindControl(options.pid, '-i on');
   await sendRequests(options.url, options.requests, options.connections);
   callgrindControl(options.pid, '-d');
-  const instructions = dumpedInstructions(options.outFile);
+  // callgrind_control -d writes the first dump as `<outFile>.1`.
+  const file = `${options.outFile}.1`;
+  const dump = readFileSync(file, 'utf8');
+  const instructions = dumpedInstructions(dump, file);
   return {
     instructions,
     requests: options.requests,
     perRequest: instructions / options.requests,
-    compilerShare: compilerShare(readFileSync(`${options.outFile}.1`, 'utf8')),
+    compilerShare: compilerShare(dump),
   };
 }

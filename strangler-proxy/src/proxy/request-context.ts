@@ -15,7 +15,9 @@ export interface ResponseTap {
 
 /**
  * Told once that an attempt failed. `recoverable` false: the failure must be answered at once, with no
- * retry or fallback (the upstream's answer is already in the proxy's hands and cannot be sent on).
+ * retry or fallback. That is the case when an upstream answer arrived that cannot be sent on: httpxy goes
+ * on with it after the proxy's hook returns (copying its headers onto the client's response, destroying
+ * that response when the answer closes), so nothing else may use the response in the meantime.
  */
 export type UpstreamFailureHandler = (failure: ProxyFailure, error: unknown, recoverable: boolean) => void;
 
@@ -26,9 +28,13 @@ export interface RequestContext {
   /** Which side serves the client; may change to legacy by fallback. */
   side: Side;
   fellBack: boolean;
-  /** Set when our own deadline destroyed the upstream request. */
+  /**
+   * Set when our own deadline destroyed an upstream request of this exchange, and kept: the shadow's
+   * evidence that the side that failed (the service, before a fallback) timed out. A failure is classified
+   * by its own attempt's deadline instead.
+   */
   timedOut: boolean;
-  /** The current attempt's timeout; stopped when the attempt fails and when the exchange closes. */
+  /** The current attempt's timeout (null until its upstream request exists); stopped when it fails and when the exchange closes. */
   deadline: ExchangeDeadline | null;
   failure: ProxyFailure | null;
   attempts: number;

@@ -55,7 +55,8 @@ function reportFailure(req: IncomingMessage, error: unknown, recoverable = true)
   const handler = context?.onUpstreamFailure;
   if (!context || !handler) return false;
   context.onUpstreamFailure = null;
-  handler(classifyUpstreamError(error, context.timedOut), error, recoverable);
+  // This attempt's own deadline: after a timed-out service, a fallback that fails otherwise is no timeout.
+  handler(classifyUpstreamError(error, context.deadline?.expired ?? false), error, recoverable);
   return true;
 }
 
@@ -82,8 +83,16 @@ function stripResponseHopByHop(proxyRes: IncomingMessage, res: ServerResponse | 
   if (headers['keep-alive'] !== undefined) headers['keep-alive'] = undefined;
   if (headers['proxy-connection'] !== undefined) headers['proxy-connection'] = undefined;
   if (headers.upgrade !== undefined && proxyRes.statusCode !== 101) headers.upgrade = undefined;
+  // The body is piped without its trailer fields, so announcing them would be wrong; Node also refuses to
+  // write a Trailer header on an answer that is not chunked (an HTTP/1.0 client's, a sized one).
+  if (headers.trailer !== undefined) headers.trailer = undefined;
   if (res && 'shouldKeepAlive' in res && !res.shouldKeepAlive) headers.connection = 'close';
+  // Node's parser lets control characters through in the reason phrase, and Node refuses to write them.
+  if (INVALID_REASON_CHARACTER.test(proxyRes.statusMessage ?? '')) proxyRes.statusMessage = '';
 }
+
+/** What Node's response writer refuses in a reason phrase (its own check for header values). */
+const INVALID_REASON_CHARACTER = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
  * Writes the answer's status line and headers with one `writeHead` and a flat list. httpxy skips its
@@ -92,7 +101,8 @@ function stripResponseHopByHop(proxyRes: IncomingMessage, res: ServerResponse | 
  * they would write: the upstream's headers under their lowercase names, minus the hop-by-hop ones (left
  * undefined by `stripResponseHopByHop`), no `transfer-encoding` where HTTP/1.0, 204 and 304 have none,
  * and a `connection` for the client's own connection. A head Node refuses to write (a header value it
- * does not accept) is left to httpxy's passes, which drop such headers one by one.
+ * does not accept) is left to httpxy's passes, which drop such headers one by one; the reason phrase and
+ * the Trailer header, which the passes would not drop, are made writable by `stripResponseHopByHop`.
  */
 function writeResponseHead(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
   if (res.headersSent) return;
@@ -219,7 +229,11 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     guard: createUpstreamGuard(config),
     forward(req, res, onFailure) {
       const context = getContext(req);
-      if (context) context.onUpstreamFailure = onFailure;
+      if (context) {
+        context.onUpstreamFailure = onFailure;
+        // A new attempt: the one before's deadline (stopped when it failed) must not classify this one.
+        context.deadline = null;
+      }
       void (isBodyless(req) ? bodylessMiddleware : middleware)(req, res, (error?: unknown) => {
         if (error !== undefined) reportFailure(req, error);
       });

@@ -7,12 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rm } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { startTestUpstream, deadPort, type TestUpstream } from '../support/test-upstream.ts';
 import { startHarness, type ProxyHarness } from '../support/proxy-harness.ts';
 import {
   startHostileUpstream,
   LATE_HEAD_TICKS,
   SLOW_BODY,
+  TICK_MS,
   type Behaviour,
   type HostileUpstream,
 } from './support/hostile-upstream.ts';
@@ -56,14 +58,14 @@ afterAll(async () => {
   await legacy.close();
 });
 
+const errorCode = (body: string) => (JSON.parse(body) as { error: { code: string } }).error.code;
+
 describe('each upstream fault, one at a time', () => {
   let harness: ProxyHarness;
   beforeAll(async () => {
     harness = await startHarness(routes());
   });
   afterAll(() => harness.close());
-
-  const errorCode = (body: string) => (JSON.parse(body) as { error: { code: string } }).error.code;
 
   it.each([
     ['/refused/x', 502, 'UPSTREAM_UNAVAILABLE'],
@@ -102,14 +104,15 @@ describe('each upstream fault, one at a time', () => {
     expect(outcome.status).toBe(200);
     expect(outcome.complete).toBe(false);
     expect(outcome.error).not.toBeNull();
-    expect(outcome.elapsedMs).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT);
-    expect(outcome.elapsedMs).toBeLessThan(UPSTREAM_TIMEOUT + 1_500);
+    // The last byte comes a tick after the head; the cut 1 to 1.25 timeouts after it (plus scheduling).
+    expect(outcome.elapsedMs).toBeGreaterThanOrEqual(TICK_MS + UPSTREAM_TIMEOUT);
+    expect(outcome.elapsedMs).toBeLessThan(TICK_MS + UPSTREAM_TIMEOUT * 1.25 + 150);
   });
 
   it('gives a head that came late its own idle time for the body', async () => {
-    // Head at 240 ms (the total deadline is 300 ms), the rest 120 ms later: 360 ms in all, never idle 300.
-    expect(LATE_HEAD_TICKS * 20).toBeLessThan(UPSTREAM_TIMEOUT);
-    expect(LATE_HEAD_TICKS * 20 * 1.5).toBeGreaterThan(UPSTREAM_TIMEOUT);
+    // Head at 180 ms (the total deadline is 300 ms), the rest 180 ms later: 360 ms in all, never idle 300.
+    expect(LATE_HEAD_TICKS * TICK_MS).toBeLessThan(UPSTREAM_TIMEOUT);
+    expect(LATE_HEAD_TICKS * TICK_MS * 2).toBeGreaterThan(UPSTREAM_TIMEOUT);
     const outcome = await send(harness.proxy.url, '/faults/late-head');
     expect(outcome).toMatchObject({ status: 200, body: 'late', complete: true, error: null });
     expect(outcome.elapsedMs).toBeGreaterThan(UPSTREAM_TIMEOUT);
@@ -133,6 +136,38 @@ describe('each upstream fault, one at a time', () => {
     const free = Object.values(agent?.freeSockets ?? {}).flat().length;
     // The upstream sees exactly the proxy's idle keep-alive sockets: hung and dribbling ones were closed.
     expect(await hostile.socketsClosed(2_000, free)).toBe(true);
+  });
+});
+
+describe('a fallback after a timeout', () => {
+  let harness: ProxyHarness;
+  let resetting: Server;
+  beforeAll(async () => {
+    // A monolith that resets every connection as soon as a request arrives.
+    resetting = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.resetAndDestroy());
+    });
+    await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
+    const { port } = resetting.address() as AddressInfo;
+    harness = await startHarness(`
+version: 1
+legacy: { url: 'http://127.0.0.1:${port}', retry: { attempts: 0 }, breaker: ${NEVER_OPEN} }
+services:
+  hostile: { url: ${hostile.url}, timeout: ${UPSTREAM_TIMEOUT}, breaker: ${NEVER_OPEN} }
+routes:
+  - { id: guarded, path: /guarded, service: hostile, stage: migrated, fallback: legacy }
+`);
+  });
+  afterAll(async () => {
+    await harness.close();
+    await new Promise((resolve) => resetting.close(resolve));
+  });
+
+  it('reports what the fallback itself ran into, not the timeout of the service before it', async () => {
+    const outcome = await send(harness.proxy.url, '/guarded/hang');
+    expect(outcome).toMatchObject({ status: 502, complete: true, error: null });
+    expect(errorCode(outcome.body)).toBe('UPSTREAM_RESET');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The head the client gets for an upstream's answer, byte by byte: the status line as the upstream wrote
  * it, every end-to-end header (repeated Set-Cookie lines kept apart), no hop-by-hop header, framing that
- * suits the client's HTTP version, and a clean 502 for a status line Node cannot repeat.
+ * suits the client's HTTP version, and no crash on what Node's parser accepts but its writer refuses: a
+ * status out of range (502), a control character in the reason phrase, a Trailer header.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo, type Server } from 'node:net';
@@ -22,6 +23,10 @@ const ANSWERS: Record<string, string> = {
     '5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n',
   'no-content': 'HTTP/1.1 204 No Content\r\nX-Empty: yes\r\n\r\n',
   'status-out-of-range': 'HTTP/1.1 099 Too Low\r\nContent-Length: 2\r\n\r\nok',
+  'control-in-reason': 'HTTP/1.1 200 O\u0001K\r\nContent-Length: 2\r\n\r\nok',
+  'trailer-sized': 'HTTP/1.1 200 OK\r\nTrailer: X-Sum\r\nContent-Length: 2\r\n\r\nok',
+  'trailer-chunked':
+    'HTTP/1.1 200 OK\r\nTrailer: X-Sum\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Sum: 1\r\n\r\n',
 };
 
 let legacy: TestUpstream;
@@ -120,6 +125,26 @@ describe('the response head', () => {
     expect(headers).toContain('x-empty: yes');
     expect(headers.some((line) => /^(transfer-encoding|content-length):/.test(line))).toBe(false);
     expect(body).toBe('');
+  });
+
+  it('replaces a reason phrase Node cannot write (a control character) with the standard one', async () => {
+    const { statusLine, body } = split((await ask('/canned/control-in-reason')).text);
+    expect(statusLine).toBe('HTTP/1.1 200 OK');
+    expect(body).toBe('ok');
+  });
+
+  it('announces no trailer it does not pass on, sized or chunked, to HTTP/1.1 and HTTP/1.0 clients', async () => {
+    for (const [path, version] of [
+      ['/canned/trailer-sized', '1.1'],
+      ['/canned/trailer-sized', '1.0'],
+      ['/canned/trailer-chunked', '1.1'],
+      ['/canned/trailer-chunked', '1.0'],
+    ] as const) {
+      const { statusLine, headers, body } = split((await ask(path, version)).text);
+      expect(statusLine, `${path} HTTP/${version}`).toBe('HTTP/1.1 200 OK');
+      expect(headers.some((line) => line.startsWith('trailer:'))).toBe(false);
+      expect(body, `${path} HTTP/${version}`).toMatch(/ok/);
+    }
   });
 
   it('answers 502 for a status Node cannot send on, and keeps serving', async () => {

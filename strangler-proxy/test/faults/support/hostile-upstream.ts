@@ -34,11 +34,13 @@ export interface HostileUpstream {
 
 /** Bytes sent by `slow-body`, one every `tickMs`. */
 export const SLOW_BODY = 'abcdefghijklmnopqrst';
+/** The default interval of the slow behaviours, ms. */
+export const TICK_MS = 20;
 /** `late-head` sends its head after this many ticks, and the rest of its body as many ticks later. */
-export const LATE_HEAD_TICKS = 12;
+export const LATE_HEAD_TICKS = 9;
 
 export async function startHostileUpstream(options: { tickMs?: number } = {}): Promise<HostileUpstream> {
-  const tickMs = options.tickMs ?? 20;
+  const tickMs = options.tickMs ?? TICK_MS;
   const sockets = new Set<Socket>();
   const closeWaiters = new Set<() => void>();
   let requests = 0;
@@ -96,16 +98,20 @@ export async function startHostileUpstream(options: { tickMs?: number } = {}): P
           (byte) => res.write(byte),
         );
         return;
-      case 'stalled-body':
-        // The head and a first part of the body, then nothing: the connection stays open.
+      case 'stalled-body': {
+        // The head and a first part of the body, one more byte a tick later, then nothing: the connection
+        // stays open. The late byte is the progress an idle timeout must count from.
         res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 100 });
         res.write('z'.repeat(10));
+        const late = setTimeout(() => res.write('z'), tickMs);
+        socket.once('close', () => clearTimeout(late));
         return;
+      }
       case 'late-head': {
         const timer = setTimeout(() => {
           res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 4 });
           res.write('la');
-          const rest = setTimeout(() => res.end('te'), (LATE_HEAD_TICKS / 2) * tickMs);
+          const rest = setTimeout(() => res.end('te'), LATE_HEAD_TICKS * tickMs);
           socket.once('close', () => clearTimeout(rest));
         }, LATE_HEAD_TICKS * tickMs);
         socket.once('close', () => clearTimeout(timer));
