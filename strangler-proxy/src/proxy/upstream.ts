@@ -2,7 +2,13 @@
  * One upstream (the monolith or a service): one http-proxy-middleware instance and one keep-alive agent,
  * created at start or reload and reused by every request (field notes §2: never a proxy per request).
  */
-import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  validateHeaderValue,
+  type ClientRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import type { Stream, Writable } from 'node:stream';
 import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
@@ -61,15 +67,18 @@ function reportFailure(req: IncomingMessage, error: unknown, recoverable = true)
 }
 
 /**
+ * Leaves in the answer's head only what the client may get, before it is written or tapped.
+ *
  * The upstream's Connection and Keep-Alive headers describe the proxy's connection to it, not the
  * client's: forwarded, they overrode the client's own `Connection: close` (Node keeps a connection open
  * when the response says keep-alive) and announced the upstream's keep-alive timeout as the proxy's.
- * Hop-by-hop headers go, and a client that asked to close gets `Connection: close`.
+ * Hop-by-hop headers go, and a client that asked to close gets `Connection: close`. So do the Trailer
+ * header and a reason phrase Node would refuse to write (see below).
  *
- * They are set to undefined rather than deleted: httpxy skips undefined values when it copies the
+ * Headers are set to undefined rather than deleted: httpxy skips undefined values when it copies the
  * headers, and `delete` would turn every response's header object into a slow dictionary.
  */
-function stripResponseHopByHop(proxyRes: IncomingMessage, res: ServerResponse | undefined): void {
+function sanitizeResponseHead(proxyRes: IncomingMessage, res: ServerResponse | undefined): void {
   const headers = proxyRes.headers;
   const connection = headers.connection;
   if (connection !== undefined && !isKeepAlive(connection)) {
@@ -87,22 +96,26 @@ function stripResponseHopByHop(proxyRes: IncomingMessage, res: ServerResponse | 
   // write a Trailer header on an answer that is not chunked (an HTTP/1.0 client's, a sized one).
   if (headers.trailer !== undefined) headers.trailer = undefined;
   if (res && 'shouldKeepAlive' in res && !res.shouldKeepAlive) headers.connection = 'close';
-  // Node's parser lets control characters through in the reason phrase, and Node refuses to write them.
-  if (INVALID_REASON_CHARACTER.test(proxyRes.statusMessage ?? '')) proxyRes.statusMessage = '';
+  // Node's parser lets control characters through in the reason phrase, and Node refuses to write them
+  // (with the check it applies to header values).
+  if (proxyRes.statusMessage) {
+    try {
+      validateHeaderValue('reason phrase', proxyRes.statusMessage);
+    } catch {
+      proxyRes.statusMessage = '';
+    }
+  }
 }
-
-/** What Node's response writer refuses in a reason phrase (its own check for header values). */
-const INVALID_REASON_CHARACTER = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
  * Writes the answer's status line and headers with one `writeHead` and a flat list. httpxy skips its
  * response passes once the head is written (it still pipes the body); those passes called `setHeader`
  * once per header, building an object of them that `writeHead` then walked again. The head is the one
  * they would write: the upstream's headers under their lowercase names, minus the hop-by-hop ones (left
- * undefined by `stripResponseHopByHop`), no `transfer-encoding` where HTTP/1.0, 204 and 304 have none,
+ * undefined by `sanitizeResponseHead`), no `transfer-encoding` where HTTP/1.0, 204 and 304 have none,
  * and a `connection` for the client's own connection. A head Node refuses to write (a header value it
  * does not accept) is left to httpxy's passes, which drop such headers one by one; the reason phrase and
- * the Trailer header, which the passes would not drop, are made writable by `stripResponseHopByHop`.
+ * the Trailer header, which the passes would not drop, are made writable by `sanitizeResponseHead`.
  */
 function writeResponseHead(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
   if (res.headersSent) return;
@@ -157,9 +170,8 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
   };
   const armDeadline = (proxyReq: ClientRequest, req: IncomingMessage): void => {
     const context = getContext(req);
-    if (!context) return;
-    context.deadline?.stop();
-    context.deadline = new ExchangeDeadline(req, proxyReq, timeout, expire);
+    // forward() cleared the deadline of the attempt before (stopped when that attempt failed).
+    if (context) context.deadline = new ExchangeDeadline(req, proxyReq, timeout, expire);
   };
 
   /** Every exchange: failures, the deadline, the shadow's taps, the answer's hop-by-hop headers. */
@@ -184,7 +196,7 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
       }
       const context = getContext(req);
       context?.deadline?.headArrived(proxyRes);
-      stripResponseHopByHop(proxyRes, res);
+      sanitizeResponseHead(proxyRes, res);
       const tap = context?.responseTap;
       // The shadow's capture keeps the answer's chunks by reference: only an untapped answer is freed.
       if (tap) tap.onResponse(proxyRes);

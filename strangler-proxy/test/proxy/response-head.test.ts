@@ -72,6 +72,9 @@ const ask = (path: string, version = '1.1') =>
     { timeoutMs: 3_000 },
   );
 
+/** The answer to `GET path`, split into status line, lowercased header lines and body. */
+const answerTo = async (path: string, version = '1.1') => split((await ask(path, version)).text);
+
 function split(text: string): { statusLine: string; headers: string[]; body: string } {
   const end = text.indexOf('\r\n\r\n');
   const [statusLine = '', ...headers] = text.slice(0, end).split('\r\n');
@@ -80,7 +83,7 @@ function split(text: string): { statusLine: string; headers: string[]; body: str
 
 describe('the response head', () => {
   it('keeps the status line as the upstream wrote it, and each Set-Cookie on a line of its own', async () => {
-    const { statusLine, headers, body } = split((await ask('/canned/custom-status')).text);
+    const { statusLine, headers, body } = await answerTo('/canned/custom-status');
     expect(statusLine).toBe('HTTP/1.1 299 Quite Fine');
     expect(headers).toEqual(
       expect.arrayContaining([
@@ -95,7 +98,7 @@ describe('the response head', () => {
   });
 
   it('drops hop-by-hop headers and speaks for its own connection', async () => {
-    const { headers, body } = split((await ask('/canned/hop-by-hop')).text);
+    const { headers, body } = await answerTo('/canned/hop-by-hop');
     expect(headers).toContain('x-end: kept');
     expect(headers.filter((line) => /^(x-hop|keep-alive|proxy-connection):/.test(line))).toEqual([]);
     // The client asked to close.
@@ -104,7 +107,7 @@ describe('the response head', () => {
   });
 
   it('passes a chunked answer on to an HTTP/1.1 client chunked', async () => {
-    const { headers, body } = split((await ask('/canned/chunked')).text);
+    const { headers, body } = await answerTo('/canned/chunked');
     expect(headers).toContain('transfer-encoding: chunked');
     expect(body).toBe('5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n');
   });
@@ -120,7 +123,7 @@ describe('the response head', () => {
   });
 
   it('sends a 204 with its headers and no body framing', async () => {
-    const { statusLine, headers, body } = split((await ask('/canned/no-content')).text);
+    const { statusLine, headers, body } = await answerTo('/canned/no-content');
     expect(statusLine).toBe('HTTP/1.1 204 No Content');
     expect(headers).toContain('x-empty: yes');
     expect(headers.some((line) => /^(transfer-encoding|content-length):/.test(line))).toBe(false);
@@ -128,7 +131,7 @@ describe('the response head', () => {
   });
 
   it('replaces a reason phrase Node cannot write (a control character) with the standard one', async () => {
-    const { statusLine, body } = split((await ask('/canned/control-in-reason')).text);
+    const { statusLine, body } = await answerTo('/canned/control-in-reason');
     expect(statusLine).toBe('HTTP/1.1 200 OK');
     expect(body).toBe('ok');
   });
@@ -140,7 +143,7 @@ describe('the response head', () => {
       ['/canned/trailer-chunked', '1.1'],
       ['/canned/trailer-chunked', '1.0'],
     ] as const) {
-      const { statusLine, headers, body } = split((await ask(path, version)).text);
+      const { statusLine, headers, body } = await answerTo(path, version);
       expect(statusLine, `${path} HTTP/${version}`).toBe('HTTP/1.1 200 OK');
       expect(headers.some((line) => line.startsWith('trailer:'))).toBe(false);
       expect(body, `${path} HTTP/${version}`).toMatch(/ok/);
@@ -148,9 +151,9 @@ describe('the response head', () => {
   });
 
   it('answers 502 for a status Node cannot send on, and keeps serving', async () => {
-    const { statusLine, body } = split((await ask('/canned/status-out-of-range')).text);
+    const { statusLine, body } = await answerTo('/canned/status-out-of-range');
     expect(statusLine).toMatch(/^HTTP\/1\.1 502 /);
     expect(JSON.parse(body)).toMatchObject({ error: { code: 'UPSTREAM_BAD_RESPONSE' } });
-    expect(split((await ask('/canned/custom-status')).text).statusLine).toBe('HTTP/1.1 299 Quite Fine');
+    expect((await answerTo('/canned/custom-status')).statusLine).toBe('HTTP/1.1 299 Quite Fine');
   });
 });
