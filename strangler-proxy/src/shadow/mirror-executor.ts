@@ -43,6 +43,9 @@ export type MirrorThread = 'worker' | 'inline';
  */
 export const SHADOW_WORKER_SEMI_SPACE_MB = 4;
 
+/** The shadow worker's thread name, as `top -H` and `ps -L` show it (Linux keeps 15 characters). */
+export const SHADOW_WORKER_NAME = 'shadow-worker';
+
 /** Next to this module, with its extension: `.ts` when running the sources, `.js` in the compiled build. */
 const WORKER_SCRIPT = new URL(`./shadow-worker${path.extname(import.meta.url)}`, import.meta.url);
 
@@ -124,7 +127,8 @@ function workerExecutor(budget: SharedByteBudget, logger: Logger, script: URL): 
     // Read when V8 sets up an isolate's heap: the serving thread's was set up at start, with the
     // launcher's flag; this one applies to the worker (and to any later one).
     setFlagsFromString(`--max-semi-space-size=${SHADOW_WORKER_SEMI_SPACE_MB}`);
-    const started = new Worker(script, { workerData: { budget: budget.shared } });
+    // Named so that `top -H`, `ps -L` and profilers tell the shadow's CPU apart from the serving thread's.
+    const started = new Worker(script, { name: SHADOW_WORKER_NAME, workerData: { budget: budget.shared } });
     // The worker never keeps the process alive on its own: the proxy's server and timers decide that.
     started.unref();
     started.on('message', (reply: WorkerReply) => {

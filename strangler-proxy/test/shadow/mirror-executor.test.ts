@@ -3,12 +3,14 @@
  * upstreams give the same results. Plus what only the worker has: a thread that dies fails its jobs
  * (nothing waits forever) and the next job starts a new one.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestUpstream, deadPort, type TestUpstream } from '../support/test-upstream.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import {
   createMirrorExecutor,
+  SHADOW_WORKER_NAME,
   SHADOW_WORKER_SEMI_SPACE_MB,
   type MirrorExecutor,
   type MirrorThread,
@@ -195,6 +197,28 @@ describe('the shadow worker', () => {
       await executor.close();
     }
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs on a thread of its own name, which the system shows (top -H, ps -L)',
+    async () => {
+      const threadNames = () =>
+        readdirSync('/proc/self/task').map((task) => {
+          try {
+            return readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim();
+          } catch {
+            return ''; // a thread that ended since the listing
+          }
+        });
+      const before = threadNames().filter((name) => name === SHADOW_WORKER_NAME).length;
+      const executor = createMirrorExecutor('worker', () => 1_048_576, silentLogger);
+      try {
+        await executor.run(plan(), job('/api/products/7'));
+        expect(threadNames().filter((name) => name === SHADOW_WORKER_NAME)).toHaveLength(before + 1);
+      } finally {
+        await executor.close();
+      }
+    },
+  );
 
   it('shares the byte budget with the thread that owns it', () => {
     const owner = createSharedByteBudget(() => 100);
