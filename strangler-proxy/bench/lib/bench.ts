@@ -12,6 +12,7 @@ import { CHILD_CODE, startChild, sampleRss, type ChildHandle, type ProcessUsage 
 import { runLoad, wrkVersion, autocannonVersion, type LoadResult, type LoadTool } from './load.ts';
 import { runPaced, type PacedResult } from './paced-load.ts';
 import { runLookupMicro, type LookupResult } from './lookup-micro.ts';
+import { THREAD_KINDS, threadCpuSpent, type ThreadCpu, type ThreadKind } from './thread-cpu.ts';
 import { callgrindWrapper, countInstructions, valgrindVersion } from './instructions.ts';
 import { collectCpuProfiles, cpuProfileFlags } from './profile-files.ts';
 import { machineInfo, sourceRevision, type MachineInfo } from './machine.ts';
@@ -43,6 +44,8 @@ export interface Trial {
   readonly load: LoadResult;
   readonly proxyCpuMicros: number | null;
   readonly proxyMainThreadCpuMicros: number | null;
+  /** The proxy's CPU time by kind of thread (µs; Linux only). */
+  readonly proxyThreadCpuMicros: ThreadCpu | null;
   readonly upstreamCpuMicros: number;
   readonly rssPeak: number | null;
   readonly newUpstreamConnections: number;
@@ -60,6 +63,8 @@ export interface ThroughputRow {
   readonly proxyCpuUsPerReq: number | null;
   /** The serving (main) thread's share of the proxy's CPU. */
   readonly proxyMainThreadCpuUsPerReq: number | null;
+  /** The proxy's CPU per request by kind of thread (µs, median of the trials; Linux only). */
+  readonly proxyThreadCpuUsPerReq: ThreadCpu | null;
   readonly upstreamCpuUsPerReq: number;
   readonly rssPeakMb: number | null;
   readonly requests: number;
@@ -509,6 +514,10 @@ async function runThroughput(
         proxyCpuMicros: proxyBefore && proxyAfter ? proxyAfter.cpuMicros - proxyBefore.cpuMicros : null,
         proxyMainThreadCpuMicros:
           proxyBefore && proxyAfter ? proxyAfter.mainThreadCpuMicros - proxyBefore.mainThreadCpuMicros : null,
+        proxyThreadCpuMicros:
+          proxyBefore?.threads && proxyAfter?.threads
+            ? threadCpuSpent(proxyBefore.threads, proxyAfter.threads)
+            : null,
         upstreamCpuMicros: upstreamAfter.cpuMicros - upstreamBefore.cpuMicros,
         rssPeak: rssPeak ?? proxyAfter?.rss ?? null,
         newUpstreamConnections: newConnections(countsBefore, countsAfter),
@@ -534,6 +543,9 @@ async function runThroughput(
       );
     const proxyCpu = perRequest((trial) => trial.proxyCpuMicros);
     const mainThreadCpu = perRequest((trial) => trial.proxyMainThreadCpuMicros);
+    const byThread = Object.fromEntries(
+      THREAD_KINDS.map((kind) => [kind, perRequest((trial) => trial.proxyThreadCpuMicros?.[kind] ?? null)]),
+    ) as Record<ThreadKind, number>;
     const peaks = list.map((trial) => trial.rssPeak).filter((value): value is number => value !== null);
     return {
       id: setup.id,
@@ -544,6 +556,7 @@ async function runThroughput(
       p99Ms: median(list.map((trial) => trial.load.p99Ms)),
       proxyCpuUsPerReq: Number.isNaN(proxyCpu) ? null : proxyCpu,
       proxyMainThreadCpuUsPerReq: Number.isNaN(mainThreadCpu) ? null : mainThreadCpu,
+      proxyThreadCpuUsPerReq: Number.isNaN(byThread.serving) ? null : byThread,
       upstreamCpuUsPerReq: perRequest((trial) => trial.upstreamCpuMicros),
       rssPeakMb: setup.id !== 'direct' && peaks.length > 0 ? Math.max(...peaks) / MB : null,
       requests: sum(list.map((trial) => trial.load.requests)),

@@ -106,6 +106,45 @@ function throughputTable(rows: readonly ThroughputRow[], results: BenchResults):
   };
 }
 
+/**
+ * The proxy's CPU per request taken apart by thread (closed-loop trials; null off Linux and in results
+ * written before it was measured).
+ */
+function threadsTable(rows: readonly ThroughputRow[]): Table | null {
+  const measured = rows.filter((row) => row.proxyThreadCpuUsPerReq);
+  if (measured.length === 0) return null;
+  return {
+    title:
+      'Proxy CPU per request by thread (µs, closed-loop trials, median; from /proc/self/task, in 10 ms clock ticks)',
+    headers: [
+      'setup',
+      'serving thread',
+      'shadow worker',
+      'V8 helpers (GC, compilers)',
+      'libuv pool (SQLite, files)',
+      'other',
+      'outside the serving thread',
+    ],
+    align: 'lrrrrrr',
+    rows: measured.map((row) => {
+      const cpu = row.proxyThreadCpuUsPerReq;
+      const outside = cpu ? cpu.shadowWorker + cpu.v8 + cpu.libuv + cpu.other : null;
+      return [
+        { text: row.label, style: row.id.startsWith('strangler') ? 'cyan' : undefined },
+        fixed(cpu?.serving, 1),
+        fixed(cpu?.shadowWorker, 1),
+        fixed(cpu?.v8, 1),
+        fixed(cpu?.libuv, 1),
+        fixed(cpu?.other, 1),
+        fixed(outside, 1),
+      ];
+    }),
+    notes: [
+      'Each column is the median of its own trials, so a row need not add up to the proxy CPU column above.',
+    ],
+  };
+}
+
 /** How many processes of each proxy setup took the rounds in turn (absent from older results). */
 function processesNote(settings: Readonly<Record<string, unknown>>): string {
   const processes = Number(settings.processes ?? 1);
@@ -281,6 +320,7 @@ function targetsTable(results: BenchResults): Table | null {
 function tables(results: BenchResults): Table[] {
   const list: Array<Table | null> = [
     results.throughput ? throughputTable(results.throughput, results) : null,
+    results.throughput ? threadsTable(results.throughput) : null,
     results.paced ? pacedTable(results.paced, results) : null,
     lookupTable(results),
     memoryTable(results),

@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { ServerSpec, UpstreamReady, SetupReady, SetupStats, StranglerFinal } from './specs.ts';
 import { UPSTREAM_BODIES } from './specs.ts';
 import type { RedactionSource } from '../../src/store/batching-recorder.ts';
+import { readThreadCpu } from './thread-cpu.ts';
 
 type Handler = (payload: unknown) => unknown;
 
@@ -21,6 +22,7 @@ handlers.set('usage', () => {
   return {
     cpuMicros: cpu.user + cpu.system,
     mainThreadCpuMicros: thread.user + thread.system,
+    threads: readThreadCpu(),
     rss: process.memoryUsage.rss(),
     maxRss: process.resourceUsage().maxRSS * 1024,
   };

@@ -57,6 +57,12 @@ describe('npm run bench', () => {
     expect(row('strangler')?.stats?.requestsCounted).toBeGreaterThan(firstTrial);
     expect(Object.values(row('strangler-shadow')?.stats?.outcomes ?? {}).length).toBeGreaterThan(0);
     expect(row('strangler-shadow-hang')?.errors).toBe(0);
+    if (process.platform === 'linux') {
+      // The CPU taken apart by thread: the mirrors' work shows on the shadow worker, and only there.
+      expect(row('strangler-shadow')?.proxyThreadCpuUsPerReq?.shadowWorker).toBeGreaterThan(0);
+      expect(row('strangler')?.proxyThreadCpuUsPerReq?.shadowWorker).toBe(0);
+      expect(row('express-hpm')?.proxyThreadCpuUsPerReq?.serving).toBeGreaterThan(0);
+    }
 
     expect(results.meta.settings['processes']).toBe(2);
     expect(results.paced?.map((entry) => entry.id)).toHaveLength(6);
