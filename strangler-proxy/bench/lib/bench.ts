@@ -119,6 +119,8 @@ export interface InstructionsRow {
   readonly label: string;
   /** User-space instructions of the proxy process per request (all threads). */
   readonly perRequest: number;
+  /** The serving (main) thread's share of them per request. */
+  readonly servingThreadPerRequest: number;
   readonly instructions: number;
   /** Share of them spent in V8's compilers. */
   readonly compilerShare: number;
@@ -392,10 +394,13 @@ export async function runBench(
             id,
             label,
             perRequest: count.perRequest,
+            servingThreadPerRequest: count.servingThreadPerRequest,
             instructions: count.instructions,
             compilerShare: count.compilerShare,
           });
-          log(`instructions: ${label}: ${Math.round(count.perRequest).toLocaleString('en-US')} per request`);
+          log(
+            `instructions: ${label}: ${Math.round(count.perRequest).toLocaleString('en-US')} per request, ${Math.round(count.servingThreadPerRequest).toLocaleString('en-US')} on the serving thread`,
+          );
         }
         instructions = {
           valgrind,

@@ -9,16 +9,20 @@
  * (every thread, the garbage collector's included), not the kernel's work in socket calls, which both
  * proxies make alike (strace -c: 2 reads, 1 write, 1 writev per request each). Work that runs per unit of
  * time (timers, routes.yaml polling) is counted over the slowed-down run, so it weighs more than it does
- * at full speed.
+ * at full speed. Each thread is dumped on its own (`--separate-threads=yes`), so the serving thread's
+ * count is told apart from the shadow worker's and V8's helper threads'.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Agent, request } from 'node:http';
 
 export interface InstructionCount {
   readonly instructions: number;
   readonly requests: number;
   readonly perRequest: number;
+  /** The serving (main) thread's instructions per request: what bounds a proxy's requests per second. */
+  readonly servingThreadPerRequest: number;
   /** Share of the counted instructions spent in V8's compilers: high means the warm-up was too short. */
   readonly compilerShare: number;
 }
@@ -33,7 +37,14 @@ export function valgrindVersion(): string | null {
 
 /** The command a proxy is started under: counting off until `callgrind_control -i on`. */
 export function callgrindWrapper(outFile: string): readonly string[] {
-  return ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${outFile}`, '-q'];
+  return [
+    'valgrind',
+    '--tool=callgrind',
+    '--instr-atstart=no',
+    '--separate-threads=yes',
+    `--callgrind-out-file=${outFile}`,
+    '-q',
+  ];
 }
 
 /**
@@ -100,6 +111,11 @@ const COMPILER = /v8::internal::(?:compiler|maglev|baseline)::/;
  * line is the inclusive cost of a call, which is not the caller's own.
  */
 export function compilerShare(dump: string): number {
+  const { compiler, total } = compilerCost(dump);
+  return total > 0 ? compiler / total : 0;
+}
+
+function compilerCost(dump: string): { readonly compiler: number; readonly total: number } {
   const names = new Map<string, string>();
   let inCompiler = false;
   let callCostNext = false;
@@ -129,7 +145,26 @@ export function compilerShare(dump: string): number {
       if (inCompiler) compiler += cost;
     }
   }
-  return total > 0 ? compiler / total : 0;
+  return { compiler, total };
+}
+
+/**
+ * The dumps `callgrind_control -d` wrote for each thread: `<outFile>.1-01`, `<outFile>.1-02`, … with
+ * `--separate-threads=yes` (thread 1 is the process's first thread: Node's main, serving thread), or
+ * `<outFile>.1` alone without it. In thread order.
+ */
+export function threadDumpFiles(
+  outFile: string,
+): ReadonlyArray<{ readonly thread: number; readonly file: string }> {
+  const folder = path.dirname(outFile);
+  const prefix = `${path.basename(outFile)}.1`;
+  return readdirSync(folder)
+    .flatMap((name) => {
+      if (name === prefix) return [{ thread: 1, file: path.join(folder, name) }];
+      const thread = name.startsWith(`${prefix}-`) ? name.slice(prefix.length + 1) : '';
+      return /^\d+$/.test(thread) ? [{ thread: Number(thread), file: path.join(folder, name) }] : [];
+    })
+    .sort((a, b) => a.thread - b.thread);
 }
 
 /** Counts the instructions `requests` requests cost the process `pid`, after `warmup` uncounted ones. */
@@ -145,14 +180,23 @@ export async function countInstructions(options: {
   callgrindControl(options.pid, '-i on');
   await sendRequests(options.url, options.requests, options.connections);
   callgrindControl(options.pid, '-d');
-  // callgrind_control -d writes the first dump as `<outFile>.1`.
-  const file = `${options.outFile}.1`;
-  const dump = readFileSync(file, 'utf8');
-  const instructions = dumpedInstructions(dump, file);
+  const files = threadDumpFiles(options.outFile);
+  if (files.length === 0) throw new Error(`callgrind wrote no dump next to ${options.outFile}`);
+  let instructions = 0;
+  let serving = 0;
+  let compiler = 0;
+  for (const { thread, file } of files) {
+    const dump = readFileSync(file, 'utf8');
+    const count = dumpedInstructions(dump, file);
+    instructions += count;
+    if (thread === 1) serving = count;
+    compiler += compilerCost(dump).compiler;
+  }
   return {
     instructions,
     requests: options.requests,
     perRequest: instructions / options.requests,
-    compilerShare: compilerShare(dump),
+    servingThreadPerRequest: serving / options.requests,
+    compilerShare: instructions > 0 ? compiler / instructions : 0,
   };
 }

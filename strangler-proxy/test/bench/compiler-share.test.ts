@@ -2,8 +2,11 @@
  * The share of a callgrind dump spent in V8's compilers, read from a dump written the way callgrind
  * writes them (name compression, relative positions, call costs after `calls=` lines).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compilerShare } from '../../bench/lib/instructions.ts';
+import { compilerShare, threadDumpFiles } from '../../bench/lib/instructions.ts';
 
 const DUMP = `# callgrind format
 version: 1
@@ -47,5 +50,35 @@ describe('compilerShare', () => {
 
   it('is 0 for a dump with no cost', () => {
     expect(compilerShare('# callgrind format\nevents: Ir\n')).toBe(0);
+  });
+});
+
+describe('threadDumpFiles', () => {
+  it("finds one dump per thread in thread order, the first one the serving thread's, and nothing else", () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'callgrind-dumps-'));
+    try {
+      const out = path.join(folder, 'strangler.callgrind');
+      // As callgrind writes them with --separate-threads=yes, plus a later dump and unrelated files.
+      for (const name of ['.1-12', '.1-01', '.1-03', '.10-01', '', '.1-01.bak', '.1-'])
+        writeFileSync(`${out}${name}`, '');
+      expect(threadDumpFiles(out)).toEqual([
+        { thread: 1, file: `${out}.1-01` },
+        { thread: 3, file: `${out}.1-03` },
+        { thread: 12, file: `${out}.1-12` },
+      ]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the single dump callgrind writes without --separate-threads as the serving thread', () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'callgrind-dumps-'));
+    try {
+      const out = path.join(folder, 'express.callgrind');
+      writeFileSync(`${out}.1`, '');
+      expect(threadDumpFiles(out)).toEqual([{ thread: 1, file: `${out}.1` }]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -126,6 +126,9 @@ describe('npm run bench', () => {
         expect(row.instructions, row.id).toBeCloseTo(row.perRequest * (results.instructions?.requests ?? 0));
         // After only 200 warm-up requests V8 is still compiling: its compilers show in the count.
         expect(row.compilerShare, row.id).toBeGreaterThan(0);
+        // Counted per thread: the serving thread's share is part of the process's, not all of it.
+        expect(row.servingThreadPerRequest, row.id).toBeGreaterThan(10_000);
+        expect(row.servingThreadPerRequest, row.id).toBeLessThan(row.perRequest);
         expect(row.compilerShare, row.id).toBeLessThan(1);
       }
     },
