@@ -8,15 +8,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { entryModule } from '../../bin/launch.js';
-import type { ThreadCpu } from './thread-cpu.ts';
+import type { ThreadTime } from './thread-cpu.ts';
 
 /** What a child reports about itself: CPU time (µs) and memory (bytes). */
 export interface ProcessUsage {
   readonly cpuMicros: number;
   /** CPU time of the main thread alone (the one serving requests; without the shadow worker and libuv's pool). */
   readonly mainThreadCpuMicros: number;
-  /** CPU time by kind of thread (Linux's /proc), null elsewhere. */
-  readonly threads: ThreadCpu | null;
+  /** Each thread's CPU time so far (Linux's /proc), null elsewhere. */
+  readonly threads: readonly ThreadTime[] | null;
   readonly rss: number;
   /** Peak resident set over the process's life (bytes), from getrusage. */
   readonly maxRss: number;

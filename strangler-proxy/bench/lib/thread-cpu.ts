@@ -42,15 +42,25 @@ export function statCpuMicros(stat: string): number {
   return ((user + system) * 1_000_000) / TICKS_PER_SECOND;
 }
 
-/** This process's CPU time by kind of thread, or null where /proc/self/task does not exist. */
-export function readThreadCpu(taskDir = '/proc/self/task', mainTid = process.pid): ThreadCpu | null {
+/** One thread's CPU time so far (µs), with what it is. */
+export interface ThreadTime {
+  readonly tid: number;
+  readonly kind: ThreadKind;
+  readonly micros: number;
+}
+
+/** This process's threads and their CPU time so far, or null where /proc/self/task does not exist. */
+export function readThreadCpu(
+  taskDir = '/proc/self/task',
+  mainTid = process.pid,
+): readonly ThreadTime[] | null {
   let tasks: string[];
   try {
     tasks = readdirSync(taskDir);
   } catch {
     return null;
   }
-  const totals: Record<ThreadKind, number> = { serving: 0, shadowWorker: 0, v8: 0, libuv: 0, other: 0 };
+  const threads: ThreadTime[] = [];
   for (const task of tasks) {
     let name: string;
     let stat: string;
@@ -60,14 +70,25 @@ export function readThreadCpu(taskDir = '/proc/self/task', mainTid = process.pid
     } catch {
       continue; // the thread ended since the listing: its time is gone from /proc
     }
-    totals[threadKind(name, Number(task) === mainTid)] += statCpuMicros(stat);
+    const tid = Number(task);
+    threads.push({ tid, kind: threadKind(name, tid === mainTid), micros: statCpuMicros(stat) });
   }
-  return totals;
+  return threads;
 }
 
-/** What each kind of thread spent between two readings (µs). */
-export function threadCpuSpent(before: ThreadCpu, after: ThreadCpu): ThreadCpu {
+/**
+ * What each kind of thread spent between two readings (µs), thread by thread: a thread started since
+ * the first reading (a shadow worker that replaced one that died) counts from zero, and one that ended
+ * before the second is left out, since /proc no longer has its time.
+ */
+export function threadCpuSpent(before: readonly ThreadTime[], after: readonly ThreadTime[]): ThreadCpu {
+  const earlier = new Map(before.map((thread) => [thread.tid, thread]));
   const spent: Record<ThreadKind, number> = { serving: 0, shadowWorker: 0, v8: 0, libuv: 0, other: 0 };
-  for (const kind of THREAD_KINDS) spent[kind] = after[kind] - before[kind];
+  for (const thread of after) {
+    const previous = earlier.get(thread.tid);
+    // A reused thread id with less time than before is a new thread.
+    const from = previous && previous.micros <= thread.micros ? previous.micros : 0;
+    spent[thread.kind] += thread.micros - from;
+  }
   return spent;
 }

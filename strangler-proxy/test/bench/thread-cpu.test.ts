@@ -51,7 +51,7 @@ describe('thread CPU', () => {
     expect(threadKind('SignalInspector', false)).toBe('other');
   });
 
-  it('adds up each kind, the main thread by its id, and skips a thread that ended', () => {
+  it('reads each thread with its kind, the main thread by its id, and skips a thread that ended', () => {
     const root = taskFolder([
       [100, 'node', 200, 50],
       [101, 'V8Worker', 10, 0],
@@ -61,20 +61,42 @@ describe('thread CPU', () => {
       [105, 'SignalInspector', 0, 0],
     ]);
     mkdirSync(path.join(root, '106')); // listed, but gone before its files were read
-    const before = readThreadCpu(root, 100);
-    expect(before).toEqual({
-      serving: 2_500_000,
-      shadowWorker: 480_000,
-      v8: 160_000,
-      libuv: 20_000,
-      other: 0,
-    });
+    const before = readThreadCpu(root, 100) ?? [];
+    expect([...before].sort((a, b) => a.tid - b.tid)).toEqual([
+      { tid: 100, kind: 'serving', micros: 2_500_000 },
+      { tid: 101, kind: 'v8', micros: 100_000 },
+      { tid: 102, kind: 'v8', micros: 60_000 },
+      { tid: 103, kind: 'libuv', micros: 20_000 },
+      { tid: 104, kind: 'shadowWorker', micros: 480_000 },
+      { tid: 105, kind: 'other', micros: 0 },
+    ]);
     writeFileSync(path.join(root, '100', 'stat'), statLine(100, 'node', 260, 50));
-    const after = readThreadCpu(root, 100);
-    expect(after && before && threadCpuSpent(before, after)).toEqual({
+    writeFileSync(path.join(root, '101', 'stat'), statLine(101, 'V8Worker', 12, 1));
+    const after = readThreadCpu(root, 100) ?? [];
+    expect(threadCpuSpent(before, after)).toEqual({
       serving: 600_000,
       shadowWorker: 0,
-      v8: 0,
+      v8: 30_000,
+      libuv: 0,
+      other: 0,
+    });
+  });
+
+  it('counts a thread started since the first reading from zero, and a dead one not at all', () => {
+    const before = [
+      { tid: 1, kind: 'serving', micros: 1_000 },
+      { tid: 7, kind: 'shadowWorker', micros: 90_000 }, // dies
+      { tid: 9, kind: 'v8', micros: 500 },
+    ] as const;
+    const after = [
+      { tid: 1, kind: 'serving', micros: 3_000 },
+      { tid: 8, kind: 'shadowWorker', micros: 4_000 }, // its replacement
+      { tid: 9, kind: 'v8', micros: 200 }, // an id reused by a new thread: less time than before
+    ] as const;
+    expect(threadCpuSpent(before, after)).toEqual({
+      serving: 2_000,
+      shadowWorker: 4_000,
+      v8: 200,
       libuv: 0,
       other: 0,
     });
