@@ -105,13 +105,20 @@ export function dumpedInstructions(dump: string, file: string): number {
 const COMPILER = /v8::internal::(?:compiler|maglev|baseline)::/;
 
 /**
- * The share of a callgrind dump's instructions spent in V8's compilers: the self cost of their functions
- * over the self cost of all. Reads the format callgrind writes: `fn=(id) name` or `cfn=(id) name` names a
- * function once and `(id)` alone refers to it later; cost lines follow `fn=`, and the one after a `calls=`
- * line is the inclusive cost of a call, which is not the caller's own.
+ * The share of callgrind dumps' instructions (one per thread, or one for the process) spent in V8's
+ * compilers: the self cost of their functions over the self cost of all. Reads the format callgrind
+ * writes: `fn=(id) name` or `cfn=(id) name` names a function once and `(id)` alone refers to it later;
+ * cost lines follow `fn=`, and the one after a `calls=` line is the inclusive cost of a call, which is
+ * not the caller's own.
  */
-export function compilerShare(dump: string): number {
-  const { compiler, total } = compilerCost(dump);
+export function compilerShare(...dumps: readonly string[]): number {
+  let compiler = 0;
+  let total = 0;
+  for (const dump of dumps) {
+    const cost = compilerCost(dump);
+    compiler += cost.compiler;
+    total += cost.total;
+  }
   return total > 0 ? compiler / total : 0;
 }
 
@@ -182,21 +189,17 @@ export async function countInstructions(options: {
   callgrindControl(options.pid, '-d');
   const files = threadDumpFiles(options.outFile);
   if (files.length === 0) throw new Error(`callgrind wrote no dump next to ${options.outFile}`);
-  let instructions = 0;
-  let serving = 0;
-  let compiler = 0;
-  for (const { thread, file } of files) {
+  const dumps = files.map(({ thread, file }) => {
     const dump = readFileSync(file, 'utf8');
-    const count = dumpedInstructions(dump, file);
-    instructions += count;
-    if (thread === 1) serving = count;
-    compiler += compilerCost(dump).compiler;
-  }
+    return { thread, dump, instructions: dumpedInstructions(dump, file) };
+  });
+  const instructions = dumps.reduce((sum, entry) => sum + entry.instructions, 0);
+  const serving = dumps.find((entry) => entry.thread === 1)?.instructions ?? 0;
   return {
     instructions,
     requests: options.requests,
     perRequest: instructions / options.requests,
     servingThreadPerRequest: serving / options.requests,
-    compilerShare: instructions > 0 ? compiler / instructions : 0,
+    compilerShare: compilerShare(...dumps.map((entry) => entry.dump)),
   };
 }

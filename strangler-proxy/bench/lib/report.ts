@@ -5,6 +5,7 @@
 import { styleText } from 'node:util';
 import type { BenchResults, PacedRow, ThroughputRow } from './bench.ts';
 import { TARGET_PATH } from './routes-file.ts';
+import { THREAD_KINDS } from './thread-cpu.ts';
 import { UPSTREAM_BODIES } from './specs.ts';
 
 type Style = 'green' | 'red' | 'yellow' | 'dim' | 'bold' | 'cyan';
@@ -128,7 +129,9 @@ function threadsTable(rows: readonly ThroughputRow[]): Table | null {
     align: 'lrrrrrr',
     rows: measured.map((row) => {
       const cpu = row.proxyThreadCpuUsPerReq;
-      const outside = cpu ? cpu.shadowWorker + cpu.v8 + cpu.libuv + cpu.other : null;
+      const outside = cpu
+        ? THREAD_KINDS.filter((kind) => kind !== 'serving').reduce((sum, kind) => sum + cpu[kind], 0)
+        : null;
       return [
         { text: row.label, style: row.id.startsWith('strangler') ? 'cyan' : undefined },
         fixed(cpu?.serving, 1),
