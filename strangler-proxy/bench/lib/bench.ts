@@ -92,6 +92,8 @@ export interface PacedRow {
   readonly addedP50Ms: number;
   readonly addedP99Ms: number;
   readonly proxyCpuUsPerReq: number | null;
+  /** The load generator's own CPU per request (it shares the machine's cores with the servers). */
+  readonly pacerCpuUsPerReq: number | null;
   readonly errors: number;
   readonly non2xx: number;
   readonly lateShare: number;
@@ -648,6 +650,7 @@ async function runPacedPhase(
       addedP50Ms: own.p50 - direct.p50,
       addedP99Ms: own.p99 - direct.p99,
       proxyCpuUsPerReq: Number.isNaN(cpu) ? null : cpu,
+      pacerCpuUsPerReq: median(entry.rounds.map((round) => round.pacerCpuUsPerReq)),
       errors: sum(entry.rounds.map((round) => round.errors)),
       non2xx: sum(entry.rounds.map((round) => round.non2xx)),
       lateShare: median(entry.rounds.map((round) => round.lateShare)),

@@ -1,0 +1,177 @@
+/**
+ * The paced load's raw-socket client against real servers on 127.0.0.1: every answer counted once,
+ * whatever its framing, and every way a server can fail it counted as an error without stalling the run.
+ */
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runPaced } from '../../bench/lib/paced-load.ts';
+import { FramingError, ResponseFramer, type FramedResponse } from '../../bench/lib/response-framer.ts';
+
+const servers: Array<{ close(): unknown }> = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+async function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/items/7?view=full`;
+}
+
+function httpServer(listener: RequestListener): Promise<string> {
+  const server = createHttpServer(listener);
+  server.keepAliveTimeout = 30_000;
+  return listen(server);
+}
+
+/** A TCP server that answers each request's head with `answer(socket, count)`. */
+function rawServer(answer: (socket: Socket, count: number) => void): Promise<string> {
+  let count = 0;
+  const server = createTcpServer((socket) => {
+    let buffered = '';
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      while (buffered.includes('\r\n\r\n')) {
+        buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
+        answer(socket, ++count);
+      }
+    });
+  });
+  return listen(server);
+}
+
+describe('paced load', () => {
+  it('sends the scheduled requests on a few keep-alive connections and times each answer', async () => {
+    const seen: string[] = [];
+    const url = await httpServer((request, response) => {
+      seen.push(`${request.method ?? ''} ${request.url ?? ''} ${request.headers.host ?? ''}`);
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': 11 });
+      response.end('{"id": 7 }\n');
+    });
+    const result = await runPaced({ url, rate: 1000, durationSec: 0.1 });
+
+    expect(result).toMatchObject({ sent: 100, completed: 100, errors: 0, non2xx: 0 });
+    expect(result.connections).toBeLessThan(50);
+    expect(result.p50Ms).toBeGreaterThan(0);
+    expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);
+    expect(result.maxMs).toBeGreaterThanOrEqual(result.p99Ms);
+    expect(result.pacerCpuUsPerReq).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set([`GET /items/7?view=full ${new URL(url).host}`]));
+  });
+
+  it('frames chunked answers and counts statuses outside 2xx', async () => {
+    let count = 0;
+    const url = await httpServer((_request, response) => {
+      count++;
+      response.writeHead(count % 2 === 0 ? 503 : 200, { 'content-type': 'text/plain' });
+      response.write('first part, ');
+      setImmediate(() => response.end('second part'));
+    });
+    const result = await runPaced({ url, rate: 1000, durationSec: 0.06 });
+
+    expect(result).toMatchObject({ sent: 60, completed: 60, errors: 0, non2xx: 30 });
+  });
+
+  it('opens a new connection after an answer that closes its own', async () => {
+    const url = await httpServer((_request, response) => {
+      response.writeHead(200, { connection: 'close', 'content-length': 2 });
+      response.end('ok');
+    });
+    const result = await runPaced({ url, rate: 500, durationSec: 0.04 });
+
+    expect(result).toMatchObject({ sent: 20, completed: 20, errors: 0, connections: 20 });
+  });
+
+  it('takes the end of the connection as the end of an answer without a length', async () => {
+    const url = await rawServer((socket) => {
+      socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nthe body runs to the close');
+    });
+    const result = await runPaced({ url, rate: 500, durationSec: 0.04 });
+
+    expect(result).toMatchObject({ sent: 20, completed: 20, errors: 0 });
+  });
+
+  it('counts an answer that never comes, a cut answer and garbage as errors, and finishes', async () => {
+    const url = await rawServer((socket, count) => {
+      if (count % 4 === 1) return; // never answered
+      if (count % 4 === 2) socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\ncut short');
+      else if (count % 4 === 3) socket.end('SSH-2.0-OpenSSH_9.6\r\n\r\n');
+      else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    });
+    const result = await runPaced({ url, rate: 1000, durationSec: 0.04, timeoutMs: 200 });
+
+    expect(result).toMatchObject({ sent: 40, completed: 10, errors: 30, non2xx: 0 });
+  });
+
+  it('counts every request as an error when nothing listens', async () => {
+    const url = await httpServer(() => undefined);
+    servers.pop()?.close();
+    const result = await runPaced({ url, rate: 1000, durationSec: 0.02 });
+
+    expect(result).toMatchObject({ sent: 20, completed: 0, errors: 20 });
+  });
+});
+
+describe('response framer', () => {
+  const stream = [
+    'HTTP/1.1 100 Continue\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello',
+    'HTTP/1.1 201 Created\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 99\r\n\r\n',
+    '4;name=value\r\nwiki\r\n5\r\npedia\r\n0\r\nExpires: never\r\n\r\n',
+    'HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n',
+    'HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n',
+    'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\ncontent-length: 3\r\n\r\nabc',
+  ].join('');
+  const expected: FramedResponse[] = [
+    { status: 200, closes: false },
+    { status: 201, closes: false },
+    { status: 204, closes: true },
+    { status: 200, closes: true },
+    { status: 200, closes: false },
+  ];
+
+  it('finds every answer whole or split at any byte', () => {
+    for (const size of [stream.length, 1, 2, 3, 7, 13]) {
+      const seen: FramedResponse[] = [];
+      const framer = new ResponseFramer((response) => seen.push(response));
+      const bytes = Buffer.from(stream, 'latin1');
+      for (let at = 0; at < bytes.length; at += size) {
+        framer.push(bytes.subarray(at, at + size));
+      }
+      expect(seen).toEqual(expected);
+      expect(framer.inResponse).toBe(false);
+      expect(framer.end()).toBe('idle');
+    }
+  });
+
+  it('tells a cut answer from one framed by the close', () => {
+    const cut = new ResponseFramer(() => undefined);
+    cut.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'));
+    expect(cut.end()).toBe('cut');
+
+    const seen: FramedResponse[] = [];
+    const untilClose = new ResponseFramer((response) => seen.push(response));
+    untilClose.push(Buffer.from('HTTP/1.1 200 OK\r\n\r\nany bytes at all'));
+    expect(seen).toEqual([]);
+    expect(untilClose.end()).toBe('complete');
+    expect(seen).toEqual([{ status: 200, closes: false }]);
+  });
+
+  it('refuses what is not an HTTP/1.x answer, saying what it saw', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['SSH-2.0-OpenSSH_9.6\r\n\r\n', /not an HTTP\/1\.x status line: "SSH-2\.0/],
+      ['HTTP/1.1 200 OK\r\nno colon here\r\n\r\n', /malformed header line/],
+      ['HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', /bad Content-Length: "-1"/],
+      ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', /bad chunk size line: "zz"/],
+      ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n', /chunk not followed by CRLF/],
+      [`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}`, /head over 64 KiB/],
+    ];
+    for (const [bytes, message] of cases) {
+      const framer = new ResponseFramer(() => undefined);
+      expect(() => framer.push(Buffer.from(bytes, 'latin1'))).toThrow(FramingError);
+      expect(() => new ResponseFramer(() => undefined).push(Buffer.from(bytes, 'latin1'))).toThrow(message);
+    }
+  });
+});
