@@ -10,12 +10,19 @@ import path from 'node:path';
 import { launcherEnv, launcherNodeFlags } from '../../bin/launch.js';
 import { CHILD_CODE, startChild, sampleRss, type ChildHandle, type ProcessUsage } from './child-process.ts';
 import { runLoad, wrkVersion, autocannonVersion, type LoadResult, type LoadTool } from './load.ts';
-import { runPaced, type PacedResult } from './paced-load.ts';
+import { QUIET_STEAL_MS_PER_SEC, quietP99, runPaced, type PacedResult } from './paced-load.ts';
 import { runLookupMicro, type LookupResult } from './lookup-micro.ts';
 import { THREAD_KINDS, threadCpuSpent, type ThreadCpu, type ThreadKind } from './thread-cpu.ts';
 import { callgrindWrapper, countInstructions, valgrindVersion } from './instructions.ts';
 import { collectCpuProfiles, cpuProfileFlags } from './profile-files.ts';
-import { machineInfo, sourceRevision, type MachineInfo } from './machine.ts';
+import {
+  machineInfo,
+  sourceRevision,
+  type MachineInfo,
+  readCpuTimes,
+  stealBetween,
+  stealShareSince,
+} from './machine.ts';
 import type { BenchOptions } from './options.ts';
 import { routesYaml, TARGET_PATH, type RoutesFileOptions } from './routes-file.ts';
 import type {
@@ -92,6 +99,13 @@ export interface PacedRow {
   readonly addedP50Ms: number;
   readonly addedP99Ms: number;
   readonly proxyCpuUsPerReq: number | null;
+  /** CPU time the hypervisor took from the machine during each round (ms, all cores), as `rounds`. */
+  readonly stealMs?: ReadonlyArray<number | null>;
+  /** Rounds during which the hypervisor took (next to) nothing: at most one clock tick per second of round. */
+  readonly quietRounds?: number;
+  /** Median p99 of the quiet rounds, and its excess over direct's quiet rounds (null with fewer than 3 each). */
+  readonly quietP99Ms?: number | null;
+  readonly addedQuietP99Ms?: number | null;
   /** The load generator's own CPU per request (it shares the machine's cores with the servers). */
   readonly pacerCpuUsPerReq: number | null;
   readonly errors: number;
@@ -159,6 +173,11 @@ export interface BenchResults {
     /** Commit of the sources measured. */
     readonly revision: string | null;
     readonly loadAverageEnd: number;
+    /**
+     * Share of the machine's CPU time the hypervisor gave to others over the run (Linux's steal time;
+     * null elsewhere and in older results): on a shared VM, what blurs latency tails most.
+     */
+    readonly stealShare?: number | null;
     readonly tool: string;
     /** What the server processes ran: the compiled build or the TypeScript sources (type stripping). */
     readonly code: 'compiled' | 'sources';
@@ -207,6 +226,7 @@ export async function runBench(
 ): Promise<BenchResults> {
   const startedAt = performance.now();
   const machine = machineInfo();
+  const cpuAtStart = readCpuTimes();
   const revision = sourceRevision();
   const wrk = wrkVersion();
   const tool: LoadTool = options.tool === 'auto' ? (wrk ? 'wrk' : 'autocannon') : options.tool;
@@ -430,6 +450,7 @@ export async function runBench(
       machine,
       revision,
       loadAverageEnd: Math.round(machineInfo().loadAverage * 100) / 100,
+      stealShare: stealShareSince(cpuAtStart),
       tool: toolName,
       code: CHILD_CODE,
       stranglerNodeFlags: stranglerFlags,
@@ -592,8 +613,8 @@ async function runPacedPhase(
   options: BenchOptions,
   log: Progress,
 ): Promise<PacedRow[]> {
-  const results = new Map<SetupId, { rounds: PacedResult[]; cpu: number[] }>(
-    setups.map((setup) => [setup.id, { rounds: [], cpu: [] }]),
+  const results = new Map<SetupId, { rounds: PacedResult[]; cpu: number[]; steal: Array<number | null> }>(
+    setups.map((setup) => [setup.id, { rounds: [], cpu: [], steal: [] }]),
   );
   for (let round = 0; round < options.pacedRounds; round++) {
     for (let k = 0; k < setups.length; k++) {
@@ -603,19 +624,23 @@ async function runPacedPhase(
       await runPaced({ url: url + TARGET_PATH, rate: options.rate, durationSec: 0.2 });
       await proxy?.call('settle', 1_000);
       const before = await usageOf(proxy);
+      const machineBefore = readCpuTimes();
       const result = await runPaced({
         url: url + TARGET_PATH,
         rate: options.rate,
         durationSec: options.pacedSec,
       });
+      const stolen = stealBetween(machineBefore, readCpuTimes());
       await proxy?.call('settle', 1_000);
       const after = await usageOf(proxy);
       const entry = results.get(setup.id);
       entry?.rounds.push(result);
+      entry?.steal.push(stolen);
       if (before && after && result.completed > 0)
         entry?.cpu.push((after.cpuMicros - before.cpuMicros) / result.completed);
       log(
         `paced ${options.rate}/s round ${round + 1}/${options.pacedRounds} ${setup.id.padEnd(21)} p50 ${result.p50Ms.toFixed(3)} ms  p99 ${result.p99Ms.toFixed(3)} ms` +
+          `${stolen === null ? '' : `  steal ${stolen} ms`}` +
           `${result.errors + result.non2xx > 0 ? `  errors ${result.errors + result.non2xx}` : ''}`,
       );
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -632,10 +657,18 @@ async function runPacedPhase(
     };
   };
   const direct = summary('direct');
+  // The same figures over the rounds the hypervisor left alone: what the proxy adds, apart from the VM.
+  const quietLimitMs = QUIET_STEAL_MS_PER_SEC * options.pacedSec;
+  const quiet = (id: SetupId) => {
+    const entry = results.get(id);
+    return quietP99(entry?.rounds ?? [], entry?.steal ?? [], quietLimitMs);
+  };
+  const directQuiet = quiet('direct');
   return setups.map((setup): PacedRow => {
-    const entry = results.get(setup.id) ?? { rounds: [], cpu: [] };
+    const entry = results.get(setup.id) ?? { rounds: [], cpu: [], steal: [] };
     const own = summary(setup.id);
     const cpu = median(entry.cpu);
+    const ownQuiet = quiet(setup.id);
     return {
       id: setup.id,
       label: setup.label,
@@ -650,6 +683,11 @@ async function runPacedPhase(
       addedP50Ms: own.p50 - direct.p50,
       addedP99Ms: own.p99 - direct.p99,
       proxyCpuUsPerReq: Number.isNaN(cpu) ? null : cpu,
+      stealMs: entry.steal,
+      quietRounds: ownQuiet.rounds,
+      quietP99Ms: ownQuiet.p99Ms,
+      addedQuietP99Ms:
+        ownQuiet.p99Ms === null || directQuiet.p99Ms === null ? null : ownQuiet.p99Ms - directQuiet.p99Ms,
       pacerCpuUsPerReq: median(entry.rounds.map((round) => round.pacerCpuUsPerReq)),
       errors: sum(entry.rounds.map((round) => round.errors)),
       non2xx: sum(entry.rounds.map((round) => round.non2xx)),

@@ -6,6 +6,8 @@ import { styleText } from 'node:util';
 import type { BenchResults, PacedRow, ThroughputRow } from './bench.ts';
 import { TARGET_PATH } from './routes-file.ts';
 import { THREAD_KINDS } from './thread-cpu.ts';
+import { QUIET_STEAL_MS_PER_SEC } from './paced-load.ts';
+import { median } from './stats.ts';
 import { UPSTREAM_BODIES } from './specs.ts';
 
 type Style = 'green' | 'red' | 'yellow' | 'dim' | 'bold' | 'cyan';
@@ -172,9 +174,12 @@ function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
       'proxy CPU µs/req',
       'pacer CPU µs/req',
       'late sends',
+      'steal ms/round',
+      'quiet rounds: p99 ms',
+      'quiet rounds: added p99 ms',
       'errors',
     ],
-    align: 'lrrrrrrrrrrr',
+    align: 'lrrrrrrrrrrrrrr',
     rows: rows.map((row) => [
       { text: row.label, style: row.id.startsWith('strangler') ? 'cyan' : undefined },
       fixed(row.p50Ms, 3),
@@ -189,9 +194,30 @@ function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
       fixed(row.proxyCpuUsPerReq, 1),
       fixed(row.pacerCpuUsPerReq, 1),
       `${(row.lateShare * 100).toFixed(1)}%`,
+      stealCell(row.stealMs),
+      row.quietP99Ms === null || row.quietP99Ms === undefined
+        ? `— (${row.quietRounds ?? 0})`
+        : `${fixed(row.quietP99Ms, 3)} (${row.quietRounds ?? 0})`,
+      row.id === 'direct' || row.addedQuietP99Ms === null || row.addedQuietP99Ms === undefined
+        ? '—'
+        : { text: plus(row.addedQuietP99Ms), style: row.addedQuietP99Ms <= 2 ? 'green' : 'red' },
       errorsCell(row.errors, row.non2xx),
     ]),
+    notes: rows.some((row) => row.stealMs)
+      ? [
+          `Steal: CPU time the hypervisor gave to other guests during the round (all cores, /proc/stat, in 10 ms ticks), median (min–max) of rounds. ` +
+            `Quiet rounds: those with at most ${String(QUIET_STEAL_MS_PER_SEC * Number(settings.pacedSec))} ms of steal, counted in brackets; their median p99, and its excess over direct's quiet rounds (none below 3 quiet rounds). ` +
+            `The headline "added p99" and the target are over all rounds.`,
+        ]
+      : undefined,
   };
+}
+
+/** Median (min–max) steal of a setup's paced rounds, in ms; — where it was not read. */
+function stealCell(steal: ReadonlyArray<number | null> | undefined): string {
+  const read = (steal ?? []).filter((value): value is number => value !== null);
+  if (read.length === 0) return '—';
+  return `${fixed(median(read), 0)} (${String(Math.min(...read))}–${String(Math.max(...read))})`;
 }
 
 function lookupTable(results: BenchResults): Table | null {
@@ -359,7 +385,9 @@ export function machineLine(results: BenchResults): string {
   const m = results.meta.machine;
   return (
     `${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; load tool ${results.meta.tool}; ` +
-    `1-min load average ${m.loadAverage} at start, ${results.meta.loadAverageEnd} at end; servers ran the ` +
+    `1-min load average ${m.loadAverage} at start, ${results.meta.loadAverageEnd} at end` +
+    `${typeof results.meta.stealShare === 'number' ? `; hypervisor steal ${(results.meta.stealShare * 100).toFixed(1)}% of CPU time over the run` : ''}` +
+    `; servers ran the ` +
     `${results.meta.code === 'compiled' ? 'compiled build' : 'TypeScript sources'}, strangler with ` +
     `${stranglerStart(results.meta.stranglerEnv, results.meta.stranglerNodeFlags)}`
   );

@@ -66,7 +66,19 @@ describe('npm run bench', () => {
 
     expect(results.meta.settings['processes']).toBe(2);
     expect(results.paced?.map((entry) => entry.id)).toHaveLength(6);
-    for (const entry of results.paced ?? []) expect(entry.completed, entry.id).toBeGreaterThan(0);
+    for (const entry of results.paced ?? []) {
+      expect(entry.completed, entry.id).toBeGreaterThan(0);
+      expect(entry.pacerCpuUsPerReq, entry.id).toBeGreaterThan(0);
+      // The hypervisor's steal is read around every measured round (Linux's /proc/stat).
+      if (process.platform === 'linux') {
+        expect(entry.stealMs, entry.id).toHaveLength(entry.rounds.length);
+        for (const stolen of entry.stealMs ?? []) expect(stolen, entry.id).toBeGreaterThanOrEqual(0);
+      }
+    }
+    if (process.platform === 'linux') {
+      expect(results.meta.stealShare).toBeGreaterThanOrEqual(0);
+      expect(results.meta.stealShare).toBeLessThan(1);
+    }
 
     expect(results.lookup?.sizes).toEqual([10, 100, 1000]);
     expect(results.lookup?.rows).toHaveLength(4);
