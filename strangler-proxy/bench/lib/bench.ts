@@ -38,6 +38,7 @@ import { evaluateTargets, type TargetCheck } from './targets.ts';
 
 export const SETUPS = [
   { id: 'direct', label: 'direct to the upstream (ceiling)' },
+  { id: 'tcp-relay', label: 'TCP relay: one process hop, bytes only (floor)' },
   { id: 'express-hpm', label: 'express 5 + http-proxy-middleware 4' },
   { id: 'fastify-proxy', label: 'fastify 5 + @fastify/http-proxy 11' },
   { id: 'strangler', label: 'strangler: N routes, migrated' },
@@ -131,7 +132,7 @@ export interface MemoryResult {
 }
 
 export interface InstructionsRow {
-  readonly id: Exclude<SetupId, 'direct' | 'strangler-shadow-hang'>;
+  readonly id: Exclude<SetupId, 'direct' | 'tcp-relay' | 'strangler-shadow-hang'>;
   readonly label: string;
   /** User-space instructions of the proxy process per request (all threads). */
   readonly perRequest: number;
@@ -316,6 +317,7 @@ export async function runBench(
       );
       // By process name: each strangler process has a routes.yaml and a store of its own.
       const specs: Record<Exclude<SetupId, 'direct'>, (name: string) => ServerSpec> = {
+        'tcp-relay': () => ({ kind: 'tcp-relay', target: up.legacyUrl }),
         'express-hpm': () => ({ kind: 'express-hpm', target: up.legacyUrl }),
         'fastify-proxy': () => ({ kind: 'fastify-proxy', target: up.legacyUrl }),
         strangler: (name) => stranglerSpec(name, yaml('migrated')),

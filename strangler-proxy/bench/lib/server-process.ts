@@ -5,7 +5,7 @@
  * over IPC. Everything listens on 127.0.0.1 only.
  */
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import type { ServerSpec, UpstreamReady, SetupReady, SetupStats, StranglerFinal } from './specs.ts';
 import { UPSTREAM_BODIES } from './specs.ts';
 import type { RedactionSource } from '../../src/store/batching-recorder.ts';
@@ -145,6 +145,45 @@ async function startExpressHpm(target: string): Promise<SetupReady> {
   return { url };
 }
 
+/**
+ * The floor under every proxy: one more process between client and upstream, doing nothing but copy
+ * bytes. What it adds to a latency is what the machine charges for the hop; the rest of a proxy's is HTTP.
+ */
+async function startTcpRelay(target: string): Promise<SetupReady> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  };
+  const server = createTcpServer({ noDelay: true }, (client) => {
+    const upstream = connect({ host: hostname, port: Number(port), noDelay: true });
+    track(client);
+    track(upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.once('close', () => upstream.destroy());
+    upstream.once('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  handlers.set('settle', () => null);
+  handlers.set('stats', () => ({}));
+  handlers.set(
+    'close',
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  );
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 async function startFastifyProxy(target: string): Promise<SetupReady> {
   const { default: Fastify } = await import('fastify');
   const { default: proxy } = await import('@fastify/http-proxy');
@@ -262,6 +301,9 @@ async function main(): Promise<void> {
   switch (spec.kind) {
     case 'upstream':
       ready = await startUpstream();
+      break;
+    case 'tcp-relay':
+      ready = await startTcpRelay(spec.target);
       break;
     case 'express-hpm':
       ready = await startExpressHpm(spec.target);

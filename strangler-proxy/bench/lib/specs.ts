@@ -2,6 +2,8 @@
 
 export type ServerSpec =
   | { readonly kind: 'upstream' }
+  /** Bytes passed both ways between a client connection and one of its own to the target: no HTTP at all. */
+  | { readonly kind: 'tcp-relay'; readonly target: string }
   | { readonly kind: 'express-hpm'; readonly target: string }
   | { readonly kind: 'fastify-proxy'; readonly target: string }
   | {

@@ -38,6 +38,7 @@ describe('npm run bench', () => {
 
     expect(results.throughput?.map((row) => row.id)).toEqual([
       'direct',
+      'tcp-relay',
       'express-hpm',
       'fastify-proxy',
       'strangler',
@@ -65,7 +66,7 @@ describe('npm run bench', () => {
     }
 
     expect(results.meta.settings['processes']).toBe(2);
-    expect(results.paced?.map((entry) => entry.id)).toHaveLength(6);
+    expect(results.paced?.map((entry) => entry.id)).toHaveLength(7);
     for (const entry of results.paced ?? []) {
       expect(entry.completed, entry.id).toBeGreaterThan(0);
       expect(entry.pacerCpuUsPerReq, entry.id).toBeGreaterThan(0);
