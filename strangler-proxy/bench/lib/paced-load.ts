@@ -12,7 +12,7 @@
  *
  * The requests go out pre-encoded on plain sockets, one at a time per connection, and the answers are
  * framed by `response-framer.ts`, as wrk does: node:http's client (agent, ClientRequest, parser) spent
- * 206–302 µs of the bench process's CPU per request at 1,000 req/s here, this pacer 106–138, and that CPU
+ * 204–252 µs of the bench process's CPU per request at 1,000 req/s here, this pacer 117–159, and that CPU
  * comes out of the same two cores as the servers under test. The pacer's own CPU per request is reported.
  */
 import { connect, type Socket } from 'node:net';
