@@ -203,7 +203,7 @@ function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
         : { text: plus(row.addedQuietP99Ms), style: row.addedQuietP99Ms <= 2 ? 'green' : 'red' },
       errorsCell(row.errors, row.non2xx),
     ]),
-    notes: rows.some((row) => row.stealMs)
+    notes: rows.some((row) => row.stealMs?.some((stolen) => stolen !== null))
       ? [
           `Steal: CPU time the hypervisor gave to other guests during the round (all cores, /proc/stat, in 10 ms ticks), median (min–max) of rounds. ` +
             `Quiet rounds: those with at most ${String(QUIET_STEAL_MS_PER_SEC * Number(settings.pacedSec))} ms of steal, counted in brackets; their median p99, and its excess over direct's quiet rounds (none below 3 quiet rounds). ` +
