@@ -10,19 +10,13 @@ import path from 'node:path';
 import { launcherEnv, launcherNodeFlags } from '../../bin/launch.js';
 import { CHILD_CODE, startChild, sampleRss, type ChildHandle, type ProcessUsage } from './child-process.ts';
 import { runLoad, wrkVersion, autocannonVersion, type LoadResult, type LoadTool } from './load.ts';
-import { QUIET_STEAL_MS_PER_SEC, quietP99, runPaced, type PacedResult } from './paced-load.ts';
+import { runPaced, type PacedResult } from './paced-load.ts';
 import { runLookupMicro, type LookupResult } from './lookup-micro.ts';
 import { THREAD_KINDS, threadCpuSpent, type ThreadCpu, type ThreadKind } from './thread-cpu.ts';
 import { callgrindWrapper, countInstructions, valgrindVersion } from './instructions.ts';
 import { collectCpuProfiles, cpuProfileFlags } from './profile-files.ts';
-import {
-  machineInfo,
-  sourceRevision,
-  type MachineInfo,
-  readCpuTimes,
-  stealBetween,
-  stealShareSince,
-} from './machine.ts';
+import { machineInfo, sourceRevision, type MachineInfo } from './machine.ts';
+import { quietP99, quietStealLimitMs, readCpuTimes, stealBetween, stealShareSince } from './steal.ts';
 import type { BenchOptions } from './options.ts';
 import { routesYaml, TARGET_PATH, type RoutesFileOptions } from './routes-file.ts';
 import type {
@@ -660,7 +654,7 @@ async function runPacedPhase(
   };
   const direct = summary('direct');
   // The same figures over the rounds the hypervisor left alone: what the proxy adds, apart from the VM.
-  const quietLimitMs = QUIET_STEAL_MS_PER_SEC * options.pacedSec;
+  const quietLimitMs = quietStealLimitMs(options.pacedSec);
   const quiet = (id: SetupId) => {
     const entry = results.get(id);
     return quietP99(entry?.rounds ?? [], entry?.steal ?? [], quietLimitMs);

@@ -17,7 +17,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { FramingError, ResponseFramer, type FramedResponse } from './response-framer.ts';
-import { median, percentile } from './stats.ts';
+import { percentile } from './stats.ts';
 
 export interface PacedOptions {
   readonly url: string;
@@ -46,35 +46,6 @@ export interface PacedResult {
   readonly pacerCpuUsPerReq: number;
   /** Connections the pacer opened. */
   readonly connections: number;
-}
-
-/**
- * A paced round is "quiet" when the hypervisor took at most this much of the machine's CPU time (all
- * cores together) per second of round: one 10 ms clock tick, 0.5% of two cores. Rounds with more steal
- * had p99s two to three times higher for every proxy here (see RESULTS.md).
- */
-export const QUIET_STEAL_MS_PER_SEC = 10;
-
-/** Fewer quiet rounds than this give no figure: a median of one or two rounds says little. */
-const MIN_QUIET_ROUNDS = 3;
-
-/**
- * Median p99 of the rounds during which at most `limitMs` of CPU time was stolen (`steal` as `rounds`,
- * null where it could not be read); null with fewer than three such rounds.
- */
-export function quietP99(
-  rounds: readonly PacedResult[],
-  steal: ReadonlyArray<number | null>,
-  limitMs: number,
-): { readonly rounds: number; readonly p99Ms: number | null } {
-  const quiet = rounds.filter((_, index) => {
-    const stolen = steal[index];
-    return stolen !== null && stolen !== undefined && stolen <= limitMs;
-  });
-  return {
-    rounds: quiet.length,
-    p99Ms: quiet.length >= MIN_QUIET_ROUNDS ? median(quiet.map((round) => round.p99Ms)) : null,
-  };
 }
 
 /** Connections the pacer keeps at most; past it, due requests wait for one to be free. */

@@ -6,7 +6,7 @@ import { styleText } from 'node:util';
 import type { BenchResults, PacedRow, ThroughputRow } from './bench.ts';
 import { TARGET_PATH } from './routes-file.ts';
 import { THREAD_KINDS } from './thread-cpu.ts';
-import { QUIET_STEAL_MS_PER_SEC } from './paced-load.ts';
+import { quietStealLimitMs } from './steal.ts';
 import { median } from './stats.ts';
 import { UPSTREAM_BODIES } from './specs.ts';
 
@@ -195,10 +195,8 @@ function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
       fixed(row.pacerCpuUsPerReq, 1),
       `${(row.lateShare * 100).toFixed(1)}%`,
       stealCell(row.stealMs),
-      row.quietP99Ms === null || row.quietP99Ms === undefined
-        ? `— (${row.quietRounds ?? 0})`
-        : `${fixed(row.quietP99Ms, 3)} (${row.quietRounds ?? 0})`,
-      row.id === 'direct' || row.addedQuietP99Ms === null || row.addedQuietP99Ms === undefined
+      `${fixed(row.quietP99Ms, 3)} (${row.quietRounds ?? 0})`,
+      row.id === 'direct' || typeof row.addedQuietP99Ms !== 'number'
         ? '—'
         : { text: plus(row.addedQuietP99Ms), style: row.addedQuietP99Ms <= 2 ? 'green' : 'red' },
       errorsCell(row.errors, row.non2xx),
@@ -206,7 +204,7 @@ function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
     notes: rows.some((row) => row.stealMs?.some((stolen) => stolen !== null))
       ? [
           `Steal: CPU time the hypervisor gave to other guests during the round (all cores, /proc/stat, in 10 ms ticks), median (min–max) of rounds. ` +
-            `Quiet rounds: those with at most ${String(QUIET_STEAL_MS_PER_SEC * Number(settings.pacedSec))} ms of steal, counted in brackets; their median p99, and its excess over direct's quiet rounds (none below 3 quiet rounds). ` +
+            `Quiet rounds: those with at most ${String(quietStealLimitMs(Number(settings.pacedSec)))} ms of steal, counted in brackets; their median p99, and its excess over direct's quiet rounds (none below 3 quiet rounds). ` +
             `The headline "added p99" and the target are over all rounds.`,
         ]
       : undefined,

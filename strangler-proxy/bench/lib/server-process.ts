@@ -1,11 +1,17 @@
 /**
- * One child process of the bench: the upstream, or one setup under test (a hand-written express +
- * http-proxy-middleware proxy, fastify + @fastify/http-proxy, or strangler itself). Started by
+ * One child process of the bench: the upstream, or one setup under test (a TCP relay, a hand-written
+ * express + http-proxy-middleware proxy, fastify + @fastify/http-proxy, or strangler itself). Started by
  * `child-process.ts` with a JSON spec as its only argument; answers `usage`, `settle`, `stats` and `close`
  * over IPC. Everything listens on 127.0.0.1 only.
  */
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import {
+  connect,
+  createServer as createTcpServer,
+  type AddressInfo,
+  type Server as TcpServer,
+  type Socket,
+} from 'node:net';
 import type { ServerSpec, UpstreamReady, SetupReady, SetupStats, StranglerFinal } from './specs.ts';
 import { UPSTREAM_BODIES } from './specs.ts';
 import type { RedactionSource } from '../../src/store/batching-recorder.ts';
@@ -53,7 +59,7 @@ process.on('message', (raw: unknown) => {
 // The parent going away (Ctrl-C, crash) takes its children with it.
 process.on('disconnect', () => process.exit(0));
 
-function listen(server: Server): Promise<string> {
+function listen(server: TcpServer): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -152,25 +158,23 @@ async function startExpressHpm(target: string): Promise<SetupReady> {
 async function startTcpRelay(target: string): Promise<SetupReady> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  };
   const server = createTcpServer({ noDelay: true }, (client) => {
     const upstream = connect({ host: hostname, port: Number(port), noDelay: true });
-    track(client);
-    track(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.once('close', () => upstream.destroy());
-    upstream.once('close', () => client.destroy());
+    // Either side ending, failing or closing takes the other down with it.
+    for (const [socket, peer] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(socket);
+      socket.pipe(peer);
+      socket.on('error', () => undefined);
+      socket.once('close', () => {
+        sockets.delete(socket);
+        peer.destroy();
+      });
+    }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
+  const url = await listen(server);
   handlers.set('settle', () => null);
   handlers.set('stats', () => ({}));
   handlers.set(
@@ -181,7 +185,7 @@ async function startTcpRelay(target: string): Promise<SetupReady> {
         for (const socket of sockets) socket.destroy();
       }),
   );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { url };
 }
 
 async function startFastifyProxy(target: string): Promise<SetupReady> {

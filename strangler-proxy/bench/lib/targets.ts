@@ -1,7 +1,7 @@
 /** The issue's targets, checked against one run's figures. `met: null` when the run did not measure it. */
 import type { LookupResult } from './lookup-micro.ts';
 import type { MemoryResult, PacedRow, PersistResult, ThroughputRow } from './bench.ts';
-import { QUIET_STEAL_MS_PER_SEC } from './paced-load.ts';
+import { QUIET_STEAL_MS_PER_SEC } from './steal.ts';
 import { ratio } from './stats.ts';
 
 export interface TargetCheck {

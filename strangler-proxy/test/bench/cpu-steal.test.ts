@@ -2,8 +2,8 @@
  * The hypervisor's steal time, read the way Linux writes /proc/stat, and the paced rounds it left alone.
  */
 import { describe, expect, it } from 'vitest';
-import { parseCpuTimes, readCpuTimes, stealBetween } from '../../bench/lib/machine.ts';
-import { quietP99, type PacedResult } from '../../bench/lib/paced-load.ts';
+import type { PacedResult } from '../../bench/lib/paced-load.ts';
+import { parseCpuTimes, quietP99, readCpuTimes, stealBetween } from '../../bench/lib/steal.ts';
 
 const procStat = [
   'cpu  15569 7 4753 46223 436 0 188 616 0 0',
