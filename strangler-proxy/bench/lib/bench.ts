@@ -106,6 +106,8 @@ export interface PacedRow {
   readonly errors: number;
   readonly non2xx: number;
   readonly lateShare: number;
+  /** Median over rounds of the lead-in's p99: the first requests of a round, connections being opened. */
+  readonly leadInP99Ms: number;
 }
 
 export interface MemoryResult {
@@ -214,6 +216,9 @@ function instanceFor(setup: RunningSetup, round: number): SetupInstance {
 }
 
 const MB = 1024 * 1024;
+
+/** Requests paced before each measured round, on its connections, reported apart (about 200 at 1,000/s). */
+export const PACED_LEAD_IN_SEC = 0.2;
 
 export async function runBench(
   options: BenchOptions,
@@ -462,6 +467,7 @@ export async function runBench(
         rate: options.rate,
         pacedSec: options.pacedSec,
         pacedRounds: options.pacedRounds,
+        pacedLeadInSec: PACED_LEAD_IN_SEC,
         bodyBytes: options.bodyBytes,
         bodyConnections: options.bodyConnections,
         memorySec: options.memorySec,
@@ -616,15 +622,17 @@ async function runPacedPhase(
     for (let k = 0; k < setups.length; k++) {
       const setup = setups[(round + k) % setups.length] as RunningSetup;
       const { url, proxy } = instanceFor(setup, round);
-      // A short warm-up at the same rate: pooled connections exist before the measured requests.
-      await runPaced({ url: url + TARGET_PATH, rate: options.rate, durationSec: 0.2 });
       await proxy?.call('settle', 1_000);
       const before = await usageOf(proxy);
       const machineBefore = readCpuTimes();
+      // The lead-in runs on the same connections just before the measured second, so that it starts
+      // with the pacer's and the proxy's pools open: a separate warm-up closed the pacer's connections,
+      // and every measured round began by opening them again.
       const result = await runPaced({
         url: url + TARGET_PATH,
         rate: options.rate,
         durationSec: options.pacedSec,
+        leadInSec: PACED_LEAD_IN_SEC,
       });
       const stolen = stealBetween(machineBefore, readCpuTimes());
       await proxy?.call('settle', 1_000);
@@ -632,12 +640,14 @@ async function runPacedPhase(
       const entry = results.get(setup.id);
       entry?.rounds.push(result);
       entry?.steal.push(stolen);
-      if (before && after && result.completed > 0)
-        entry?.cpu.push((after.cpuMicros - before.cpuMicros) / result.completed);
+      const answered = result.completed + result.leadIn.completed;
+      if (before && after && answered > 0) entry?.cpu.push((after.cpuMicros - before.cpuMicros) / answered);
+      const failed = result.errors + result.non2xx + result.leadIn.errors + result.leadIn.non2xx;
       log(
         `paced ${options.rate}/s round ${round + 1}/${options.pacedRounds} ${setup.id.padEnd(21)} p50 ${result.p50Ms.toFixed(3)} ms  p99 ${result.p99Ms.toFixed(3)} ms` +
+          `  (lead-in p99 ${result.leadIn.p99Ms.toFixed(3)} ms)` +
           `${stolen === null ? '' : `  steal ${stolen} ms`}` +
-          `${result.errors + result.non2xx > 0 ? `  errors ${result.errors + result.non2xx}` : ''}`,
+          `${failed > 0 ? `  errors ${failed}` : ''}`,
       );
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -654,7 +664,7 @@ async function runPacedPhase(
   };
   const direct = summary('direct');
   // The same figures over the rounds the hypervisor left alone: what the proxy adds, apart from the VM.
-  const quietLimitMs = quietStealLimitMs(options.pacedSec);
+  const quietLimitMs = quietStealLimitMs(options.pacedSec + PACED_LEAD_IN_SEC);
   const quiet = (id: SetupId) => {
     const entry = results.get(id);
     return quietP99(entry?.rounds ?? [], entry?.steal ?? [], quietLimitMs);
@@ -685,9 +695,11 @@ async function runPacedPhase(
       addedQuietP99Ms:
         ownQuiet.p99Ms === null || directQuiet.p99Ms === null ? null : ownQuiet.p99Ms - directQuiet.p99Ms,
       pacerCpuUsPerReq: median(entry.rounds.map((round) => round.pacerCpuUsPerReq)),
-      errors: sum(entry.rounds.map((round) => round.errors)),
-      non2xx: sum(entry.rounds.map((round) => round.non2xx)),
+      // Lead-in and measured requests alike: an error is never left out.
+      errors: sum(entry.rounds.map((round) => round.errors + round.leadIn.errors)),
+      non2xx: sum(entry.rounds.map((round) => round.non2xx + round.leadIn.non2xx)),
       lateShare: median(entry.rounds.map((round) => round.lateShare)),
+      leadInP99Ms: median(entry.rounds.map((round) => round.leadIn.p99Ms)),
     };
   });
 }

@@ -23,10 +23,28 @@ export interface PacedOptions {
   readonly url: string;
   /** Requests per second. */
   readonly rate: number;
+  /** The measured window. */
   readonly durationSec: number;
+  /**
+   * Sent at the same rate just before the measured window, on the same connections, and reported apart
+   * (`leadIn`): the pacer's connections and the server's pooled ones are open and in use when the
+   * measured requests start, as wrk and wrk2 do with their calibration period.
+   */
+  readonly leadInSec?: number;
   readonly timeoutMs?: number;
 }
 
+/** The lead-in's own figures: its requests are not in the measured percentiles. */
+export interface LeadInResult {
+  readonly sent: number;
+  readonly completed: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** The measured window's figures, and the lead-in's apart. */
 export interface PacedResult {
   readonly rate: number;
   readonly durationSec: number;
@@ -42,14 +60,39 @@ export interface PacedResult {
   readonly p99FromScheduleMs: number;
   /** Share of requests sent more than 1 ms after their scheduled time. */
   readonly lateShare: number;
-  /** The pacer's own CPU time per request (its whole process: it runs in the bench's). */
+  /** The pacer's own CPU time per request, lead-in included (its whole process: it runs in the bench's). */
   readonly pacerCpuUsPerReq: number;
-  /** Connections the pacer opened. */
+  /** Connections the pacer opened, lead-in included. */
   readonly connections: number;
+  readonly leadIn: LeadInResult;
 }
 
 /** Connections the pacer keeps at most; past it, due requests wait for one to be free. */
 const MAX_CONNECTIONS = 256;
+
+/** What one window (lead-in or measured) saw. */
+interface Tally {
+  readonly fromSend: Float64Array;
+  readonly fromSchedule: Float64Array;
+  /** Scheduled (sent, or waiting for a free connection). */
+  sent: number;
+  completed: number;
+  errors: number;
+  non2xx: number;
+  late: number;
+}
+
+function tally(capacity: number): Tally {
+  return {
+    fromSend: new Float64Array(capacity),
+    fromSchedule: new Float64Array(capacity),
+    sent: 0,
+    completed: 0,
+    errors: 0,
+    non2xx: 0,
+    late: 0,
+  };
+}
 
 export function runPaced(options: PacedOptions): Promise<PacedResult> {
   const url = new URL(options.url);
@@ -58,16 +101,16 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
     `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: strangler-bench-pacer\r\n\r\n`,
     'latin1',
   );
-  const total = Math.max(1, Math.round(options.rate * options.durationSec));
+  const leadInCount = Math.max(0, Math.round(options.rate * (options.leadInSec ?? 0)));
+  const measuredCount = Math.max(1, Math.round(options.rate * options.durationSec));
+  const total = leadInCount + measuredCount;
   const interval = 1000 / options.rate;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const fromSend = new Float64Array(total);
-  const fromSchedule = new Float64Array(total);
-  let sent = 0;
-  let completed = 0;
-  let errors = 0;
-  let non2xx = 0;
-  let late = 0;
+  const leadIn = tally(leadInCount);
+  const measured = tally(measuredCount);
+  /** Requests are numbered in schedule order; the first `leadInCount` are the lead-in's. */
+  const windowOf = (index: number): Tally => (index < leadInCount ? leadIn : measured);
+  let scheduled = 0;
   let settled = 0;
   let opened = 0;
 
@@ -75,40 +118,52 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
   interface Connection {
     readonly socket: Socket;
     readonly framer: ResponseFramer;
-    exchange: { readonly sentAt: number; readonly scheduledAt: number } | null;
+    exchange: { readonly sentAt: number; readonly scheduledAt: number; readonly window: Tally } | null;
     /** The server ended its side: the answer it framed by closing is the connection's last. */
     ended: boolean;
     closed: boolean;
   }
   const idle: Connection[] = [];
   const live = new Set<Connection>();
-  /** Scheduled times of requests due while every connection was busy. */
+  /** Numbers of the requests due while every connection was busy. */
   const waiting: number[] = [];
 
   return new Promise((resolve) => {
     const cpuBefore = process.cpuUsage();
     const start = performance.now();
+    const scheduledAt = (index: number) => start + index * interval;
+    const measuredFrom = scheduledAt(leadInCount);
     const finish = () => {
       clearInterval(sweeper);
       for (const connection of live) connection.socket.destroy();
       const cpu = process.cpuUsage(cpuBefore);
-      const measured = fromSend.slice(0, completed).sort();
-      const scheduled = fromSchedule.slice(0, completed).sort();
+      const { completed } = measured;
+      const fromSend = measured.fromSend.slice(0, completed).sort();
+      const fromSchedule = measured.fromSchedule.slice(0, completed).sort();
+      const leadInTimes = leadIn.fromSend.slice(0, leadIn.completed).sort();
       resolve({
         rate: options.rate,
-        durationSec: (performance.now() - start) / 1000,
-        sent,
+        durationSec: (performance.now() - measuredFrom) / 1000,
+        sent: measured.sent,
         completed,
-        errors,
-        non2xx,
-        p50Ms: percentile(measured, 0.5),
-        p90Ms: percentile(measured, 0.9),
-        p99Ms: percentile(measured, 0.99),
-        maxMs: completed > 0 ? (measured[completed - 1] ?? 0) : 0,
-        p99FromScheduleMs: percentile(scheduled, 0.99),
-        lateShare: sent > 0 ? late / sent : 0,
-        pacerCpuUsPerReq: sent > 0 ? (cpu.user + cpu.system) / sent : 0,
+        errors: measured.errors,
+        non2xx: measured.non2xx,
+        p50Ms: percentile(fromSend, 0.5),
+        p90Ms: percentile(fromSend, 0.9),
+        p99Ms: percentile(fromSend, 0.99),
+        maxMs: completed > 0 ? (fromSend[completed - 1] ?? 0) : 0,
+        p99FromScheduleMs: percentile(fromSchedule, 0.99),
+        lateShare: measured.sent > 0 ? measured.late / measured.sent : 0,
+        pacerCpuUsPerReq: (cpu.user + cpu.system) / total,
         connections: opened,
+        leadIn: {
+          sent: leadIn.sent,
+          completed: leadIn.completed,
+          errors: leadIn.errors,
+          non2xx: leadIn.non2xx,
+          p99Ms: leadIn.completed > 0 ? percentile(leadInTimes, 0.99) : 0,
+          maxMs: leadIn.completed > 0 ? (leadInTimes[leadIn.completed - 1] ?? 0) : 0,
+        },
       });
     };
     const settle = () => {
@@ -125,10 +180,11 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
       if (!exchange) throw new FramingError('an answer to no request');
       connection.exchange = null;
       const now = performance.now();
-      fromSend[completed] = now - exchange.sentAt;
-      fromSchedule[completed] = now - exchange.scheduledAt;
-      completed++;
-      if (response.status < 200 || response.status > 299) non2xx++;
+      const window = exchange.window;
+      window.fromSend[window.completed] = now - exchange.sentAt;
+      window.fromSchedule[window.completed] = now - exchange.scheduledAt;
+      window.completed++;
+      if (response.status < 200 || response.status > 299) window.non2xx++;
       if (response.closes || connection.ended) close(connection);
       else release(connection);
       settle();
@@ -141,8 +197,8 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
       if (index >= 0) idle.splice(index, 1);
       connection.socket.destroy(error);
       if (connection.exchange) {
+        connection.exchange.window.errors++;
         connection.exchange = null;
-        errors++;
         settle();
       }
     };
@@ -173,16 +229,18 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
       socket.on('close', () => close(connection));
       return connection;
     };
-    const write = (connection: Connection, scheduledAt: number) => {
+    const write = (connection: Connection, index: number) => {
       const sentAt = performance.now();
-      if (sentAt - scheduledAt > 1) late++;
-      connection.exchange = { sentAt, scheduledAt };
+      const window = windowOf(index);
+      const due = scheduledAt(index);
+      if (sentAt - due > 1) window.late++;
+      connection.exchange = { sentAt, scheduledAt: due, window };
       connection.socket.write(requestBytes);
     };
-    const send = (scheduledAt: number) => {
+    const send = (index: number) => {
       const connection = idle.pop() ?? (live.size < MAX_CONNECTIONS ? open() : null);
-      if (connection) write(connection, scheduledAt);
-      else waiting.push(scheduledAt);
+      if (connection) write(connection, index);
+      else waiting.push(index);
     };
     // One timer for every request's deadline, instead of one per request.
     const sweeper = setInterval(
@@ -192,9 +250,8 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
           if (connection.exchange && now - connection.exchange.sentAt > timeoutMs)
             close(connection, new Error('timeout'));
         }
-        while (waiting.length > 0 && now - (waiting[0] ?? now) > timeoutMs) {
-          waiting.shift();
-          errors++;
+        while (waiting.length > 0 && now - scheduledAt(waiting[0] ?? scheduled) > timeoutMs) {
+          windowOf(waiting.shift() ?? 0).errors++;
           settle();
         }
       },
@@ -202,11 +259,12 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
     );
     const tick = () => {
       const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
-      while (sent < due) {
-        send(start + sent * interval);
-        sent++;
+      while (scheduled < due) {
+        windowOf(scheduled).sent++;
+        send(scheduled);
+        scheduled++;
       }
-      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now() - 0.5));
+      if (scheduled < total) setTimeout(tick, Math.max(0, scheduledAt(scheduled) - performance.now() - 0.5));
     };
     tick();
   });

@@ -161,7 +161,7 @@ function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
   return {
     title:
       `Paced load: ${int(Number(settings.rate))} req/s open loop, ${String(settings.pacedSec)} s × ${String(settings.pacedRounds)} ` +
-      `rounds interleaved${processesNote(settings)}, median of rounds; latency from send to end of response`,
+      `rounds interleaved${processesNote(settings)}, each after a ${leadInMs(settings)} ms lead-in on the same connections; median of rounds; latency from send to end of response`,
     headers: [
       'setup',
       'p50 ms',
@@ -171,6 +171,7 @@ function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
       'added p50 ms',
       'added p99 ms',
       'p99 from schedule',
+      'lead-in p99 ms',
       'proxy CPU µs/req',
       'pacer CPU µs/req',
       'late sends',
@@ -179,7 +180,7 @@ function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
       'quiet rounds: added p99 ms',
       'errors',
     ],
-    align: 'lrrrrrrrrrrrrrr',
+    align: 'lrrrrrrrrrrrrrrr',
     rows: rows.map((row) => [
       { text: row.label, style: row.id.startsWith('strangler') ? 'cyan' : undefined },
       fixed(row.p50Ms, 3),
@@ -191,6 +192,7 @@ function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
         ? '—'
         : { text: plus(row.addedP99Ms), style: row.addedP99Ms <= 2 ? 'green' : 'red' },
       fixed(row.p99FromScheduleMs, 3),
+      fixed(row.leadInP99Ms, 3),
       fixed(row.proxyCpuUsPerReq, 1),
       fixed(row.pacerCpuUsPerReq, 1),
       `${(row.lateShare * 100).toFixed(1)}%`,
@@ -201,14 +203,32 @@ function pacedTable(rows: readonly PacedRow[], results: BenchResults): Table {
         : { text: plus(row.addedQuietP99Ms), style: row.addedQuietP99Ms <= 2 ? 'green' : 'red' },
       errorsCell(row.errors, row.non2xx),
     ]),
-    notes: rows.some((row) => row.stealMs?.some((stolen) => stolen !== null))
-      ? [
-          `Steal: CPU time the hypervisor gave to other guests during the round (all cores, /proc/stat, in 10 ms ticks), median (min–max) of rounds. ` +
-            `Quiet rounds: those with at most ${String(quietStealLimitMs(Number(settings.pacedSec)))} ms of steal, counted in brackets; their median p99, and its excess over direct's quiet rounds (none below 3 quiet rounds). ` +
-            `The headline "added p99" and the target are over all rounds.`,
-        ]
-      : undefined,
+    notes: [
+      `Lead-in: each round's first ${leadInMs(settings)} ms of requests, sent at the same rate on the same connections as the measured second and left out of its percentiles ` +
+        `(wrk and wrk2 leave out a calibration period likewise); the pacer opens its connections then. Its p99 is the median over rounds; its errors are in the errors column.`,
+      ...(rows.some((row) => row.stealMs?.some((stolen) => stolen !== null))
+        ? [
+            `Steal: CPU time the hypervisor gave to other guests during the round, lead-in included (all cores, /proc/stat, in 10 ms ticks), median (min–max) of rounds. ` +
+              `Quiet rounds: those with at most ${String(quietStealLimitMs(pacedWindowSec(settings)))} ms of steal, counted in brackets; their median p99, and its excess over direct's quiet rounds (none below 3 quiet rounds). ` +
+              `The headline "added p99" and the target are over all rounds.`,
+          ]
+        : []),
+    ],
   };
+}
+
+/** Results written before the lead-in existed have no setting for it: 0. */
+function leadInSec(settings: Readonly<Record<string, unknown>>): number {
+  return Number(settings.pacedLeadInSec ?? 0);
+}
+
+function leadInMs(settings: Readonly<Record<string, unknown>>): string {
+  return String(Math.round(leadInSec(settings) * 1000));
+}
+
+/** What a round's steal was read over: the lead-in and the measured window. */
+function pacedWindowSec(settings: Readonly<Record<string, unknown>>): number {
+  return Number(settings.pacedSec) + leadInSec(settings);
 }
 
 /** Median (min–max) steal of a setup's paced rounds, in ms; — where it was not read. */

@@ -62,6 +62,44 @@ describe('paced load', () => {
     expect(new Set(seen)).toEqual(new Set([`GET /items/7?view=full ${new URL(url).host}`]));
   });
 
+  it('runs the lead-in on the connections the measured requests use, and reports it apart', async () => {
+    let count = 0;
+    let openedAfterLeadIn = 0;
+    const server = createHttpServer((_request, response) => {
+      count++;
+      const answer = () => {
+        response.writeHead(200, { 'content-length': 2 });
+        response.end('ok');
+      };
+      // The first answers are slow, as a cold server's are: they must not reach the measured figures.
+      if (count <= 30) setTimeout(answer, 40);
+      else answer();
+    });
+    server.keepAliveTimeout = 30_000;
+    server.on('connection', () => {
+      if (count >= 50) openedAfterLeadIn++;
+    });
+    const url = await listen(server);
+    const result = await runPaced({ url, rate: 1000, durationSec: 0.05, leadInSec: 0.05 });
+
+    expect(result).toMatchObject({ sent: 50, completed: 50, errors: 0 });
+    expect(result.leadIn).toMatchObject({ sent: 50, completed: 50, errors: 0, non2xx: 0 });
+    expect(result.leadIn.maxMs).toBeGreaterThanOrEqual(40);
+    expect(result.maxMs).toBeLessThan(40);
+    expect(openedAfterLeadIn).toBe(0);
+  });
+
+  it('counts a lead-in request that fails in the lead-in', async () => {
+    const url = await rawServer((socket, count) => {
+      if (count === 1) return; // never answered
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    });
+    const result = await runPaced({ url, rate: 1000, durationSec: 0.02, leadInSec: 0.01, timeoutMs: 200 });
+
+    expect(result).toMatchObject({ sent: 20, completed: 20, errors: 0 });
+    expect(result.leadIn).toMatchObject({ sent: 10, completed: 9, errors: 1 });
+  });
+
   it('frames chunked answers and counts statuses outside 2xx', async () => {
     let count = 0;
     const url = await httpServer((_request, response) => {

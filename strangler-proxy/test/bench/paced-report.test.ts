@@ -27,6 +27,7 @@ function pacedRow(overrides: Partial<PacedRow> & Pick<PacedRow, 'id' | 'label'>)
     errors: 0,
     non2xx: 0,
     lateShare: 0.25,
+    leadInP99Ms: 7.5,
     ...overrides,
   };
 }
@@ -47,7 +48,7 @@ function results(paced: PacedRow[], stealShare: number | null): BenchResults {
       stranglerNodeFlags: [],
       stranglerEnv: {},
       wallSec: 1,
-      settings: { rate: 1000, pacedSec: 1, pacedRounds: 4 },
+      settings: { rate: 1000, pacedSec: 1, pacedRounds: 4, pacedLeadInSec: 0.2 },
       profiles: [],
     },
     ...figures,
@@ -81,10 +82,13 @@ describe('paced report', () => {
 
     expect(markdown).toContain('hypervisor steal 3.2% of CPU time over the run');
     expect(markdown).toContain(
-      '| strangler: 1,000 routes, migrated | 0.200 | 0.400 | 4.500 | 9.0 | +0.000 | +3.500 | 2.000 | — | 120.0 | 25.0% | 5 (0–120) | 2.100 (3) | +1.500 | 0 |',
+      '| strangler: 1,000 routes, migrated | 0.200 | 0.400 | 4.500 | 9.0 | +0.000 | +3.500 | 2.000 | 7.500 | — | 120.0 | 25.0% | 5 (0–120) | 2.100 (3) | +1.500 | 0 |',
     );
     expect(markdown).toContain('| 5 (0–40) | 0.600 (3) | — | 0 |');
-    expect(markdown).toContain('at most 10 ms of steal');
+    // Steal is read over the lead-in and the measured second: 10 ms per second of both.
+    expect(markdown).toContain('at most 12 ms of steal');
+    expect(markdown).toContain('each after a 200 ms lead-in on the same connections');
+    expect(markdown).toContain("Lead-in: each round's first 200 ms of requests");
     expect(formatText(results([direct, strangler], 0.032), false)).toContain('2.100 (3)');
   });
 
