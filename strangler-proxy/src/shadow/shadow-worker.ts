@@ -6,7 +6,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { joinSharedByteBudget } from './byte-budget.ts';
 import type { CompiledMirrorPlan, MirrorJob, MirrorPlan, MirrorResult } from './mirror-job.ts';
 import { compileMirrorPlan, createMirrorRunner } from './mirror-runner.ts';
-import { lowerCurrentThreadPriority, SHADOW_WORKER_NICE_LEVELS } from './thread-priority.ts';
 
 export type WorkerRequest =
   | { readonly type: 'plan'; readonly planId: number; readonly plan: MirrorPlan }
@@ -19,8 +18,6 @@ export type WorkerReply =
 
 const port = parentPort;
 if (port) {
-  // The primary's requests come first: when the cores are all busy, mirrors wait, not clients.
-  lowerCurrentThreadPriority(SHADOW_WORKER_NICE_LEVELS);
   const runner = createMirrorRunner(
     joinSharedByteBudget((workerData as { budget: SharedArrayBuffer }).budget),
   );

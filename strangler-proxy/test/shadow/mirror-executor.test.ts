@@ -5,7 +5,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestUpstream, deadPort, type TestUpstream } from '../support/test-upstream.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
@@ -18,7 +17,6 @@ import {
 } from '../../src/shadow/mirror-executor.ts';
 import type { MirrorJob, MirrorPlan } from '../../src/shadow/mirror-job.ts';
 import { joinSharedByteBudget, createSharedByteBudget } from '../../src/shadow/byte-budget.ts';
-import { SHADOW_WORKER_NICE_LEVELS } from '../../src/shadow/thread-priority.ts';
 
 let calls = 0;
 const product = (price: unknown) => (): string => JSON.stringify({ id: 7, price, stamp: `call-${++calls}` });
@@ -216,37 +214,6 @@ describe('the shadow worker', () => {
       try {
         await executor.run(plan(), job('/api/products/7'));
         expect(threadNames().filter((name) => name === SHADOW_WORKER_NAME)).toHaveLength(before + 1);
-      } finally {
-        await executor.close();
-      }
-    },
-  );
-
-  it.runIf(process.platform === 'linux')(
-    'runs below the serving thread in the CPU queue, by its own nice value',
-    async () => {
-      // Field 19 of /proc/<pid>/task/<tid>/stat; the command name (field 2) may hold spaces and parentheses.
-      const niceOf = (tid: string) =>
-        Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ').pop()?.split(' ')[16]);
-      const workerTids = () =>
-        readdirSync('/proc/self/task').filter((task) => {
-          try {
-            return readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim() === SHADOW_WORKER_NAME;
-          } catch {
-            return false;
-          }
-        });
-      const before = new Set(workerTids());
-      const executor = createMirrorExecutor('worker', () => 1_048_576, silentLogger);
-      try {
-        // A job answered: the worker has run its start-up.
-        await executor.run(plan(), job('/api/products/7'));
-        const started = workerTids().filter((tid) => !before.has(tid));
-        expect(started).toHaveLength(1);
-        const servingNice = niceOf(String(process.pid));
-        expect(niceOf(started[0] as string)).toBe(Math.min(19, servingNice + SHADOW_WORKER_NICE_LEVELS));
-        // The serving thread itself is left where it was.
-        expect(getPriority(0)).toBe(servingNice);
       } finally {
         await executor.close();
       }
