@@ -82,6 +82,12 @@ interface Tally {
   late: number;
 }
 
+/** A window's answer times from send, sorted, with its slowest. */
+function sortedTimes(window: Tally): { readonly times: Float64Array; readonly maxMs: number } {
+  const times = window.fromSend.slice(0, window.completed).sort();
+  return { times, maxMs: times[times.length - 1] ?? 0 };
+}
+
 function tally(capacity: number): Tally {
   return {
     fromSend: new Float64Array(capacity),
@@ -118,7 +124,8 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
   interface Connection {
     readonly socket: Socket;
     readonly framer: ResponseFramer;
-    exchange: { readonly sentAt: number; readonly scheduledAt: number; readonly window: Tally } | null;
+    /** The request on the connection: when it was sent, and its number in the schedule. */
+    exchange: { readonly sentAt: number; readonly index: number } | null;
     /** The server ended its side: the answer it framed by closing is the connection's last. */
     ended: boolean;
     closed: boolean;
@@ -138,9 +145,9 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
       for (const connection of live) connection.socket.destroy();
       const cpu = process.cpuUsage(cpuBefore);
       const { completed } = measured;
-      const fromSend = measured.fromSend.slice(0, completed).sort();
+      const fromSend = sortedTimes(measured);
       const fromSchedule = measured.fromSchedule.slice(0, completed).sort();
-      const leadInTimes = leadIn.fromSend.slice(0, leadIn.completed).sort();
+      const leadInTimes = sortedTimes(leadIn);
       resolve({
         rate: options.rate,
         durationSec: (performance.now() - measuredFrom) / 1000,
@@ -148,10 +155,10 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
         completed,
         errors: measured.errors,
         non2xx: measured.non2xx,
-        p50Ms: percentile(fromSend, 0.5),
-        p90Ms: percentile(fromSend, 0.9),
-        p99Ms: percentile(fromSend, 0.99),
-        maxMs: completed > 0 ? (fromSend[completed - 1] ?? 0) : 0,
+        p50Ms: percentile(fromSend.times, 0.5),
+        p90Ms: percentile(fromSend.times, 0.9),
+        p99Ms: percentile(fromSend.times, 0.99),
+        maxMs: fromSend.maxMs,
         p99FromScheduleMs: percentile(fromSchedule, 0.99),
         lateShare: measured.sent > 0 ? measured.late / measured.sent : 0,
         pacerCpuUsPerReq: (cpu.user + cpu.system) / total,
@@ -161,8 +168,8 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
           completed: leadIn.completed,
           errors: leadIn.errors,
           non2xx: leadIn.non2xx,
-          p99Ms: leadIn.completed > 0 ? percentile(leadInTimes, 0.99) : 0,
-          maxMs: leadIn.completed > 0 ? (leadInTimes[leadIn.completed - 1] ?? 0) : 0,
+          p99Ms: percentile(leadInTimes.times, 0.99),
+          maxMs: leadInTimes.maxMs,
         },
       });
     };
@@ -180,9 +187,9 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
       if (!exchange) throw new FramingError('an answer to no request');
       connection.exchange = null;
       const now = performance.now();
-      const window = exchange.window;
+      const window = windowOf(exchange.index);
       window.fromSend[window.completed] = now - exchange.sentAt;
-      window.fromSchedule[window.completed] = now - exchange.scheduledAt;
+      window.fromSchedule[window.completed] = now - scheduledAt(exchange.index);
       window.completed++;
       if (response.status < 200 || response.status > 299) window.non2xx++;
       if (response.closes || connection.ended) close(connection);
@@ -197,7 +204,7 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
       if (index >= 0) idle.splice(index, 1);
       connection.socket.destroy(error);
       if (connection.exchange) {
-        connection.exchange.window.errors++;
+        windowOf(connection.exchange.index).errors++;
         connection.exchange = null;
         settle();
       }
@@ -231,10 +238,8 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
     };
     const write = (connection: Connection, index: number) => {
       const sentAt = performance.now();
-      const window = windowOf(index);
-      const due = scheduledAt(index);
-      if (sentAt - due > 1) window.late++;
-      connection.exchange = { sentAt, scheduledAt: due, window };
+      if (sentAt - scheduledAt(index) > 1) windowOf(index).late++;
+      connection.exchange = { sentAt, index };
       connection.socket.write(requestBytes);
     };
     const send = (index: number) => {
