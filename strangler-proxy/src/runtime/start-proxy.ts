@@ -65,6 +65,21 @@ export class StartupConfigError extends Error {
   }
 }
 
+/** How long the start waits for the shadow worker's warm-up at most. */
+const MAX_WARM_UP_WAIT_MS = 3_000;
+
+/** Waits for `promise` to settle, or for `ms` to pass, whichever comes first. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.then(noop, noop), elapsed]);
+  clearTimeout(timer);
+}
+
+const noop = (): void => {};
+
 export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
   const env = options.env ?? process.env;
   const configFile = path.resolve(options.configFile);
@@ -104,6 +119,9 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     }
   };
   prepareMirroring(current);
+  // The listener opens once the worker has warmed up, so that its warm-up takes no CPU from live traffic
+  // (bounded: a worker that is slow to warm up delays the start by this much at most).
+  await settledWithin(mirror.ready(), MAX_WARM_UP_WAIT_MS);
   const handler = createRequestHandler({
     current: () => current,
     mirror,

@@ -49,6 +49,13 @@ function poolFor(origin: string): Pool {
   return pool;
 }
 
+/** Closes the pool of one origin (a warm-up's own listener, once it is done). */
+export async function closeShadowPool(origin: string): Promise<void> {
+  const pool = pools.get(origin);
+  pools.delete(origin);
+  await pool?.destroy();
+}
+
 /** Closes the shadow pools (at shutdown). */
 export function closeShadowPools(): void {
   for (const pool of pools.values()) void pool.destroy();

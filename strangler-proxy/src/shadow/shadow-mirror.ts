@@ -49,6 +49,8 @@ export interface ShadowMirror {
   onSettled(listener: (event: ShadowSettled) => void): () => void;
   /** Starts the shadow worker ahead of the first mirror (no-op when it runs or mirrors run inline). */
   prepare(): void;
+  /** Settles when the worker `prepare()` started has warmed up or failed to (at once when none runs). */
+  ready(): Promise<void>;
   /** Stops the shadow worker (after `idle()`, at shutdown). */
   close(): Promise<void>;
 }
@@ -130,6 +132,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       return () => listeners.delete(listener);
     },
     prepare: () => executor.prepare(),
+    ready: async () => void (await executor.ready()),
     close: () => executor.close(),
     begin(route, decision, req, res, context, carriedShadowHeader) {
       const plan = route.shadow;

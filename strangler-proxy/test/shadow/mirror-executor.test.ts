@@ -220,6 +220,65 @@ describe('the shadow worker', () => {
     },
   );
 
+  it('warms up on a listener of its own before its first job, and reports it', async () => {
+    const seen = legacy.received.length + service.received.length;
+    const executor = createMirrorExecutor('worker', () => 1_048_576, silentLogger, undefined, {
+      runs: 40,
+      maxMs: 60_000,
+    });
+    try {
+      executor.prepare();
+      const report = await executor.ready();
+      expect(report).toEqual({ runs: 40, ms: expect.any(Number) as number });
+      expect(executor.budget.used).toBe(0);
+      // Nothing of the warm-up reached a real upstream; the first job is compared as any other.
+      expect(legacy.received.length + service.received.length).toBe(seen);
+      const first = await executor.run(plan(), job('/api/products/7'));
+      expect(first).toMatchObject({ kind: 'compared', verdict: { outcome: 'match' } });
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('stops a warm-up that cannot succeed short, and still takes jobs', async () => {
+    const tight = createMirrorExecutor('worker', () => 20, silentLogger, undefined, {
+      runs: 40,
+      maxMs: 60_000,
+    });
+    try {
+      tight.prepare();
+      const report = await tight.ready();
+      expect(report?.error).toMatch(/over_capacity/);
+      expect(report?.runs).toBeLessThan(40);
+      expect(tight.budget.used).toBe(0);
+      expect(await tight.run(plan(), job('/api/products/7'))).toEqual({ kind: 'over_capacity' });
+    } finally {
+      await tight.close();
+    }
+  });
+
+  it('is ready at once when no worker was started, and when mirrors run inline', async () => {
+    const idle = createMirrorExecutor('worker', () => 1_048_576, silentLogger);
+    const inline = createMirrorExecutor('inline', () => 1_048_576, silentLogger);
+    try {
+      expect(await idle.ready()).toBeNull();
+      expect(await inline.ready()).toBeNull();
+    } finally {
+      await Promise.all([idle.close(), inline.close()]);
+    }
+  });
+
+  it('settles its readiness when the worker fails to start', async () => {
+    const missing = new URL('./fixtures/no-such-worker.ts', import.meta.url);
+    const executor = createMirrorExecutor('worker', () => 1_048_576, silentLogger, missing);
+    try {
+      executor.prepare();
+      expect(await executor.ready()).toBeNull();
+    } finally {
+      await executor.close();
+    }
+  });
+
   it('shares the byte budget with the thread that owns it', () => {
     const owner = createSharedByteBudget(() => 100);
     const other = joinSharedByteBudget(owner.shared);
