@@ -14,6 +14,7 @@ import { runPaced, type PacedResult } from './paced-load.ts';
 import { runLookupMicro, type LookupResult } from './lookup-micro.ts';
 import { THREAD_KINDS, threadCpuSpent, type ThreadCpu, type ThreadKind } from './thread-cpu.ts';
 import { callgrindWrapper, countInstructions, valgrindVersion } from './instructions.ts';
+import { runColdStarts, type ColdStartResult } from './cold-start.ts';
 import { collectCpuProfiles, cpuProfileFlags } from './profile-files.ts';
 import { machineInfo, sourceRevision, type MachineInfo } from './machine.ts';
 import { quietP99, quietStealLimitMs, readCpuTimes, stealBetween, stealShareSince } from './steal.ts';
@@ -192,6 +193,8 @@ export interface BenchResults {
   readonly memory: MemoryResult | null;
   readonly persisted: PersistResult | null;
   readonly instructions: InstructionsResult | null;
+  /** Absent in results written before the section existed. */
+  readonly coldStart?: ColdStartResult | null;
   readonly targets: readonly TargetCheck[];
 }
 
@@ -292,6 +295,7 @@ export async function runBench(
   let memory: MemoryResult | null = null;
   let persisted: PersistResult | null = null;
   let instructions: InstructionsResult | null = null;
+  let coldStart: ColdStartResult | null = null;
   try {
     const upstream = await start<UpstreamReady>('upstream', { kind: 'upstream' });
     const up = upstream.ready;
@@ -382,6 +386,31 @@ export async function runBench(
       persisted = await runPersist(proxy, tool, options, log);
     }
 
+    if (options.sections.includes('coldstart')) {
+      log(
+        `cold starts: ${options.coldStarts} per setup, ${options.rate} req/s from the moment the proxy listens`,
+      );
+      const coldSetups: Array<[SetupId, string]> = [
+        ['strangler', yaml('migrated')],
+        ['strangler-shadow', yaml('shadow')],
+      ];
+      coldStart = await runColdStarts({
+        setups: coldSetups.map(([id, routes]) => ({
+          id,
+          label: (SETUPS.find((entry) => entry.id === id)?.label ?? id).replace(
+            'N routes',
+            `${options.routes.toLocaleString('en-US')} routes`,
+          ),
+          start: (name) => start<SetupReady>(name, stranglerSpec(name, routes)),
+        })),
+        starts: options.coldStarts,
+        rate: options.rate,
+        firstSec: PACED_LEAD_IN_SEC,
+        nextSec: options.pacedSec,
+        log,
+      });
+    }
+
     if (options.sections.includes('instructions')) {
       const valgrind = valgrindVersion();
       if (valgrind === null)
@@ -444,6 +473,7 @@ export async function runBench(
   const partial = { throughput, paced, lookup, memory, persisted };
   return {
     instructions,
+    coldStart,
     meta: {
       date: new Date().toISOString(),
       command: options.command,
@@ -472,6 +502,7 @@ export async function runBench(
         bodyConnections: options.bodyConnections,
         memorySec: options.memorySec,
         persistSec: options.persistSec,
+        coldStarts: options.coldStarts,
         cpuProf: options.cpuProf,
       },
       profiles,

@@ -1,7 +1,15 @@
 /** Command-line options of `npm run bench`. */
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['throughput', 'paced', 'lookup', 'memory', 'persist', 'instructions'] as const;
+export const SECTIONS = [
+  'throughput',
+  'paced',
+  'lookup',
+  'memory',
+  'persist',
+  'coldstart',
+  'instructions',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -35,6 +43,8 @@ export interface BenchOptions {
   readonly memorySec: number;
   /** Comparisons persisted. */
   readonly persistSec: number;
+  /** Fresh processes per setup loaded from the moment they listen (cold starts). */
+  readonly coldStarts: number;
   /** Instructions per request under valgrind: uncounted warm-up requests, counted requests, connections. */
   readonly instructionsWarmup: number;
   readonly instructionsRequests: number;
@@ -50,8 +60,8 @@ export const USAGE = `Usage: npm run bench -- [options]
 
 Loads each setup in turn with the same load (wrk if installed, else autocannon), interleaved over rounds,
 and prints requests/s, latency, proxy CPU per request and memory with ratios; then paced load at a fixed
-rate, route lookup cost, memory under shadowed 1 MB bodies, comparisons persisted per second, and
-instructions per request counted by valgrind (when installed; not in --quick unless --only names it).
+rate, route lookup cost, memory under shadowed 1 MB bodies, comparisons persisted per second, the first
+second of freshly started proxies at the paced rate (cold starts), and instructions per request counted by valgrind (when installed; not in --quick unless --only names it).
 
   --quick               a short run (about a minute); does not write RESULTS.md unless --write
   --duration <s>        seconds per trial; with --quick it also shortens every other load phase
@@ -154,6 +164,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     bodyConnections: 16,
     memorySec: phase(6, 2),
     persistSec: phase(5, 2),
+    coldStarts: quick ? 1 : 4,
     // V8 is still compiling the hot path after 4,000 requests (29% of the counted instructions were its
     // compilers'); after 30,000 its share is what it stays at (5-7%, the same after 60,000).
     instructionsWarmup: quick ? 200 : 30_000,

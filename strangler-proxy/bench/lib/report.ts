@@ -9,6 +9,7 @@ import { THREAD_KINDS } from './thread-cpu.ts';
 import { quietStealLimitMs } from './steal.ts';
 import { median } from './stats.ts';
 import { UPSTREAM_BODIES } from './specs.ts';
+import { medianAndRange, type ColdStartRun } from './cold-start.ts';
 
 type Style = 'green' | 'red' | 'yellow' | 'dim' | 'bold' | 'cyan';
 interface Cell {
@@ -320,6 +321,53 @@ function persistTable(results: BenchResults): Table | null {
   };
 }
 
+/** `median (min–max)` over a row's starts, or the one value. */
+function spread(
+  runs: readonly ColdStartRun[],
+  figure: (run: ColdStartRun) => number,
+  digits: number,
+): string {
+  const { median: middle, min, max } = medianAndRange(runs.map(figure));
+  const format = (value: number) => (digits === 0 ? int(value) : fixed(value, digits));
+  return runs.length > 1 ? `${format(middle)} (${format(min)}–${format(max)})` : format(middle);
+}
+
+function coldStartTable(results: BenchResults): Table | null {
+  const cold = results.coldStart;
+  if (!cold) return null;
+  const firstMs = Math.round(cold.firstSec * 1000);
+  return {
+    title: `Cold start: a fresh process per start, ${int(cold.rate)} req/s open loop from the moment it listens; the first ${firstMs} ms, then ${fixed(cold.nextSec, 0)} s; median (range) over starts, interleaved`,
+    headers: [
+      'setup',
+      'starts',
+      'spawn to listening, ms',
+      `first ${firstMs} ms: p99 ms`,
+      `next ${fixed(cold.nextSec, 0)} s: p99 ms`,
+      'mirrors compared',
+      'mirrors shed',
+      'errors',
+    ],
+    align: 'lrrrrrrr',
+    rows: cold.rows.map((row) => [
+      row.label,
+      String(row.runs.length),
+      spread(row.runs, (run) => run.startMs, 0),
+      spread(row.runs, (run) => run.firstP99Ms, 1),
+      spread(row.runs, (run) => run.nextP99Ms, 1),
+      spread(row.runs, (run) => run.compared, 0),
+      spread(row.runs, (run) => run.shed, 0),
+      errorsCell(
+        row.runs.reduce((total, run) => total + run.errors, 0),
+        row.runs.reduce((total, run) => total + run.non2xx, 0),
+      ),
+    ]),
+    notes: [
+      "Spawn to listening: Node's start, loading the routes, and with a shadowed route the shadow worker's warm-up (the listener opens after it). Mirrors shed: not sent because the in-flight bound was reached (over_capacity).",
+    ],
+  };
+}
+
 function instructionsTable(results: BenchResults): Table | null {
   const counted = results.instructions;
   if (!counted) return null;
@@ -387,6 +435,7 @@ function tables(results: BenchResults): Table[] {
     lookupTable(results),
     memoryTable(results),
     persistTable(results),
+    coldStartTable(results),
     instructionsTable(results),
     targetsTable(results),
   ];

@@ -91,6 +91,16 @@ describe('npm run bench', () => {
     expect(results.memory?.peakRssMb).toBeGreaterThan(0);
     expect(results.persisted?.storedComparisons).toBeGreaterThan(0);
     expect(results.persisted?.storedComparisons).toBe(results.persisted?.settledComparisons);
+    // A fresh process per start, loaded from the moment it listens: both windows measured, mirrors compared.
+    expect(results.coldStart?.rows.map((row) => row.id)).toEqual(['strangler', 'strangler-shadow']);
+    for (const row of results.coldStart?.rows ?? []) {
+      expect(row.runs, row.id).toHaveLength(1);
+      expect(row.runs[0]?.startMs, row.id).toBeGreaterThan(0);
+      expect(row.runs[0]?.firstP99Ms, row.id).toBeGreaterThan(0);
+      expect(row.runs[0]?.nextP99Ms, row.id).toBeGreaterThan(0);
+      expect(row.runs[0]?.errors, row.id).toBe(0);
+    }
+    expect(results.coldStart?.rows[1]?.runs[0]?.compared).toBeGreaterThan(0);
 
     expect(results.targets.map((check) => check.id)).toEqual([
       'throughput-vs-express',
