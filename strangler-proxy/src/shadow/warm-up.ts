@@ -5,7 +5,7 @@
  * A cold worker spent its first ~400 ms of CPU loading undici's modules, compiling its parser and running
  * the comparison unoptimised, under the proxy's first live traffic: on a 2-core machine that core was
  * taken from the serving thread, mirrors piled up to the in-flight bound and were shed, and the primary's
- * p99 in the first second after a start reached 0.2-0.56 s in 3 of 5 starts (bench/RESULTS.md).
+ * p99 over the first second at 1,000 req/s reached 0.3-0.7 s (bench/RESULTS.md, "cold start").
  * Nothing leaves the worker's own listener, and the warm-up's route has a noise model of its own, so no
  * real route's state is touched.
  */
