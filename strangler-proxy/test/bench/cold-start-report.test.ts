@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { BenchResults } from '../../bench/lib/bench.ts';
 import { medianAndRange, type ColdStartResult, type ColdStartRun } from '../../bench/lib/cold-start.ts';
 import { formatMarkdown, formatText } from '../../bench/lib/report.ts';
-import { evaluateTargets } from '../../bench/lib/targets.ts';
+import { benchResults } from '../support/bench-results.ts';
 
 const run = (overrides: Partial<ColdStartRun>): ColdStartRun => ({
   startMs: 1000,
@@ -19,31 +19,7 @@ const run = (overrides: Partial<ColdStartRun>): ColdStartRun => ({
   ...overrides,
 });
 
-function results(coldStart: ColdStartResult | null): BenchResults {
-  const figures = { throughput: null, paced: null, lookup: null, memory: null, persisted: null };
-  return {
-    meta: {
-      date: '2026-12-03T19:00:00.000Z',
-      command: 'npm run bench',
-      quick: false,
-      machine: { cpu: 'test CPU', cores: 2, memoryGb: 24, node: 'v24', os: 'Linux', loadAverage: 1 },
-      revision: 'abc1234',
-      loadAverageEnd: 1,
-      stealShare: 0,
-      tool: 'wrk',
-      code: 'compiled',
-      stranglerNodeFlags: [],
-      stranglerEnv: {},
-      wallSec: 1,
-      settings: {},
-      profiles: [],
-    },
-    ...figures,
-    instructions: null,
-    coldStart,
-    targets: evaluateTargets(figures),
-  };
-}
+const results = (coldStart: ColdStartResult | null): BenchResults => benchResults({ coldStart });
 
 const cold: ColdStartResult = {
   rate: 1000,

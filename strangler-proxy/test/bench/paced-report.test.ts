@@ -7,6 +7,7 @@ import type { BenchResults, PacedRow } from '../../bench/lib/bench.ts';
 import type { PacedResult } from '../../bench/lib/paced-load.ts';
 import { formatMarkdown, formatText } from '../../bench/lib/report.ts';
 import { evaluateTargets } from '../../bench/lib/targets.ts';
+import { benchResults } from '../support/bench-results.ts';
 
 const round = (p99Ms: number) => ({ p99Ms }) as PacedResult;
 
@@ -33,28 +34,10 @@ function pacedRow(overrides: Partial<PacedRow> & Pick<PacedRow, 'id' | 'label'>)
 }
 
 function results(paced: PacedRow[], stealShare: number | null): BenchResults {
-  const figures = { throughput: null, paced, lookup: null, memory: null, persisted: null };
-  return {
-    meta: {
-      date: '2026-12-03T09:00:00.000Z',
-      command: 'npm run bench',
-      quick: false,
-      machine: { cpu: 'test CPU', cores: 2, memoryGb: 24, node: 'v24', os: 'Linux', loadAverage: 1 },
-      revision: 'abc1234',
-      loadAverageEnd: 1,
-      stealShare,
-      tool: 'wrk',
-      code: 'compiled',
-      stranglerNodeFlags: [],
-      stranglerEnv: {},
-      wallSec: 1,
-      settings: { rate: 1000, pacedSec: 1, pacedRounds: 4, pacedLeadInSec: 0.2 },
-      profiles: [],
-    },
-    ...figures,
-    instructions: null,
-    targets: evaluateTargets(figures),
-  };
+  return benchResults(
+    { paced },
+    { stealShare, settings: { rate: 1000, pacedSec: 1, pacedRounds: 4, pacedLeadInSec: 0.2 } },
+  );
 }
 
 const direct = pacedRow({
