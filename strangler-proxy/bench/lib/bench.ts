@@ -20,13 +20,14 @@ import { machineInfo, sourceRevision, type MachineInfo } from './machine.ts';
 import { quietP99, quietStealLimitMs, readCpuTimes, stealBetween, stealShareSince } from './steal.ts';
 import type { BenchOptions } from './options.ts';
 import { routesYaml, TARGET_PATH, type RoutesFileOptions } from './routes-file.ts';
-import type {
-  ServerSpec,
-  SetupReady,
-  SetupStats,
-  StranglerFinal,
-  UpstreamCounts,
-  UpstreamReady,
+import {
+  comparedCount,
+  type ServerSpec,
+  type SetupReady,
+  type SetupStats,
+  type StranglerFinal,
+  type UpstreamCounts,
+  type UpstreamReady,
 } from './specs.ts';
 import { median, ratio, sum } from './stats.ts';
 import { evaluateTargets, type TargetCheck } from './targets.ts';
@@ -313,25 +314,30 @@ export async function runBench(
         ...extra,
       });
     const wantsSetups = options.sections.includes('throughput') || options.sections.includes('paced');
+    // By process name: each strangler process has a routes.yaml and a store of its own.
+    const specs: Record<Exclude<SetupId, 'direct'>, (name: string) => ServerSpec> = {
+      'tcp-relay': () => ({ kind: 'tcp-relay', target: up.legacyUrl }),
+      'express-hpm': () => ({ kind: 'express-hpm', target: up.legacyUrl }),
+      'fastify-proxy': () => ({ kind: 'fastify-proxy', target: up.legacyUrl }),
+      strangler: (name) => stranglerSpec(name, yaml('migrated')),
+      'strangler-shadow': (name) => stranglerSpec(name, yaml('shadow')),
+      'strangler-shadow-hang': (name) =>
+        stranglerSpec(name, yaml('shadow', { targetServiceUrl: up.hangUrl })),
+    };
+    const labelOf = (id: SetupId) =>
+      (SETUPS.find((entry) => entry.id === id)?.label ?? id).replace(
+        'N routes',
+        `${options.routes.toLocaleString('en-US')} routes`,
+      );
 
     if (wantsSetups) {
       log(
         `starting ${SETUPS.length - 1} proxy setups × ${options.processes} processes (${options.routes} routes for strangler)`,
       );
-      // By process name: each strangler process has a routes.yaml and a store of its own.
-      const specs: Record<Exclude<SetupId, 'direct'>, (name: string) => ServerSpec> = {
-        'tcp-relay': () => ({ kind: 'tcp-relay', target: up.legacyUrl }),
-        'express-hpm': () => ({ kind: 'express-hpm', target: up.legacyUrl }),
-        'fastify-proxy': () => ({ kind: 'fastify-proxy', target: up.legacyUrl }),
-        strangler: (name) => stranglerSpec(name, yaml('migrated')),
-        'strangler-shadow': (name) => stranglerSpec(name, yaml('shadow')),
-        'strangler-shadow-hang': (name) =>
-          stranglerSpec(name, yaml('shadow', { targetServiceUrl: up.hangUrl })),
-      };
       // Started together (each loads its routes.yaml on its own core time), used one at a time.
       const setups: RunningSetup[] = await Promise.all(
         SETUPS.map(async (entry): Promise<RunningSetup> => {
-          const label = entry.label.replace('N routes', `${options.routes.toLocaleString('en-US')} routes`);
+          const label = labelOf(entry.id);
           if (entry.id === 'direct')
             return { id: entry.id, label, instances: [{ url: up.legacyUrl, proxy: null }] };
           const instances = await Promise.all(
@@ -390,18 +396,12 @@ export async function runBench(
       log(
         `cold starts: ${options.coldStarts} per setup, ${options.rate} req/s from the moment the proxy listens`,
       );
-      const coldSetups: Array<[SetupId, string]> = [
-        ['strangler', yaml('migrated')],
-        ['strangler-shadow', yaml('shadow')],
-      ];
+      const coldSetups = ['strangler', 'strangler-shadow'] as const;
       coldStart = await runColdStarts({
-        setups: coldSetups.map(([id, routes]) => ({
+        setups: coldSetups.map((id) => ({
           id,
-          label: (SETUPS.find((entry) => entry.id === id)?.label ?? id).replace(
-            'N routes',
-            `${options.routes.toLocaleString('en-US')} routes`,
-          ),
-          start: (name) => start<SetupReady>(name, stranglerSpec(name, routes)),
+          label: labelOf(id),
+          start: (name) => start<SetupReady>(name, specs[id](name)),
         })),
         starts: options.coldStarts,
         rate: options.rate,
@@ -419,15 +419,12 @@ export async function runBench(
         const measured: Array<[InstructionsRow['id'], ServerSpec]> = [
           ['express-hpm', { kind: 'express-hpm', target: up.legacyUrl }],
           ['fastify-proxy', { kind: 'fastify-proxy', target: up.legacyUrl }],
-          ['strangler', stranglerSpec('strangler-instructions', yaml('migrated'))],
-          ['strangler-shadow', stranglerSpec('strangler-shadow-instructions', yaml('shadow'))],
+          ['strangler', specs.strangler('strangler-instructions')],
+          ['strangler-shadow', specs['strangler-shadow']('strangler-shadow-instructions')],
         ];
         const rows: InstructionsRow[] = [];
         for (const [id, spec] of measured) {
-          const label = (SETUPS.find((entry) => entry.id === id)?.label ?? id).replace(
-            'N routes',
-            `${options.routes.toLocaleString('en-US')} routes`,
-          );
+          const label = labelOf(id);
           log(
             `instructions: ${label} under valgrind (${options.instructionsWarmup} warm-up requests, then ${options.instructionsRequests} counted)`,
           );
@@ -523,10 +520,6 @@ function newConnections(before: UpstreamCounts, after: UpstreamCounts): number {
     (after.service.connections - before.service.connections) +
     (after.hang.connections - before.hang.connections)
   );
-}
-
-function comparedCount(stats: SetupStats | undefined): number {
-  return sum(Object.values(stats?.outcomes ?? {}));
 }
 
 async function runThroughput(
@@ -779,7 +772,7 @@ async function runMemory(
     maxRssMb: after.maxRss / MB,
     errors: load.errors,
     non2xx: load.non2xx,
-    compared: sum(Object.values(stats.outcomes ?? {})),
+    compared: comparedCount(stats),
     skipped: stats.skipped ?? {},
   };
   log(
@@ -802,7 +795,7 @@ async function runPersist(
   });
   await proxy.call('settle', 5_000);
   const final = await proxy.stop<StranglerFinal>(30_000);
-  const settled = sum(Object.values(final?.stats.outcomes ?? {}));
+  const settled = comparedCount(final?.stats);
   const stored = final?.stored;
   const result: PersistResult = {
     durationSec: load.durationSec,

@@ -7,7 +7,7 @@
 import type { ChildHandle } from './child-process.ts';
 import { runPaced } from './paced-load.ts';
 import { TARGET_PATH } from './routes-file.ts';
-import type { SetupReady, SetupStats } from './specs.ts';
+import { comparedCount, type SetupReady, type SetupStats } from './specs.ts';
 import { median } from './stats.ts';
 
 /** One start of one setup. */
@@ -77,7 +77,7 @@ export async function runColdStarts(options: ColdStartOptions): Promise<ColdStar
           errors: paced.errors + paced.leadIn.errors,
           non2xx: paced.non2xx + paced.leadIn.non2xx,
           shed: stats.skipped?.over_capacity ?? 0,
-          compared: Object.values(stats.outcomes ?? {}).reduce((sum, count) => sum + count, 0),
+          compared: comparedCount(stats),
         };
         runs[index]!.push(run);
         options.log(

@@ -61,7 +61,8 @@ export const USAGE = `Usage: npm run bench -- [options]
 Loads each setup in turn with the same load (wrk if installed, else autocannon), interleaved over rounds,
 and prints requests/s, latency, proxy CPU per request and memory with ratios; then paced load at a fixed
 rate, route lookup cost, memory under shadowed 1 MB bodies, comparisons persisted per second, the first
-second of freshly started proxies at the paced rate (cold starts), and instructions per request counted by valgrind (when installed; not in --quick unless --only names it).
+second of freshly started proxies at the paced rate (cold starts), and instructions per request counted
+by valgrind (when installed; not in --quick unless --only names it).
 
   --quick               a short run (about a minute); does not write RESULTS.md unless --write
   --duration <s>        seconds per trial; with --quick it also shortens every other load phase

@@ -8,7 +8,7 @@ import { TARGET_PATH } from './routes-file.ts';
 import { THREAD_KINDS } from './thread-cpu.ts';
 import { quietStealLimitMs } from './steal.ts';
 import { median } from './stats.ts';
-import { UPSTREAM_BODIES } from './specs.ts';
+import { comparedCount, UPSTREAM_BODIES } from './specs.ts';
 import { medianAndRange, type ColdStartRun } from './cold-start.ts';
 
 type Style = 'green' | 'red' | 'yellow' | 'dim' | 'bold' | 'cyan';
@@ -58,7 +58,7 @@ function throughputTable(rows: readonly ThroughputRow[], results: BenchResults):
   const notes: string[] = [];
   for (const row of rows) {
     if (!row.stats) continue;
-    const compared = Object.values(row.stats.outcomes ?? {}).reduce((a, b) => a + b, 0);
+    const compared = comparedCount(row.stats);
     const skipped = Object.values(row.stats.skipped ?? {}).reduce((a, b) => a + b, 0);
     const parts = [`${row.id}: metrics counted ${int(row.stats.requestsCounted)} requests`];
     if (compared + skipped > 0)

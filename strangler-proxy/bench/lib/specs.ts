@@ -44,6 +44,11 @@ export interface SetupStats {
   readonly flushedRecords?: number;
 }
 
+/** Mirrored requests a proxy compared (every outcome: match, mismatch, noisy, error). */
+export function comparedCount(stats: SetupStats | undefined): number {
+  return Object.values(stats?.outcomes ?? {}).reduce((total, count) => total + count, 0);
+}
+
 export interface StranglerFinal {
   readonly stats: SetupStats;
   /** Read back from the SQLite store after the proxy closed; null without a store. */

@@ -220,12 +220,12 @@ describe('the shadow worker', () => {
     },
   );
 
+  /** Enough mirrors to see the warm-up happen; no time limit to cut it short on a slow machine. */
+  const SHORT_WARM_UP = { runs: 40, maxMs: 60_000 };
+
   it('warms up on a listener of its own before its first job, and reports it', async () => {
     const seen = legacy.received.length + service.received.length;
-    const executor = createMirrorExecutor('worker', () => 1_048_576, silentLogger, undefined, {
-      runs: 40,
-      maxMs: 60_000,
-    });
+    const executor = createMirrorExecutor('worker', () => 1_048_576, silentLogger, undefined, SHORT_WARM_UP);
     try {
       executor.prepare();
       const report = await executor.ready();
@@ -241,10 +241,7 @@ describe('the shadow worker', () => {
   });
 
   it('stops a warm-up that cannot succeed short, and still takes jobs', async () => {
-    const tight = createMirrorExecutor('worker', () => 20, silentLogger, undefined, {
-      runs: 40,
-      maxMs: 60_000,
-    });
+    const tight = createMirrorExecutor('worker', () => 20, silentLogger, undefined, SHORT_WARM_UP);
     try {
       tight.prepare();
       const report = await tight.ready();
