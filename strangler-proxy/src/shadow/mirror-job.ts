@@ -63,5 +63,6 @@ export interface CompiledMirrorPlan extends MirrorPlan {
  */
 export function ownBytes(view: Uint8Array): Uint8Array {
   if (view.buffer instanceof SharedArrayBuffer) return view;
-  return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view : view.slice();
+  // Not `view.slice()`: on a Buffer that is a view, not a copy.
+  return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view : new Uint8Array(view);
 }
