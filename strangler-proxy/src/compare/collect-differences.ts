@@ -47,6 +47,7 @@ export class DifferenceCollector {
 
   /** The frozen verdict for what was recorded. */
   toVerdict(bodyMode: BodyMode): Verdict {
+    if (this.#countedTotal === 0 && this.#noisyTotal === 0) return plainMatch(bodyMode);
     const counted = this.#countedTotal > 0;
     return Object.freeze({
       outcome: counted ? 'mismatch' : 'match',
@@ -58,6 +59,44 @@ export class DifferenceCollector {
       noisyOmitted: this.#noisyTotal - this.#noisy.length,
     });
   }
+}
+
+const PLAIN_MATCHES: Readonly<Record<BodyMode, Verdict>> = Object.freeze({
+  json: matchOf('json'),
+  text: matchOf('text'),
+  bytes: matchOf('bytes'),
+  truncated: matchOf('truncated'),
+  empty: matchOf('empty'),
+});
+
+function matchOf(bodyMode: BodyMode): Verdict {
+  return Object.freeze({
+    outcome: 'match',
+    differences: NONE,
+    noisy: NONE,
+    signature: '',
+    bodyMode,
+    omitted: 0,
+    noisyOmitted: 0,
+  });
+}
+
+/**
+ * The verdict of a pair with no difference at all, counted or noisy: one shared frozen object per body
+ * mode, so that most comparisons allocate no verdict, and the shadow worker can send a match back as its
+ * body mode alone.
+ */
+export function plainMatch(bodyMode: BodyMode): Verdict {
+  return PLAIN_MATCHES[bodyMode];
+}
+
+/** Whether a verdict says nothing beyond "match" and its body mode. */
+export function isPlainMatch(verdict: Verdict): verdict is Verdict & { readonly bodyMode: BodyMode } {
+  return (
+    verdict.outcome === 'match' &&
+    verdict.bodyMode !== undefined &&
+    verdict === PLAIN_MATCHES[verdict.bodyMode]
+  );
 }
 
 /**

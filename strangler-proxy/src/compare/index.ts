@@ -40,4 +40,4 @@ export type { JsonLocation, JsonPathPattern, PathKey, PathSegment } from './json
 export { compilePaths } from './path-set.ts';
 export type { CompiledPaths } from './path-set.ts';
 export { TRANSPORT_HEADERS } from './compare-headers.ts';
-export { signatureOf } from './collect-differences.ts';
+export { isPlainMatch, plainMatch, signatureOf } from './collect-differences.ts';

@@ -9,13 +9,8 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging/logger.ts';
 import { createSharedByteBudget, type ByteBudget, type SharedByteBudget } from './byte-budget.ts';
-import {
-  ownBytes,
-  type CompiledMirrorPlan,
-  type MirrorJob,
-  type MirrorPlan,
-  type MirrorResult,
-} from './mirror-job.ts';
+import type { CompiledMirrorPlan, MirrorJob, MirrorPlan, MirrorResult } from './mirror-job.ts';
+import { isMatchReply, postedJob, resultOfMatch } from './posted-job.ts';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './shadow-worker.ts';
 import type { WarmUpReport } from './warm-up.ts';
 
@@ -141,6 +136,13 @@ function workerExecutor(
   let closing = false;
   const forget = new FinalizationRegistry<number>((planId) => post({ type: 'forget', planId }));
 
+  /** A job's waiter, no longer pending; none when the job already failed with the worker that held it. */
+  const take = (jobId: number): Pending | undefined => {
+    const waiting = pending.get(jobId);
+    pending.delete(jobId);
+    return waiting;
+  };
+
   const post = (message: WorkerRequest, transfer: ArrayBuffer[] = []) => {
     worker?.postMessage(message, transfer);
   };
@@ -157,6 +159,10 @@ function workerExecutor(
     let settleWarmUp: (report: WarmUpReport | null) => void = () => {};
     warmedUp = new Promise((resolve) => (settleWarmUp = resolve));
     started.on('message', (reply: WorkerReply) => {
+      if (isMatchReply(reply)) {
+        take(reply[0])?.resolve(resultOfMatch(reply));
+        return;
+      }
       if ('warmedUp' in reply) {
         const report = reply.warmedUp;
         if (report.error) logger.warn({ ...report }, 'shadow worker warm-up stopped short');
@@ -164,11 +170,9 @@ function workerExecutor(
         settleWarmUp(report);
         return;
       }
-      const waiting = pending.get(reply.jobId);
-      if (!waiting) return;
-      pending.delete(reply.jobId);
-      if (reply.ok) waiting.resolve(reply.result);
-      else waiting.reject(new Error(reply.error));
+      const waiting = take(reply.jobId);
+      if (reply.ok) waiting?.resolve(reply.result);
+      else waiting?.reject(new Error(reply.error));
     });
     const failAll = (reason: string) => {
       settleWarmUp(null);
@@ -211,12 +215,10 @@ function workerExecutor(
         post({ type: 'plan', planId, plan });
       }
       const jobId = nextJobId++;
-      // A view into a larger buffer would take that whole buffer along.
-      const body = job.body === null ? null : ownBytes(job.body);
-      const primary = { ...job.primary, body: ownBytes(job.primary.body) };
+      const posted = postedJob(job, transfer);
       return new Promise<MirrorResult>((resolve, reject) => {
         pending.set(jobId, { worker: running, resolve, reject });
-        post({ type: 'job', jobId, planId, job: { ...job, body, primary } }, [...transfer]);
+        post({ type: 'job', jobId, planId, job: posted }, [...transfer]);
       });
     },
     async close() {

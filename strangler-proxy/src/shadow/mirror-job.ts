@@ -66,3 +66,14 @@ export function ownBytes(view: Uint8Array): Uint8Array {
   // Not `view.slice()`: on a Buffer that is a view, not a copy.
   return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view : new Uint8Array(view);
 }
+
+const NO_BODY = new Uint8Array(0);
+const NO_HEADERS: CapturedResponse['headers'] = Object.freeze({});
+
+/**
+ * An answer of a match as recorded: its status, latency and whether it was cut. Its headers and body
+ * are left out; nobody reads them, and they would only be copied back from the worker.
+ */
+export function answerFigures(status: number, latencyMs: number, truncated: boolean): CapturedResponse {
+  return { status, headers: NO_HEADERS, body: NO_BODY, truncated, latencyMs };
+}

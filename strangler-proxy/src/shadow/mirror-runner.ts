@@ -9,6 +9,7 @@ import { decodeCapturedBody } from './decode-body.ts';
 import { createNoiseLearner } from './noise-learner.ts';
 import { sendShadowRequest, type ShadowOutcome } from './send-shadow-request.ts';
 import {
+  answerFigures,
   ownBytes,
   type CompiledMirrorPlan,
   type MirrorJob,
@@ -26,19 +27,9 @@ export function compileMirrorPlan(plan: MirrorPlan): CompiledMirrorPlan {
   return { ...plan, rules: compileCompareRules(plan.compare ?? {}) };
 }
 
-const NO_BODY = new Uint8Array(0);
-const NO_HEADERS: CapturedResponse['headers'] = Object.freeze({});
-
-/** What the recorder reads of a matching answer: status, latency and whether it was cut. */
-function answerFigures(answer: CapturedResponse): CapturedResponse {
-  return {
-    status: answer.status,
-    headers: NO_HEADERS,
-    body: NO_BODY,
-    truncated: answer.truncated,
-    latencyMs: answer.latencyMs,
-  };
-}
+/** What the recorder reads of a matching answer. */
+const figuresOf = (answer: CapturedResponse): CapturedResponse =>
+  answerFigures(answer.status, answer.latencyMs, answer.truncated);
 
 /** Runs jobs with one noise model per route, kept for the runner's lifetime (across reloads). */
 export function createMirrorRunner(budget: ByteBudget, random: () => number = Math.random): MirrorRunner {
@@ -95,8 +86,8 @@ export function createMirrorRunner(budget: ByteBudget, random: () => number = Ma
         return {
           kind: 'compared',
           verdict,
-          primary: kept ? { ...primary, body: ownBytes(primary.body) } : answerFigures(primary),
-          shadow: kept ? { ...shadow, body: ownBytes(shadow.body) } : answerFigures(shadow),
+          primary: kept ? { ...primary, body: ownBytes(primary.body) } : figuresOf(primary),
+          shadow: kept ? { ...shadow, body: ownBytes(shadow.body) } : figuresOf(shadow),
           learnedNoise,
         };
       } finally {

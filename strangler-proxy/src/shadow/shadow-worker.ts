@@ -5,16 +5,19 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { joinSharedByteBudget } from './byte-budget.ts';
-import type { CompiledMirrorPlan, MirrorJob, MirrorPlan, MirrorResult } from './mirror-job.ts';
+import type { CompiledMirrorPlan, MirrorPlan, MirrorResult } from './mirror-job.ts';
 import { compileMirrorPlan, createMirrorRunner } from './mirror-runner.ts';
+import { matchReply, receivedJob, type MatchReply, type PostedJob } from './posted-job.ts';
 import { warmUpMirrorPath, type WarmUpReport } from './warm-up.ts';
 
 export type WorkerRequest =
   | { readonly type: 'plan'; readonly planId: number; readonly plan: MirrorPlan }
   | { readonly type: 'forget'; readonly planId: number }
-  | { readonly type: 'job'; readonly jobId: number; readonly planId: number; readonly job: MirrorJob };
+  | { readonly type: 'job'; readonly jobId: number; readonly planId: number; readonly job: PostedJob };
 
 export type WorkerReply =
+  /** Most results: a plain match (`posted-job.ts`). */
+  | MatchReply
   | { readonly jobId: number; readonly ok: true; readonly result: MirrorResult }
   | { readonly jobId: number; readonly ok: false; readonly error: string }
   /** Sent once, before any job is taken: the warm-up is over. */
@@ -44,8 +47,9 @@ if (port) {
         port.postMessage({ jobId, ok: false, error: `unknown mirror plan ${planId}` } satisfies WorkerReply);
         return;
       }
-      runner.run(plan, job).then(
-        (result) => port.postMessage({ jobId, ok: true, result } satisfies WorkerReply),
+      runner.run(plan, receivedJob(job)).then(
+        (result) =>
+          port.postMessage((matchReply(jobId, result) ?? { jobId, ok: true, result }) satisfies WorkerReply),
         (error: unknown) => {
           port.postMessage({ jobId, ok: false, error: String(error) } satisfies WorkerReply);
         },

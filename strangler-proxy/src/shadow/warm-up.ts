@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { ByteBudget } from './byte-budget.ts';
 import type { MirrorJob } from './mirror-job.ts';
 import { compileMirrorPlan, createMirrorRunner } from './mirror-runner.ts';
+import { matchReply, postedJob, receivedJob } from './posted-job.ts';
 import { closeShadowPool } from './send-shadow-request.ts';
 
 export interface WarmUpOptions {
@@ -91,11 +92,15 @@ export async function warmUpMirrorPath(options: WarmUpOptions): Promise<WarmUpRe
         latencyMs: 1,
       },
     };
+    // Taken apart and put together as a posted job is, and its result as a reply is: that code runs per
+    // mirror too.
+    const posted = postedJob(job);
     const lane = async () => {
       while (runs < options.runs && elapsed() < options.maxMs) {
         runs += 1;
-        const result = await runner.run(plan, job);
+        const result = await runner.run(plan, receivedJob(posted));
         if (result.kind !== 'compared') throw new Error(`a warm-up mirror ended as ${result.kind}`);
+        if (matchReply(runs, result) === null) throw new Error('a warm-up mirror did not match');
       }
     };
     await Promise.all(Array.from({ length: LANES }, lane));
