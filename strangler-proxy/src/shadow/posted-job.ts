@@ -20,8 +20,9 @@ export interface PostedJob extends Omit<MirrorJob, 'body' | 'primary'> {
 }
 
 /**
- * Bodies up to this size cross as strings. Larger ones are in the body pool (shared memory, not copied)
- * or moved to the worker; a string of their size would be a large copy on the serving thread's heap.
+ * Bodies up to this size cross as strings. A larger request body is in the body pool (shared memory, not
+ * copied) or moved to the worker; a larger primary answer is copied into bytes of its own, since as a
+ * string it would be a large copy on the serving thread's heap.
  */
 export const POSTED_AS_TEXT_MAX_BYTES = 65_536;
 
