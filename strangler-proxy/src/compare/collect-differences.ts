@@ -90,13 +90,9 @@ export function plainMatch(bodyMode: BodyMode): Verdict {
   return PLAIN_MATCHES[bodyMode];
 }
 
-/** Whether a verdict says nothing beyond "match" and its body mode. */
+/** Whether a verdict is one of {@link plainMatch}'s: says nothing beyond "match" and its body mode. */
 export function isPlainMatch(verdict: Verdict): verdict is Verdict & { readonly bodyMode: BodyMode } {
-  return (
-    verdict.outcome === 'match' &&
-    verdict.bodyMode !== undefined &&
-    verdict === PLAIN_MATCHES[verdict.bodyMode]
-  );
+  return verdict.bodyMode !== undefined && verdict === PLAIN_MATCHES[verdict.bodyMode];
 }
 
 /**
