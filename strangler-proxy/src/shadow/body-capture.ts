@@ -1,9 +1,11 @@
 /**
  * Keeps a bounded copy of a stream's chunks as they pass by. It holds references to the chunks the stream
  * already allocated (no copying until the end) and stops keeping them past its limit; or, for a large body
- * of known length, copies each chunk at once into a region of a body pool (see `body-pool.ts`).
+ * of known length, copies each chunk at once into one buffer of that length, which belongs to this body
+ * alone: the chunks can then be freed as soon as they are written on, and the buffer can be moved to the
+ * shadow worker. It is never shared or reused, so no other request's bytes can ever be read from it,
+ * however long a connection takes to send it.
  */
-import type { BodyPool } from './body-pool.ts';
 import type { ByteBudget } from './byte-budget.ts';
 
 const UNLIMITED: ByteBudget = { take: () => true, give: () => undefined, used: 0 };
@@ -19,30 +21,27 @@ export interface BodyCapture {
   body(): Buffer;
   /** Chunks kept: with more than one, `body()` is a new buffer that nothing else references. */
   readonly chunks: number;
-  /** The body is in a pool region (shared memory: it reaches the shadow worker without a copy). */
-  readonly pooled: boolean;
+  /** The kept bytes are the whole of a buffer nothing else references (it can be moved to another thread). */
+  readonly ownsMemory: boolean;
   /**
    * The kept bytes as one buffer, letting go of the chunks (they can be collected while the buffer is
    * still in use elsewhere). The bytes stay counted in the budget until `release()`.
    */
   takeBody(): Buffer;
-  /** Gives the kept bytes back to the budget, and the pool region back to the pool (once the copy is no longer needed). */
+  /** Gives the kept bytes back to the budget (once the copy is no longer needed). */
   release(): void;
 }
 
-/** Where a body of known length is copied as it arrives. */
-export interface PooledCapture {
-  readonly pool: BodyPool;
-  /** The declared length. */
-  readonly bytes: number;
-}
-
+/**
+ * `copyDeclared`: the body's declared length, to copy it into a buffer of its own as it arrives (null to
+ * keep the chunks by reference).
+ */
 export function createBodyCapture(
   limit: number,
   budget: ByteBudget = UNLIMITED,
-  pooled: PooledCapture | null = null,
+  copyDeclared: number | null = null,
 ): BodyCapture {
-  return new Capture(limit, budget, pooled);
+  return new Capture(limit, budget, copyDeclared);
 }
 
 /**
@@ -54,19 +53,19 @@ class Capture implements BodyCapture {
   private keptBytes = 0;
   private seen = 0;
   private outOfBudget = false;
-  /** Reserved with the first chunk when the length is declared; given back on release. */
-  private region: Buffer | null = null;
-  /** `region` while the kept bytes are in it; null once more arrive than declared (then they are in `kept`). */
+  /** Allocated with the first chunk when the length is declared. */
+  private copy: Buffer | null = null;
+  /** `copy` while the kept bytes are in it; null once more arrive than declared (then they are in `kept`). */
   private filling: Buffer | null = null;
 
   private readonly limit: number;
   private readonly budget: ByteBudget;
-  private readonly intoPool: PooledCapture | null;
+  private readonly copyDeclared: number | null;
 
-  constructor(limit: number, budget: ByteBudget, intoPool: PooledCapture | null) {
+  constructor(limit: number, budget: ByteBudget, copyDeclared: number | null) {
     this.limit = limit;
     this.budget = budget;
-    this.intoPool = intoPool;
+    this.copyDeclared = copyDeclared;
   }
 
   push(chunk: Buffer): void {
@@ -82,15 +81,16 @@ class Capture implements BodyCapture {
   }
 
   private keep(part: Buffer): void {
-    const pooled = this.intoPool;
-    if (this.region === null && this.keptBytes === 0 && pooled !== null && pooled.bytes <= this.limit) {
-      this.region = pooled.pool.reserve(pooled.bytes);
-      this.filling = this.region;
+    const declared = this.copyDeclared;
+    if (this.copy === null && this.keptBytes === 0 && declared !== null && declared <= this.limit) {
+      // Not from Node's allocation pool: a buffer of its own, which can be moved to another thread.
+      this.copy = Buffer.allocUnsafeSlow(declared);
+      this.filling = this.copy;
     }
     if (this.filling !== null && this.keptBytes + part.length <= this.filling.length) {
       part.copy(this.filling, this.keptBytes);
     } else {
-      // No room in the pool, or more bytes than declared: references from here on.
+      // More bytes than declared: references from here on.
       if (this.filling !== null) this.kept.push(this.filling.subarray(0, this.keptBytes));
       this.filling = null;
       this.kept.push(part);
@@ -106,8 +106,7 @@ class Capture implements BodyCapture {
     this.budget.give(this.keptBytes);
     this.keptBytes = 0;
     this.kept.length = 0;
-    if (this.region !== null) this.intoPool?.pool.free(this.region);
-    this.region = null;
+    this.copy = null;
     this.filling = null;
   }
 
@@ -119,8 +118,10 @@ class Capture implements BodyCapture {
     return this.kept.length;
   }
 
-  get pooled(): boolean {
-    return this.filling !== null;
+  get ownsMemory(): boolean {
+    if (this.filling !== null) return this.keptBytes === this.filling.length;
+    // Several chunks are joined into a new buffer by `body()`.
+    return this.kept.length > 1;
   }
 
   get overLimit(): boolean {

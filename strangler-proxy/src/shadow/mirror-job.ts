@@ -58,11 +58,11 @@ export interface CompiledMirrorPlan extends MirrorPlan {
 
 /**
  * Bytes that own their whole buffer. A view into a larger buffer (a socket read, Node's allocation pool)
- * is copied: posted to another thread, a view takes its entire buffer along. A view of shared memory (the
- * body pool) is posted as it is: both threads see the same bytes.
+ * is copied: posted to another thread, a view takes its entire buffer along. So is a view of shared
+ * memory: whoever shares it could write other bytes into it while the mirror still sends from it.
  */
 export function ownBytes(view: Uint8Array): Uint8Array {
-  if (view.buffer instanceof SharedArrayBuffer) return view;
+  if (view.buffer instanceof SharedArrayBuffer) return new Uint8Array(view);
   // Not `view.slice()`: on a Buffer that is a view, not a copy.
   return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view : new Uint8Array(view);
 }

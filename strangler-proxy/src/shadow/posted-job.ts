@@ -20,9 +20,9 @@ export interface PostedJob extends Omit<MirrorJob, 'body' | 'primary'> {
 }
 
 /**
- * Bodies up to this size cross as strings. A larger request body is in the body pool (shared memory, not
- * copied) or moved to the worker; a larger primary answer is copied into bytes of its own, since as a
- * string it would be a large copy on the serving thread's heap.
+ * Bodies up to this size cross as strings. A larger request body is moved to the worker when it is a
+ * buffer of its own, else copied, like a larger primary answer, into bytes of its own: as a string it
+ * would be a large copy on the serving thread's heap.
  */
 export const POSTED_AS_TEXT_MAX_BYTES = 65_536;
 
@@ -45,7 +45,7 @@ export function receivedJob(posted: PostedJob): MirrorJob {
 
 function postedBytes(view: Uint8Array, transfer: readonly ArrayBuffer[]): PostedBytes {
   const buffer = view.buffer;
-  if (buffer instanceof SharedArrayBuffer || transfer.includes(buffer)) return view;
+  if (buffer instanceof ArrayBuffer && transfer.includes(buffer)) return view;
   if (view.byteLength > POSTED_AS_TEXT_MAX_BYTES) return ownBytes(view);
   return Buffer.from(buffer, view.byteOffset, view.byteLength).toString('latin1');
 }

@@ -15,7 +15,6 @@ import type { RequestContext } from '../proxy/request-context.ts';
 import type { RoutingRoute } from '../proxy/routing-snapshot.ts';
 import { SHADOW_HEADER } from '../proxy/forwarding-headers.ts';
 import { createBodyCapture, type BodyCapture } from './body-capture.ts';
-import { createBodyPool, type BodyPool } from './body-pool.ts';
 import { createMirrorHealth } from './mirror-health.ts';
 import { createMirrorExecutor, type MirrorThread } from './mirror-executor.ts';
 import type { MirrorJob } from './mirror-job.ts';
@@ -79,9 +78,6 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
   const idleWaiters: Array<() => void> = [];
   const executor = createMirrorExecutor(options.thread ?? 'worker', options.maxBytesInFlight, logger);
   const budget = executor.budget;
-  // Sized by the byte budget when first needed: the budget bounds what is held at once anyway.
-  let pool: BodyPool | null = null;
-  const bodyPool = () => (pool ??= createBodyPool(options.maxBytesInFlight()));
   const health = createMirrorHealth();
   let inFlight = 0;
 
@@ -152,11 +148,11 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       metrics.shadowsInFlight.set(inFlight);
 
       const hasBody = declaredLength > 0 || req.headers['transfer-encoding'] !== undefined;
-      // A large body of known length is copied into the body pool as it arrives; a small one usually
-      // comes in one chunk, cheaper to keep by reference.
-      const pooled =
-        declaredLength > POOLED_BODIES_ABOVE ? { pool: bodyPool(), bytes: declaredLength } : null;
-      const requestBody = hasBody ? createBodyCapture(plan.config.maxBodyBytes, budget, pooled) : null;
+      // A large body of known length is copied into a buffer of its own as it arrives, so the chunks it came
+      // in are freed once written upstream; a small one usually comes in one chunk, cheaper to keep by
+      // reference.
+      const copyDeclared = declaredLength > COPIED_BODIES_ABOVE ? declaredLength : null;
+      const requestBody = hasBody ? createBodyCapture(plan.config.maxBodyBytes, budget, copyDeclared) : null;
       const held: BodyCapture[] = requestBody ? [requestBody] : [];
       const releaseAll = () => held.forEach((capture) => capture.release());
       if (requestBody) {
@@ -167,7 +163,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
           tapped = true;
           req.on('data', (chunk: Buffer) => {
             requestBody.push(chunk);
-            // Kept by reference (not copied into the pool): the proxy must not free it once written.
+            // Kept by reference (not copied): the proxy must not free it once written.
             if (requestBody.chunks > 0) context.requestChunksHeld = true;
           });
         };
@@ -316,12 +312,11 @@ type RecordedShape = Parameters<ResultRecorder['recordComparison']>[0]['request'
 
 /**
  * The recorder keeps an excerpt of a request body for samples; a large body itself goes to the shadow
- * worker (shared when it is in the body pool, moved when it is a buffer of its own) and only its first
- * bytes stay here.
+ * worker (moved when it is a buffer of its own, else copied) and only its first bytes stay here.
  */
 const RECORDED_REQUEST_BYTES = 65_536;
-/** Declared request bodies above this are copied into the body pool as they arrive. */
-const POOLED_BODIES_ABOVE = 65_536;
+/** Declared request bodies above this are copied into a buffer of their own as they arrive. */
+const COPIED_BODIES_ABOVE = 65_536;
 
 interface OutgoingBody {
   /** What the mirror sends. */
@@ -333,12 +328,13 @@ interface OutgoingBody {
 
 function outgoingBody(capture: BodyCapture | null): OutgoingBody {
   if (capture === null) return { body: null, excerpt: null, transfer: [] };
-  const fresh = capture.chunks > 1;
+  // Asked before `takeBody`, which joins the chunks.
+  const ownsMemory = capture.ownsMemory;
   const body = capture.takeBody();
   if (body.byteLength <= RECORDED_REQUEST_BYTES) return { body, excerpt: body, transfer: [] };
   const excerpt = Buffer.from(body.subarray(0, RECORDED_REQUEST_BYTES));
-  const owned = fresh && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
-  return { body, excerpt, transfer: owned ? [body.buffer as ArrayBuffer] : [] };
+  const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+  return { body, excerpt, transfer: ownsMemory && whole ? [body.buffer as ArrayBuffer] : [] };
 }
 
 function recordedRequest(

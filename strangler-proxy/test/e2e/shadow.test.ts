@@ -256,8 +256,8 @@ describe('shadow traffic', () => {
     expect(sample?.request.body?.startsWith('{"note":"xxx')).toBe(true);
   });
 
-  it('mirrors large writes of declared length byte for byte while their shared memory is reused', async () => {
-    // A budget of 2 MB: six 300 kB bodies at once fit in the body pool, and the next six reuse it.
+  it('mirrors large writes of declared length byte for byte, round after round, within the budget', async () => {
+    // A budget of 2 MB: six 300 kB bodies at once fit, and the next six come once those are given back.
     const { harness, store, recorder } = await withShadowProxy(
       service.url,
       '{ percent: 100, unsafe: true, maxBodyBytes: 1000000, timeout: 5s }',

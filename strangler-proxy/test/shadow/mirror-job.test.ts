@@ -22,10 +22,16 @@ describe('own bytes', () => {
     expect(ownBytes(view).buffer.byteLength).toBe(10);
   });
 
-  it('keeps bytes that already own their buffer, and a view of shared memory, as they are', () => {
+  it('keeps bytes that already own their buffer as they are', () => {
     const whole = Buffer.from(new Uint8Array(16).fill(1).buffer);
     expect(ownBytes(whole)).toBe(whole);
-    const shared = new Uint8Array(new SharedArrayBuffer(64), 8, 16);
-    expect(ownBytes(shared)).toBe(shared);
+  });
+
+  it('copies a view of shared memory, which another thread could write into meanwhile', () => {
+    const shared = new Uint8Array(new SharedArrayBuffer(64), 8, 16).fill(1);
+    const own = ownBytes(shared);
+    shared.fill(2);
+    expect(own.buffer).toBeInstanceOf(ArrayBuffer);
+    expect([...own]).toEqual(new Array(16).fill(1));
   });
 });
