@@ -58,6 +58,7 @@ export function validateCompareRules(rules: Partial<CompareRules>): readonly Rul
   };
   (rules.ignore ?? []).forEach((source, index) => check(['ignore', index], source));
   (rules.redact ?? []).forEach((source, index) => check(['redact', index], source));
+  (rules.keep ?? []).forEach((source, index) => check(['keep', index], source));
   for (const source of Object.keys(rules.arrays ?? {})) check(['arrays', source], source);
   for (const source of Object.keys(rules.tolerance ?? {})) check(['tolerance', source], source);
   return issues;

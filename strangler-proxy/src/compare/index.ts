@@ -27,7 +27,7 @@ export {
   noisyPaths,
 } from './noise-model.ts';
 export type { NoiseClass, NoiseEntry, NoiseModel } from './noise-model.ts';
-export { REDACTED, SENSITIVE_HEADERS, redactHeaders, redactJson } from './redact.ts';
+export { REDACTED, SENSITIVE_HEADERS, maskJson, redactHeaders } from './redact.ts';
 export {
   JsonPathError,
   compileJsonPath,

@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { compilePaths } from './path-set.ts';
-import { isSensitiveQueryName, REDACTED, redactHeaders, redactJson, redactQuery } from './redact.ts';
+import {
+  isCredentialName,
+  isSensitiveQueryName,
+  maskForm,
+  maskJson,
+  maskText,
+  REDACTED,
+  redactHeaders,
+  redactQuery,
+} from './redact.ts';
+import { looksLikeCredential } from './credential-values.ts';
+import type { CompiledPaths } from './path-set.ts';
 
-describe('redactJson', () => {
+const mark = (credential: string) => `<${credential.length}>`;
+const redactJson = (value: unknown, paths: CompiledPaths, maxDepth?: number) =>
+  maskJson(value, { redact: paths, keep: null, mark }, maxDepth);
+
+describe('maskJson with redact paths', () => {
   it('replaces matched fields and everything below them', () => {
     const paths = compilePaths(['$.customer.email', '$.cards[*].pan', '$..secret', '$.address']);
     const value = {
@@ -44,15 +59,12 @@ describe('redactJson', () => {
     expect(redacted.email).toBe(REDACTED);
   });
 
-  it('fails closed below the depth bound where a path could still match', () => {
-    const value = { a: { b: { c: { email: 'x' } } }, other: { b: { c: { d: 1 } } } };
-    expect(redactJson(value, compilePaths(['$..email']), 2)).toEqual({
-      a: { b: REDACTED },
-      other: { b: REDACTED },
-    });
+  it('fails closed below the depth bound: a credential could be named anywhere below it', () => {
+    const value = { a: { b: { c: { email: 'x' } } }, other: { b: { c: { d: 1 } } }, flat: { n: 1 } };
     expect(redactJson(value, compilePaths(['$.a.b.c.email']), 2)).toEqual({
       a: { b: REDACTED },
-      other: value.other,
+      other: { b: REDACTED },
+      flat: { n: 1 },
     });
   });
 });
@@ -130,5 +142,85 @@ describe('redactQuery', () => {
         `/x?${encodeURIComponent(name).replace(/[a-z]/, (c) => `%${c.charCodeAt(0).toString(16)}`)}=v`,
       ),
     ).toMatch(sensitive ? /=\[redacted\]$/ : /=v$/);
+  });
+});
+
+describe('credentials in bodies', () => {
+  const masking = { redact: null, keep: null, mark };
+
+  it('masks fields named like credentials at any depth and in any case, keeping the structure', () => {
+    const body = {
+      user: { email: 'a@x.io', Password: 'hunter2', token: 'abc.def', profile: { API_KEY: 12345 } },
+      login: { refresh_token: 'r', session: { id: 7, scopes: ['a'] } },
+      items: [{ secret: null, name: 'lamp' }],
+      code: 'ORDER_NOT_FOUND',
+    };
+    expect(maskJson(body, masking)).toEqual({
+      user: { email: 'a@x.io', Password: '<7>', token: '<7>', profile: { API_KEY: '<5>' } },
+      login: { refresh_token: '<1>', session: REDACTED },
+      items: [{ secret: null, name: 'lamp' }],
+      // An error code, not OAuth's authorization code (which travels in a query).
+      code: 'ORDER_NOT_FOUND',
+    });
+    expect(isCredentialName('client_secret')).toBe(true);
+    expect(isCredentialName('code')).toBe(false);
+    expect(isSensitiveQueryName('code')).toBe(true);
+  });
+
+  it('masks values shaped like credentials under any name, also inside longer text', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    const body = {
+      user: { bio: 'x', image: jwt },
+      note: `call with Bearer ${jwt} please`,
+      key_hint: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
+      aws: 'AKIAIOSFODNN7EXAMPLE',
+      random: 'q8Vz3mK1pR7xT2wN9bL4cF6hJ0sD5gYa',
+    };
+    const masked = maskJson(body, masking) as typeof body;
+    expect(masked.user.image).toBe(`<${jwt.length}>`);
+    expect(masked.note).toBe(`call with Bearer <${jwt.length}> please`);
+    expect(masked.key_hint).toBe('<32>');
+    expect(masked.aws).toBe('<20>');
+    expect(masked.random).toBe('<32>');
+  });
+
+  it('leaves ids, digests, words and prose alone', () => {
+    for (const value of [
+      '3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      'the-quick-brown-fox-jumps-over-the-lazy-dog',
+      'Lamp with a long descriptive name, 40 cm',
+      '2026-12-07T16:13:07.000Z',
+      '/api/products/very-long-slug-of-a-product-name',
+    ]) {
+      expect(looksLikeCredential(value), value).toBe(false);
+      expect(maskText(value, { mark }), value).toBe(value);
+    }
+  });
+
+  it('keeps what a keep path names, and redacts what a redact path names first', () => {
+    const body = { page: { next_token: 'opaque-cursor-1' }, user: { token: 't', email: 'e' } };
+    const masked = maskJson(body, {
+      redact: compilePaths(['$.user.email']),
+      keep: compilePaths(['$.page.next_token']),
+      mark,
+    });
+    expect(masked).toEqual({
+      page: { next_token: 'opaque-cursor-1' },
+      user: { token: '<1>', email: REDACTED },
+    });
+  });
+
+  it('masks form fields by name and by shape, the rest byte for byte', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    expect(maskForm(`user=ann&password=p%40ss&next=%2Fhome&t=${jwt}`, { mark })).toBe(
+      `user=ann&password=<4>&next=%2Fhome&t=<${jwt.length}>`,
+    );
+  });
+
+  it('masks named fields in JSON cut short, where parsing fails', () => {
+    expect(maskText('{"user":{"name":"ann","password":"hunter2","tok', { mark })).toBe(
+      '{"user":{"name":"ann","password":"<7>","tok',
+    );
   });
 });

@@ -192,7 +192,7 @@ function checkJsonPaths(
       });
     }
   };
-  for (const list of ['ignore', 'redact'] as const) {
+  for (const list of ['ignore', 'redact', 'keep'] as const) {
     const items = compare[list];
     if (Array.isArray(items)) items.forEach((item: unknown, i) => check(item, [...at, list, i], false));
   }

@@ -154,7 +154,16 @@ export const compareSchema = z.strictObject({
   redact: z
     .array(jsonPathSchema)
     .default([])
-    .describe('Body fields replaced by [redacted] in stored samples and reports.'),
+    .describe(
+      'Body fields replaced by [redacted] in stored samples and reports, besides fields named like credentials and values shaped like them, which are always masked.',
+    ),
+  /** Body fields kept in stored samples although their name or value looks like a credential. */
+  keep: z
+    .array(jsonPathSchema)
+    .default([])
+    .describe(
+      'Body fields kept in stored samples and reports although their name or value looks like a credential (e.g. $.pagination.next_token).',
+    ),
   /** Query parameters whose values are masked in stored samples, besides the credential-like names. */
   redactQuery: z
     .array(

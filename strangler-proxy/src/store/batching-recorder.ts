@@ -33,7 +33,11 @@ import {
 /** What the recorder needs of a route's config: its redaction rules. Loaded (frozen) routes fit. */
 export interface RedactionSource {
   readonly id: string;
-  readonly compare?: { readonly redact: readonly string[]; readonly redactQuery?: readonly string[] };
+  readonly compare?: {
+    readonly redact: readonly string[];
+    readonly redactQuery?: readonly string[];
+    readonly keep?: readonly string[];
+  };
 }
 
 export interface BatchingRecorderOptions {
@@ -298,7 +302,12 @@ function redactionLookup(
       compiled = new Map(
         current.map((route) => [
           route.id,
-          compileRedaction(route.compare?.redact, extraHeaders, route.compare?.redactQuery),
+          compileRedaction(
+            route.compare?.redact,
+            extraHeaders,
+            route.compare?.redactQuery,
+            route.compare?.keep,
+          ),
         ]),
       );
     }

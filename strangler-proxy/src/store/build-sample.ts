@@ -6,7 +6,7 @@
 import type { CapturedResponse } from '../compare/verdict.ts';
 import type { ComparisonEvent, RecordedRequest } from './types.ts';
 import type { SampleRequest, SampleResponse, StoredSample } from './result-store.ts';
-import { redactBody, redactHeaderValues, redactTarget, type Redaction } from './redact-sample.ts';
+import { redactBody, redactHeaderValues, redactTarget, redactText, type Redaction } from './redact-sample.ts';
 
 /** Default cap of a stored body excerpt. */
 export const DEFAULT_EXCERPT_BYTES = 16_384;
@@ -39,7 +39,9 @@ function sampleRequest(request: RecordedRequest, redaction: Redaction, excerptBy
     method: request.method,
     url: redactTarget(request.url, redaction),
     headers: redactHeaderValues(request.headers, redaction),
-    body: request.body ? bodyExcerpt(request.body, redaction, excerptBytes, false).text : null,
+    body: request.body
+      ? bodyExcerpt(request.body, redaction, excerptBytes, false, contentTypeOf(request.headers)).text
+      : null,
   };
 }
 
@@ -48,7 +50,13 @@ function sampleResponse(
   redaction: Redaction,
   excerptBytes: number,
 ): SampleResponse {
-  const excerpt = bodyExcerpt(response.body, redaction, excerptBytes, response.truncated);
+  const excerpt = bodyExcerpt(
+    response.body,
+    redaction,
+    excerptBytes,
+    response.truncated,
+    contentTypeOf(response.headers),
+  );
   return {
     status: response.status,
     headers: redactHeaderValues(response.headers, redaction),
@@ -58,12 +66,18 @@ function sampleResponse(
   };
 }
 
+function contentTypeOf(headers: RecordedRequest['headers']): string | undefined {
+  const value = headers['content-type'];
+  return typeof value === 'string' ? value : value?.[0];
+}
+
 /** A redacted, bounded text excerpt of a body; null for an empty body. */
 export function bodyExcerpt(
   body: Uint8Array,
   redaction: Redaction,
   excerptBytes: number,
   alreadyTruncated: boolean,
+  contentType?: string,
 ): { text: string | null; truncated: boolean } {
   if (body.byteLength === 0) return { text: null, truncated: alreadyTruncated };
   let text: string;
@@ -88,6 +102,8 @@ export function bodyExcerpt(
       text: `[body withheld: ${body.byteLength} bytes that are not complete JSON; this route redacts body fields]`,
       truncated: alreadyTruncated,
     };
+  } else {
+    text = redactText(text, contentType);
   }
   return cut(text, excerptBytes, alreadyTruncated);
 }

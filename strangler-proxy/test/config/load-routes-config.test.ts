@@ -82,6 +82,7 @@ describe('loadRoutesConfig: a valid file', () => {
       arrays: {},
       tolerance: { '$.items[*].price': 0.01 },
       redact: [],
+      keep: [],
       redactQuery: [],
     });
     expect(byId('orders').plan?.gate).toMatchObject({ minCompared: 200, maxMismatchRate: 0.01 });
