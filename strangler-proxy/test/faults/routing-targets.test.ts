@@ -1,0 +1,82 @@
+/**
+ * Routing and mirror targets under hostile input, through real servers: case variants of a migrated path
+ * reach the service (not the monolith, as Express would route them there too), with their path as sent.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestUpstream, type TestUpstream } from '../support/test-upstream.ts';
+import { startHarness, type ProxyHarness } from '../support/proxy-harness.ts';
+
+let legacy: TestUpstream;
+let orders: TestUpstream;
+let open: ProxyHarness[] = [];
+
+beforeAll(async () => {
+  legacy = await startTestUpstream('legacy');
+  orders = await startTestUpstream('orders');
+});
+afterAll(async () => {
+  await legacy.close();
+  await orders.close();
+});
+afterEach(async () => {
+  for (const harness of open) await harness.close();
+  open = [];
+});
+
+async function startProxy(routesYaml: string): Promise<ProxyHarness> {
+  const harness = await startHarness(routesYaml);
+  open.push(harness);
+  return harness;
+}
+
+/** Sends a request and returns the upstream's echo: which upstream answered and the path it got. */
+async function send(harness: ProxyHarness, method: string, path: string) {
+  const response = await fetch(`${harness.proxy.url}${path}`, {
+    method,
+    body: method === 'GET' ? null : '{}',
+  });
+  return (await response.json()) as { upstream: string; url: string };
+}
+
+describe('case variants of a migrated path', () => {
+  const migratedOrders = (proxyBlock: string) => `
+version: 1
+legacy: ${legacy.url}
+services:
+  orders: ${orders.url}
+proxy: ${proxyBlock}
+routes:
+  - { id: orders, path: /api/orders, service: orders, stage: migrated }
+`;
+  const variants = [
+    ['POST', '/API/ORDERS/1'],
+    ['PUT', '/Api/Orders/1'],
+    ['DELETE', '/api/ORDERS'],
+    ['GET', '/API/orders/1/Items?Page=2'],
+  ] as const;
+
+  it('reach the service that took the route over, their path forwarded as sent; the monolith sees none', async () => {
+    const harness = await startProxy(migratedOrders('{}'));
+    const before = legacy.received.length;
+    for (const [method, path] of variants) {
+      expect(await send(harness, method, path), `${method} ${path}`).toEqual({
+        upstream: 'orders',
+        method,
+        url: path,
+        bodyBytes: method === 'GET' ? 0 : 2,
+      });
+    }
+    expect(legacy.received.length).toBe(before);
+  });
+
+  it('go to the monolith when proxy.caseSensitive says case counts', async () => {
+    const harness = await startProxy(migratedOrders('{ caseSensitive: true }'));
+    for (const [method, path] of variants) {
+      expect(await send(harness, method, path), `${method} ${path}`).toMatchObject({
+        upstream: 'legacy',
+        url: path,
+      });
+    }
+    expect(await send(harness, 'POST', '/api/orders/1')).toMatchObject({ upstream: 'orders' });
+  });
+});
