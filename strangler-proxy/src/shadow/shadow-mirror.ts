@@ -14,6 +14,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { RequestContext } from '../proxy/request-context.ts';
 import type { RoutingRoute } from '../proxy/routing-snapshot.ts';
 import { SHADOW_HEADER } from '../proxy/forwarding-headers.ts';
+import { upstreamPath } from '../proxy/upstream-path.ts';
 import { createBodyCapture, type BodyCapture } from './body-capture.ts';
 import { createBodyPool, type BodyPool } from './body-pool.ts';
 import { createMirrorHealth } from './mirror-health.ts';
@@ -266,7 +267,8 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       shadowTarget: shadowUpstream.origin,
       primaryTarget: primaryUpstream.origin,
       method: recorded.method,
-      path: recorded.url,
+      path: upstreamPath(shadowUpstream.url, recorded.url),
+      primaryPath: upstreamPath(primaryUpstream.url, recorded.url),
       headers,
       body: outgoing.body,
       safe,

@@ -1,6 +1,7 @@
 /**
  * Routing and mirror targets under hostile input, through real servers: case variants of a migrated path
- * reach the service (not the monolith, as Express would route them there too), with their path as sent.
+ * reach the service (not the monolith, as Express would route them there too), with their path as sent;
+ * mirrors and noise probes reach each side under its upstream URL's base path, as the primary does.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestUpstream, type TestUpstream } from '../support/test-upstream.ts';
@@ -78,5 +79,58 @@ routes:
       });
     }
     expect(await send(harness, 'POST', '/api/orders/1')).toMatchObject({ upstream: 'orders' });
+  });
+});
+
+describe('upstream URLs with a base path', () => {
+  /** Request target → what each side must receive: the primary's join of base path and forwarded path. */
+  const targets = [
+    ['/', '/legacy-base', '/svc-base/?tenant=7'],
+    ['/api/products/1', '/legacy-base/api/products/1', '/svc-base/api/products/1?tenant=7'],
+    ['/api/products/', '/legacy-base/api/products/', '/svc-base/api/products/?tenant=7'],
+    ['/API/Products/1?x=1&y', '/legacy-base/API/Products/1?x=1&y', '/svc-base/API/Products/1?tenant=7&x=1&y'],
+    ['/?x=1', '/legacy-base/?x=1', '/svc-base/?tenant=7&x=1'],
+  ] as const;
+  const baseRoutes = (stage: string) => `
+version: 1
+legacy: ${legacy.url}/legacy-base
+services:
+  orders: "${orders.url}/svc-base/?tenant=7"
+routes:
+  - { id: all, path: /, service: orders, stage: ${stage}, shadow: { percent: 100, noiseSample: 1, timeout: 5s } }
+`;
+
+  /** Sends `target`, waits for its mirror and noise probe, and returns the paths each side received. */
+  async function exchange(harness: ProxyHarness, target: string) {
+    const legacyBefore = legacy.received.length;
+    const ordersBefore = orders.received.length;
+    const response = await fetch(`${harness.proxy.url}${target}`);
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+    await harness.proxy.mirror.idle();
+    return {
+      legacy: legacy.received.slice(legacyBefore).map((request) => request.url),
+      service: orders.received.slice(ordersBefore).map((request) => request.url),
+    };
+  }
+
+  it('legacy serves: the primary and its noise probe reach the monolith, the mirror the service, each under its base', async () => {
+    const harness = await startProxy(baseRoutes('shadow'));
+    for (const [target, onLegacy, onService] of targets) {
+      expect(await exchange(harness, target), target).toEqual({
+        legacy: [onLegacy, onLegacy],
+        service: [onService],
+      });
+    }
+  });
+
+  it('the service serves: the primary and its noise probe reach the service, the mirror the monolith, each under its base', async () => {
+    const harness = await startProxy(baseRoutes('migrated'));
+    for (const [target, onLegacy, onService] of targets) {
+      expect(await exchange(harness, target), target).toEqual({
+        legacy: [onLegacy],
+        service: [onService, onService],
+      });
+    }
   });
 });
