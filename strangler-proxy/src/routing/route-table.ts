@@ -6,8 +6,9 @@
  *
  * Patterns are prefixes on segment boundaries: `/api/products` matches `/api/products` and
  * `/api/products/7`, never `/api/productsX`. Unless `caseSensitive`, they also match `/API/Products/7`
- * ({@link foldSegments}: the request's segments are lowercased once, the table was at build). Among the routes whose pattern matches and whose methods and
- * header conditions accept the request, the winner is decided by {@link comparePrecedence}.
+ * ({@link foldSegments}: the request's segments are lowercased once, the table's patterns at build).
+ * Among the routes whose pattern matches and whose methods and header conditions accept the request, the
+ * winner is decided by {@link comparePrecedence}.
  */
 import type { LoadedRoute } from '../config/routes-config.ts';
 import { acceptsRequest, compileRoute, type CompiledRoute, type MatchRequest } from './compile-route.ts';
