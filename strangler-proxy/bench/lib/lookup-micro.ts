@@ -68,7 +68,10 @@ export function runLookupMicro(options: LookupOptions): LookupResult {
     const startedAt = performance.now();
     const loaded = loadRoutesConfig(text, { file: `routes-${size}.yaml`, env: {}, maxBytes: 64 * 1_048_576 });
     if (!loaded.ok) throw new Error(formatProblems(loaded.problems.slice(0, 5), { color: false }));
-    tables.set(size, createRouteTable(loaded.config.routes));
+    tables.set(
+      size,
+      createRouteTable(loaded.config.routes, { caseSensitive: loaded.config.proxy.caseSensitive }),
+    );
     buildMs[size] = performance.now() - startedAt;
     options.progress?.(`route table of ${size} routes loaded and compiled in ${buildMs[size].toFixed(0)} ms`);
   }

@@ -8,7 +8,7 @@
 import type { ConfigErrorCode } from './errors.ts';
 import type { KeyPath } from './key-path.ts';
 import { isPlain } from './apply-defaults.ts';
-import { routeSchema } from './schema.ts';
+import { proxySettingsSchema, routeSchema } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import { validateJsonPath } from '../compare/json-path.ts';
 import { compileRoute, type CompiledRoute } from '../routing/compile-route.ts';
@@ -37,6 +37,7 @@ export function checkRoutes(raw: unknown, lineOf: (path: KeyPath) => number): Se
     checkJsonPaths(raw.defaults.compare, ['defaults', 'compare'], undefined, problems);
   }
   const context: RouteContext = {
+    caseSensitive: caseSensitiveOf(raw),
     services,
     lineOf,
     problems,
@@ -49,7 +50,7 @@ export function checkRoutes(raw: unknown, lineOf: (path: KeyPath) => number): Se
     const usable = isPlain(route) ? checkRoute(route, index, context) : undefined;
     if (usable !== undefined) compiled.push(usable);
   });
-  problems.push(...unreachableProblems(compiled, lineOf));
+  problems.push(...unreachableProblems(compiled, context.caseSensitive, lineOf));
   for (const service of services ?? []) {
     if (!context.usedServices.has(service)) {
       problems.push({
@@ -64,6 +65,8 @@ export function checkRoutes(raw: unknown, lineOf: (path: KeyPath) => number): Se
 }
 
 interface RouteContext {
+  /** `proxy.caseSensitive` (its default when absent or malformed: the schema reports the latter). */
+  readonly caseSensitive: boolean;
   /** Declared services; null when `services` is malformed (the schema reports it). */
   readonly services: ReadonlySet<string> | null;
   readonly lineOf: (path: KeyPath) => number;
@@ -78,7 +81,7 @@ function checkRoute(
   index: number,
   context: RouteContext,
 ): CompiledRoute | undefined {
-  const { services, lineOf, problems, firstWithId, usedServices } = context;
+  const { caseSensitive, services, lineOf, problems, firstWithId, usedServices } = context;
   const at = (...keys: (string | number)[]): KeyPath => ['routes', index, ...keys];
   const routeId = typeof route.id === 'string' ? route.id : undefined;
   const report = (code: ConfigErrorCode, message: string, path: KeyPath, atKey = false) =>
@@ -126,11 +129,21 @@ function checkRoute(
   if (isPlain(route.compare)) checkJsonPaths(route.compare, at('compare'), routeId, problems);
 
   const validated = routeSchema.safeParse(route);
-  return validated.success && patternOk && headersOk ? compileRoute(validated.data, index) : undefined;
+  return validated.success && patternOk && headersOk
+    ? compileRoute(validated.data, index, caseSensitive)
+    : undefined;
+}
+
+function caseSensitiveOf(raw: Record<string, unknown>): boolean {
+  const setting = proxySettingsSchema.shape.caseSensitive.safeParse(
+    isPlain(raw.proxy) ? raw.proxy.caseSensitive : undefined,
+  );
+  return setting.success ? setting.data : proxySettingsSchema.shape.caseSensitive.parse(undefined);
 }
 
 function unreachableProblems(
   compiled: readonly CompiledRoute[],
+  caseSensitive: boolean,
   lineOf: (path: KeyPath) => number,
 ): SemanticProblem[] {
   return findUnreachableRoutes(compiled).map(({ route, coveredBy }) => {
@@ -139,17 +152,28 @@ function unreachableProblems(
       return `"${other.id}" (line ${lineOf(['routes', other.index, 'id'])}, ${methods})`;
     });
     const one = covering.length === 1;
+    // Patterns that differ only in case: say why they count as one.
+    const byCase =
+      !caseSensitive && coveredBy.some((other) => writtenShape(other) !== writtenShape(route))
+        ? '; paths match ignoring case (proxy.caseSensitive: false)'
+        : '';
     return {
       code: 'CONFIG_UNREACHABLE_ROUTE',
       message:
         `route "${route.id}" can never match: ${one ? 'route' : 'routes'} ${covering.join(' and ')} ` +
         `${one ? 'comes' : 'come'} first with the same path pattern (${route.pattern.shape}), ` +
         `${one ? 'takes' : 'take'} every method "${route.id}" takes and ${one ? 'requires' : 'require'} no header it does not; ` +
-        'equally specific routes win in file order',
+        `equally specific routes win in file order${byCase}`,
       path: ['routes', route.index, 'path'],
       routeId: route.id,
     };
   });
+}
+
+/** The shape of a route's pattern as written, before case folding. */
+function writtenShape(route: CompiledRoute): string {
+  const parsed = parsePathPattern(route.route.path);
+  return parsed.ok ? parsed.pattern.shape : route.pattern.shape;
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

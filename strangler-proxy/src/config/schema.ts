@@ -258,6 +258,17 @@ export const proxySettingsSchema = z.strictObject({
   requestTimeout: durationSchema.default(60_000),
   /** SIGTERM waits this long for requests in flight. */
   drainTimeout: durationSchema.default(10_000),
+  /**
+   * Whether route paths match case-sensitively. Off by default, as in Express and most frameworks a
+   * monolith is written in: otherwise `/API/ORDERS/1` would miss a migrated `/api/orders` route and still
+   * reach the monolith. The path is forwarded as the client sent it either way.
+   */
+  caseSensitive: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Match route paths case-sensitively. Default false: /API/Orders/1 takes the route of /api/orders, as in Express and most monolith frameworks; the path is forwarded as sent.',
+    ),
   /** Peers whose X-Forwarded-* headers are kept and appended to; others' are replaced. */
   trustedProxies: z.array(z.string()).default([]),
   /** Shadow requests in flight at most, over all routes; beyond it they are dropped as `over_capacity`. */

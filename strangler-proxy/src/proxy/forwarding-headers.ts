@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isKeepAlive } from '../compare/compare-headers.ts';
+import { SHADOW_HEADER } from './shadow-mark.ts';
 
 /**
  * RFC 9110 §7.6.1 connection-specific headers, minus the framing ones Node needs to forward a body
@@ -12,7 +13,6 @@ import { isKeepAlive } from '../compare/compare-headers.ts';
  */
 const HOP_BY_HOP = ['keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade'];
 
-export const SHADOW_HEADER = 'x-strangler-shadow';
 const INTERNAL_PREFIX = 'x-strangler-';
 
 export interface ForwardingContext {
@@ -20,6 +20,11 @@ export interface ForwardingContext {
   /** The peer is a trusted proxy: its X-Forwarded-* are kept and appended to. */
   readonly trustedPeer: boolean;
   readonly encrypted: boolean;
+  /**
+   * The request is this proxy's own mirror come back (`shadow-mark.ts`): its `x-strangler-shadow` is kept,
+   * so the upstream can tell a copy. Any other `x-strangler-*` header, from anyone, is removed.
+   */
+  readonly ownMirror?: boolean;
 }
 
 /** Returns the request id (the client's `x-request-id` when sane, else a new one). */
@@ -37,7 +42,7 @@ export function prepareForwardedHeaders(headers: IncomingHttpHeaders, context: F
   }
   for (const name of HOP_BY_HOP) if (headers[name] !== undefined) delete headers[name];
   for (const name in headers) {
-    if (name.startsWith(INTERNAL_PREFIX) && !(context.trustedPeer && name === SHADOW_HEADER))
+    if (name.startsWith(INTERNAL_PREFIX) && !(context.ownMirror === true && name === SHADOW_HEADER))
       delete headers[name];
     // From an untrusted peer, any other claim about where the request came from (X-Forwarded-Port,
     // -Prefix, -Ssl..., Forwarded, X-Real-IP) is the client's own invention: upstreams that build URLs or

@@ -13,7 +13,8 @@ import type { ShadowMirror } from '../shadow/shadow-mirror.ts';
 import { normalizeRequestTarget } from '../routing/normalize-path.ts';
 import { isBodyless } from './body-framing.ts';
 import { isConnectFailure, sendFailure, type ProxyFailure } from './failure-status.ts';
-import { SHADOW_HEADER, prepareForwardedHeaders } from './forwarding-headers.ts';
+import { prepareForwardedHeaders } from './forwarding-headers.ts';
+import { SHADOW_HEADER } from './shadow-mark.ts';
 import { setContext, type RequestContext } from './request-context.ts';
 import type { RoutingSnapshot } from './routing-snapshot.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
@@ -57,11 +58,13 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     const snapshot = deps.current();
     const method = req.method ?? 'GET';
     const remoteAddress = req.socket.remoteAddress ?? '';
-    const carriedShadowHeader = req.headers[SHADOW_HEADER] !== undefined;
+    // Only the proxy's own mirrors are a loop: anyone else's x-strangler-shadow is stripped, not honoured.
+    const ownMirror = deps.mirror.mark.isOwn(req.headers[SHADOW_HEADER]);
     const requestId = prepareForwardedHeaders(req.headers, {
       remoteAddress,
       trustedPeer: snapshot.isTrustedPeer(remoteAddress),
       encrypted: false,
+      ownMirror,
     });
     const declaredLength = req.headers['content-length'];
     if (declaredLength !== undefined && Number(declaredLength) > snapshot.config.proxy.maxBodyBytes) {
@@ -88,7 +91,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     };
     setContext(req, context);
     if (route === null) recorder.recordUnmatched(method, normalised.path);
-    else if (route.shadow) deps.mirror.begin(route, decision, req, res, context, carriedShadowHeader);
+    else if (route.shadow) deps.mirror.begin(route, decision, req, res, context, ownMirror);
     if (req.headers['transfer-encoding'] !== undefined) {
       limitStreamedBody(req, res, context, snapshot.config.proxy.maxBodyBytes);
     }

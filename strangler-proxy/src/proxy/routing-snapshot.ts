@@ -79,7 +79,7 @@ export function buildRoutingSnapshot(
   const legacy = obtain('legacy', config.legacy);
   for (const [name, serviceConfig] of Object.entries(config.services)) obtain(name, serviceConfig);
 
-  const table = createRouteTable(config.routes);
+  const table = createRouteTable(config.routes, { caseSensitive: config.proxy.caseSensitive });
   const byIndex: RoutingRoute[] = [];
   const routes = new Map<string, RoutingRoute>();
   for (const compiled of table.routes) {

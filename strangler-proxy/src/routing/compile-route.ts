@@ -4,6 +4,7 @@
  */
 import type { LoadedRoute } from '../config/routes-config.ts';
 import { createSidePolicy, type SidePolicy } from './choose-side.ts';
+import { foldPattern } from './path-case.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 
 /** `value: null` means "present with any value" (`'*'` in routes.yaml). Names are lowercase. */
@@ -27,8 +28,9 @@ export interface CompiledRoute {
   readonly index: number;
   /** Precedence over all routes of the table: 0 wins over everything ({@link comparePrecedence}). */
   readonly rank: number;
+  /** The pattern as matched: literal segments and shape lowercased when paths ignore case. */
   readonly pattern: PathPattern;
-  /** `/api/products/:id`: the label for metrics and logs. */
+  /** `/api/products/:id` as written: the label for metrics and logs. */
   readonly template: string;
   /** `null`: every method. */
   readonly methods: ReadonlySet<string> | null;
@@ -36,8 +38,17 @@ export interface CompiledRoute {
   readonly sides: SidePolicy;
 }
 
-/** Compiles a validated route. @throws {TypeError} for a pattern the loader would have refused. */
-export function compileRoute(route: LoadedRoute, index: number, rank = index): CompiledRoute {
+/**
+ * Compiles a validated route; `caseSensitive` is the table's `proxy.caseSensitive`.
+ *
+ * @throws {TypeError} for a pattern the loader would have refused.
+ */
+export function compileRoute(
+  route: LoadedRoute,
+  index: number,
+  caseSensitive: boolean,
+  rank = index,
+): CompiledRoute {
   const parsed = parsePathPattern(route.path);
   if (!parsed.ok)
     throw new TypeError(`route ${route.id}: invalid path pattern: ${parsed.problems.join('; ')}`);
@@ -46,7 +57,7 @@ export function compileRoute(route: LoadedRoute, index: number, rank = index): C
     id: route.id,
     index,
     rank,
-    pattern: parsed.pattern,
+    pattern: foldPattern(parsed.pattern, caseSensitive),
     template: parsed.pattern.template,
     methods: route.methods ? new Set(route.methods) : null,
     headers: Object.freeze(compileHeaderConditions(route.headers ?? {})),

@@ -36,7 +36,7 @@ routes:
     shadow: { percent: 100, sticky: 'ip' }
 `;
 
-function setup(): {
+function setup(proxyBlock = ''): {
   config: RoutesConfig;
   explain: (
     method: string,
@@ -44,9 +44,9 @@ function setup(): {
     headers?: Record<string, string>,
   ) => ReturnType<typeof explainRoute>;
 } {
-  const loaded = loadRoutesConfig(text, { file: 'routes.yaml', env: {} });
+  const loaded = loadRoutesConfig(text + proxyBlock, { file: 'routes.yaml', env: {} });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-  const table = createRouteTable(loaded.config.routes);
+  const table = createRouteTable(loaded.config.routes, { caseSensitive: loaded.config.proxy.caseSensitive });
   return {
     config: loaded.config,
     explain: (method, path, headers = {}) =>
@@ -147,6 +147,27 @@ describe('explainRoute', () => {
 
   it('agrees with the table on the normalised path (/api/../admin is /admin)', () => {
     expect(explain('GET', '/api/products/../orders').winner?.id).toBe('orders');
+  });
+
+  it('says paths ignore case by default, matches /API/ORDERS/1 to orders and keeps the path as sent', () => {
+    const result = explain('POST', '/API/ORDERS/1');
+    expect(result.caseSensitive).toBe(false);
+    expect(result.normalized).toMatchObject({ ok: true, path: '/API/ORDERS/1' });
+    expect(result.candidates.map((candidate) => candidate.id)).toEqual(['orders']);
+    expect(result.winner?.id).toBe('orders');
+    expect(formatExplanation(result, { color: false })).toMatch(
+      /case\s+ignored: .*proxy\.caseSensitive: false/,
+    );
+  });
+
+  it('with proxy.caseSensitive, says so and leaves /API/ORDERS/1 to the monolith', () => {
+    const result = setup('proxy: { caseSensitive: true }\n').explain('POST', '/API/ORDERS/1');
+    expect(result.caseSensitive).toBe(true);
+    expect(result.candidates).toEqual([]);
+    expect(result.winner).toBeNull();
+    expect(formatExplanation(result, { color: false })).toMatch(
+      /case\s+counts: .*proxy\.caseSensitive: true/,
+    );
   });
 });
 

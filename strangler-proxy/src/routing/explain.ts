@@ -9,6 +9,7 @@ import { bucketOf, isInSplit } from './bucket.ts';
 import { SAFE_METHODS, type Side, type TrafficSplit } from './choose-side.ts';
 import type { CompiledRoute } from './compile-route.ts';
 import { isPathError, normalizePath, type PathErrorCode } from './normalize-path.ts';
+import { foldSegments } from './path-case.ts';
 import { describePrecedence } from './precedence.ts';
 import type { RouteTable } from './route-table.ts';
 import { readStickyKey } from './sticky-key.ts';
@@ -72,6 +73,8 @@ export interface Destination {
 export interface Explanation {
   readonly method: string;
   readonly target: string;
+  /** `proxy.caseSensitive`: false when `/API/x` takes the routes of `/api/x` (the path is forwarded as sent). */
+  readonly caseSensitive: boolean;
   readonly normalized:
     | {
         readonly ok: true;
@@ -107,13 +110,19 @@ export function explainRoute(table: RouteTable, config: RoutesConfig, request: E
     if (!isPathError(error)) throw error;
     normalized = { ok: false, code: error.code, message: error.message };
   }
-  const base = { method: request.method, target: request.path, normalized };
+  const base = {
+    method: request.method,
+    target: request.path,
+    caseSensitive: table.caseSensitive,
+    normalized,
+  };
   if (!normalized.ok) return { ...base, candidates: [], winner: null, destination: null };
 
   const { segments } = normalized;
   const winner = table.match({ method: request.method, segments, header });
+  const compared = foldSegments(segments, table.caseSensitive);
   const candidates = table.routes
-    .filter((route) => coversPath(route, segments))
+    .filter((route) => coversPath(route, compared))
     .map((route) => explainCandidate(route, request.method, header, winner));
   const rivals = candidates.filter((candidate) => candidate.accepted && candidate.id !== winner?.id);
   return {

@@ -1,6 +1,7 @@
 /** An {@link Explanation} as text for the terminal (`strangler explain`). */
 import { createColors } from 'picocolors';
 import type { Explanation } from './explain.ts';
+import { describePathCase } from './path-case.ts';
 
 export interface FormatExplanationOptions {
   readonly color: boolean;
@@ -10,6 +11,7 @@ export interface FormatExplanationOptions {
  * @example
  * GET /api/products/7
  *   path      /api/products/7
+ *   case      ignored: /API/x takes the routes of /api/x, forwarded as sent (proxy.caseSensitive: false)
  *   ✓ products-item  /api/products/:id  #3  method GET allowed
  *   ✓ products       /api/products      #2  outranked: as many literal segments (2) and a longer pattern …
  *   winner    products-item: beats "products": as many literal segments (2) and a longer pattern (3 > 2 segments)
@@ -27,6 +29,7 @@ export function formatExplanation(explanation: Explanation, options: FormatExpla
   }
   lines.push(
     `  path      ${normalized.path}${normalized.query === '' ? '' : c.dim(`  query ${normalized.query}`)}`,
+    `  case      ${describePathCase(explanation.caseSensitive)}`,
   );
   if (explanation.candidates.length === 0) lines.push(`  ${c.dim('no route pattern covers this path')}`);
   const idWidth = Math.max(0, ...explanation.candidates.map((candidate) => candidate.id.length));

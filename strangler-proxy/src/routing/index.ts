@@ -18,7 +18,8 @@ export { comparePrecedence, describePrecedence } from './precedence.ts';
 export { acceptsMethod, acceptsRequest, failedHeaderCondition } from './compile-route.ts';
 export type { CompiledRoute, HeaderCondition, MatchRequest } from './compile-route.ts';
 export { createRouteTable } from './route-table.ts';
-export type { RouteRequest, RouteTable } from './route-table.ts';
+export type { RouteRequest, RouteTable, RouteTableOptions } from './route-table.ts';
+export { describePathCase, foldPattern, foldSegments } from './path-case.ts';
 export { SAFE_METHODS, createSidePolicy, createSideChooser, createTrafficSplit } from './choose-side.ts';
 export type {
   Side,

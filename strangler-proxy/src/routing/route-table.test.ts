@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { routeSchema, type RouteConfig } from '../config/schema.ts';
 import { normalizePath } from './normalize-path.ts';
-import { createRouteTable, type RouteTable } from './route-table.ts';
+import { foldSegments } from './path-case.ts';
+import { createRouteTable, type RouteTable, type RouteTableOptions } from './route-table.ts';
 
 type RouteFields = Partial<RouteConfig> & Pick<RouteConfig, 'id' | 'path'>;
 const route = (fields: RouteFields) => routeSchema.parse({ service: 'svc', stage: 'legacy', ...fields });
+/** Tables that compare paths case-sensitively, as the tests that are not about case were written for. */
+const createTable = (routes: RouteConfig[], options: RouteTableOptions = { caseSensitive: true }) =>
+  createRouteTable(routes, options);
 
 function lookup(table: RouteTable, method: string, target: string, headers: Record<string, string> = {}) {
   const { segments } = normalizePath(target);
@@ -13,7 +17,7 @@ function lookup(table: RouteTable, method: string, target: string, headers: Reco
 
 describe('createRouteTable', () => {
   it('matches on segment boundaries with prefix semantics', () => {
-    const table = createRouteTable([route({ id: 'products', path: '/api/products' })]);
+    const table = createTable([route({ id: 'products', path: '/api/products' })]);
     expect(lookup(table, 'GET', '/api/products')).toBe('products');
     expect(lookup(table, 'GET', '/api/products/')).toBe('products');
     expect(lookup(table, 'GET', '/api/products/7')).toBe('products');
@@ -26,7 +30,7 @@ describe('createRouteTable', () => {
   });
 
   it('matches what normalisation made of the path, never the raw text', () => {
-    const table = createRouteTable([
+    const table = createTable([
       route({ id: 'admin', path: '/admin' }),
       route({ id: 'api', path: '/api' }),
       route({ id: 'tilde', path: '/%7Euser' }),
@@ -40,7 +44,7 @@ describe('createRouteTable', () => {
   });
 
   it('binds a param to exactly one segment', () => {
-    const table = createRouteTable([route({ id: 'reviews', path: '/api/products/:id/reviews' })]);
+    const table = createTable([route({ id: 'reviews', path: '/api/products/:id/reviews' })]);
     expect(lookup(table, 'GET', '/api/products/7/reviews')).toBe('reviews');
     expect(lookup(table, 'GET', '/api/products/a%2Fb/reviews/1')).toBe('reviews');
     expect(lookup(table, 'GET', '/api/products/reviews')).toBeNull();
@@ -50,7 +54,7 @@ describe('createRouteTable', () => {
 
   describe('precedence', () => {
     it('prefers more literal segments', () => {
-      const table = createRouteTable([
+      const table = createTable([
         route({ id: 'products', path: '/api/products' }),
         route({ id: 'reviews', path: '/api/products/:id/reviews' }),
         route({ id: 'special', path: '/api/products/special' }),
@@ -64,7 +68,7 @@ describe('createRouteTable', () => {
     });
 
     it('prefers, among as many literals, the longer pattern: a param still narrows a prefix', () => {
-      const table = createRouteTable([
+      const table = createTable([
         route({ id: 'collection', path: '/api/products' }),
         route({ id: 'item', path: '/api/products/:id' }),
         route({ id: 'versioned', path: '/:version/products' }),
@@ -77,7 +81,7 @@ describe('createRouteTable', () => {
     });
 
     it('falls back to file order for equally specific routes', () => {
-      const table = createRouteTable([
+      const table = createTable([
         route({ id: 'first', path: '/a/:x' }),
         route({ id: 'second', path: '/a/:y' }),
         route({ id: 'literal-first', path: '/:p/b' }),
@@ -85,7 +89,7 @@ describe('createRouteTable', () => {
       expect(lookup(table, 'GET', '/a/1')).toBe('first');
       // '/a/b': /a/:x and /:p/b both have one literal and two segments: the earlier wins.
       expect(lookup(table, 'GET', '/a/b')).toBe('first');
-      const reversed = createRouteTable([
+      const reversed = createTable([
         route({ id: 'literal-first', path: '/:p/b' }),
         route({ id: 'first', path: '/a/:x' }),
       ]);
@@ -93,7 +97,7 @@ describe('createRouteTable', () => {
     });
 
     it('lets a narrower route lose to a broader one only when methods or headers rule it out', () => {
-      const table = createRouteTable([
+      const table = createTable([
         route({ id: 'all', path: '/api' }),
         route({ id: 'writes', path: '/api/orders', methods: ['POST', 'PUT'] }),
       ]);
@@ -103,7 +107,7 @@ describe('createRouteTable', () => {
   });
 
   it('narrows by method (case-sensitive, methods uppercased by the schema)', () => {
-    const table = createRouteTable([
+    const table = createTable([
       route({ id: 'reads', path: '/api', methods: ['get', 'HEAD'] }),
       route({ id: 'writes', path: '/api', methods: ['POST'] }),
     ]);
@@ -115,7 +119,7 @@ describe('createRouteTable', () => {
   });
 
   it('narrows by header conditions: exact value, or * for presence; names ignore case', () => {
-    const table = createRouteTable([
+    const table = createTable([
       route({ id: 'beta', path: '/api', headers: { 'X-Beta': '1' } }),
       route({ id: 'tenant', path: '/api', headers: { 'x-tenant': '*' } }),
       route({ id: 'rest', path: '/api' }),
@@ -127,15 +131,63 @@ describe('createRouteTable', () => {
   });
 
   it('returns null when nothing matches, and matches everything under /', () => {
-    expect(lookup(createRouteTable([]), 'GET', '/anything')).toBeNull();
-    const table = createRouteTable([route({ id: 'root', path: '/' }), route({ id: 'api', path: '/api' })]);
+    expect(lookup(createTable([]), 'GET', '/anything')).toBeNull();
+    const table = createTable([route({ id: 'root', path: '/' }), route({ id: 'api', path: '/api' })]);
     expect(lookup(table, 'GET', '/')).toBe('root');
     expect(lookup(table, 'GET', '/x/y')).toBe('root');
     expect(lookup(table, 'GET', '/api/y')).toBe('api');
   });
 
+  describe('path case (proxy.caseSensitive)', () => {
+    const routes = () => [
+      route({ id: 'orders', path: '/api/orders' }),
+      route({ id: 'order-items', path: '/API/Orders/:id/Items' }),
+      route({ id: 'tilde', path: '/%7EUser' }),
+    ];
+
+    it('ignores case when told to, on both sides: /API/ORDERS/1 takes the orders route', () => {
+      const table = createTable(routes(), { caseSensitive: false });
+      expect(lookup(table, 'POST', '/API/ORDERS/1')).toBe('orders');
+      expect(lookup(table, 'GET', '/Api/Orders')).toBe('orders');
+      expect(lookup(table, 'GET', '/api/orders/7/items')).toBe('order-items');
+      expect(lookup(table, 'GET', '/API/ORDERS/7/ITEMS/2')).toBe('order-items');
+      expect(lookup(table, 'GET', '/~user/x')).toBe('tilde');
+      expect(lookup(table, 'GET', '/%7euSER')).toBe('tilde');
+      // Still segments, still prefixes.
+      expect(lookup(table, 'GET', '/API/ORDERSX')).toBeNull();
+      expect(table.caseSensitive).toBe(false);
+    });
+
+    it('keeps parameters as sent and precedence as written: folding changes no rank', () => {
+      const table = createTable(routes(), { caseSensitive: false });
+      expect(table.routes.map((r) => [r.id, r.rank, r.template])).toEqual([
+        ['orders', 1, '/api/orders'],
+        ['order-items', 0, '/API/Orders/:id/Items'],
+        ['tilde', 2, '/~User'],
+      ]);
+      expect(table.routes[1]?.pattern.shape).toBe('/api/orders/:/items');
+    });
+
+    it('counts case when told to', () => {
+      const table = createTable(routes(), { caseSensitive: true });
+      expect(lookup(table, 'POST', '/API/ORDERS/1')).toBeNull();
+      expect(lookup(table, 'GET', '/api/orders/7/items')).toBe('orders');
+      expect(lookup(table, 'GET', '/API/Orders/7/Items')).toBe('order-items');
+      expect(table.caseSensitive).toBe(true);
+    });
+
+    it('lowercases a request only when it has uppercase letters, and then once', () => {
+      const lower = ['api', 'orders', '7'];
+      expect(foldSegments(lower, false)).toBe(lower);
+      const mixed = ['API', 'orders', '%2F'];
+      expect(foldSegments(mixed, true)).toBe(mixed);
+      expect(foldSegments(mixed, false)).toEqual(['api', 'orders', '%2f']);
+      expect(mixed).toEqual(['API', 'orders', '%2F']);
+    });
+  });
+
   it('exposes compiled routes in file order with template, rank and index', () => {
-    const table = createRouteTable([
+    const table = createTable([
       route({ id: 'a', path: '/api' }),
       route({ id: 'b', path: '/api/%7eproducts/:id' }),
     ]);
@@ -148,14 +200,14 @@ describe('createRouteTable', () => {
   });
 
   it('refuses a pattern the loader would have refused', () => {
-    expect(() => createRouteTable([route({ id: 'bad', path: '/a//b' })])).toThrow(TypeError);
+    expect(() => createTable([route({ id: 'bad', path: '/a//b' })])).toThrow(TypeError);
   });
 
   it('stays correct with 10,000 routes, and a lookup costs about what it costs with 10', () => {
     const routes = Array.from({ length: 10_000 }, (_, i) =>
       route({ id: `r${i}`, path: i % 2 === 0 ? `/api/d${i % 97}/r${i}` : `/api/d${i % 97}/r${i}/:id/items` }),
     );
-    const table = createRouteTable(routes);
+    const table = createTable(routes);
     for (let i = 0; i < 10_000; i += 7) {
       expect(lookup(table, 'GET', `/api/d${i % 97}/r${i}${i % 2 === 0 ? '/x' : '/5/items/9'}`)).toBe(`r${i}`);
     }
@@ -165,7 +217,7 @@ describe('createRouteTable', () => {
     expect(lookup(table, 'GET', '/api/d2/r20')).toBeNull();
     expect(lookup(table, 'GET', '/legacy/only')).toBeNull();
 
-    const small = createRouteTable(routes.slice(0, 10));
+    const small = createTable(routes.slice(0, 10));
     const time = (t: RouteTable, segments: string[]) => {
       const request = { method: 'GET', segments, header: () => undefined };
       let best = Infinity;

@@ -1,14 +1,18 @@
 /**
  * The route table: routes compiled once (at load and at each reload) into a segment trie, so that a lookup
  * walks the request's segments, not the list of routes. Per request: one Map lookup per segment (plus the
- * `:param` branch where the trie has one), no allocation; 10,000 routes cost what 10 do.
+ * `:param` branch where the trie has one), no allocation but the lowercased copy of a request's segments
+ * that have uppercase letters when case does not count; 10,000 routes cost what 10 do.
  *
  * Patterns are prefixes on segment boundaries: `/api/products` matches `/api/products` and
- * `/api/products/7`, never `/api/productsX`. Among the routes whose pattern matches and whose methods and
- * header conditions accept the request, the winner is decided by {@link comparePrecedence}.
+ * `/api/products/7`, never `/api/productsX`. Unless `caseSensitive`, they also match `/API/Products/7`
+ * ({@link foldSegments}: the request's segments are lowercased once, the table's patterns at build).
+ * Among the routes whose pattern matches and whose methods and header conditions accept the request, the
+ * winner is decided by {@link comparePrecedence}.
  */
 import type { LoadedRoute } from '../config/routes-config.ts';
 import { acceptsRequest, compileRoute, type CompiledRoute, type MatchRequest } from './compile-route.ts';
+import { foldSegments } from './path-case.ts';
 import { comparePrecedence } from './precedence.ts';
 
 /** A request as the table sees it: normalised segments ({@link normalizePath}), method, headers. */
@@ -16,9 +20,15 @@ export interface RouteRequest extends MatchRequest {
   readonly segments: readonly string[];
 }
 
+export interface RouteTableOptions {
+  /** `proxy.caseSensitive`: whether `/API/x` and `/api/x` are different paths to the table. */
+  readonly caseSensitive: boolean;
+}
+
 export interface RouteTable {
   /** Every route, in file order. */
   readonly routes: readonly CompiledRoute[];
+  readonly caseSensitive: boolean;
   /** The winning route, or `null` when the request belongs to the legacy monolith. */
   match(request: RouteRequest): CompiledRoute | null;
 }
@@ -36,12 +46,13 @@ interface TrieNode {
  * Compiles routes (validated by the loader, in file order) into a table.
  *
  * @example
- * const table = createRouteTable(config.routes);
+ * const table = createRouteTable(config.routes, { caseSensitive: config.proxy.caseSensitive });
  * const { segments } = normalizePath(req.url);
  * const route = table.match({ method: req.method, segments, header: (name) => headerOf(req, name) });
  */
-export function createRouteTable(routes: readonly LoadedRoute[]): RouteTable {
-  const provisional = routes.map((route, index) => compileRoute(route, index));
+export function createRouteTable(routes: readonly LoadedRoute[], options: RouteTableOptions): RouteTable {
+  const { caseSensitive } = options;
+  const provisional = routes.map((route, index) => compileRoute(route, index, caseSensitive));
   const rankOf = new Map(
     provisional
       .slice()
@@ -54,7 +65,9 @@ export function createRouteTable(routes: readonly LoadedRoute[]): RouteTable {
   finish(root);
   return Object.freeze({
     routes: Object.freeze(compiled),
-    match: (request: RouteRequest) => search(root, request, 0, null),
+    caseSensitive,
+    match: (request: RouteRequest) =>
+      search(root, foldSegments(request.segments, caseSensitive), request, 0, null),
   });
 }
 
@@ -91,7 +104,8 @@ function finish(node: TrieNode): number {
 
 function search(
   node: TrieNode,
-  request: RouteRequest,
+  segments: readonly string[],
+  request: MatchRequest,
   depth: number,
   winner: CompiledRoute | null,
 ): CompiledRoute | null {
@@ -104,10 +118,10 @@ function search(
       break;
     }
   }
-  const segment = request.segments[depth];
+  const segment = segments[depth];
   if (segment === undefined) return best;
   const literal = node.literals.get(segment);
-  if (literal !== undefined) best = search(literal, request, depth + 1, best);
-  if (node.param !== null) best = search(node.param, request, depth + 1, best);
+  if (literal !== undefined) best = search(literal, segments, request, depth + 1, best);
+  if (node.param !== null) best = search(node.param, segments, request, depth + 1, best);
   return best;
 }

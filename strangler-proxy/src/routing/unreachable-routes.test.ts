@@ -4,13 +4,13 @@ import { compileRoute } from './compile-route.ts';
 import { findUnreachableRoutes, impliesConditions } from './unreachable-routes.ts';
 
 type RouteFields = Partial<RouteConfig> & Pick<RouteConfig, 'id' | 'path'>;
-const compile = (routes: RouteFields[]) =>
+const compile = (routes: RouteFields[], caseSensitive: boolean) =>
   routes.map((fields, index) =>
-    compileRoute(routeSchema.parse({ service: 's', stage: 'legacy', ...fields }), index),
+    compileRoute(routeSchema.parse({ service: 's', stage: 'legacy', ...fields }), index, caseSensitive),
   );
 
-const unreachable = (routes: RouteFields[]) =>
-  findUnreachableRoutes(compile(routes)).map(({ route, coveredBy }) => [
+const unreachable = (routes: RouteFields[], caseSensitive = true) =>
+  findUnreachableRoutes(compile(routes, caseSensitive)).map(({ route, coveredBy }) => [
     route.id,
     coveredBy.map((r) => r.id),
   ]);
@@ -23,6 +23,15 @@ describe('findUnreachableRoutes', () => {
         { id: 'b', path: '/x/:other' },
       ]),
     ).toEqual([['b', ['a']]]);
+  });
+
+  it('finds a later route whose pattern differs only in case when paths ignore case', () => {
+    const routes = [
+      { id: 'a', path: '/api/orders' },
+      { id: 'b', path: '/API/Orders' },
+    ];
+    expect(unreachable(routes, false)).toEqual([['b', ['a']]]);
+    expect(unreachable(routes, true)).toEqual([]);
   });
 
   it('never blames a prefix: the longer pattern wins, so it stays reachable', () => {

@@ -21,8 +21,12 @@ export interface MirrorJob {
   readonly shadowTarget: string;
   readonly primaryTarget: string;
   readonly method: string;
-  /** Path and query, exactly as forwarded to the primary. */
+  /**
+   * Path and query of the copy on the shadow side, and of a noise probe on the primary side: the request
+   * as forwarded, under each upstream URL's own path (`upstream-path.ts`).
+   */
   readonly path: string;
+  readonly primaryPath: string;
   readonly headers: OutgoingHttpHeaders;
   readonly body: Uint8Array | null;
   /** Safe methods may be sent to the primary side a second time (noise probes). */

@@ -37,11 +37,11 @@ export function createMirrorRunner(budget: ByteBudget, random: () => number = Ma
 
   return {
     async run(plan, job) {
-      const send = (origin: string): Promise<ShadowOutcome> =>
+      const send = (origin: string, path: string): Promise<ShadowOutcome> =>
         sendShadowRequest({
           origin,
           method: job.method,
-          path: job.path,
+          path,
           headers: job.headers,
           body: job.body,
           timeout: plan.timeout,
@@ -49,7 +49,7 @@ export function createMirrorRunner(budget: ByteBudget, random: () => number = Ma
           budget,
         });
       const primary = decodeCapturedBody(job.primary, plan.maxResponseBytes);
-      const outcome = await send(job.shadowTarget);
+      const outcome = await send(job.shadowTarget, job.path);
       if (!outcome.ok) {
         if (outcome.overBudget) return { kind: 'over_capacity' };
         return {
@@ -63,7 +63,7 @@ export function createMirrorRunner(budget: ByteBudget, random: () => number = Ma
         let learnedNoise: readonly string[] = [];
         if (job.safe && noise.shouldProbe(plan.routeId, plan.noiseSample, random)) {
           // Ask the primary side again: what differs between two of its own answers is noise, not a regression.
-          const again = await send(job.primaryTarget);
+          const again = await send(job.primaryTarget, job.primaryPath);
           if (again.ok) {
             try {
               const probe = compareResponses(

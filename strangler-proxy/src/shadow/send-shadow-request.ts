@@ -15,7 +15,7 @@ export interface ShadowRequest {
   /** `http://host:port`, as the job names it: a string, not a URL, whose `origin` getter builds a new one each read. */
   readonly origin: string;
   readonly method: string;
-  /** Path and query, exactly as forwarded to the primary. */
+  /** Path and query on that origin (`upstream-path.ts`). */
   readonly path: string;
   readonly headers: OutgoingHttpHeaders;
   readonly body: Uint8Array | null;

@@ -13,7 +13,8 @@ import type { ProxyMetrics } from '../admin/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { RequestContext } from '../proxy/request-context.ts';
 import type { RoutingRoute } from '../proxy/routing-snapshot.ts';
-import { SHADOW_HEADER } from '../proxy/forwarding-headers.ts';
+import { SHADOW_HEADER, createShadowMark, type ShadowMark } from '../proxy/shadow-mark.ts';
+import { upstreamPath } from '../proxy/upstream-path.ts';
 import { createBodyCapture, type BodyCapture } from './body-capture.ts';
 import { createMirrorHealth } from './mirror-health.ts';
 import { createMirrorExecutor, type MirrorThread } from './mirror-executor.ts';
@@ -31,7 +32,7 @@ export interface ShadowSettled {
 export interface ShadowMirror {
   /**
    * Called for every request on a route that has a shadow plan, before it is forwarded.
-   * `carriedShadowHeader`: the request arrived already marked as a mirror (loop guard).
+   * `ownMirror`: the request is one of this proxy's mirrors come back, by its {@link mark} (loop guard).
    */
   begin(
     route: RoutingRoute,
@@ -39,8 +40,10 @@ export interface ShadowMirror {
     req: IncomingMessage,
     res: ServerResponse,
     context: RequestContext,
-    carriedShadowHeader: boolean,
+    ownMirror: boolean,
   ): void;
+  /** What this proxy's mirrors carry in `x-strangler-shadow`, drawn at start. */
+  readonly mark: ShadowMark;
   readonly inFlight: number;
   /** Resolves once no mirror is in flight (tests, shutdown). */
   idle(): Promise<void>;
@@ -79,6 +82,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
   const executor = createMirrorExecutor(options.thread ?? 'worker', options.maxBytesInFlight, logger);
   const budget = executor.budget;
   const health = createMirrorHealth();
+  const mark = createShadowMark();
   let inFlight = 0;
 
   const settle = (event: ShadowSettled, holdsSlot: boolean) => {
@@ -127,16 +131,17 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    mark,
     prepare: () => executor.prepare(),
     ready: async () => void (await executor.ready()),
     close: () => executor.close(),
-    begin(route, decision, req, res, context, carriedShadowHeader) {
+    begin(route, decision, req, res, context, ownMirror) {
       const plan = route.shadow;
       if (!plan) return;
       const requestId = context.requestId;
       const method = req.method ?? 'GET';
       const safe = SAFE_METHODS.has(method);
-      if (carriedShadowHeader) return skip(route, requestId, 'loop', false);
+      if (ownMirror) return skip(route, requestId, 'loop', false);
       if (!safe && !plan.config.unsafe) return skip(route, requestId, 'unsafe_method', false);
       if (decision.mirror === null) return skip(route, requestId, 'sampled_out', false);
       const declaredLength = Number(req.headers['content-length'] ?? 0);
@@ -255,14 +260,15 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       truncated: answer.capture.overLimit,
       latencyMs: answer.latencyMs,
     };
-    const headers: OutgoingHttpHeaders = { ...recorded.headers, [SHADOW_HEADER]: '1' };
+    const headers: OutgoingHttpHeaders = { ...recorded.headers, [SHADOW_HEADER]: mark.value };
     delete headers['transfer-encoding'];
     if (outgoing.body) headers['content-length'] = outgoing.body.byteLength;
     const job: MirrorJob = {
       shadowTarget: shadowUpstream.origin,
       primaryTarget: primaryUpstream.origin,
       method: recorded.method,
-      path: recorded.url,
+      path: upstreamPath(shadowUpstream.url, recorded.url),
+      primaryPath: upstreamPath(primaryUpstream.url, recorded.url),
       headers,
       body: outgoing.body,
       safe,

@@ -80,6 +80,7 @@ export async function warmUpMirrorPath(options: WarmUpOptions): Promise<WarmUpRe
       primaryTarget: origin,
       method: 'GET',
       path: '/warm-up?view=full',
+      primaryPath: '/warm-up?view=full',
       headers: { accept: 'application/json', 'user-agent': 'strangler-warm-up' },
       body: null,
       safe: true,

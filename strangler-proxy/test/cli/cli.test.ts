@@ -60,6 +60,9 @@ describe('strangler validate', () => {
     const result = await runStrangler(['validate'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('routes.yaml: valid, 2 routes');
+    expect(result.stdout).toMatch(/path case ignored: .*\(proxy\.caseSensitive: false\)/);
+    const json = await runStrangler(['validate', '--json'], { cwd: dir });
+    expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, routes: 2, caseSensitive: false });
   });
 
   it('lists every problem at once with file:line:column and exits 1', async () => {
@@ -120,6 +123,13 @@ describe('strangler routes and explain', () => {
     const json = await runStrangler(['explain', 'GET', '/api/products/7', '--json'], { cwd: dir });
     const parsed = JSON.parse(json.stdout) as { winner: { id: string } | null };
     expect(parsed.winner?.id).toBe('product');
+  });
+
+  it('explains that case is ignored: /API/PRODUCTS/7 takes the product route, its path kept as sent', async () => {
+    const result = await runStrangler(['explain', 'GET', '/API/PRODUCTS/7'], { cwd: dir });
+    expect(result.stdout).toMatch(/path\s+\/API\/PRODUCTS\/7/);
+    expect(result.stdout).toMatch(/case\s+ignored: .*\(proxy\.caseSensitive: false\)/);
+    expect(result.stdout).toMatch(/winner\s+product:/);
   });
 
   it('explains that an unmatched path goes to legacy', async () => {

@@ -474,6 +474,33 @@ describe('loadRoutesConfig: semantic checks', () => {
     );
   });
 
+  it('CONFIG_UNREACHABLE_ROUTE for two patterns that differ only in case, unless paths count case', () => {
+    const body = yaml`
+      - { id: orders, path: /api/orders, service: orders, stage: migrated }
+      - { id: orders-upper, path: /API/Orders, service: orders, stage: legacy }
+    `.replace(/^/gm, '  ');
+    const result = load(routes(body));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toMatchObject([
+      { code: 'CONFIG_UNREACHABLE_ROUTE', line: 8, routeId: 'orders-upper', path: 'routes[1].path' },
+    ]);
+    expect(result.problems[0]!.message).toMatch(
+      /route "orders" \(line 7, every method\) comes first .*; paths match ignoring case \(proxy\.caseSensitive: false\)$/,
+    );
+    const sensitive = load(HEAD + 'proxy: { caseSensitive: true }\nroutes:\n' + body);
+    expect(sensitive).toMatchObject({ ok: true, config: { proxy: { caseSensitive: true } } });
+  });
+
+  it('proxy.caseSensitive defaults to false and must be a boolean', () => {
+    const plain = load(routes('  - { id: a, path: /a, service: catalog, stage: legacy }\n'));
+    expect(plain.ok && plain.config.proxy.caseSensitive).toBe(false);
+    const bad = load(HEAD + 'proxy: { caseSensitive: "yes" }\nroutes: []\n');
+    expect(bad.ok ? [] : bad.problems.map((problem) => [problem.code, problem.path])).toEqual([
+      ['CONFIG_INVALID_TYPE', 'proxy.caseSensitive'],
+    ]);
+  });
+
   it('CONFIG_UNUSED_SERVICE is a warning: the config still loads', () => {
     const result = load(routes('  - { id: a, path: /a, service: catalog, stage: legacy }\n'));
     expect(result).toMatchObject({

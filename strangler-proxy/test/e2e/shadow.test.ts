@@ -156,7 +156,7 @@ describe('shadow traffic', () => {
     // The legacy answers differ between two calls at generated_at: learned as noise, not counted.
     expect(route.noisy).toContain('$.generated_at');
     const seen = service.received.at(-1)!;
-    expect(seen.headers['x-strangler-shadow']).toBe('1');
+    expect(seen.headers['x-strangler-shadow']).toBe(shadowed.harness.proxy.mirror.mark.value);
   });
 
   for (const [name, handler] of [
@@ -190,8 +190,9 @@ describe('shadow traffic', () => {
     open.push(shadowed);
     const before = service.received.length;
     await fetchRaw(`${shadowed.harness.proxy.url}/api/products/1`, { method: 'POST', body: '{}' });
+    // What one of the proxy's own mirrors carries: it came back to the proxy (a loop).
     await fetchRaw(`${shadowed.harness.proxy.url}/api/products/1`, {
-      headers: { 'x-strangler-shadow': '1' },
+      headers: { 'x-strangler-shadow': shadowed.harness.proxy.mirror.mark.value },
     });
     await shadowed.harness.proxy.mirror.idle();
     await shadowed.recorder.flush();

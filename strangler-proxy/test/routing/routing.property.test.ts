@@ -120,7 +120,7 @@ describe('normalizePath properties', () => {
   });
 });
 
-const segment = fc.constantFrom('a', 'b', 'c', '~x', 'a%2Fb', ':p', ':q');
+const segment = fc.constantFrom('a', 'b', 'c', 'A', 'B', '~x', 'a%2Fb', 'A%2fB', ':p', ':q');
 const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE');
 const routeFields = fc.record({
   segments: fc.array(segment, { maxLength: 4 }),
@@ -154,20 +154,26 @@ function toRoutes(
   });
 }
 
-/** The precedence rules read literally, over every route: more literals, then more segments, then file order. */
+/**
+ * The precedence rules read literally, over every route: more literals, then more segments, then file
+ * order. Without case sensitivity, a literal equals a segment when both lowercased do.
+ */
 function reference(
   routes: RouteConfig[],
   method: string,
   segments: readonly string[],
   headers: Record<string, string>,
+  caseSensitive: boolean,
 ): string | null {
+  const same = (a: string, b: string | undefined) =>
+    caseSensitive ? a === b : a.toLowerCase() === b?.toLowerCase();
   let best: { id: string; key: [number, number, number] } | null = null;
   routes.forEach((route, index) => {
     const parsed = parsePathPattern(route.path);
     if (!parsed.ok) throw new Error(route.path);
     const pattern = parsed.pattern.segments;
     if (pattern.length > segments.length) return;
-    if (!pattern.every((s, i) => s.kind === 'param' || s.value === segments[i])) return;
+    if (!pattern.every((s, i) => s.kind === 'param' || same(s.value, segments[i]))) return;
     if (route.methods && !route.methods.includes(method)) return;
     for (const [name, value] of Object.entries(route.headers ?? {})) {
       const got = headers[name.toLowerCase()];
@@ -205,14 +211,15 @@ describe('route table properties', () => {
       fc.property(
         fc.array(routeFields, { maxLength: 12 }),
         request,
-        (fields, { pieces, method, headers }) => {
+        fc.boolean(),
+        (fields, { pieces, method, headers }, caseSensitive) => {
           const routes = toRoutes(fields);
-          const table = createRouteTable(routes);
+          const table = createRouteTable(routes, { caseSensitive });
           const normalized = normalizeRequestTarget('/' + pieces.join('/'));
           if (!normalized.ok) return;
           const header = (name: string) => headers[name];
           const matched = table.match({ method, segments: normalized.segments, header })?.id ?? null;
-          expect(matched).toBe(reference(routes, method, normalized.segments, headers));
+          expect(matched).toBe(reference(routes, method, normalized.segments, headers, caseSensitive));
           // What is forwarded routes the same way if a second proxy (or a reload) reads it again.
           const forwarded = normalizePath(normalized.path + normalized.query);
           expect(table.match({ method, segments: forwarded.segments, header })?.id ?? null).toBe(matched);

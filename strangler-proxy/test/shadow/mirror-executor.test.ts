@@ -60,6 +60,7 @@ function job(path: string, overrides: Partial<MirrorJob> = {}): MirrorJob {
     primaryTarget: legacy.url,
     method: 'GET',
     path,
+    primaryPath: path,
     headers: { host: 'example.test', 'x-strangler-shadow': '1' },
     body: null,
     safe: true,

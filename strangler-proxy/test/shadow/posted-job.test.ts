@@ -28,6 +28,7 @@ function jobWith(body: Uint8Array | null, primaryBody: Uint8Array): MirrorJob {
     primaryTarget: 'http://127.0.0.1:3000',
     method: body === null ? 'GET' : 'POST',
     path: '/api/products/7?view=full',
+    primaryPath: '/api/products/7?view=full',
     headers: { host: '127.0.0.1:8080', 'x-strangler-shadow': '1' },
     body,
     safe: body === null,

@@ -31,7 +31,9 @@ export function createExplainCommand(io: CliIo): Command {
           if (colon <= 0) throw new CliExit(2, `strangler: -H expects 'name: value', got "${header}"`);
           headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
         }
-        const table = createRouteTable(read.config.routes);
+        const table = createRouteTable(read.config.routes, {
+          caseSensitive: read.config.proxy.caseSensitive,
+        });
         const explanation = explainRoute(table, read.config, {
           method: method.toUpperCase(),
           path: target,

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import pc from 'picocolors';
 import { CliExit, type CliIo } from '../io.ts';
 import { formatProblems } from '../../config/index.ts';
+import { describePathCase } from '../../routing/path-case.ts';
 import { readRoutesFile } from '../read-routes-file.ts';
 
 export function createValidateCommand(io: CliIo): Command {
@@ -15,7 +16,7 @@ export function createValidateCommand(io: CliIo): Command {
       const colors = pc.createColors(io.color);
       if (options.json) {
         io.stdout.write(
-          `${JSON.stringify(read.ok ? { valid: true, file: read.file, routes: read.config.routes.length } : { valid: false, file: read.file, problems: read.problems }, null, 2)}\n`,
+          `${JSON.stringify(read.ok ? { valid: true, file: read.file, routes: read.config.routes.length, caseSensitive: read.config.proxy.caseSensitive } : { valid: false, file: read.file, problems: read.problems }, null, 2)}\n`,
         );
         if (!read.ok) throw new CliExit(1);
         return;
@@ -23,7 +24,8 @@ export function createValidateCommand(io: CliIo): Command {
       if (read.ok) {
         const count = read.config.routes.length;
         io.stdout.write(
-          `${colors.green('✓')} ${read.file}: valid, ${count} route${count === 1 ? '' : 's'}\n`,
+          `${colors.green('✓')} ${read.file}: valid, ${count} route${count === 1 ? '' : 's'}\n` +
+            `  path case ${describePathCase(read.config.proxy.caseSensitive)}\n`,
         );
         return;
       }
