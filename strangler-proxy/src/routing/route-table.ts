@@ -41,7 +41,14 @@ interface TrieNode {
  * const route = table.match({ method: req.method, segments, header: (name) => headerOf(req, name) });
  */
 export function createRouteTable(routes: readonly LoadedRoute[]): RouteTable {
-  const provisional = routes.map((route, index) => compileRoute(route, index));
+  return createRouteTableOf(routes.map((route, index) => compileRoute(route, index)));
+}
+
+/**
+ * A table of routes already compiled ({@link compileRoute}, each with its file position as `index`), in
+ * file order: for a caller that compiles them a slice at a time.
+ */
+export function createRouteTableOf(provisional: readonly CompiledRoute[]): RouteTable {
   const rankOf = new Map(
     provisional
       .slice()
