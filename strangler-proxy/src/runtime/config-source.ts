@@ -6,7 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { loadRoutesConfig, type ConfigProblem, type RoutesConfig } from '../config/index.ts';
+import {
+  loadRoutesConfig,
+  type ConfigProblem,
+  type LoadResult,
+  type LoadRoutesOptions,
+  type RoutesConfig,
+} from '../config/index.ts';
 import { readRoutesBytes, type RoutesBytesRead } from './read-routes-bytes.ts';
 
 /** What a read saw of the file: its content hash and, taken just before, its stat (see {@link statKey}). */
@@ -19,9 +25,13 @@ export type ConfigRead =
   | ({ readonly ok: true; readonly config: RoutesConfig } & FileSeen)
   | ({ readonly ok: false; readonly problems: readonly ConfigProblem[] } & FileSeen);
 
+/** Validates the text read: {@link loadRoutesConfig}, or a function that gives what it gives. */
+export type LoadRoutes = (text: string, options: LoadRoutesOptions) => LoadResult | Promise<LoadResult>;
+
 export async function readConfigFile(
   file: string,
   env: Readonly<Record<string, string | undefined>>,
+  load: LoadRoutes = loadRoutesConfig,
 ): Promise<ConfigRead> {
   // Before the read: a change between the two is then seen again by the next poll, never missed.
   const statSeen = await statKey(file);
@@ -29,7 +39,7 @@ export async function readConfigFile(
   if (!read.ok) return { ok: false, hash: hashOf(read), stat: statSeen, problems: [read.problem] };
   const bytes = read.bytes;
   const hash = hashBytes(bytes);
-  const loaded = loadRoutesConfig(bytes.toString('utf8'), { file, env: { ...env } });
+  const loaded = await load(bytes.toString('utf8'), { file, env: { ...env } });
   return loaded.ok
     ? { ok: true, config: loaded.config, hash, stat: statSeen }
     : { ok: false, problems: loaded.problems, hash, stat: statSeen };

@@ -12,9 +12,14 @@ import { createLogger, type Logger } from '../logging/logger.ts';
 import { createProxyServer } from '../proxy/create-proxy-server.ts';
 import { createRequestHandler } from '../proxy/request-handler.ts';
 import { createUpgradeHandler } from '../proxy/upgrade-handler.ts';
-import { buildRoutingSnapshot, type RoutingSnapshot } from '../proxy/routing-snapshot.ts';
+import {
+  buildRoutingSnapshot,
+  buildRoutingSnapshotInSlices,
+  type RoutingSnapshot,
+} from '../proxy/routing-snapshot.ts';
 import { createShadowMirror, type ShadowMirror } from '../shadow/shadow-mirror.ts';
 import { readConfigFile, watchFileContent } from './config-source.ts';
+import { loadRoutesOffThread } from './load-routes-off-thread.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { describeRoutes } from './describe-routes.ts';
 
@@ -137,9 +142,10 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   );
   const bound = await proxyServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
 
-  const apply = (config: RoutesConfig): void => {
-    // Built before anything changes: a build that throws leaves the version and the table as they were.
-    const built = buildRoutingSnapshot(config, current, safety, version + 1);
+  const apply = async (config: RoutesConfig): Promise<void> => {
+    // Built before anything changes (requests meanwhile use the current table): a build that throws
+    // leaves the version and the table as they were.
+    const built = await buildRoutingSnapshotInSlices(config, current, safety, version + 1);
     version += 1;
     const previous = current;
     current = built.snapshot;
@@ -156,8 +162,8 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     }
   };
 
-  const applied = (config: RoutesConfig): ReloadResult => {
-    apply(config);
+  const applied = async (config: RoutesConfig): Promise<ReloadResult> => {
+    await apply(config);
     const result: ReloadResult = { ok: true, version, changed: true, at: Date.now() };
     metrics.reload(true);
     logger.info({ version, routes: config.routes.length }, 'routes reloaded');
@@ -183,9 +189,11 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
 
   const readAndApply = async (): Promise<ReloadResult> => {
     try {
-      const read = await readConfigFile(configFile, env);
+      logger.info({ config: configFile }, 'reloading routes');
+      // Parsed and checked off the serving thread when large, then compiled in slices (see apply).
+      const read = await readConfigFile(configFile, env, loadRoutesOffThread);
       watcher?.setSeen(read);
-      return read.ok ? applied(read.config) : refused(read.problems);
+      return read.ok ? await applied(read.config) : refused(read.problems);
     } catch (error) {
       // Whatever fails, the reload is refused and the last good table stays: a SIGHUP handler or a
       // poll has no caller to hand a rejection to.
