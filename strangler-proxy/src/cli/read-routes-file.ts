@@ -1,7 +1,7 @@
-/** Reads and validates a routes file for the read-only commands (validate, routes, explain). */
-import { readFile } from 'node:fs/promises';
+/** Reads and validates a routes file for the read-only commands (validate, routes, explain, report). */
 import path from 'node:path';
 import { loadRoutesConfig, type ConfigProblem, type RoutesConfig } from '../config/index.ts';
+import { readRoutesBytes } from '../runtime/read-routes-bytes.ts';
 import type { CliIo } from './io.ts';
 
 export type RoutesFileRead =
@@ -11,27 +11,9 @@ export type RoutesFileRead =
 export async function readRoutesFile(io: CliIo, file: string): Promise<RoutesFileRead> {
   const absolute = path.resolve(io.cwd, file);
   const shown = path.relative(io.cwd, absolute) || absolute;
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    return {
-      ok: false,
-      file: shown,
-      problems: [
-        {
-          code: 'CONFIG_UNREADABLE',
-          message: `cannot read the routes file (${code})`,
-          file: shown,
-          line: 0,
-          column: 0,
-          path: '',
-        },
-      ],
-    };
-  }
-  const loaded = loadRoutesConfig(text, { file: shown, env: { ...io.env } });
+  const read = await readRoutesBytes(absolute, shown);
+  if (!read.ok) return { ok: false, file: shown, problems: [read.problem] };
+  const loaded = loadRoutesConfig(read.bytes.toString('utf8'), { file: shown, env: { ...io.env } });
   return loaded.ok
     ? { ok: true, file: shown, config: loaded.config }
     : { ok: false, file: shown, problems: loaded.problems };

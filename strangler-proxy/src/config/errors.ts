@@ -12,6 +12,10 @@ export const CONFIG_ERRORS = {
     summary: 'the file could not be read (reported by the caller that reads it)',
   },
   CONFIG_FILE_TOO_LARGE: { severity: 'error', summary: 'the file exceeds the size limit (1 MiB by default)' },
+  CONFIG_RELOAD_FAILED: {
+    severity: 'error',
+    summary: 'a reload failed for a reason other than the file (reported by the proxy that reloads)',
+  },
   CONFIG_YAML_SYNTAX: { severity: 'error', summary: 'the file is not well-formed YAML' },
   CONFIG_YAML_WARNING: { severity: 'warning', summary: 'the YAML parser warns about a construct' },
   CONFIG_DUPLICATE_KEY: { severity: 'error', summary: 'a mapping has the same key twice' },

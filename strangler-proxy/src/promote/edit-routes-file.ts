@@ -2,7 +2,6 @@
  * The file edge of promotion: read routes.yaml, plan the move on its text, validate the result, write it
  * atomically (or, for a dry run, only show the diff). A result that does not validate is never written.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { editRouteText } from './edit-routes-text.ts';
 import type { TextEdit } from './edit-routes-text.ts';
@@ -12,7 +11,8 @@ import type { Position } from './plan.ts';
 import { validateRoutesText } from './validate-routes-text.ts';
 import type { ValidateRoutesText } from './validate-routes-text.ts';
 import { writeFileAtomically } from './write-file-atomically.ts';
-import type { RoutesConfig } from '../config/index.ts';
+import { formatProblems, type RoutesConfig } from '../config/index.ts';
+import { readRoutesBytes } from '../runtime/read-routes-bytes.ts';
 
 export interface LoadedRoutesFile {
   readonly file: string;
@@ -34,7 +34,12 @@ export async function readRoutesFile(
   file: string,
   options: RoutesFileOptions = {},
 ): Promise<LoadedRoutesFile> {
-  const text = await readFile(file, 'utf8');
+  const read = await readRoutesBytes(file);
+  if (!read.ok) {
+    const details = [formatProblems([read.problem], { color: false })];
+    throw new PromoteError('PROMOTE_INVALID_CONFIG', `${file} cannot be read as a routes file`, details);
+  }
+  const text = read.bytes.toString('utf8');
   const validate = options.validate ?? validateRoutesText;
   const result = validate(text, { file, env: options.env });
   if (!result.ok) {

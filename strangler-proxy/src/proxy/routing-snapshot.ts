@@ -7,9 +7,11 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { shadowSchema, type CompareRules, type ShadowConfig, type Stage } from '../config/schema.ts';
 import type { LoadedRoute, RoutesConfig } from '../config/index.ts';
 import type { MirrorPlan } from '../shadow/mirror-job.ts';
-import { createRouteTable } from '../routing/route-table.ts';
+import { compileRoute as compileTableRoute, type CompiledRoute } from '../routing/compile-route.ts';
+import { createRouteTable, createRouteTableOf, type RouteTable } from '../routing/route-table.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
 import { createTrustedPeerCheck } from './forwarding-headers.ts';
+import { nextTurn, ROUTES_PER_SLICE } from './slices.ts';
 import { createUpstream, upstreamKey, type Upstream } from './upstream.ts';
 
 export interface ShadowPlan {
@@ -65,6 +67,39 @@ export function buildRoutingSnapshot(
   hooks: RouteRuntimeHooks,
   version: number,
 ): BuiltSnapshot {
+  const table = createRouteTable(config.routes, { caseSensitive: config.proxy.caseSensitive });
+  return assembleSnapshot(config, table, previous, hooks, version);
+}
+
+/**
+ * {@link buildRoutingSnapshot} for a reload: the routes are compiled a slice at a time, and requests are
+ * served between slices with the snapshot they have; the new one is whole before anyone sees it.
+ */
+export async function buildRoutingSnapshotInSlices(
+  config: RoutesConfig,
+  previous: RoutingSnapshot | null,
+  hooks: RouteRuntimeHooks,
+  version: number,
+): Promise<BuiltSnapshot> {
+  const options = { caseSensitive: config.proxy.caseSensitive };
+  const compiled: CompiledRoute[] = [];
+  for (let start = 0; start < config.routes.length; start += ROUTES_PER_SLICE) {
+    const slice = config.routes.slice(start, start + ROUTES_PER_SLICE);
+    slice.forEach((route, offset) =>
+      compiled.push(compileTableRoute(route, start + offset, options.caseSensitive)),
+    );
+    await nextTurn();
+  }
+  return assembleSnapshot(config, createRouteTableOf(compiled, options), previous, hooks, version);
+}
+
+function assembleSnapshot(
+  config: RoutesConfig,
+  table: RouteTable,
+  previous: RoutingSnapshot | null,
+  hooks: RouteRuntimeHooks,
+  version: number,
+): BuiltSnapshot {
   const reusable = new Map<string, Upstream>();
   for (const upstream of previous?.upstreams.values() ?? [])
     reusable.set(`${upstream.name}|${upstream.key}`, upstream);
@@ -79,7 +114,6 @@ export function buildRoutingSnapshot(
   const legacy = obtain('legacy', config.legacy);
   for (const [name, serviceConfig] of Object.entries(config.services)) obtain(name, serviceConfig);
 
-  const table = createRouteTable(config.routes, { caseSensitive: config.proxy.caseSensitive });
   const byIndex: RoutingRoute[] = [];
   const routes = new Map<string, RoutingRoute>();
   for (const compiled of table.routes) {

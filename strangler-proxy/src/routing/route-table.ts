@@ -52,7 +52,21 @@ interface TrieNode {
  */
 export function createRouteTable(routes: readonly LoadedRoute[], options: RouteTableOptions): RouteTable {
   const { caseSensitive } = options;
-  const provisional = routes.map((route, index) => compileRoute(route, index, caseSensitive));
+  return createRouteTableOf(
+    routes.map((route, index) => compileRoute(route, index, caseSensitive)),
+    options,
+  );
+}
+
+/**
+ * A table of routes already compiled ({@link compileRoute} with the same `caseSensitive`, each with its
+ * file position as `index`), in file order: for a caller that compiles them a slice at a time.
+ */
+export function createRouteTableOf(
+  provisional: readonly CompiledRoute[],
+  options: RouteTableOptions,
+): RouteTable {
+  const { caseSensitive } = options;
   const rankOf = new Map(
     provisional
       .slice()

@@ -5,8 +5,15 @@
  * only a change of content.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { loadRoutesConfig, type ConfigProblem, type RoutesConfig } from '../config/index.ts';
+import { stat } from 'node:fs/promises';
+import {
+  loadRoutesConfig,
+  type ConfigProblem,
+  type LoadResult,
+  type LoadRoutesOptions,
+  type RoutesConfig,
+} from '../config/index.ts';
+import { readRoutesBytes, type RoutesBytesRead } from './read-routes-bytes.ts';
 
 /** What a read saw of the file: its content hash and, taken just before, its stat (see {@link statKey}). */
 export interface FileSeen {
@@ -18,35 +25,21 @@ export type ConfigRead =
   | ({ readonly ok: true; readonly config: RoutesConfig } & FileSeen)
   | ({ readonly ok: false; readonly problems: readonly ConfigProblem[] } & FileSeen);
 
+/** Validates the text read: {@link loadRoutesConfig}, or a function that gives what it gives. */
+export type LoadRoutes = (text: string, options: LoadRoutesOptions) => LoadResult | Promise<LoadResult>;
+
 export async function readConfigFile(
   file: string,
   env: Readonly<Record<string, string | undefined>>,
+  load: LoadRoutes = loadRoutesConfig,
 ): Promise<ConfigRead> {
   // Before the read: a change between the two is then seen again by the next poll, never missed.
   const statSeen = await statKey(file);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    return {
-      ok: false,
-      hash: `unreadable:${code}`,
-      stat: statSeen,
-      problems: [
-        {
-          code: 'CONFIG_UNREADABLE',
-          message: `cannot read the routes file (${code})`,
-          file,
-          line: 0,
-          column: 0,
-          path: '',
-        },
-      ],
-    };
-  }
+  const read = await readRoutesBytes(file);
+  if (!read.ok) return { ok: false, hash: hashOf(read), stat: statSeen, problems: [read.problem] };
+  const bytes = read.bytes;
   const hash = hashBytes(bytes);
-  const loaded = loadRoutesConfig(bytes.toString('utf8'), { file, env: { ...env } });
+  const loaded = await load(bytes.toString('utf8'), { file, env: { ...env } });
   return loaded.ok
     ? { ok: true, config: loaded.config, hash, stat: statSeen }
     : { ok: false, problems: loaded.problems, hash, stat: statSeen };
@@ -55,6 +48,11 @@ export async function readConfigFile(
 /** The content's hash, of the bytes as stored (no decoding). */
 export function hashBytes(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** What a poll compares: the content's hash, or the reason the file was refused. */
+function hashOf(read: RoutesBytesRead): string {
+  return read.ok ? hashBytes(read.bytes) : `refused:${read.problem.code}:${read.problem.message}`;
 }
 
 /**
@@ -85,9 +83,7 @@ export function watchFileContent(
   const poll = async () => {
     const statNow = await statKey(file);
     if (statNow === last.stat) return;
-    const hash = await readFile(file).then(hashBytes, (error: NodeJS.ErrnoException) => {
-      return `unreadable:${error.code ?? 'EIO'}`;
-    });
+    const hash = hashOf(await readRoutesBytes(file));
     const changed = hash !== last.hash;
     last = { hash, stat: statNow };
     if (changed) await onChange();

@@ -12,9 +12,14 @@ import { createLogger, type Logger } from '../logging/logger.ts';
 import { createProxyServer } from '../proxy/create-proxy-server.ts';
 import { createRequestHandler } from '../proxy/request-handler.ts';
 import { createUpgradeHandler } from '../proxy/upgrade-handler.ts';
-import { buildRoutingSnapshot, type RoutingSnapshot } from '../proxy/routing-snapshot.ts';
+import {
+  buildRoutingSnapshot,
+  buildRoutingSnapshotInSlices,
+  type RoutingSnapshot,
+} from '../proxy/routing-snapshot.ts';
 import { createShadowMirror, type ShadowMirror } from '../shadow/shadow-mirror.ts';
 import { readConfigFile, watchFileContent } from './config-source.ts';
+import { loadRoutesOffThread } from './load-routes-off-thread.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { describeRoutes } from './describe-routes.ts';
 
@@ -137,9 +142,11 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   );
   const bound = await proxyServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
 
-  const apply = (config: RoutesConfig): void => {
+  const apply = async (config: RoutesConfig): Promise<void> => {
+    // Built before anything changes (requests meanwhile use the current table): a build that throws
+    // leaves the version and the table as they were.
+    const built = await buildRoutingSnapshotInSlices(config, current, safety, version + 1);
     version += 1;
-    const built = buildRoutingSnapshot(config, current, safety, version);
     const previous = current;
     current = built.snapshot;
     prepareMirroring(current);
@@ -155,40 +162,59 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     }
   };
 
+  const applied = async (config: RoutesConfig): Promise<ReloadResult> => {
+    await apply(config);
+    const result: ReloadResult = { ok: true, version, changed: true, at: Date.now() };
+    metrics.reload(true);
+    logger.info({ version, routes: config.routes.length }, 'routes reloaded');
+    recorder.recordEvent({ routeId: null, kind: 'reload', at: result.at, detail: `version ${version}` });
+    return result;
+  };
+
+  // Every path (poll, SIGHUP, admin) reports a refused file alike: log, metric, admin API, event.
+  const refused = (problems: readonly ConfigProblem[]): ReloadResult => {
+    const result: ReloadResult = { ok: false, problems, at: Date.now() };
+    metrics.reload(false);
+    for (const problem of problems) {
+      logger.error({ ...problem }, `routes file invalid, keeping version ${version}: ${problem.message}`);
+    }
+    recorder.recordEvent({
+      routeId: null,
+      kind: 'reload_failed',
+      at: result.at,
+      detail: problems.map((problem) => `${problem.line}:${problem.column} ${problem.code}`).join('; '),
+    });
+    return result;
+  };
+
+  const readAndApply = async (): Promise<ReloadResult> => {
+    try {
+      logger.info({ config: configFile }, 'reloading routes');
+      // Parsed and checked off the serving thread when large, then compiled in slices (see apply).
+      const read = await readConfigFile(configFile, env, loadRoutesOffThread);
+      watcher?.setSeen(read);
+      return read.ok ? await applied(read.config) : refused(read.problems);
+    } catch (error) {
+      // Whatever fails, the reload is refused and the last good table stays: a SIGHUP handler or a
+      // poll has no caller to hand a rejection to.
+      return refused([reloadFailure(configFile, error)]);
+    }
+  };
+
   let reloading: Promise<ReloadResult> | null = null;
   const reload = (): Promise<ReloadResult> => {
+    // Once shutting down, the table stays as it is: close() disposes its upstreams.
+    if (draining) return Promise.resolve(last);
     // Reloads are serialised: a poll and a SIGHUP arriving together apply the file once.
-    reloading ??= (async () => {
-      const read = await readConfigFile(configFile, env);
-      watcher?.setSeen(read);
-      let result: ReloadResult;
-      if (read.ok) {
-        apply(read.config);
-        result = { ok: true, version, changed: true, at: Date.now() };
-        metrics.reload(true);
-        logger.info({ version, routes: read.config.routes.length }, 'routes reloaded');
-        recorder.recordEvent({ routeId: null, kind: 'reload', at: result.at, detail: `version ${version}` });
-      } else {
-        result = { ok: false, problems: read.problems, at: Date.now() };
-        metrics.reload(false);
-        for (const problem of read.problems) {
-          logger.error({ ...problem }, `routes file invalid, keeping version ${version}: ${problem.message}`);
-        }
-        recorder.recordEvent({
-          routeId: null,
-          kind: 'reload_failed',
-          at: result.at,
-          detail: read.problems
-            .map((problem) => `${problem.line}:${problem.column} ${problem.code}`)
-            .join('; '),
-        });
-      }
-      last = result;
-      events.emit('reload', result);
-      return result;
-    })().finally(() => {
-      reloading = null;
-    });
+    reloading ??= readAndApply()
+      .then((result) => {
+        last = result;
+        events.emit('reload', result);
+        return result;
+      })
+      .finally(() => {
+        reloading = null;
+      });
     return reloading;
   };
 
@@ -270,6 +296,8 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     async close() {
       draining = true;
       watcher?.stop();
+      // A reload under way finishes first, so that the upstreams disposed below are the last ones.
+      await reloading?.catch(noop);
       const { completed } = await proxyServer.drain(current.config.proxy.drainTimeout);
       await Promise.race([
         mirror.idle(),
@@ -285,6 +313,19 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       events.emit('closed');
       return { drained: completed };
     },
+  };
+}
+
+/** An unexpected failure of a reload, as a problem of the file. */
+function reloadFailure(file: string, error: unknown): ConfigProblem {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    code: 'CONFIG_RELOAD_FAILED',
+    message: `the routes file could not be applied: ${reason}`,
+    file,
+    line: 0,
+    column: 0,
+    path: '',
   };
 }
 

@@ -10,8 +10,11 @@ export interface CliProcess {
   /** Output so far. */
   stdout(): string;
   stderr(): string;
-  /** Resolves with the first stdout match of `pattern`, or rejects on exit or after `timeoutMs`. */
-  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /**
+   * Resolves with the `occurrence`th stdout match of `pattern` (the first by default), or rejects on exit
+   * or after `timeoutMs`.
+   */
+  waitFor(pattern: RegExp, timeoutMs: number, occurrence?: number): Promise<RegExpMatchArray>;
   /** Resolves with the exit code (signal name when killed), or 'timeout' after `timeoutMs`. */
   exited(timeoutMs: number): Promise<number | string>;
 }
@@ -45,10 +48,11 @@ export function startCli(
     child,
     stdout: () => out,
     stderr: () => err,
-    waitFor(pattern, timeoutMs) {
+    waitFor(pattern, timeoutMs, occurrence = 1) {
+      const every = new RegExp(pattern.source, pattern.flags.replace('g', '') + 'g');
       return new Promise((resolve, reject) => {
         const check = () => {
-          const match = pattern.exec(out);
+          const match = [...out.matchAll(every)][occurrence - 1];
           if (!match) return;
           watchers.delete(check);
           clearTimeout(timer);
