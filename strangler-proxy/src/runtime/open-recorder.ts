@@ -42,6 +42,11 @@ export async function openRecorder(
   });
   let lastHealthy = true;
   recorder.onFlush((result) => {
+    if (result.rejected)
+      options.logger.error(
+        { store: redactUrl(storeUrl), rejected: result.rejected },
+        'results store refused rows for what they hold: those rows are dropped, the rest of the batch is stored',
+      );
     const healthy = recorder.status().healthy;
     if (healthy !== lastHealthy) {
       lastHealthy = healthy;

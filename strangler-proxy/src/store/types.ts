@@ -4,6 +4,7 @@
  */
 import type { Stage } from '../config/schema.ts';
 import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
+import type { RejectedRow } from './write-in-parts.ts';
 
 /** Why a request was not mirrored, or why its mirror produced no comparison. */
 export const SKIP_REASONS = [
@@ -99,6 +100,10 @@ export interface RecorderStatus {
   readonly dropped: number;
   /** Samples not kept because the sample queue was full (the counts themselves were kept). */
   readonly droppedSamples: number;
+  /** Rows the store refused for their content (each isolated and given up alone), since start. */
+  readonly rejectedRows: number;
+  /** Why the last refused row was refused; null while none was. */
+  readonly lastRejection: string | null;
 }
 
 /** What one flush did, for tests and logs. */
@@ -109,6 +114,8 @@ export interface FlushResult {
   /** Records dropped by this flush (the retry bound was exceeded). */
   readonly dropped: number;
   readonly error?: string;
+  /** Rows the store refused in this flush, and why; the rest of the batch was written. */
+  readonly rejected?: readonly RejectedRow[];
 }
 
 /** A {@link ResultRecorder} that also reports its health and its flushes. */
