@@ -18,6 +18,11 @@ export interface KnexStoreOptions {
   readonly cwd?: string;
   /** How long a SQLite writer waits for another process's lock before failing. Default 5 s. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Called with a way to run SQL on each new SQLite connection, once it is set up. Tests use it to make
+   * the database "full" at a size they choose (`PRAGMA max_page_count`, which lives per connection).
+   */
+  readonly onSqliteConnection?: (exec: (sql: string) => Promise<void>) => void;
 }
 
 /**
@@ -26,7 +31,7 @@ export interface KnexStoreOptions {
  */
 export async function createKnexStore(options: KnexStoreOptions): Promise<ResultStore> {
   const location = parseStoreUrl(options.url, options.cwd);
-  const db = knexFactory(knexConfig(location, options.busyTimeoutMs ?? 5_000));
+  const db = knexFactory(knexConfig(location, options.busyTimeoutMs ?? 5_000, options.onSqliteConnection));
   try {
     if (location.kind === 'postgres' && location.schema) {
       await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [location.schema]);
@@ -54,7 +59,11 @@ const quiet = {
   debug: () => undefined,
 };
 
-function knexConfig(location: StoreLocation, busyTimeoutMs: number): Knex.Config {
+function knexConfig(
+  location: StoreLocation,
+  busyTimeoutMs: number,
+  onConnection: KnexStoreOptions['onSqliteConnection'],
+): Knex.Config {
   if (location.kind === 'postgres') {
     return {
       log: quiet,
@@ -90,7 +99,16 @@ function knexConfig(location: StoreLocation, busyTimeoutMs: number): Knex.Config
           'PRAGMA journal_mode = WAL',
           'PRAGMA synchronous = NORMAL',
         ].join(';');
-        connection.exec(pragmas, (error) => done(error, connection));
+        connection.exec(pragmas, (error) => {
+          if (!error && onConnection)
+            onConnection(
+              (sql) =>
+                new Promise((resolve, reject) =>
+                  connection.exec(sql, (failure) => (failure ? reject(failure) : resolve())),
+                ),
+            );
+          done(error, connection);
+        });
       },
     },
   };
