@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUCKET_MS, type ResultStore } from '../../src/store/result-store.ts';
+import { MAX_ROUTE_ID_LENGTH } from '../../src/config/schema.ts';
 import { batch, sample } from './fixtures.ts';
 
 export interface StoreUnderTest {
@@ -298,6 +299,22 @@ export function describeResultStoreContract(
         { routeId: 'orders', kind: 'auto_rollback', at: 2_000, detail: 'error rate 31% over 30s' },
       ]);
       expect((await store.events())[0]?.routeId).toBeNull();
+    });
+
+    it('holds route ids of the longest length the config accepts', async () => {
+      const routeId = 'r'.repeat(MAX_ROUTE_ID_LENGTH);
+      await store.write(
+        batch({
+          comparisons: [{ routeId, bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 }],
+          routes: [{ routeId, stage: 'shadow', lastSeen: minute(0) }],
+          samples: [sample({ routeId })],
+          events: [{ routeId, kind: 'reload', at: minute(0), detail: 'version 2' }],
+        }),
+      );
+      expect((await store.comparisons()).map((row) => row.routeId)).toEqual([routeId]);
+      expect((await store.routes()).map((row) => row.routeId)).toEqual([routeId]);
+      expect((await store.samples()).map((row) => row.routeId)).toEqual([routeId]);
+      expect((await store.events()).map((row) => row.routeId)).toEqual([routeId]);
     });
 
     it('sums rows with the same key within one batch', async () => {
