@@ -10,6 +10,7 @@ import { parseStoreUrl, type StoreLocation } from './store-url.ts';
 import { writeBatch } from './knex-write.ts';
 import { knexReader } from './knex-read.ts';
 import type { ResultStore } from './result-store.ts';
+import { guardSqliteFile, type SqliteFileGuard } from './sqlite-file-guard.ts';
 
 export interface KnexStoreOptions {
   /** `sqlite:./strangler.db`, `sqlite::memory:` or `postgres://…[?schema=name]`. */
@@ -27,7 +28,9 @@ export interface KnexStoreOptions {
 
 /**
  * Opens (and migrates to the latest version) the store at `url`. SQLite runs in WAL mode with a busy
- * timeout, so the proxy writing and `strangler report` reading don't block each other.
+ * timeout, so the proxy writing and `strangler report` reading don't block each other. A SQLite file
+ * deleted or replaced while open makes every later write reject with `StoreFileReplacedError`: the store
+ * is then to be closed and opened again at the path.
  */
 export async function createKnexStore(options: KnexStoreOptions): Promise<ResultStore> {
   const location = parseStoreUrl(options.url, options.cwd);
@@ -41,11 +44,15 @@ export async function createKnexStore(options: KnexStoreOptions): Promise<Result
       tableName: MIGRATIONS_TABLE,
       ...(location.kind === 'postgres' && location.schema ? { schemaName: location.schema } : {}),
     });
+    const guard =
+      location.kind === 'sqlite' && location.filename !== ':memory:'
+        ? await guardSqliteFile(location.filename)
+        : null;
+    return knexStore(db, guard);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return knexStore(db);
 }
 
 /**
@@ -118,12 +125,16 @@ interface SqliteConnection {
   exec(sql: string, callback: (error: Error | null) => void): void;
 }
 
-function knexStore(db: Knex): ResultStore {
+function knexStore(db: Knex, guard: SqliteFileGuard | null): ResultStore {
   return {
-    write: (batch) => writeBatch(db, batch),
+    async write(batch) {
+      await guard?.check();
+      await writeBatch(db, batch);
+    },
     ...knexReader(db),
     async close() {
       await db.destroy();
+      await guard?.cleanUp();
     },
   };
 }

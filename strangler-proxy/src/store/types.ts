@@ -86,6 +86,15 @@ export interface ResultRecorder {
 /** The store side of this contract (implemented by the knex and memory stores). */
 export type { ResultStore, ResultBatch, ResultQuery } from './result-store.ts';
 
+/** Something that happened to the store that the operator must know of, though writes go on. */
+export interface StoreProblem {
+  /** `STRANGLER_ERR_STORE_FILE_REPLACED`: the SQLite file was deleted or replaced and opened again. */
+  readonly code: string;
+  readonly message: string;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
 /** Health of a recorder's writes, for the admin API. */
 export interface RecorderStatus {
   /** The last write succeeded (or none was needed yet) and no write is stuck. */
@@ -104,6 +113,8 @@ export interface RecorderStatus {
   readonly rejectedRows: number;
   /** Why the last refused row was refused; null while none was. */
   readonly lastRejection: string | null;
+  /** Set (and `healthy` false until restart) once the store's file was deleted or replaced. */
+  readonly problem?: StoreProblem;
 }
 
 /** What one flush did, for tests and logs. */
