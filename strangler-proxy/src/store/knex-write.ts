@@ -7,7 +7,12 @@ import type { Knex } from 'knex';
 import { TABLES } from './knex-tables.ts';
 import { num, rowsOf, type DbRow } from './knex-rows.ts';
 import { byText } from './result-order.ts';
-import { MAX_SAMPLES_PER_SIGNATURE, type ResultBatch, type StoredSample } from './result-store.ts';
+import {
+  MAX_SAMPLES_PER_SIGNATURE,
+  unmatchedCutoff,
+  type ResultBatch,
+  type StoredSample,
+} from './result-store.ts';
 
 /** Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const ROWS_PER_STATEMENT = 500;
@@ -124,6 +129,9 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
       count: row.count,
     })),
   );
+  if (batch.unmatched.length > 0) {
+    await trx(TABLES.unmatched).where('bucket', '<', unmatchedCutoff(batch.unmatched)).delete();
+  }
   await upsertAdding(
     trx,
     TABLES.routes,

@@ -3,7 +3,7 @@
  * `:memory:`) and PostgreSQL run exactly these tests, so the report reads the same answers from each.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUCKET_MS, type ResultStore } from '../../src/store/result-store.ts';
+import { BUCKET_MS, UNMATCHED_RETENTION_MS, type ResultStore } from '../../src/store/result-store.ts';
 import { MAX_ROUTE_ID_LENGTH } from '../../src/config/schema.ts';
 import { batch, sample } from './fixtures.ts';
 
@@ -235,6 +235,30 @@ export function describeResultStoreContract(
       ]);
       expect(await store.unmatched({ limit: 1, since: minute(1) })).toEqual([
         { method: 'GET', template: '/health', count: 4 },
+      ]);
+    });
+
+    it('removes unmatched rows older than the retention before the newest one written', async () => {
+      const old = { bucket: minute(0), method: 'GET', count: 1 };
+      await store.write(
+        batch({
+          unmatched: [
+            { ...old, template: '/gone' },
+            { ...old, bucket: minute(1), template: '/kept' },
+          ],
+        }),
+      );
+      await store.write(
+        batch({
+          unmatched: [
+            { ...old, bucket: minute(1) + UNMATCHED_RETENTION_MS, template: '/new' },
+            { ...old, bucket: minute(1) + UNMATCHED_RETENTION_MS, template: '/kept' },
+          ],
+        }),
+      );
+      expect(await store.unmatched()).toEqual([
+        { method: 'GET', template: '/kept', count: 2 },
+        { method: 'GET', template: '/new', count: 1 },
       ]);
     });
 
