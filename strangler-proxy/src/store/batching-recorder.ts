@@ -16,7 +16,7 @@ import { bucketOf, UNMATCHED_ROUTE_ID, MAX_SAMPLES_PER_SIGNATURE, type ResultSto
 import type { ComparisonEvent, FlushResult, ObservableRecorder, RecorderStatus } from './types.ts';
 import { latencyBin } from './latency-histogram.ts';
 import { foldPath } from '../compare/json-path.ts';
-import { pathTemplate } from './path-template.ts';
+import { OTHER_TEMPLATE, pathTemplate } from './path-template.ts';
 import { compileRedaction, type Redaction } from './redact-sample.ts';
 import { buildSample, DEFAULT_EXCERPT_BYTES } from './build-sample.ts';
 import { writeInParts } from './write-in-parts.ts';
@@ -67,6 +67,12 @@ export interface BatchingRecorderOptions {
   readonly clock?: () => number;
 }
 
+/**
+ * Distinct unmatched (method, template) pairs counted per minute; further ones are counted under
+ * {@link OTHER_TEMPLATE}, so a scanner of unique paths adds a bounded number of rows per minute.
+ */
+export const MAX_UNMATCHED_TEMPLATES_PER_MINUTE = 100;
+
 /** Signatures remembered for sampling; past this the memory is cleared (the store caps samples anyway). */
 const MAX_TRACKED_SIGNATURES = 10_000;
 
@@ -98,6 +104,7 @@ export function createBatchingRecorder(
   let rejectedRows = 0;
   let lastRejection: string | null = null;
   let closed = false;
+  const unmatchedTemplate = templateLimiter(MAX_UNMATCHED_TEMPLATES_PER_MINUTE);
   let closing: Promise<void> | null = null;
 
   const timer = setInterval(() => {
@@ -269,9 +276,11 @@ export function createBatchingRecorder(
       });
     },
     recordUnmatched(method, path) {
-      guard((aggregate) =>
-        addUnmatched(aggregate, bucketOf(clock()), method.toUpperCase(), pathTemplate(path)),
-      );
+      guard((aggregate) => {
+        const bucket = bucketOf(clock());
+        const upper = method.toUpperCase();
+        addUnmatched(aggregate, bucket, upper, unmatchedTemplate(bucket, upper, pathTemplate(path)));
+      });
     },
     recordEvent(event) {
       guard((aggregate) => {
@@ -307,6 +316,26 @@ export function createBatchingRecorder(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+  };
+}
+
+/**
+ * Admits the first `limit` distinct (method, template) pairs of each minute and names every later one
+ * {@link OTHER_TEMPLATE}. Only the current minute is remembered: the clock does not go back to an earlier one.
+ */
+function templateLimiter(limit: number): (bucket: number, method: string, template: string) => string {
+  let current = Number.NaN;
+  const admitted = new Set<string>();
+  return (bucket, method, template) => {
+    if (bucket !== current) {
+      current = bucket;
+      admitted.clear();
+    }
+    const key = `${method} ${template}`;
+    if (admitted.has(key)) return template;
+    if (admitted.size >= limit) return OTHER_TEMPLATE;
+    admitted.add(key);
+    return template;
   };
 }
 
