@@ -15,6 +15,8 @@ export interface AdminSources {
   ready(): boolean;
   routes(): unknown;
   status(): unknown;
+  /** The results store's health, null when no store is kept; an unhealthy store degrades /health. */
+  store(): { readonly healthy: boolean } | null;
   reload(): Promise<unknown>;
 }
 
@@ -83,8 +85,9 @@ async function route(req: IncomingMessage, res: ServerResponse, sources: AdminSo
   switch (path) {
     case '/health': {
       const upstreams = await probeAll(sources.upstreamHealthUrls());
-      const healthy = Object.values(upstreams).every((probe) => probe.healthy);
-      return json(res, 200, { status: healthy ? 'ok' : 'degraded', proxy: 'ok', upstreams });
+      const store = sources.store();
+      const healthy = Object.values(upstreams).every((probe) => probe.healthy) && (store?.healthy ?? true);
+      return json(res, 200, { status: healthy ? 'ok' : 'degraded', proxy: 'ok', upstreams, store });
     }
     case '/ready':
       return sources.ready() ? json(res, 200, { ready: true }) : json(res, 503, { ready: false });

@@ -210,10 +210,14 @@ export const autoRollbackSchema = z.strictObject({
 export const STAGES = ['legacy', 'shadow', 'canary', 'migrated'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** The longest route id: what the results store's `route_id` columns hold (`varchar(200)` in PostgreSQL). */
+export const MAX_ROUTE_ID_LENGTH = 200;
+
 export const routeSchema = z.strictObject({
   id: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'ids use letters, digits, dot, dash and underscore')
+    .max(MAX_ROUTE_ID_LENGTH)
     .describe('Unique; names the route in logs, metrics, reports and the CLI.'),
   /** A segment prefix; `:name` matches exactly one segment. */
   path: z

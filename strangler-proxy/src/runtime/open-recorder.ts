@@ -7,7 +7,7 @@ import { createKnexStore } from '../store/knex-store.ts';
 import { createReconnectingStore } from '../store/reconnecting-store.ts';
 import { parseStoreUrl, redactUrl } from '../store/store-url.ts';
 import { createBatchingRecorder } from '../store/batching-recorder.ts';
-import type { ObservableRecorder, ResultRecorder } from '../store/types.ts';
+import type { ObservableRecorder, RecorderStatus, ResultRecorder } from '../store/types.ts';
 import type { RedactionSource } from '../store/batching-recorder.ts';
 
 export interface OpenRecorderOptions {
@@ -29,6 +29,11 @@ export async function openRecorder(
   parseStoreUrl(storeUrl, options.cwd);
   const store = createReconnectingStore(() => createKnexStore({ url: storeUrl, cwd: options.cwd }), {
     retryAfter: options.retryAfter ?? 5_000,
+    onProblem: (problem) =>
+      options.logger.error(
+        { store: redactUrl(storeUrl), code: problem.code },
+        `${problem.message}: opened a new file at the path; what the old one held is gone from it`,
+      ),
   });
   await store.comparisons({ since: Date.now() }).catch((error: unknown) => {
     options.logger.error(
@@ -42,6 +47,11 @@ export async function openRecorder(
   });
   let lastHealthy = true;
   recorder.onFlush((result) => {
+    if (result.rejected)
+      options.logger.error(
+        { store: redactUrl(storeUrl), rejected: result.rejected },
+        'results store refused rows for what they hold: those rows are dropped, the rest of the batch is stored',
+      );
     const healthy = recorder.status().healthy;
     if (healthy !== lastHealthy) {
       lastHealthy = healthy;
@@ -54,10 +64,15 @@ export async function openRecorder(
     }
   });
   const close = recorder.close.bind(recorder);
+  const status = recorder.status.bind(recorder);
   return Object.assign(recorder, {
     async close() {
       await close();
       await store.close();
+    },
+    status(): RecorderStatus {
+      const problem = store.problem;
+      return problem ? { ...status(), healthy: false, problem } : status();
     },
   });
 }

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { ConfigProblem, RoutesConfig } from '../config/index.ts';
-import type { ResultRecorder } from '../store/types.ts';
+import type { RecorderStatus, ResultRecorder } from '../store/types.ts';
 import { createProxyMetrics, type ProxyMetrics } from '../admin/metrics.ts';
 import { startAdminServer } from '../admin/admin-server.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
@@ -93,10 +93,12 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const recorder = options.recorder ?? createCountingRecorder();
   // The recorder counts what it had to drop while the store was unavailable; the metric follows it
   // (strangler_store_dropped_records_total otherwise stayed 0 through an outage).
-  if ('status' in recorder && typeof recorder.status === 'function') {
-    const status = recorder.status as () => { dropped?: number };
-    metrics.followStoreDrops(() => status().dropped ?? 0);
-  }
+  /** The recorder's write health (an observable recorder's), null for one that only counts. */
+  const storeStatus = (): RecorderStatus | null =>
+    'status' in recorder && typeof recorder.status === 'function'
+      ? (recorder.status as () => RecorderStatus)()
+      : null;
+  if (storeStatus() !== null) metrics.followStoreDrops(() => storeStatus()?.dropped ?? 0);
   const events = new EventEmitter<{ reload: [ReloadResult]; closed: [] }>();
 
   const first = await readConfigFile(configFile, env);
@@ -255,12 +257,10 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
             shadowsInFlight: mirror.inFlight,
             upstreams: safety.upstreamStatus(current),
             autoRollbacks: safety.rolledBackRoutes(),
-            store:
-              'status' in recorder && typeof recorder.status === 'function'
-                ? (recorder.status as () => unknown)()
-                : null,
+            store: storeStatus(),
             progress: await safety.progress(current),
           }),
+          store: storeStatus,
           reload,
         },
       );

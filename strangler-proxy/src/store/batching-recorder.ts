@@ -2,18 +2,27 @@
  * The recorder the proxy writes through. Its methods only aggregate in memory (a few map increments; a
  * mismatch's first samples are also redacted) and never throw; a timer writes the aggregate as one batch.
  *
- * When a write fails (store down, disk read-only) the batch is merged back and retried with the next one,
- * as long as the pending rows stay under `maxPendingRows`; beyond that bound records are dropped (a failed
- * batch that no longer fits, then new records while the backlog is full) and counted in `status().dropped`. Writes resume by themselves when the store comes back.
+ * A batch is written in parts of at most `maxRowsPerWrite` rows, so a backlog never needs one huge
+ * transaction (after a disk filled up, the parts that fit land as space returns). A row the store refuses
+ * for its content (a value too long for its column) is isolated and given up alone, counted in
+ * `status().rejectedRows` and reported to flush listeners; the rest of its batch lands.
+ *
+ * When a write fails (store down, disk read-only or full) what was not written is kept and retried with
+ * the next batch, as long as the pending rows stay under `maxPendingRows`; beyond that bound records are
+ * dropped (a failed remainder that no longer fits, then new records while the backlog is full) and counted
+ * in `status().dropped`. Writes resume by themselves when the store comes back.
  */
 import { bucketOf, UNMATCHED_ROUTE_ID, MAX_SAMPLES_PER_SIGNATURE, type ResultStore } from './result-store.ts';
 import type { ComparisonEvent, FlushResult, ObservableRecorder, RecorderStatus } from './types.ts';
 import { latencyBin } from './latency-histogram.ts';
 import { foldPath } from '../compare/json-path.ts';
-import { pathTemplate } from './path-template.ts';
+import { OTHER_TEMPLATE, pathTemplate } from './path-template.ts';
 import { compileRedaction, type Redaction } from './redact-sample.ts';
 import { buildSample, DEFAULT_EXCERPT_BYTES } from './build-sample.ts';
+import { writeInParts } from './write-in-parts.ts';
+import { describeStoreError } from './store-errors.ts';
 import {
+  addBatch,
   addDiff,
   addEvent,
   addLatency,
@@ -23,7 +32,6 @@ import {
   comparisonRow,
   createAggregate,
   isEmpty,
-  mergeAggregate,
   seeRoute,
   servedRow,
   toBatch,
@@ -47,6 +55,8 @@ export interface BatchingRecorderOptions {
   readonly maxPendingSamples?: number;
   /** Counter rows (and events) held at most while the store is unavailable. Default 50 000. */
   readonly maxPendingRows?: number;
+  /** Rows written in one transaction at most; a larger batch is written in parts. Default 2 000. */
+  readonly maxRowsPerWrite?: number;
   /** Route configs, for each route's `compare.redact` body fields; a function follows config reloads. */
   readonly routes?: readonly RedactionSource[] | (() => readonly RedactionSource[]);
   /** Header names redacted in addition to authorization, proxy-authorization, cookie, set-cookie, x-api-key. */
@@ -61,6 +71,12 @@ export interface BatchingRecorderOptions {
   readonly clock?: () => number;
 }
 
+/**
+ * Distinct unmatched (method, template) pairs counted per minute; further ones are counted under
+ * {@link OTHER_TEMPLATE}, so a scanner of unique paths adds a bounded number of rows per minute.
+ */
+export const MAX_UNMATCHED_TEMPLATES_PER_MINUTE = 100;
+
 /** Signatures remembered for sampling; past this the memory is cleared (the store caps samples anyway). */
 const MAX_TRACKED_SIGNATURES = 10_000;
 
@@ -72,6 +88,7 @@ export function createBatchingRecorder(
   const flushInterval = options.flushInterval ?? 2_000;
   const maxPendingSamples = options.maxPendingSamples ?? 100;
   const maxPendingRows = options.maxPendingRows ?? 50_000;
+  const maxRowsPerWrite = options.maxRowsPerWrite ?? 2_000;
   const excerptBytes = options.excerptBytes ?? DEFAULT_EXCERPT_BYTES;
   const stallAfter = options.stallAfter ?? 15_000;
   const closeTimeout = options.closeTimeout ?? 5_000;
@@ -88,7 +105,10 @@ export function createBatchingRecorder(
   let lastFlushAt: number | null = null;
   let dropped = 0;
   let droppedSamples = 0;
+  let rejectedRows = 0;
+  let lastRejection: string | null = null;
   let closed = false;
+  const unmatchedTemplate = templateLimiter(MAX_UNMATCHED_TEMPLATES_PER_MINUTE);
   let closing: Promise<void> | null = null;
 
   const timer = setInterval(() => {
@@ -163,13 +183,24 @@ export function createBatchingRecorder(
     writingSince = clock();
     let result: FlushResult;
     try {
-      await store.write(toBatch(batch));
-      lastFlushAt = clock();
-      lastError = null;
-      result = { ok: true, records: batch.records, dropped: 0 };
-    } catch (error) {
-      lastError = message(error);
-      result = { ok: false, records: batch.records, dropped: keepForRetry(batch), error: lastError };
+      const outcome = await writeInParts(store, toBatch(batch), maxRowsPerWrite);
+      const rejected = outcome.rejected.length > 0 ? { rejected: outcome.rejected } : {};
+      rejectedRows += outcome.rejected.length;
+      const lastRejected = outcome.rejected.at(-1);
+      if (lastRejected) lastRejection = lastRejected.reason;
+      if (outcome.unwritten === null) {
+        lastFlushAt = clock();
+        lastError = null;
+        result = { ok: true, records: batch.records, dropped: 0, ...rejected };
+      } else {
+        lastError = describeStoreError(outcome.error);
+        const left = createAggregate();
+        addBatch(left, outcome.unwritten);
+        // Records are not split between parts: a record any of whose rows is still unwritten stays pending.
+        left.records = batch.records;
+        const dropped = keepForRetry(left);
+        result = { ok: false, records: batch.records, dropped, error: lastError, ...rejected };
+      }
     } finally {
       writingSince = null;
       writing = null;
@@ -183,7 +214,7 @@ export function createBatchingRecorder(
     }
   }
 
-  /** Merges a failed batch back in front of newer records, or drops it if that would exceed the bound. */
+  /** Puts what a failed write left in front of newer records, or drops it if that would exceed the bound. */
   function keepForRetry(failed: PendingAggregate): number {
     if (closed || failed.rows + pending.rows > maxPendingRows) {
       dropped += failed.records;
@@ -192,7 +223,8 @@ export function createBatchingRecorder(
     }
     const newer = pending;
     pending = failed;
-    mergeAggregate(pending, newer);
+    addBatch(pending, toBatch(newer));
+    pending.records += newer.records;
     if (pending.samples.length > maxPendingSamples) {
       droppedSamples += pending.samples.length - maxPendingSamples;
       pending.samples = pending.samples.slice(0, maxPendingSamples);
@@ -248,9 +280,11 @@ export function createBatchingRecorder(
       });
     },
     recordUnmatched(method, path) {
-      guard((aggregate) =>
-        addUnmatched(aggregate, bucketOf(clock()), method.toUpperCase(), pathTemplate(path)),
-      );
+      guard((aggregate) => {
+        const bucket = bucketOf(clock());
+        const upper = method.toUpperCase();
+        addUnmatched(aggregate, bucket, upper, unmatchedTemplate(bucket, upper, pathTemplate(path)));
+      });
     },
     recordEvent(event) {
       guard((aggregate) => {
@@ -278,12 +312,34 @@ export function createBatchingRecorder(
         pending: pending.records,
         dropped,
         droppedSamples,
+        rejectedRows,
+        lastRejection,
       };
     },
     onFlush(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+  };
+}
+
+/**
+ * Admits the first `limit` distinct (method, template) pairs of each minute and names every later one
+ * {@link OTHER_TEMPLATE}. Only the current minute is remembered: the clock does not go back to an earlier one.
+ */
+function templateLimiter(limit: number): (bucket: number, method: string, template: string) => string {
+  let current = Number.NaN;
+  const admitted = new Set<string>();
+  return (bucket, method, template) => {
+    if (bucket !== current) {
+      current = bucket;
+      admitted.clear();
+    }
+    const key = `${method} ${template}`;
+    if (admitted.has(key)) return template;
+    if (admitted.size >= limit) return OTHER_TEMPLATE;
+    admitted.add(key);
+    return template;
   };
 }
 

@@ -10,6 +10,7 @@ import { parseStoreUrl, type StoreLocation } from './store-url.ts';
 import { writeBatch } from './knex-write.ts';
 import { knexReader } from './knex-read.ts';
 import type { ResultStore } from './result-store.ts';
+import { guardSqliteFile, type SqliteFileGuard } from './sqlite-file-guard.ts';
 
 export interface KnexStoreOptions {
   /** `sqlite:./strangler.db`, `sqlite::memory:` or `postgres://…[?schema=name]`. */
@@ -18,15 +19,22 @@ export interface KnexStoreOptions {
   readonly cwd?: string;
   /** How long a SQLite writer waits for another process's lock before failing. Default 5 s. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Called with a way to run SQL on each new SQLite connection, once it is set up. Tests use it to make
+   * the database "full" at a size they choose (`PRAGMA max_page_count`, which lives per connection).
+   */
+  readonly onSqliteConnection?: (exec: (sql: string) => Promise<void>) => void;
 }
 
 /**
  * Opens (and migrates to the latest version) the store at `url`. SQLite runs in WAL mode with a busy
- * timeout, so the proxy writing and `strangler report` reading don't block each other.
+ * timeout, so the proxy writing and `strangler report` reading don't block each other. A SQLite file
+ * deleted or replaced while open makes every later write reject with `StoreFileReplacedError`: the store
+ * is then to be closed and opened again at the path.
  */
 export async function createKnexStore(options: KnexStoreOptions): Promise<ResultStore> {
   const location = parseStoreUrl(options.url, options.cwd);
-  const db = knexFactory(knexConfig(location, options.busyTimeoutMs ?? 5_000));
+  const db = knexFactory(knexConfig(location, options.busyTimeoutMs ?? 5_000, options.onSqliteConnection));
   try {
     if (location.kind === 'postgres' && location.schema) {
       await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [location.schema]);
@@ -36,11 +44,15 @@ export async function createKnexStore(options: KnexStoreOptions): Promise<Result
       tableName: MIGRATIONS_TABLE,
       ...(location.kind === 'postgres' && location.schema ? { schemaName: location.schema } : {}),
     });
+    const guard =
+      location.kind === 'sqlite' && location.filename !== ':memory:'
+        ? await guardSqliteFile(location.filename)
+        : null;
+    return knexStore(db, guard);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return knexStore(db);
 }
 
 /**
@@ -54,7 +66,11 @@ const quiet = {
   debug: () => undefined,
 };
 
-function knexConfig(location: StoreLocation, busyTimeoutMs: number): Knex.Config {
+function knexConfig(
+  location: StoreLocation,
+  busyTimeoutMs: number,
+  onConnection: KnexStoreOptions['onSqliteConnection'],
+): Knex.Config {
   if (location.kind === 'postgres') {
     return {
       log: quiet,
@@ -90,7 +106,16 @@ function knexConfig(location: StoreLocation, busyTimeoutMs: number): Knex.Config
           'PRAGMA journal_mode = WAL',
           'PRAGMA synchronous = NORMAL',
         ].join(';');
-        connection.exec(pragmas, (error) => done(error, connection));
+        connection.exec(pragmas, (error) => {
+          if (!error && onConnection)
+            onConnection(
+              (sql) =>
+                new Promise((resolve, reject) =>
+                  connection.exec(sql, (failure) => (failure ? reject(failure) : resolve())),
+                ),
+            );
+          done(error, connection);
+        });
       },
     },
   };
@@ -100,12 +125,16 @@ interface SqliteConnection {
   exec(sql: string, callback: (error: Error | null) => void): void;
 }
 
-function knexStore(db: Knex): ResultStore {
+function knexStore(db: Knex, guard: SqliteFileGuard | null): ResultStore {
   return {
-    write: (batch) => writeBatch(db, batch),
+    async write(batch) {
+      await guard?.check();
+      await writeBatch(db, batch);
+    },
     ...knexReader(db),
     async close() {
       await db.destroy();
+      await guard?.cleanUp();
     },
   };
 }

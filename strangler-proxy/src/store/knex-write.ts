@@ -7,126 +7,150 @@ import type { Knex } from 'knex';
 import { TABLES } from './knex-tables.ts';
 import { num, rowsOf, type DbRow } from './knex-rows.ts';
 import { byText } from './result-order.ts';
-import { MAX_SAMPLES_PER_SIGNATURE, type ResultBatch, type StoredSample } from './result-store.ts';
+import {
+  MAX_SAMPLES_PER_SIGNATURE,
+  unmatchedCutoff,
+  type ResultBatch,
+  type StoredSample,
+} from './result-store.ts';
 
 /** Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const ROWS_PER_STATEMENT = 500;
 
 /** Adds a batch in one transaction: every counter upserted adding, samples capped, events appended. */
 export async function writeBatch(db: Knex, batch: ResultBatch): Promise<void> {
-  await db.transaction(async (trx) => {
-    await upsertAdding(
-      trx,
-      TABLES.comparisons,
-      ['route_id', 'bucket'],
-      ['compared', 'matched', 'mismatched', 'errors'],
-      batch.comparisons.map((row) => ({
-        route_id: row.routeId,
-        bucket: row.bucket,
-        compared: row.compared,
-        matched: row.matched,
-        mismatched: row.mismatched,
-        errors: row.errors,
+  // On SQLITE_FULL or an I/O error SQLite may roll the whole transaction back itself; knex's own ROLLBACK
+  // then fails with "cannot rollback - no transaction is active" and rejects with that instead of the cause.
+  let cause: unknown;
+  try {
+    await db.transaction(async (trx) => {
+      try {
+        await writeRows(trx, batch);
+      } catch (error) {
+        cause = error;
+        throw error;
+      }
+    });
+  } catch (error) {
+    throw cause ?? error;
+  }
+}
+
+async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<void> {
+  await upsertAdding(
+    trx,
+    TABLES.comparisons,
+    ['route_id', 'bucket'],
+    ['compared', 'matched', 'mismatched', 'errors'],
+    batch.comparisons.map((row) => ({
+      route_id: row.routeId,
+      bucket: row.bucket,
+      compared: row.compared,
+      matched: row.matched,
+      mismatched: row.mismatched,
+      errors: row.errors,
+    })),
+  );
+  await upsertAdding(
+    trx,
+    TABLES.latency,
+    ['route_id', 'bucket', 'source', 'side', 'bin'],
+    ['count'],
+    batch.latency.map((row) => ({
+      route_id: row.routeId,
+      bucket: row.bucket,
+      source: row.source,
+      side: row.side,
+      bin: row.bin,
+      count: row.count,
+    })),
+  );
+  await upsertAdding(
+    trx,
+    TABLES.diffs,
+    ['route_id', 'bucket', 'path', 'kind'],
+    ['count'],
+    batch.diffs.map((row) => ({
+      route_id: row.routeId,
+      bucket: row.bucket,
+      path: row.path,
+      kind: row.kind,
+      count: row.count,
+    })),
+  );
+  await upsertAdding(
+    trx,
+    TABLES.skips,
+    ['route_id', 'bucket', 'reason'],
+    ['count'],
+    batch.skips.map((row) => ({
+      route_id: row.routeId,
+      bucket: row.bucket,
+      reason: row.reason,
+      count: row.count,
+    })),
+  );
+  await upsertAdding(
+    trx,
+    TABLES.served,
+    ['route_id', 'bucket', 'side'],
+    ['requests', 'errors', 'fallbacks'],
+    batch.served.map((row) => ({
+      route_id: row.routeId,
+      bucket: row.bucket,
+      side: row.side,
+      requests: row.requests,
+      errors: row.errors,
+      fallbacks: row.fallbacks,
+    })),
+  );
+  await upsertAdding(
+    trx,
+    TABLES.noise,
+    ['route_id', 'path'],
+    ['count'],
+    batch.noise.map((row) => ({
+      route_id: row.routeId,
+      path: row.path,
+      count: row.count,
+      last_seen: row.lastSeen,
+    })),
+    { last_seen: latest },
+  );
+  await upsertAdding(
+    trx,
+    TABLES.unmatched,
+    ['bucket', 'method', 'template'],
+    ['count'],
+    batch.unmatched.map((row) => ({
+      bucket: row.bucket,
+      method: row.method,
+      template: row.template,
+      count: row.count,
+    })),
+  );
+  if (batch.unmatched.length > 0) {
+    await trx(TABLES.unmatched).where('bucket', '<', unmatchedCutoff(batch.unmatched)).delete();
+  }
+  await upsertAdding(
+    trx,
+    TABLES.routes,
+    ['route_id'],
+    [],
+    batch.routes.map((row) => ({ route_id: row.routeId, stage: row.stage, last_seen: row.lastSeen })),
+    { stage: newest, last_seen: latest },
+  );
+  await insertSamples(trx, batch.samples);
+  for (const rows of chunks(batch.events)) {
+    await trx(TABLES.events).insert(
+      rows.map((event) => ({
+        route_id: event.routeId,
+        kind: event.kind,
+        at: event.at,
+        detail: event.detail,
       })),
     );
-    await upsertAdding(
-      trx,
-      TABLES.latency,
-      ['route_id', 'bucket', 'source', 'side', 'bin'],
-      ['count'],
-      batch.latency.map((row) => ({
-        route_id: row.routeId,
-        bucket: row.bucket,
-        source: row.source,
-        side: row.side,
-        bin: row.bin,
-        count: row.count,
-      })),
-    );
-    await upsertAdding(
-      trx,
-      TABLES.diffs,
-      ['route_id', 'bucket', 'path', 'kind'],
-      ['count'],
-      batch.diffs.map((row) => ({
-        route_id: row.routeId,
-        bucket: row.bucket,
-        path: row.path,
-        kind: row.kind,
-        count: row.count,
-      })),
-    );
-    await upsertAdding(
-      trx,
-      TABLES.skips,
-      ['route_id', 'bucket', 'reason'],
-      ['count'],
-      batch.skips.map((row) => ({
-        route_id: row.routeId,
-        bucket: row.bucket,
-        reason: row.reason,
-        count: row.count,
-      })),
-    );
-    await upsertAdding(
-      trx,
-      TABLES.served,
-      ['route_id', 'bucket', 'side'],
-      ['requests', 'errors', 'fallbacks'],
-      batch.served.map((row) => ({
-        route_id: row.routeId,
-        bucket: row.bucket,
-        side: row.side,
-        requests: row.requests,
-        errors: row.errors,
-        fallbacks: row.fallbacks,
-      })),
-    );
-    await upsertAdding(
-      trx,
-      TABLES.noise,
-      ['route_id', 'path'],
-      ['count'],
-      batch.noise.map((row) => ({
-        route_id: row.routeId,
-        path: row.path,
-        count: row.count,
-        last_seen: row.lastSeen,
-      })),
-      { last_seen: latest },
-    );
-    await upsertAdding(
-      trx,
-      TABLES.unmatched,
-      ['bucket', 'method', 'template'],
-      ['count'],
-      batch.unmatched.map((row) => ({
-        bucket: row.bucket,
-        method: row.method,
-        template: row.template,
-        count: row.count,
-      })),
-    );
-    await upsertAdding(
-      trx,
-      TABLES.routes,
-      ['route_id'],
-      [],
-      batch.routes.map((row) => ({ route_id: row.routeId, stage: row.stage, last_seen: row.lastSeen })),
-      { stage: newest, last_seen: latest },
-    );
-    await insertSamples(trx, batch.samples);
-    for (const rows of chunks(batch.events)) {
-      await trx(TABLES.events).insert(
-        rows.map((event) => ({
-          route_id: event.routeId,
-          kind: event.kind,
-          at: event.at,
-          detail: event.detail,
-        })),
-      );
-    }
-  });
+  }
 }
 
 /** Keeps the first samples per (route, signature): the slot primary key holds the cap under concurrency. */

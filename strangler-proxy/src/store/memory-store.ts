@@ -19,6 +19,7 @@ import {
   type StoredSample,
   type TimelineCounts,
   type UnmatchedTotals,
+  unmatchedCutoff,
 } from './result-store.ts';
 import { resultOrder } from './result-order.ts';
 
@@ -244,6 +245,10 @@ function apply(data: Data, batch: ResultBatch): void {
   }
   for (const row of batch.unmatched)
     add(data.unmatched, [row.bucket, row.method, row.template], row, ['count']);
+  if (batch.unmatched.length > 0) {
+    const cutoff = unmatchedCutoff(batch.unmatched);
+    for (const [key, row] of data.unmatched) if (row.bucket < cutoff) data.unmatched.delete(key);
+  }
   for (const row of batch.routes) {
     const existing = data.routes.get(row.routeId);
     if (!existing || row.lastSeen >= existing.lastSeen) data.routes.set(row.routeId, { ...row });

@@ -3,6 +3,12 @@
  * `/users/42/orders?page=2` → `/users/:id/orders`. Segments that look like identifiers become `:id`.
  */
 
+/**
+ * The template under which unmatched requests are counted once a minute already holds the most distinct
+ * templates kept: not a path (it has no leading `/`), so no request can produce it.
+ */
+export const OTHER_TEMPLATE = '(other paths)';
+
 const MAX_SEGMENTS = 12;
 const MAX_SEGMENT_LENGTH = 64;
 

@@ -1,8 +1,8 @@
 /**
  * What a recorder has aggregated since its last write: counters nested route → minute bucket → row, so
  * the hot path does a few map lookups on keys it already has (the route id string, the bucket number, a
- * small number for a latency bin) instead of hashing freshly built composite keys. Merging two aggregates
- * adds their counters, which is how a failed write is retried together with newer records.
+ * small number for a latency bin) instead of hashing freshly built composite keys. Adding a batch to an
+ * aggregate adds its counters, which is how what a failed write left is retried together with newer records.
  */
 import type { Stage } from '../config/schema.ts';
 import type { DiffKind, Side } from '../compare/verdict.ts';
@@ -210,37 +210,29 @@ export function addEvent(aggregate: PendingAggregate, event: StoredRouteEvent): 
   aggregate.rows++;
 }
 
-/** Adds everything in `from` into `into` (counters summed; `from`'s samples and events go first). */
-export function mergeAggregate(into: PendingAggregate, from: PendingAggregate): void {
-  for (const byBucket of from.buckets.values()) {
-    for (const rows of byBucket.values()) {
-      const c = rows.comparison;
-      if (c) {
-        const target = comparisonRow(into, c.routeId, c.bucket);
-        target.compared += c.compared;
-        target.matched += c.matched;
-        target.mismatched += c.mismatched;
-        target.errors += c.errors;
-      }
-      for (const r of rows.latency.values())
-        addLatency(into, r.routeId, r.bucket, r.source, r.side, r.bin, r.count);
-      for (const r of rows.diffs.values()) addDiff(into, r.routeId, r.bucket, r.path, r.kind, r.count);
-      for (const r of rows.skips.values()) addSkip(into, r.routeId, r.bucket, r.reason, r.count);
-      for (const r of rows.served.values()) {
-        const target = servedRow(into, r.routeId, r.bucket, r.side);
-        target.requests += r.requests;
-        target.errors += r.errors;
-        target.fallbacks += r.fallbacks;
-      }
-    }
+/** Adds a batch's rows into `into` (what a partly failed write left over, kept for a retry). */
+export function addBatch(into: PendingAggregate, batch: ResultBatch): void {
+  for (const c of batch.comparisons) {
+    const target = comparisonRow(into, c.routeId, c.bucket);
+    target.compared += c.compared;
+    target.matched += c.matched;
+    target.mismatched += c.mismatched;
+    target.errors += c.errors;
   }
-  for (const r of from.noise.values()) addNoise(into, r.routeId, r.path, r.lastSeen, r.count);
-  for (const r of from.unmatched.values()) addUnmatched(into, r.bucket, r.method, r.template, r.count);
-  for (const r of from.routes.values()) seeRoute(into, r.routeId, r.stage, r.lastSeen);
-  into.samples = [...from.samples, ...into.samples];
-  into.events = [...from.events, ...into.events];
-  into.rows += from.events.length;
-  into.records += from.records;
+  for (const r of batch.latency) addLatency(into, r.routeId, r.bucket, r.source, r.side, r.bin, r.count);
+  for (const r of batch.diffs) addDiff(into, r.routeId, r.bucket, r.path, r.kind, r.count);
+  for (const r of batch.skips) addSkip(into, r.routeId, r.bucket, r.reason, r.count);
+  for (const r of batch.served) {
+    const target = servedRow(into, r.routeId, r.bucket, r.side);
+    target.requests += r.requests;
+    target.errors += r.errors;
+    target.fallbacks += r.fallbacks;
+  }
+  for (const r of batch.noise) addNoise(into, r.routeId, r.path, r.lastSeen, r.count);
+  for (const r of batch.unmatched) addUnmatched(into, r.bucket, r.method, r.template, r.count);
+  for (const r of batch.routes) seeRoute(into, r.routeId, r.stage, r.lastSeen);
+  into.samples.push(...batch.samples);
+  for (const event of batch.events) addEvent(into, event);
 }
 
 /** The aggregate as a store batch (a snapshot: later changes to the aggregate don't affect it). */

@@ -3,17 +3,32 @@
  * that starts while PostgreSQL is down (or the SQLite file is locked) still starts: this wrapper opens the
  * real store on first use and, after a failure, tries again at most every `retryAfter` milliseconds.
  * Until then every call rejects with the last error, which the batching recorder counts like any outage.
+ *
+ * A SQLite file deleted or replaced under the open store is closed and opened again at its path (the
+ * migrations run), and the write that noticed it goes to the new file. What the old file held is not
+ * where `strangler report` reads any more: that stays reported in {@link ReconnectingStore.problem}.
  */
 import type { ResultStore } from './result-store.ts';
+import { isStoreFileReplaced } from './sqlite-file-guard.ts';
+import type { StoreProblem } from './types.ts';
 
 export interface ReconnectingStore extends ResultStore {
   /** Whether the real store is open. */
   readonly connected: boolean;
+  /** The last time the store's file was found deleted or replaced (and reopened); null if never. */
+  readonly problem: StoreProblem | null;
+}
+
+export interface ReconnectingStoreOptions {
+  readonly retryAfter?: number;
+  readonly clock?: () => number;
+  /** Called when the store's file was found deleted or replaced, before it is opened again. */
+  readonly onProblem?: (problem: StoreProblem) => void;
 }
 
 export function createReconnectingStore(
   open: () => Promise<ResultStore>,
-  options: { readonly retryAfter?: number; readonly clock?: () => number } = {},
+  options: ReconnectingStoreOptions = {},
 ): ReconnectingStore {
   const retryAfter = options.retryAfter ?? 5_000;
   const clock = options.clock ?? Date.now;
@@ -21,6 +36,7 @@ export function createReconnectingStore(
   let opening: Promise<ResultStore> | null = null;
   let lastFailure: { at: number; error: Error } | null = null;
   let closed = false;
+  let problem: StoreProblem | null = null;
 
   const ensure = (): Promise<ResultStore> => {
     if (store) return Promise.resolve(store);
@@ -51,11 +67,31 @@ export function createReconnectingStore(
     (...args: Args): Promise<Result> =>
       ensure().then((opened) => call(opened, ...args));
 
+  /** Writes; if the file was deleted or replaced, closes it, opens the path again and writes there. */
+  const write = async (batch: Parameters<ResultStore['write']>[0]): Promise<void> => {
+    const opened = await ensure();
+    try {
+      await opened.write(batch);
+    } catch (error) {
+      if (!isStoreFileReplaced(error)) throw error;
+      problem = { code: error.code, message: error.message, at: clock() };
+      options.onProblem?.(problem);
+      // Closed before the path is opened again: closing checkpoints the old WAL and removes it, so the
+      // new file never starts with a WAL that belongs to another database.
+      if (store === opened) store = null;
+      await opened.close().catch(() => undefined);
+      await (await ensure()).write(batch);
+    }
+  };
+
   return {
     get connected() {
       return store !== null;
     },
-    write: via((opened, batch: Parameters<ResultStore['write']>[0]) => opened.write(batch)),
+    get problem() {
+      return problem;
+    },
+    write,
     routes: via((opened, query?: Parameters<ResultStore['routes']>[0]) => opened.routes(query)),
     comparisons: via((opened, query?: Parameters<ResultStore['comparisons']>[0]) =>
       opened.comparisons(query),

@@ -18,6 +18,19 @@ export const BUCKET_MS = 60_000;
 /** At most this many samples are kept per (route, diff signature). */
 export const MAX_SAMPLES_PER_SIGNATURE = 3;
 
+/**
+ * How long unmatched-traffic rows are kept: a write removes those older than this before its newest
+ * unmatched bucket, so a scanner's stream of unique paths cannot grow the store for ever.
+ */
+export const UNMATCHED_RETENTION_MS = 7 * 24 * 60 * BUCKET_MS;
+
+/** Bucket start before which a write carrying these unmatched rows removes older ones. */
+export function unmatchedCutoff(rows: readonly { readonly bucket: number }[]): number {
+  let newest = -Infinity;
+  for (const row of rows) if (row.bucket > newest) newest = row.bucket;
+  return newest - UNMATCHED_RETENTION_MS;
+}
+
 /** Route id under which traffic no route matched is counted (served by the monolith). */
 export const UNMATCHED_ROUTE_ID = '';
 
@@ -185,7 +198,10 @@ export interface ResultStore {
   served(query?: ResultQuery): Promise<ServedTotals[]>;
   /** Noise is not bucketed: a path learned to be noisy stays noisy. By route, then path. */
   noise(query?: Pick<ResultQuery, 'routeId'>): Promise<NoiseCount[]>;
-  /** By count descending, then template, then method. */
+  /**
+   * By count descending, then template, then method. Rows are kept for {@link UNMATCHED_RETENTION_MS}
+   * before the newest unmatched bucket written.
+   */
   unmatched(query?: Omit<ResultQuery, 'routeId'> & { readonly limit?: number }): Promise<UnmatchedTotals[]>;
   /** Samples are kept whatever their age (the first few per signature); by route, signature, time. */
   samples(query?: Pick<ResultQuery, 'routeId'>): Promise<StoredSample[]>;

@@ -4,6 +4,7 @@
  */
 import type { Stage } from '../config/schema.ts';
 import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
+import type { RejectedRow } from './write-in-parts.ts';
 
 /** Why a request was not mirrored, or why its mirror produced no comparison. */
 export const SKIP_REASONS = [
@@ -85,6 +86,15 @@ export interface ResultRecorder {
 /** The store side of this contract (implemented by the knex and memory stores). */
 export type { ResultStore, ResultBatch, ResultQuery } from './result-store.ts';
 
+/** Something that happened to the store that the operator must know of, though writes go on. */
+export interface StoreProblem {
+  /** `STRANGLER_ERR_STORE_FILE_REPLACED`: the SQLite file was deleted or replaced and opened again. */
+  readonly code: string;
+  readonly message: string;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
 /** Health of a recorder's writes, for the admin API. */
 export interface RecorderStatus {
   /** The last write succeeded (or none was needed yet) and no write is stuck. */
@@ -99,6 +109,12 @@ export interface RecorderStatus {
   readonly dropped: number;
   /** Samples not kept because the sample queue was full (the counts themselves were kept). */
   readonly droppedSamples: number;
+  /** Rows the store refused for their content (each isolated and given up alone), since start. */
+  readonly rejectedRows: number;
+  /** Why the last refused row was refused; null while none was. */
+  readonly lastRejection: string | null;
+  /** Set (and `healthy` false until restart) once the store's file was deleted or replaced. */
+  readonly problem?: StoreProblem;
 }
 
 /** What one flush did, for tests and logs. */
@@ -109,6 +125,8 @@ export interface FlushResult {
   /** Records dropped by this flush (the retry bound was exceeded). */
   readonly dropped: number;
   readonly error?: string;
+  /** Rows the store refused in this flush, and why; the rest of the batch was written. */
+  readonly rejected?: readonly RejectedRow[];
 }
 
 /** A {@link ResultRecorder} that also reports its health and its flushes. */

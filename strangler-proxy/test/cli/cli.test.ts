@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runStrangler } from '../support/cli-io.ts';
 import { createKnexStore } from '../../src/store/knex-store.ts';
-import { createBatchingRecorder } from '../../src/store/batching-recorder.ts';
+import {
+  createBatchingRecorder,
+  MAX_UNMATCHED_TEMPLATES_PER_MINUTE,
+} from '../../src/store/batching-recorder.ts';
 
 const run = promisify(execFile);
 const bin = path.resolve(import.meta.dirname, '../../bin/strangler.js');
@@ -156,5 +159,31 @@ describe('strangler inventory', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/GET\s+\/api\/users\/:id\s+5\s+83\.3%/);
     expect(result.stdout).toMatch(/POST\s+\/api\/carts\s+1/);
+  });
+
+  it('bounds what a scanner of unique paths leaves, and gives shares of all unmatched traffic', async () => {
+    const url = `sqlite:${path.join(dir, 'scanner.db')}`;
+    const store = await createKnexStore({ url });
+    // One minute for the whole scan: the bound is per minute.
+    const now = Date.now();
+    const recorder = createBatchingRecorder(store, { clock: () => now });
+    for (let i = 0; i < 30; i += 1) recorder.recordUnmatched('GET', '/api/users');
+    for (let i = 0; i < 10; i += 1) recorder.recordUnmatched('GET', '/api/orders');
+    const scanned = 3_000;
+    for (let i = 0; i < scanned; i += 1) recorder.recordUnmatched('GET', `/probe-${i.toString(36)}.php`);
+    await recorder.close();
+    const rows = await store.unmatched();
+    await store.close();
+    expect(rows.length).toBeLessThanOrEqual(MAX_UNMATCHED_TEMPLATES_PER_MINUTE + 1);
+    const total = 30 + 10 + scanned;
+    expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(total);
+
+    const result = await runStrangler(['inventory', '--store', url, '--limit', '3'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const share = (count: number) => `${((count / total) * 100).toFixed(1)}%`;
+    expect(result.stdout).toMatch(new RegExp(`GET\\s+/api/users\\s+30\\s+${share(30)}`));
+    expect(result.stdout).toMatch(new RegExp(`GET\\s+/api/orders\\s+10\\s+${share(10)}`));
+    const json = await runStrangler(['inventory', '--store', url, '--limit', '3', '--json'], { cwd: dir });
+    expect(JSON.parse(json.stdout)).toMatchObject({ total });
   });
 });

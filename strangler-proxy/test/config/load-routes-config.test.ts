@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadRoutesConfig, type LoadRoutesOptions } from '../../src/config/load-routes-config.ts';
 import type { ConfigProblem } from '../../src/config/errors.ts';
+import { MAX_ROUTE_ID_LENGTH } from '../../src/config/schema.ts';
 
 const fixture = readFileSync(new URL('./fixtures/valid.routes.yaml', import.meta.url), 'utf8');
 
@@ -387,6 +388,16 @@ describe('loadRoutesConfig: semantic checks', () => {
       path: 'routes[0].service',
     });
     expect(problem.message).toContain('did you mean "catalog"');
+  });
+
+  it('CONFIG_OUT_OF_RANGE at a route id longer than the results store holds', () => {
+    const longId = `r${'x'.repeat(MAX_ROUTE_ID_LENGTH)}`;
+    const problem = only(routes(`  - { id: ${longId}, path: /a, service: catalog, stage: legacy }\n`));
+    expect(problem).toMatchObject({ code: 'CONFIG_OUT_OF_RANGE', line: 7, column: 11, path: 'routes[0].id' });
+    expect(problem.message).toContain(String(MAX_ROUTE_ID_LENGTH));
+    expect(
+      load(routes(`  - { id: ${longId.slice(1)}, path: /a, service: catalog, stage: legacy }\n`)).ok,
+    ).toBe(true);
   });
 
   it('CONFIG_DUPLICATE_ROUTE_ID at the second id, naming the first line', () => {

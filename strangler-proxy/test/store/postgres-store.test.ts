@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import knexFactory from 'knex';
 import { createKnexStore } from '../../src/store/knex-store.ts';
 import { describeResultStoreContract } from './result-store.contract.ts';
+import { createBatchingRecorder } from '../../src/store/batching-recorder.ts';
+import type { FlushResult } from '../../src/store/types.ts';
+import { comparison, verdict } from './fixtures.ts';
 
 const baseUrl = process.env.STRANGLER_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const required = process.env.STRANGLER_REQUIRE_POSTGRES === '1';
@@ -74,5 +77,41 @@ if (unreachable !== null && required) {
       },
       { rejectsIncompleteRows: true },
     );
+
+    it('stores every other route when one route id is longer than its column holds', async () => {
+      const schema = `${run}_long_id`;
+      const store = await createKnexStore({ url: `${baseUrl}?schema=${schema}` });
+      const recorder = createBatchingRecorder(store, { flushInterval: 60_000 });
+      try {
+        const longId = `r${'x'.repeat(249)}`;
+        const flushes: FlushResult[] = [];
+        recorder.onFlush((result) => flushes.push(result));
+        for (const routeId of ['orders', longId, 'catalog'])
+          recorder.recordComparison(comparison({ routeId, verdict: verdict('match') }));
+        await recorder.flush();
+        // Later batches are not blocked by the refused rows either.
+        recorder.recordComparison(comparison({ routeId: 'orders', verdict: verdict('match') }));
+        await recorder.flush();
+
+        expect((await store.comparisons()).map((row) => [row.routeId, row.compared])).toEqual([
+          ['catalog', 1],
+          ['orders', 2],
+        ]);
+        expect(flushes.map((result) => result.ok)).toEqual([true, true]);
+        const rejected = flushes[0]?.rejected ?? [];
+        expect(rejected.length).toBeGreaterThan(0);
+        expect(rejected.every((row) => row.routeId === longId && row.reason.startsWith('22001'))).toBe(true);
+        expect(recorder.status()).toMatchObject({
+          healthy: true,
+          rejectedRows: rejected.length,
+          lastRejection: expect.stringMatching(/^22001: value too long/),
+          pending: 0,
+        });
+      } finally {
+        await recorder.close();
+        await store.close();
+        await dropSchema(schema);
+      }
+    });
   });
 }

@@ -3,7 +3,8 @@
  * `:memory:`) and PostgreSQL run exactly these tests, so the report reads the same answers from each.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUCKET_MS, type ResultStore } from '../../src/store/result-store.ts';
+import { BUCKET_MS, UNMATCHED_RETENTION_MS, type ResultStore } from '../../src/store/result-store.ts';
+import { MAX_ROUTE_ID_LENGTH } from '../../src/config/schema.ts';
 import { batch, sample } from './fixtures.ts';
 
 export interface StoreUnderTest {
@@ -237,6 +238,30 @@ export function describeResultStoreContract(
       ]);
     });
 
+    it('removes unmatched rows older than the retention before the newest one written', async () => {
+      const old = { bucket: minute(0), method: 'GET', count: 1 };
+      await store.write(
+        batch({
+          unmatched: [
+            { ...old, template: '/gone' },
+            { ...old, bucket: minute(1), template: '/kept' },
+          ],
+        }),
+      );
+      await store.write(
+        batch({
+          unmatched: [
+            { ...old, bucket: minute(1) + UNMATCHED_RETENTION_MS, template: '/new' },
+            { ...old, bucket: minute(1) + UNMATCHED_RETENTION_MS, template: '/kept' },
+          ],
+        }),
+      );
+      expect(await store.unmatched()).toEqual([
+        { method: 'GET', template: '/kept', count: 2 },
+        { method: 'GET', template: '/new', count: 1 },
+      ]);
+    });
+
     it('keeps the stage of the latest sighting of each route, whatever the write order', async () => {
       await store.write(batch({ routes: [{ routeId: 'orders', stage: 'canary', lastSeen: 2_000 }] }));
       await store.write(batch({ routes: [{ routeId: 'orders', stage: 'shadow', lastSeen: 1_000 }] }));
@@ -298,6 +323,22 @@ export function describeResultStoreContract(
         { routeId: 'orders', kind: 'auto_rollback', at: 2_000, detail: 'error rate 31% over 30s' },
       ]);
       expect((await store.events())[0]?.routeId).toBeNull();
+    });
+
+    it('holds route ids of the longest length the config accepts', async () => {
+      const routeId = 'r'.repeat(MAX_ROUTE_ID_LENGTH);
+      await store.write(
+        batch({
+          comparisons: [{ routeId, bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 }],
+          routes: [{ routeId, stage: 'shadow', lastSeen: minute(0) }],
+          samples: [sample({ routeId })],
+          events: [{ routeId, kind: 'reload', at: minute(0), detail: 'version 2' }],
+        }),
+      );
+      expect((await store.comparisons()).map((row) => row.routeId)).toEqual([routeId]);
+      expect((await store.routes()).map((row) => row.routeId)).toEqual([routeId]);
+      expect((await store.samples()).map((row) => row.routeId)).toEqual([routeId]);
+      expect((await store.events()).map((row) => row.routeId)).toEqual([routeId]);
     });
 
     it('sums rows with the same key within one batch', async () => {

@@ -39,8 +39,10 @@ export function createInventoryCommand(io: CliIo): Command {
         throw new CliExit(2, `strangler: --limit expects a positive whole number`);
       const store = await createKnexStore({ url: options.store, cwd: io.cwd });
       try {
-        const rows = await store.unmatched({ since: Date.now() - windowMs, limit });
-        const total = rows.reduce((sum, row) => sum + row.count, 0);
+        // Shares are of all unmatched traffic in the window, not of the rows listed.
+        const all = await store.unmatched({ since: Date.now() - windowMs });
+        const total = all.reduce((sum, row) => sum + row.count, 0);
+        const rows = all.slice(0, limit);
         if (options.json) {
           io.stdout.write(`${JSON.stringify({ since: options.since, total, templates: rows }, null, 2)}\n`);
           return;
