@@ -5,7 +5,7 @@
  * - Node flags and environment: the launcher's `#!/usr/bin/env -S … node …` line is the one place they
  *   are written.
  * - Code: `npm install` compiles the sources into dist/ (`npm run build`); that build starts without type
- *   stripping (~18 MB per thread). When any source is newer than the build, the sources run instead, so
+ *   stripping, which costs memory in every thread. When any source is newer than the build, the sources run instead, so
  *   an edit is never shadowed by a stale build.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -42,7 +42,7 @@ const ENV_WORD = /^[A-Z_][A-Z0-9_]*=/;
 
 /**
  * Words that start Node as the launcher's line does, `NAME=value … --flag[=value] …`: the variables for
- * the environment and the flags for Node (also how bench/compare-node-flags.ts reads a flag set).
+ * the environment and the flags for Node.
  * @param {string} words
  * @returns {{ env: Record<string, string>, nodeFlags: string[] }}
  */

@@ -22,15 +22,12 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
-  readonly tool: LoadTool;
   readonly durationSec: number;
   /** Responses received (any status). */
   readonly requests: number;
   readonly rps: number;
   readonly p50Ms: number;
-  readonly p90Ms: number;
   readonly p99Ms: number;
-  readonly maxMs: number;
   /** Connection errors, resets and timeouts. */
   readonly errors: number;
   /** Responses outside 2xx. */
@@ -60,9 +57,6 @@ interface AutocannonResult {
   readonly duration: number;
   readonly errors: number;
   readonly timeouts: number;
-  readonly resets?: number;
-  readonly non2xx: number;
-  readonly '2xx': number;
   readonly requests: { readonly total: number };
 }
 
@@ -104,14 +98,11 @@ function runAutocannon(options: LoadOptions): Promise<LoadResult> {
     instance.on('done', (result) => {
       const sorted = latencies.subarray(0, count).sort();
       resolve({
-        tool: 'autocannon',
         durationSec: result.duration,
         requests: count,
         rps: count / result.duration,
         p50Ms: percentile(sorted, 0.5),
-        p90Ms: percentile(sorted, 0.9),
         p99Ms: percentile(sorted, 0.99),
-        maxMs: count > 0 ? (sorted[count - 1] ?? 0) : 0,
         errors: result.errors + result.timeouts,
         non2xx,
       });
@@ -134,9 +125,9 @@ done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     '{"requests":%d,"durationUs":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,' ..
-    '"p50":%d,"p90":%d,"p99":%d,"max":%d}\\n',
+    '"p50":%d,"p99":%d}\\n',
     summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+    latency:percentile(50), latency:percentile(99)))
 end
 `;
 }
@@ -179,14 +170,11 @@ function runWrk(options: LoadOptions): Promise<LoadResult> {
       const n = (key: string) => raw[key] ?? 0;
       const durationSec = n('durationUs') / 1e6;
       resolve({
-        tool: 'wrk',
         durationSec,
         requests: n('requests'),
         rps: n('requests') / durationSec,
         p50Ms: n('p50') / 1000,
-        p90Ms: n('p90') / 1000,
         p99Ms: n('p99') / 1000,
-        maxMs: n('max') / 1000,
         errors: n('connect') + n('read') + n('write') + n('timeout'),
         // wrk counts responses outside 2xx/3xx as status errors.
         non2xx: n('status'),

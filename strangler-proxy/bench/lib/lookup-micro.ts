@@ -13,7 +13,6 @@ export interface LookupOptions {
   /** CPU time per measurement. */
   readonly sliceMs: number;
   readonly rounds: number;
-  readonly progress?: (line: string) => void;
 }
 
 export interface LookupRow {
@@ -28,8 +27,6 @@ export interface LookupRow {
 export interface LookupResult {
   readonly sizes: readonly number[];
   readonly rows: readonly LookupRow[];
-  /** Load (YAML, schema, checks) and compile time of routes.yaml, ms, by size. */
-  readonly buildMs: Readonly<Record<number, number>>;
 }
 
 const HEADERS: Readonly<Record<string, string>> = { host: 'shop.example', accept: 'application/json' };
@@ -57,7 +54,6 @@ function measure(table: RouteTable, target: string, sliceMs: number): number {
 
 export function runLookupMicro(options: LookupOptions): LookupResult {
   const tables = new Map<number, RouteTable>();
-  const buildMs: Record<number, number> = {};
   for (const size of options.sizes) {
     const text = routesYaml({
       routes: size,
@@ -65,15 +61,12 @@ export function runLookupMicro(options: LookupOptions): LookupResult {
       serviceUrl: 'http://127.0.0.1:8002',
       targetStage: 'migrated',
     });
-    const startedAt = performance.now();
     const loaded = loadRoutesConfig(text, { file: `routes-${size}.yaml`, env: {}, maxBytes: 64 * 1_048_576 });
     if (!loaded.ok) throw new Error(formatProblems(loaded.problems.slice(0, 5), { color: false }));
     tables.set(
       size,
       createRouteTable(loaded.config.routes, { caseSensitive: loaded.config.proxy.caseSensitive }),
     );
-    buildMs[size] = performance.now() - startedAt;
-    options.progress?.(`route table of ${size} routes loaded and compiled in ${buildMs[size].toFixed(0)} ms`);
   }
 
   const largest = Math.max(...options.sizes);
@@ -93,5 +86,5 @@ export function runLookupMicro(options: LookupOptions): LookupResult {
     for (const [size, values] of samples) nsBySize[size] = median(values);
     rows.push({ label, nsBySize, matched, ratio: (nsBySize[largest] ?? NaN) / (nsBySize[smallest] ?? NaN) });
   }
-  return { sizes: options.sizes, rows, buildMs };
+  return { sizes: options.sizes, rows };
 }

@@ -1,15 +1,7 @@
 /** Command-line options of `npm run bench`. */
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = [
-  'throughput',
-  'paced',
-  'lookup',
-  'memory',
-  'persist',
-  'coldstart',
-  'instructions',
-] as const;
+export const SECTIONS = ['throughput', 'paced', 'lookup', 'memory', 'persist', 'coldstart'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -26,7 +18,7 @@ export interface BenchOptions {
   readonly connections: number;
   readonly trialSec: number;
   readonly rounds: number;
-  /** Processes per proxy setup, taking the rounds in turn (one process alone is a draw: see --processes). */
+  /** Processes per proxy setup, taking the rounds in turn. */
   readonly processes: number;
   readonly warmupSec: number;
   /** Fixed-rate load. */
@@ -43,14 +35,8 @@ export interface BenchOptions {
   readonly memorySec: number;
   /** Comparisons persisted. */
   readonly persistSec: number;
-  /** Fresh processes per setup loaded from the moment they listen (cold starts). */
+  /** Fresh processes per setup loaded from the moment they listen. */
   readonly coldStarts: number;
-  /** Instructions per request under valgrind: uncounted warm-up requests, counted requests, connections. */
-  readonly instructionsWarmup: number;
-  readonly instructionsRequests: number;
-  readonly instructionsConnections: number;
-  readonly cpuProf: boolean;
-  readonly cpuProfDir: string | null;
   readonly color: boolean;
   /** The command line, for the report. */
   readonly command: string;
@@ -59,16 +45,14 @@ export interface BenchOptions {
 export const USAGE = `Usage: npm run bench -- [options]
 
 Loads each setup in turn with the same load (wrk if installed, else autocannon), interleaved over rounds,
-and prints requests/s, latency, proxy CPU per request and memory with ratios; then paced load at a fixed
-rate, route lookup cost, memory under shadowed 1 MB bodies, comparisons persisted per second, the first
-second of freshly started proxies at the paced rate (cold starts), and instructions per request counted
-by valgrind (when installed; not in --quick unless --only names it).
+and prints requests/s, latency and proxy CPU per request with ratios; then paced load at a fixed rate,
+route lookup cost, memory under shadowed 1 MB bodies, comparisons persisted per second, and the first
+second of freshly started proxies (cold starts). See bench/RESULTS.md for what each section measures.
 
-  --quick               a short run (about a minute); does not write RESULTS.md unless --write
+  --quick               a short run; does not write RESULTS.md unless --write
   --duration <s>        seconds per trial; with --quick it also shortens every other load phase
-  --rounds <n>          interleaved rounds of the closed-loop load (median reported)
-  --processes <n>       processes per proxy setup, taking the rounds in turn (default 2): processes of the
-                        same build and flags differ by up to 30% in CPU per request on a 2-core VM
+  --rounds <n>          interleaved rounds of the closed-loop and paced load (median reported)
+  --processes <n>       processes per proxy setup, taking the rounds in turn (default 2)
   --connections <n>     connections of the closed-loop load (default 50)
   --rate <n>            requests/s of the paced load (default 1000)
   --routes <n>          routes in routes.yaml for the strangler setups (default 1000)
@@ -78,20 +62,26 @@ by valgrind (when installed; not in --quick unless --only names it).
   --json                print the results as JSON on stdout (progress stays on stderr)
   --write / --no-write  write (or not) the results into bench/RESULTS.md (default: write on a full run)
   --output <file>       write the results there instead of bench/RESULTS.md (implies --write)
-  --cpu-prof            profile every thread of the proxies under test (--cpu-prof) and summarise each
-                        profile (<process>.cpuprofile, <process>.thread-<id>.cpuprofile)
-  --cpu-prof-dir <dir>  where the profiles go (default: a new temporary directory)
   --no-color            no colours in the table
   -h, --help            this help
 `;
 
 export class UsageError extends Error {}
 
-function positiveNumber(value: string | undefined, name: string): number | undefined {
+function positive(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${name} expects a positive number`);
   return number;
+}
+
+function sectionsOf(only: string | undefined): Section[] {
+  if (!only) return [...SECTIONS];
+  return only.split(',').map((name) => {
+    const section = name.trim() as Section;
+    if (!SECTIONS.includes(section)) throw new UsageError(`--only: unknown section ${name}`);
+    return section;
+  });
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
@@ -112,8 +102,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       rate: { type: 'string' },
       routes: { type: 'string' },
       'lookup-sizes': { type: 'string' },
-      'cpu-prof': { type: 'boolean', default: false },
-      'cpu-prof-dir': { type: 'string' },
       color: { type: 'boolean', default: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -122,43 +110,35 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   const tool = values.tool;
   if (tool !== 'auto' && tool !== 'wrk' && tool !== 'autocannon')
     throw new UsageError('--tool expects auto, wrk or autocannon');
-  const sections = values.only
-    ? values.only.split(',').map((name) => {
-        const section = name.trim() as Section;
-        if (!SECTIONS.includes(section)) throw new UsageError(`--only: unknown section ${name}`);
-        return section;
-      })
-    : values.quick
-      ? SECTIONS.filter((section) => section !== 'instructions')
-      : [...SECTIONS];
-
   const quick = values.quick;
-  const duration = positiveNumber(values.duration, '--duration');
-  const rounds = positiveNumber(values.rounds, '--rounds');
+  const duration = positive(values.duration, '--duration');
+  const rounds = positive(values.rounds, '--rounds');
   const phase = (full: number, short: number) => (quick ? Math.min(short, duration ?? short) : full);
+  const whole = (value: string | undefined, name: string, fallback: number) =>
+    Math.round(positive(value, name) ?? fallback);
   return {
     quick,
     json: values.json,
     write: values.output !== undefined || (values.write ?? !quick),
     output: values.output ?? null,
-    sections,
+    sections: sectionsOf(values.only),
     tool,
-    routes: Math.round(positiveNumber(values.routes, '--routes') ?? 1000),
-    connections: Math.round(positiveNumber(values.connections, '--connections') ?? 50),
+    routes: whole(values.routes, '--routes', 1000),
+    connections: whole(values.connections, '--connections', 50),
     // Many short interleaved trials rather than a few long ones: a burst of other work on the machine
     // then spoils one trial of one setup, and the median sets it aside.
     trialSec: duration ?? (quick ? 2 : 3),
     rounds: Math.round(rounds ?? (quick ? 2 : 8)),
-    processes: Math.round(positiveNumber(values.processes, '--processes') ?? 2),
+    // Processes of the same build and flags differ in CPU per request: with one per setup, every ratio
+    // would be partly a draw.
+    processes: whole(values.processes, '--processes', 2),
     warmupSec: phase(2, 1),
-    rate: positiveNumber(values.rate, '--rate') ?? 1000,
+    rate: positive(values.rate, '--rate') ?? 1000,
     pacedSec: phase(1, 1),
     pacedRounds: Math.round(rounds ?? (quick ? 1 : 10)),
-    lookupSizes: values['lookup-sizes']
-      ? values['lookup-sizes']
-          .split(',')
-          .map((size) => Math.round(positiveNumber(size, '--lookup-sizes') ?? 1))
-      : [10, 1000, 10000],
+    lookupSizes: (values['lookup-sizes'] ?? '10,1000,10000')
+      .split(',')
+      .map((size) => whole(size, '--lookup-sizes', 1)),
     lookupSliceMs: quick ? 50 : 100,
     lookupRounds: quick ? 3 : 5,
     bodyBytes: 1_048_576,
@@ -166,13 +146,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     memorySec: phase(6, 2),
     persistSec: phase(5, 2),
     coldStarts: quick ? 1 : 4,
-    // V8 is still compiling the hot path after 4,000 requests (29% of the counted instructions were its
-    // compilers'); after 30,000 its share is what it stays at (5-7%, the same after 60,000).
-    instructionsWarmup: quick ? 200 : 30_000,
-    instructionsRequests: quick ? 200 : 3000,
-    instructionsConnections: 20,
-    cpuProf: values['cpu-prof'],
-    cpuProfDir: values['cpu-prof-dir'] ?? null,
     color: values.color && !process.env.NO_COLOR && process.stdout.isTTY,
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
   };

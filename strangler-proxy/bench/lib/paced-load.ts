@@ -2,18 +2,14 @@
  * Open-loop load at a fixed rate, for honest added latency (what wrk2 does; wrk2 is not packaged).
  *
  * Why not autocannon's `overallRate`: it lets each connection send back to back until its per-second
- * quota is used, then waits for the next second, so the load arrives in bursts at the start of every
- * second and latency is measured under a momentary overload; its histogram also has 1 ms resolution.
+ * quota is used, then waits for the next second, so the load arrives in bursts and latency is measured
+ * under a momentary overload; its histogram also has 1 ms resolution.
  *
  * Here one request is scheduled every 1/rate s on a keep-alive pool, sent when due whatever happened
- * to the previous ones, and timed to the microsecond from the moment it is sent to the end of its
- * response. Its lateness against the schedule is reported too, so a pacer that could not keep up
- * (a saturated machine) shows instead of hiding.
- *
- * The requests go out pre-encoded on plain sockets, one at a time per connection, and the answers are
- * framed by `response-framer.ts`, as wrk does: node:http's client (agent, ClientRequest, parser) spent
- * 204–252 µs of the bench process's CPU per request at 1,000 req/s here, this pacer 117–159, and that CPU
- * comes out of the same two cores as the servers under test. The pacer's own CPU per request is reported.
+ * to the previous ones, and timed from the moment it is sent to the end of its response. The requests go
+ * out pre-encoded on plain sockets and the answers are framed by `response-framer.ts`, as wrk does:
+ * node:http's client costs the bench's own process much more CPU per request, and that CPU comes out of
+ * the cores the servers under test share.
  */
 import { connect, type Socket } from 'node:net';
 import { FramingError, ResponseFramer, type FramedResponse } from './response-framer.ts';
@@ -53,15 +49,8 @@ export interface PacedResult {
   readonly errors: number;
   readonly non2xx: number;
   readonly p50Ms: number;
-  readonly p90Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
-  /** p99 measured from the scheduled time (includes the pacer's own lateness), as wrk2 reports. */
-  readonly p99FromScheduleMs: number;
-  /** Share of requests sent more than 1 ms after their scheduled time. */
-  readonly lateShare: number;
-  /** The pacer's own CPU time per request, lead-in included (its whole process: it runs in the bench's). */
-  readonly pacerCpuUsPerReq: number;
   /** Connections the pacer opened, lead-in included. */
   readonly connections: number;
   readonly leadIn: LeadInResult;
@@ -73,13 +62,11 @@ const MAX_CONNECTIONS = 256;
 /** What one window (lead-in or measured) saw. */
 interface Tally {
   readonly fromSend: Float64Array;
-  readonly fromSchedule: Float64Array;
   /** Scheduled (sent, or waiting for a free connection). */
   sent: number;
   completed: number;
   errors: number;
   non2xx: number;
-  late: number;
 }
 
 /** A window's answer times from send, sorted, with its slowest. */
@@ -91,12 +78,10 @@ function sortedTimes(window: Tally): { readonly times: Float64Array; readonly ma
 function tally(capacity: number): Tally {
   return {
     fromSend: new Float64Array(capacity),
-    fromSchedule: new Float64Array(capacity),
     sent: 0,
     completed: 0,
     errors: 0,
     non2xx: 0,
-    late: 0,
   };
 }
 
@@ -136,17 +121,14 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
   const waiting: number[] = [];
 
   return new Promise((resolve) => {
-    const cpuBefore = process.cpuUsage();
     const start = performance.now();
     const scheduledAt = (index: number) => start + index * interval;
     const measuredFrom = scheduledAt(leadInCount);
     const finish = () => {
       clearInterval(sweeper);
       for (const connection of live) connection.socket.destroy();
-      const cpu = process.cpuUsage(cpuBefore);
       const { completed } = measured;
       const fromSend = sortedTimes(measured);
-      const fromSchedule = measured.fromSchedule.slice(0, completed).sort();
       const leadInTimes = sortedTimes(leadIn);
       resolve({
         rate: options.rate,
@@ -156,12 +138,8 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
         errors: measured.errors,
         non2xx: measured.non2xx,
         p50Ms: percentile(fromSend.times, 0.5),
-        p90Ms: percentile(fromSend.times, 0.9),
         p99Ms: percentile(fromSend.times, 0.99),
         maxMs: fromSend.maxMs,
-        p99FromScheduleMs: percentile(fromSchedule, 0.99),
-        lateShare: measured.sent > 0 ? measured.late / measured.sent : 0,
-        pacerCpuUsPerReq: (cpu.user + cpu.system) / total,
         connections: opened,
         leadIn: {
           sent: leadIn.sent,
@@ -189,7 +167,6 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
       const now = performance.now();
       const window = windowOf(exchange.index);
       window.fromSend[window.completed] = now - exchange.sentAt;
-      window.fromSchedule[window.completed] = now - scheduledAt(exchange.index);
       window.completed++;
       if (response.status < 200 || response.status > 299) window.non2xx++;
       if (response.closes || connection.ended) close(connection);
@@ -237,9 +214,7 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
       return connection;
     };
     const write = (connection: Connection, index: number) => {
-      const sentAt = performance.now();
-      if (sentAt - scheduledAt(index) > 1) windowOf(index).late++;
-      connection.exchange = { sentAt, index };
+      connection.exchange = { sentAt: performance.now(), index };
       connection.socket.write(requestBytes);
     };
     const send = (index: number) => {

@@ -3,8 +3,8 @@
  *
  * The pacer only needs each answer's status and its end (to stop the clock and reuse the connection),
  * so this reads the head's status line and its framing headers and counts body bytes (Content-Length,
- * chunked, or until the connection closes), keeping no body. It exists because node:http's client cost
- * the bench's own process about twice the CPU per request, on the two cores the servers under test share.
+ * chunked, or until the connection closes), keeping no body. It exists because node:http's client costs
+ * the bench's own process much more CPU per request, on the cores the servers under test share.
  */
 
 export interface FramedResponse {

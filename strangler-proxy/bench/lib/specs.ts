@@ -2,18 +2,13 @@
 
 export type ServerSpec =
   | { readonly kind: 'upstream' }
-  /** Bytes passed both ways between a client connection and one of its own to the target: no HTTP at all. */
-  | { readonly kind: 'tcp-relay'; readonly target: string }
   | { readonly kind: 'express-hpm'; readonly target: string }
   | { readonly kind: 'fastify-proxy'; readonly target: string }
   | {
       readonly kind: 'strangler';
       readonly configFile: string;
-      /** SQLite results store (as `strangler start --store sqlite:FILE`); null keeps no records. */
-      readonly storeFile: string | null;
-      readonly accessLog: boolean;
-      /** The admin listener (metrics endpoint) on an ephemeral port. */
-      readonly admin: boolean;
+      /** SQLite results store (as `strangler start --store sqlite:FILE`). */
+      readonly storeFile: string;
       readonly flushInterval?: number;
     };
 
@@ -30,18 +25,10 @@ export interface SetupReady {
   readonly url: string;
 }
 
+/** What a strangler process counted of its mirrors so far (empty for the other setups). */
 export interface SetupStats {
   readonly outcomes?: Readonly<Record<string, number>>;
   readonly skipped?: Readonly<Record<string, number>>;
-  /** Comparison errors by side, kind and message. */
-  readonly errorKinds?: Readonly<Record<string, number>>;
-  /** Times a circuit breaker opened, by upstream. */
-  readonly breakerOpens?: Readonly<Record<string, number>>;
-  readonly shadowsInFlight?: number;
-  /** Sum of strangler_requests_total: the metrics really counted the load. */
-  readonly requestsCounted?: number;
-  readonly flushes?: number;
-  readonly flushedRecords?: number;
 }
 
 /** Mirrored requests a proxy compared (every outcome: match, mismatch, noisy, error). */
@@ -51,24 +38,11 @@ export function comparedCount(stats: SetupStats | undefined): number {
 
 export interface StranglerFinal {
   readonly stats: SetupStats;
-  /** Read back from the SQLite store after the proxy closed; null without a store. */
-  readonly stored: {
-    readonly compared: number;
-    readonly matched: number;
-    readonly mismatched: number;
-    readonly errors: number;
-    readonly skipped: number;
-  } | null;
+  /** Comparisons read back from the SQLite store after the proxy closed. */
+  readonly stored: { readonly compared: number; readonly mismatched: number; readonly errors: number };
 }
 
-export interface UpstreamCounts {
-  readonly legacy: { readonly connections: number; readonly requests: number };
-  readonly service: { readonly connections: number; readonly requests: number };
-  readonly hang: { readonly connections: number; readonly requests: number };
-  readonly hangingNow?: number;
-}
-
-/** A product as a small JSON API returns it (~450 bytes); only `servedAt` differs between the sides. */
+/** A product as a small JSON API returns it; only `servedAt` differs between the sides. */
 function product(servedAt: string): Buffer {
   return Buffer.from(
     JSON.stringify({
@@ -91,3 +65,13 @@ export const UPSTREAM_BODIES = {
   legacy: product('2026-01-06T12:00:00.000Z'),
   service: product('2026-01-06T12:00:00.003Z'),
 } as const;
+
+/** A server running in a child process, as `server-process.ts` drives it over IPC. */
+export interface RunningServer<Ready> {
+  readonly ready: Ready;
+  stats?(): SetupStats | Promise<SetupStats>;
+  /** Resolves once the mirrors in flight are done, or after `boundMs`. */
+  settle?(boundMs: number): Promise<unknown>;
+  /** Closes the server; its answer is the child's final report. */
+  close(): Promise<unknown>;
+}

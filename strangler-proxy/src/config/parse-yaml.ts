@@ -4,7 +4,7 @@
  * deeper than a config needs, and merge keys that do not merge mappings.
  *
  * Duplicate keys are found here with a Set rather than by the parser's `uniqueKeys`, which compares each
- * key with all previous ones: quadratic, minutes for a 1 MiB mapping.
+ * key with all previous ones: quadratic in the number of keys, so a large mapping would stall the load.
  */
 import { isAlias, isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ProblemCollector } from './problem-collector.ts';

@@ -1,6 +1,7 @@
 /**
- * The one table that maps upstream failures to what the client sees (field notes §2: a dead service is a
- * 502, a timeout a 504, never 408), and the JSON error body every proxy-made response uses.
+ * The one table that maps upstream failures to what the client sees: a dead service is a 502 and a
+ * timeout a 504, never 408 (http-proxy-middleware maps a refused connection to 504, which hides a dead
+ * service behind a slow one), and the JSON error body every proxy-made response uses.
  */
 import type { ServerResponse } from 'node:http';
 

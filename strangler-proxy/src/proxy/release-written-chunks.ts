@@ -4,9 +4,8 @@
  *
  * Node's HTTP parser hands every piece of a body over in a buffer of its own (up to 64 KiB, from malloc).
  * Once written, nothing needs it, but it stays allocated until V8 collects its ArrayBuffer, and V8 starts a
- * collection for such external memory only every ~64 MB of growth: under large uploads, tens of megabytes
- * of written chunks waited there (the bench's memory section). Detaching a chunk's ArrayBuffer frees its
- * memory at once.
+ * collection for such external memory only after much growth: under large uploads, written chunks piled
+ * up waiting for it (the bench's memory section). Detaching a chunk's ArrayBuffer frees its memory at once.
  *
  * A chunk is released only when the destination's writable length is back at zero at a later chunk (or at
  * `finish`): everything handed to it before has been written to the socket then, and the socket no longer

@@ -1,7 +1,8 @@
 /**
  * WebSocket (and other Upgrade) requests: matched like any request, then handed to the chosen upstream's
- * http-proxy-middleware. Wired on the server's 'upgrade' event, so the first request may be an upgrade
- * (field notes §2, hpm#207). Upgrades are never mirrored.
+ * http-proxy-middleware. Wired on the server's 'upgrade' event explicitly: left to the middleware, an
+ * upgrade works only after a first plain HTTP request (chimurai/http-proxy-middleware#207). Upgrades are
+ * never mirrored.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';

@@ -1,6 +1,7 @@
 /**
  * One upstream (the monolith or a service): one http-proxy-middleware instance and one keep-alive agent,
- * created at start or reload and reused by every request (field notes §2: never a proxy per request).
+ * created at start or reload and reused by every request: a proxy made per request (or per reload without
+ * disposing the old one) leaks listeners (chimurai/http-proxy-middleware#909, #954).
  */
 import {
   Agent,

@@ -70,7 +70,7 @@ async function statKey(file: string): Promise<string> {
 
 /**
  * Calls `onChange` when the file's content hash changes; polls with an unref'd timer. A poll whose stat
- * is unchanged reads nothing (at 10,000 routes a read and hash cost ~3 ms of CPU, a stat ~0.1 ms).
+ * is unchanged reads nothing: a stat is far cheaper than reading and hashing a large routes.yaml.
  */
 export function watchFileContent(
   file: string,

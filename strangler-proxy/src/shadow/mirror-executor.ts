@@ -37,10 +37,9 @@ export type MirrorThread = 'worker' | 'inline';
 /**
  * The shadow worker's young generation, in MB per semi-space. The launcher's --max-semi-space-size=16 is
  * for the serving thread, which allocates per request at thousands of requests a second; the worker's
- * allocations are smaller and die young, and at 16 MB its new space alone held 14 MB under shadowed 1 MB
- * uploads. At 4 MB it holds 4–8 MB, with no more CPU per mirrored request in interleaved runs
- * (bench/compare-node-flags.ts --stage shadow). A Worker's resourceLimits cannot set it: V8 takes the
- * flag over them.
+ * allocations are smaller and die young, so a smaller young generation holds less memory under large
+ * shadowed uploads without costing the worker more CPU per mirror. A Worker's resourceLimits cannot set
+ * it: V8 takes the flag over them.
  */
 export const SHADOW_WORKER_SEMI_SPACE_MB = 4;
 
@@ -51,9 +50,9 @@ export const SHADOW_WORKER_NAME = 'shadow-worker';
 const WORKER_SCRIPT = new URL(`./shadow-worker${path.extname(import.meta.url)}`, import.meta.url);
 
 /**
- * The worker's warm-up (`warm-up.ts`): 500 mirrors to a listener of its own, 207–284 ms on a 2-vCPU VM.
- * Loaded at 1,000 req/s from the moment it listened, a proxy then answered the second after its first
- * 200 ms with a p99 of 32–60 ms, against 310–721 ms without (five starts each).
+ * The worker's warm-up (`warm-up.ts`): mirrors to a listener of its own before the proxy listens, bounded
+ * in time so a slow machine still starts. A freshly started proxy's first clients then no longer share
+ * the CPU with a cold worker (bench/RESULTS.md, "cold start").
  */
 export const SHADOW_WORKER_WARM_UP: WorkerOptions['warmUp'] = Object.freeze({ runs: 500, maxMs: 1_000 });
 

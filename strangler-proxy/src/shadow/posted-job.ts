@@ -3,9 +3,8 @@
  * a small body as a latin1 string, a plain match as a short tuple. Posting copies the message on one
  * thread and rebuilds it on the other, and both threads are busy at full load. A Uint8Array of its own
  * needs an ArrayBuffer on each side (allocated, then tracked by each side's collector); a string is only
- * copied. A match sent whole is a verdict object and two answers with empty bodies to rebuild. With
- * these shapes the serving thread's count per shadowed GET fell from 486,101 to 442,568 instructions
- * (`npm run bench -- --only instructions`; 339,341 without the shadow).
+ * copied. A match sent whole is a verdict object and two answers with empty bodies to rebuild, work the
+ * serving thread would do for every shadowed request.
  */
 import { isPlainMatch, plainMatch, type BodyMode, type CapturedResponse } from '../compare/index.ts';
 import { answerFigures, ownBytes, type MirrorJob, type MirrorResult } from './mirror-job.ts';

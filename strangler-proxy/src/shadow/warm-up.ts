@@ -2,10 +2,10 @@
  * The shadow worker's warm-up: before its first job, it runs the whole mirror path (undici's pool and
  * parser, capture, decoding, the JSON comparison) against a listener of its own on 127.0.0.1.
  *
- * A cold worker spent its first ~400 ms of CPU loading undici's modules, compiling its parser and running
- * the comparison unoptimised, under the proxy's first live traffic: on a 2-core machine that core was
- * taken from the serving thread, mirrors piled up to the in-flight bound and were shed, and the primary's
- * p99 over the first second at 1,000 req/s reached 0.3-0.7 s (bench/RESULTS.md, "cold start").
+ * A cold worker spends its first moments loading undici's modules, compiling its parser and running the
+ * comparison unoptimised; under the proxy's first live traffic, on a small machine, that CPU is taken
+ * from the serving thread, mirrors pile up to the in-flight bound and are shed, and the primary's tail
+ * latency suffers (bench/RESULTS.md, "cold start", measures the first second of a fresh proxy).
  * Nothing leaves the worker's own listener, and the warm-up's route has a noise model of its own, so no
  * real route's state is touched.
  */

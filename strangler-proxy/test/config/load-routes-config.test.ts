@@ -184,9 +184,7 @@ describe('loadRoutesConfig: the document', () => {
       const previous = String.fromCharCode(96 + i);
       levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
     }
-    const started = Date.now();
     expect(only(levels.join('\n') + '\n').code).toBe('CONFIG_ALIAS_LIMIT');
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('refuses deep nesting', () => {

@@ -120,7 +120,6 @@ async function outageAndRecovery(
   expect(down.dropped).toBeGreaterThan(0);
   expect(await droppedMetric(rig)).toBeGreaterThanOrEqual(down.dropped);
   expect((await fetch(`${rig.harness.proxy.adminUrl}/ready`)).status).toBe(200);
-  expect(Math.max(...during.map((outcome) => outcome.elapsedMs))).toBeLessThan(1_000);
 
   await repairStore();
   // The recorder's own timer retries; wait for the first write that succeeds (bounded). Its timer only

@@ -2,10 +2,10 @@
 import type { BenchResults } from '../../bench/lib/bench.ts';
 import { evaluateTargets } from '../../bench/lib/targets.ts';
 
-type Sections = Pick<BenchResults, 'throughput' | 'paced' | 'lookup' | 'memory' | 'persisted'>;
+type Sections = Omit<BenchResults, 'meta' | 'targets'>;
 
 export function benchResults(
-  sections: Partial<Sections & Pick<BenchResults, 'coldStart'>>,
+  sections: Partial<Sections>,
   meta: Partial<BenchResults['meta']> = {},
 ): BenchResults {
   const figures: Sections = {
@@ -14,6 +14,7 @@ export function benchResults(
     lookup: sections.lookup ?? null,
     memory: sections.memory ?? null,
     persisted: sections.persisted ?? null,
+    coldStart: sections.coldStart ?? null,
   };
   return {
     meta: {
@@ -22,20 +23,14 @@ export function benchResults(
       quick: false,
       machine: { cpu: 'test CPU', cores: 2, memoryGb: 24, node: 'v24', os: 'Linux', loadAverage: 1 },
       revision: 'abc1234',
-      loadAverageEnd: 1,
-      stealShare: 0,
       tool: 'wrk',
       code: 'compiled',
-      stranglerNodeFlags: [],
-      stranglerEnv: {},
+      stranglerStart: [],
       wallSec: 1,
       settings: {},
-      profiles: [],
       ...meta,
     },
     ...figures,
-    instructions: null,
-    coldStart: sections.coldStart ?? null,
     targets: evaluateTargets(figures),
   };
 }
