@@ -191,15 +191,20 @@ function refuse(res: ServerResponse, failure: ProxyFailure, detail: string, requ
 }
 
 /**
- * Framing that Node's parser lets through but RFC 9112 says to refuse, checked before anything is sent
- * upstream: a Transfer-Encoding whose final coding is not chunked (§6.3: the length cannot be known;
- * Node only fails once body bytes arrive, after the head was already forwarded), and more than one Host
- * header (§3.2; Node keeps the first and drops the others).
+ * Framing that Node's parser lets through but the proxy refuses, checked before anything is sent
+ * upstream: a Transfer-Encoding other than chunked alone, and more than one Host header (RFC 9112 §3.2;
+ * Node keeps the first and drops the others). A final coding other than chunked leaves the length unknown
+ * (§6.3; Node only fails once body bytes arrive, after the head was already forwarded). Any coding before
+ * chunked (`gzip, chunked`, `identity, chunked`) is one the proxy does not decode: the primary would get
+ * it as sent and the mirror, which is sent the de-chunked bytes with a Content-Length, without it.
+ * Coding names are case-insensitive (§7): `CHUNKED` is chunked, and forwarded as `chunked`.
  */
 function framingProblem(req: IncomingMessage): string | null {
   const coding = req.headers['transfer-encoding'];
-  if (coding !== undefined && coding.split(',').pop()?.trim().toLowerCase() !== 'chunked')
-    return 'a request transfer-encoding must end in chunked';
+  if (coding !== undefined && coding !== 'chunked') {
+    if (coding.toLowerCase() !== 'chunked') return 'a request transfer-encoding must be chunked alone';
+    req.headers['transfer-encoding'] = 'chunked';
+  }
   let hosts = 0;
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
