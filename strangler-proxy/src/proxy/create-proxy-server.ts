@@ -27,6 +27,14 @@ export function createProxyServer(
 ): ProxyServer {
   let inFlight = 0;
   let drained: (() => void) | null = null;
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0 && drained) drained();
+    });
+    handle(req, res);
+  };
   const server = createServer(
     {
       maxHeaderSize: settings.maxHeaderBytes,
@@ -39,15 +47,11 @@ export function createProxyServer(
       keepAliveTimeout: 5_000,
       requireHostHeader: true,
     },
-    (req, res) => {
-      inFlight += 1;
-      res.once('close', () => {
-        inFlight -= 1;
-        if (inFlight === 0 && drained) drained();
-      });
-      handle(req, res);
-    },
+    onRequest,
   );
+  // `Expect: 100-continue` comes here instead of Node answering 100 Continue by itself: the handler
+  // refuses a body it would not take before the client sends it, and sends 100 Continue otherwise.
+  server.on('checkContinue', onRequest);
   server.on('connect', (_req: IncomingMessage, socket: Socket) => answerRaw(socket, 'not_an_open_proxy'));
   server.on('upgrade', upgrade);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {

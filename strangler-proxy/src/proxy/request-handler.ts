@@ -67,6 +67,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     if (declaredLength !== undefined && Number(declaredLength) > snapshot.config.proxy.maxBodyBytes) {
       return refuse(res, 'body_too_large', `at most ${snapshot.config.proxy.maxBodyBytes} bytes`, requestId);
     }
+    if (req.headers.expect !== undefined) answerExpectation(req, res);
 
     const route = snapshot.match(method, normalised.segments, req.headers);
     const decision = route ? route.decide(req) : LEGACY_ONLY;
@@ -184,6 +185,19 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       sendFailure(res, failure, requestId);
     }
   };
+}
+
+/**
+ * The proxy answers `Expect: 100-continue` itself, once the request has passed the checks that may refuse
+ * it (a body it refuses is then never sent), and the header is not forwarded. Forwarded, it made httpxy
+ * skip its `proxyReq` hook, where the upstream deadline, the streamed-body limit and the shadow's body
+ * capture attach: such requests ran with none of them. Node hands the handler only this expectation
+ * (`checkContinue`), and only from HTTP/1.1 clients: it answers any other one with 417, and an HTTP/1.0
+ * client, which cannot be sent a 1xx, gets no 100 Continue.
+ */
+function answerExpectation(req: IncomingMessage, res: ServerResponse): void {
+  delete req.headers.expect;
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1) res.writeContinue();
 }
 
 function refuse(res: ServerResponse, failure: ProxyFailure, detail: string, requestId = ''): void {
