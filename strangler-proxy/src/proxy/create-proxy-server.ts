@@ -28,6 +28,15 @@ export function createProxyServer(
   let inFlight = 0;
   let drained: (() => void) | null = null;
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    // Node parses and hands over every request in the buffer at once, but whether the connection outlives
+    // the answer ahead is known only once that answer is written (a refusal with `Connection: close`, an
+    // HTTP/1.0 answer delimited by the close). A request pipelined behind an unwritten answer gets the
+    // socket when that answer is done; one that gets it (or had it) after the proxy ended the connection
+    // is never forwarded, nor counted (RFC 9112 §9.6: after a close, no later request is processed).
+    if (res.socket === null) res.once('socket', () => onRequest(req, res));
+    else if (!res.socket.writableEnded) serve(req, res);
+  };
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;

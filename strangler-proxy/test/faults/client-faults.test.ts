@@ -47,6 +47,14 @@ async function agentsIdle(): Promise<boolean> {
   const idle = await Promise.all(upstreams.map((upstream) => agentIdle(upstream.agent, 2_000)));
   return idle.every(Boolean);
 }
+/** Requests counted in `strangler_requests_total`, all series together. */
+async function servedCount(on = harness): Promise<number> {
+  const text = await (await fetch(`${on.proxy.adminUrl}/metrics`)).text();
+  return [...text.matchAll(/^strangler_requests_total\{[^}]*\} (\d+)$/gm)].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
+}
 async function inFlight(): Promise<number> {
   const status = (await (await fetch(`${harness.proxy.adminUrl}/status`)).json()) as { inFlight: number };
   return status.inFlight;
@@ -190,6 +198,73 @@ describe('pipelined requests', () => {
     expect(statuses(exchange.text)).toEqual([400]);
     expect(exchange.closedByServer).toBe(true);
     expect(service.requests.length + legacy.requests.length).toBe(before);
+  });
+
+  it('an HTTP/1.0 keep-alive client is told the connection closes after an answer of unknown length, and nothing after it runs', async () => {
+    const before = await servedCount();
+    const exchange = await rawExchange(
+      port(),
+      'GET /api/products/sized HTTP/1.0\r\nHost: shop\r\nConnection: keep-alive\r\n\r\n' +
+        'GET /api/products/unsized/stream-short HTTP/1.0\r\nHost: shop\r\nConnection: keep-alive\r\n\r\n' +
+        'POST /api/products/after-http10 HTTP/1.0\r\nHost: shop\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\nhello',
+      { timeoutMs: 3_000 },
+    );
+    expect(statuses(exchange.text)).toEqual([200, 200]);
+    const heads = exchange.text
+      .split(/(?=HTTP\/1\.1 )/)
+      .map((answer) => answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase());
+    expect(heads[0]).toContain('\r\nconnection: keep-alive');
+    expect(heads[1]).toContain('\r\nconnection: close');
+    expect(heads[1]).not.toContain('content-length');
+    expect(exchange.closedByServer).toBe(true);
+    expect(service.requests.some((request) => request.url.includes('after-http10'))).toBe(false);
+    expect(await servedCount()).toBe(before + 2);
+  });
+});
+
+describe('requests pipelined behind a refusal', () => {
+  let refusing: ProxyHarness;
+
+  beforeAll(async () => {
+    refusing = await startHarness(`
+version: 1
+legacy: ${legacy.url}
+services:
+  catalog: ${service.url}
+proxy:
+  maxBodyBytes: 1000
+routes:
+  - { id: catalog, path: /api/products, service: catalog, stage: migrated }
+`);
+  });
+  afterAll(() => refusing.close());
+
+  // RFC 9112 §9.6: a server that sent `Connection: close` must not process further requests on it. Node
+  // has parsed what the client pipelined behind by then, and hands it over all the same.
+  it.each([
+    ['a bad escape (400)', 'GET /a%zz HTTP/1.1\r\nHost: shop\r\n\r\n', 400],
+    ['a path over the limit (414)', `GET /${'p'.repeat(8_200)} HTTP/1.1\r\nHost: shop\r\n\r\n`, 414],
+    [
+      'a declared body over the limit (413)',
+      `POST /api/products/big HTTP/1.1\r\nHost: shop\r\nContent-Length: 1001\r\n\r\n${'b'.repeat(1_001)}`,
+      413,
+    ],
+  ])('a write pipelined behind %s is never executed, nor counted', async (_name, refused, status) => {
+    const tag = `after-${status}`;
+    const before = await servedCount(refusing);
+    const exchange = await rawExchange(
+      refusing.proxy.port,
+      refused +
+        `POST /api/products/${tag} HTTP/1.1\r\nHost: shop\r\nContent-Length: 5\r\n\r\nhello` +
+        `DELETE /api/products/${tag} HTTP/1.1\r\nHost: shop\r\n\r\n`,
+      { timeoutMs: 3_000 },
+    );
+    expect(statuses(exchange.text)).toEqual([status]);
+    expect(exchange.closedByServer).toBe(true);
+    const reached = [...service.requests, ...legacy.requests].filter((request) => request.url.includes(tag));
+    expect(reached).toEqual([]);
+    // Refusals are not counted as served (nor logged); what came after them is not either.
+    expect(await servedCount(refusing)).toBe(before);
   });
 });
 
