@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { RoutesConfig } from '../config/index.ts';
 import type { RequestHandler } from './request-handler.ts';
-import { FAILURES, type ProxyFailure } from './failure-status.ts';
+import { sendRawFailure, type ProxyFailure } from './failure-status.ts';
 
 export interface ProxyServer {
   readonly server: Server;
@@ -61,7 +61,9 @@ export function createProxyServer(
   // `Expect: 100-continue` comes here instead of Node answering 100 Continue by itself: the handler
   // refuses a body it would not take before the client sends it, and sends 100 Continue otherwise.
   server.on('checkContinue', onRequest);
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => answerRaw(socket, 'not_an_open_proxy'));
+  server.on('connect', (_req: IncomingMessage, socket: Socket) =>
+    sendRawFailure(socket, 'not_an_open_proxy'),
+  );
   server.on('upgrade', upgrade);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     // Node reports a client too slow with its headers or body (headersTimeout, requestTimeout) here too.
@@ -83,7 +85,7 @@ export function createProxyServer(
       else socket.destroy();
       return;
     }
-    answerRaw(socket, failure);
+    sendRawFailure(socket, failure);
   });
 
   return {
@@ -125,21 +127,4 @@ export function createProxyServer(
 function checkingInterval(...timeouts: number[]): number {
   const shortest = Math.min(...timeouts.filter((timeout) => timeout > 0), 4_000);
   return Math.max(50, Math.floor(shortest / 4));
-}
-
-const REASONS: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  431: 'Request Header Fields Too Large',
-};
-
-/** Answers on a raw socket (no ServerResponse exists for parser errors and CONNECT) and closes it. */
-function answerRaw(socket: Socket, failure: ProxyFailure): void {
-  const entry = FAILURES[failure];
-  const body = JSON.stringify({ error: { code: entry.code, message: entry.message, requestId: '' } });
-  const reason = REASONS[entry.status] ?? 'Bad Request';
-  socket.end(
-    `HTTP/1.1 ${entry.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }

@@ -12,7 +12,7 @@ import type { ResultRecorder } from '../store/types.ts';
 import type { ShadowMirror } from '../shadow/shadow-mirror.ts';
 import { normalizeRequestTarget } from '../routing/normalize-path.ts';
 import { isBodyless } from './body-framing.ts';
-import { isConnectFailure, sendFailure, type ProxyFailure } from './failure-status.ts';
+import { errorCode, isConnectFailure, sendFailure, type ProxyFailure } from './failure-status.ts';
 import { SHADOW_HEADER, prepareForwardedHeaders } from './forwarding-headers.ts';
 import { setContext, type RequestContext } from './request-context.ts';
 import type { RoutingSnapshot } from './routing-snapshot.ts';
@@ -266,11 +266,6 @@ function limitStreamedBody(
     attached = true;
     req.on('data', count);
   };
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : String(error);
 }
 
 function round(value: number): number {
