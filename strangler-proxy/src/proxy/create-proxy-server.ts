@@ -14,7 +14,10 @@ export interface ProxyServer {
   /** Requests whose response has not ended yet. */
   readonly inFlight: number;
   listen(port: number, host: string): Promise<{ port: number; host: string }>;
-  /** Stops accepting, lets requests in flight finish within `timeoutMs`, then cuts what is left. */
+  /**
+   * Stops accepting, lets requests in flight finish and WebSockets close within `timeoutMs`, then cuts
+   * what is left; `completed` says whether nothing had to be cut.
+   */
   drain(timeoutMs: number): Promise<{ completed: boolean }>;
 }
 
@@ -27,6 +30,12 @@ export function createProxyServer(
 ): ProxyServer {
   let inFlight = 0;
   let drained: (() => void) | null = null;
+  // Node's server forgets a connection once it is upgraded: `closeAllConnections` does not reach it, and
+  // `close` waits for it, so a drain with an open WebSocket never ended. The server keeps them here.
+  const upgradedSockets = new Set<Socket>();
+  const settleDrain = (): void => {
+    if (inFlight === 0 && upgradedSockets.size === 0 && drained) drained();
+  };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     // Node parses and hands over every request in the buffer at once, but whether the connection outlives
     // the answer ahead is known only once that answer is written (a refusal with `Connection: close`, an
@@ -40,7 +49,7 @@ export function createProxyServer(
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;
-      if (inFlight === 0 && drained) drained();
+      settleDrain();
     });
     handle(req, res);
   };
@@ -64,7 +73,14 @@ export function createProxyServer(
   server.on('connect', (_req: IncomingMessage, socket: Socket) =>
     sendRawFailure(socket, 'not_an_open_proxy'),
   );
-  server.on('upgrade', upgrade);
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    upgradedSockets.add(socket);
+    socket.once('close', () => {
+      upgradedSockets.delete(socket);
+      settleDrain();
+    });
+    upgrade(req, socket, head);
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     // Node reports a client too slow with its headers or body (headersTimeout, requestTimeout) here too.
     const failure: ProxyFailure =
@@ -107,7 +123,7 @@ export function createProxyServer(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const finished =
-        inFlight === 0
+        inFlight === 0 && upgradedSockets.size === 0
           ? Promise.resolve(true)
           : new Promise<boolean>((resolve) => {
               const timer = setTimeout(() => resolve(false), timeoutMs);
@@ -118,6 +134,7 @@ export function createProxyServer(
             });
       const completed = await finished;
       server.closeAllConnections();
+      for (const socket of upgradedSockets) socket.destroy();
       await closed;
       return { completed };
     },

@@ -10,7 +10,14 @@ import { isKeepAlive } from '../compare/compare-headers.ts';
  * RFC 9110 §7.6.1 connection-specific headers, minus the framing ones Node needs to forward a body
  * (Connection itself is dealt with on its own).
  */
-const HOP_BY_HOP = ['keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade'];
+export const HOP_BY_HOP: readonly string[] = [
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'upgrade',
+];
 
 export const SHADOW_HEADER = 'x-strangler-shadow';
 const INTERNAL_PREFIX = 'x-strangler-';

@@ -9,7 +9,6 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Stream, Writable } from 'node:stream';
 import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
 import type { UpstreamConfig } from '../config/schema.ts';
@@ -33,8 +32,6 @@ export interface Upstream {
   readonly guard: UpstreamGuard;
   /** Sends the request upstream; `onFailure` runs once if it fails before the response completes. */
   forward(req: IncomingMessage, res: ServerResponse, onFailure: UpstreamFailureHandler): void;
-  /** Handles a WebSocket upgrade. */
-  upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void;
   dispose(): void;
 }
 
@@ -250,9 +247,6 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
       void (isBodyless(req) ? bodylessMiddleware : middleware)(req, res, (error?: unknown) => {
         if (error !== undefined) reportFailure(req, error);
       });
-    },
-    upgrade(req, socket, head) {
-      middleware.upgrade(req, socket, head);
     },
     dispose() {
       agent.destroy();
