@@ -28,3 +28,19 @@ export function mayBeLargeAnswer(response: IncomingMessage): boolean {
   const length = response.headers['content-length'];
   return length === undefined || Number(length) > ONE_READ;
 }
+
+/**
+ * An answer that an HTTP/1.0 client can only be sent delimited by the end of the connection: it has a body
+ * and no Content-Length, and HTTP/1.0 has no chunked coding.
+ */
+export function isCloseDelimitedFor(req: IncomingMessage, response: IncomingMessage): boolean {
+  if (req.httpVersionMajor !== 1 || req.httpVersionMinor !== 0) return false;
+  const status = response.statusCode ?? 0;
+  return (
+    response.headers['content-length'] === undefined &&
+    req.method !== 'HEAD' &&
+    status >= 200 &&
+    status !== 204 &&
+    status !== 304
+  );
+}

@@ -7,14 +7,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { RoutesConfig } from '../config/index.ts';
 import type { RequestHandler } from './request-handler.ts';
-import { FAILURES, type ProxyFailure } from './failure-status.ts';
+import { sendRawFailure, type ProxyFailure } from './failure-status.ts';
 
 export interface ProxyServer {
   readonly server: Server;
   /** Requests whose response has not ended yet. */
   readonly inFlight: number;
   listen(port: number, host: string): Promise<{ port: number; host: string }>;
-  /** Stops accepting, lets requests in flight finish within `timeoutMs`, then cuts what is left. */
+  /**
+   * Stops accepting, lets requests in flight finish and WebSockets close within `timeoutMs`, then cuts
+   * what is left; `completed` says whether nothing had to be cut.
+   */
   drain(timeoutMs: number): Promise<{ completed: boolean }>;
 }
 
@@ -27,6 +30,29 @@ export function createProxyServer(
 ): ProxyServer {
   let inFlight = 0;
   let drained: (() => void) | null = null;
+  // Node's server forgets a connection once it is upgraded: `closeAllConnections` does not reach it, and
+  // `close` waits for it, so a drain with an open WebSocket never ended. The server keeps them here.
+  const upgradedSockets = new Set<Socket>();
+  const settleDrain = (): void => {
+    if (inFlight === 0 && upgradedSockets.size === 0 && drained) drained();
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    // Node parses and hands over every request in the buffer at once, but whether the connection outlives
+    // the answer ahead is known only once that answer is written (a refusal with `Connection: close`, an
+    // HTTP/1.0 answer delimited by the close). A request pipelined behind an unwritten answer gets the
+    // socket when that answer is done; one that gets it (or had it) after the proxy ended the connection
+    // is never forwarded, nor counted (RFC 9112 §9.6: after a close, no later request is processed).
+    if (res.socket === null) res.once('socket', () => onRequest(req, res));
+    else if (!res.socket.writableEnded) serve(req, res);
+  };
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      settleDrain();
+    });
+    handle(req, res);
+  };
   const server = createServer(
     {
       maxHeaderSize: settings.maxHeaderBytes,
@@ -39,17 +65,22 @@ export function createProxyServer(
       keepAliveTimeout: 5_000,
       requireHostHeader: true,
     },
-    (req, res) => {
-      inFlight += 1;
-      res.once('close', () => {
-        inFlight -= 1;
-        if (inFlight === 0 && drained) drained();
-      });
-      handle(req, res);
-    },
+    onRequest,
   );
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => answerRaw(socket, 'not_an_open_proxy'));
-  server.on('upgrade', upgrade);
+  // `Expect: 100-continue` comes here instead of Node answering 100 Continue by itself: the handler
+  // refuses a body it would not take before the client sends it, and sends 100 Continue otherwise.
+  server.on('checkContinue', onRequest);
+  server.on('connect', (_req: IncomingMessage, socket: Socket) =>
+    sendRawFailure(socket, 'not_an_open_proxy'),
+  );
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    upgradedSockets.add(socket);
+    socket.once('close', () => {
+      upgradedSockets.delete(socket);
+      settleDrain();
+    });
+    upgrade(req, socket, head);
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     // Node reports a client too slow with its headers or body (headersTimeout, requestTimeout) here too.
     const failure: ProxyFailure =
@@ -70,7 +101,7 @@ export function createProxyServer(
       else socket.destroy();
       return;
     }
-    answerRaw(socket, failure);
+    sendRawFailure(socket, failure);
   });
 
   return {
@@ -92,7 +123,7 @@ export function createProxyServer(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const finished =
-        inFlight === 0
+        inFlight === 0 && upgradedSockets.size === 0
           ? Promise.resolve(true)
           : new Promise<boolean>((resolve) => {
               const timer = setTimeout(() => resolve(false), timeoutMs);
@@ -103,6 +134,7 @@ export function createProxyServer(
             });
       const completed = await finished;
       server.closeAllConnections();
+      for (const socket of upgradedSockets) socket.destroy();
       await closed;
       return { completed };
     },
@@ -112,21 +144,4 @@ export function createProxyServer(
 function checkingInterval(...timeouts: number[]): number {
   const shortest = Math.min(...timeouts.filter((timeout) => timeout > 0), 4_000);
   return Math.max(50, Math.floor(shortest / 4));
-}
-
-const REASONS: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  431: 'Request Header Fields Too Large',
-};
-
-/** Answers on a raw socket (no ServerResponse exists for parser errors and CONNECT) and closes it. */
-function answerRaw(socket: Socket, failure: ProxyFailure): void {
-  const entry = FAILURES[failure];
-  const body = JSON.stringify({ error: { code: entry.code, message: entry.message, requestId: '' } });
-  const reason = REASONS[entry.status] ?? 'Bad Request';
-  socket.end(
-    `HTTP/1.1 ${entry.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }

@@ -3,7 +3,8 @@
  * timeout a 504, never 408 (http-proxy-middleware maps a refused connection to 504, which hides a dead
  * service behind a slow one), and the JSON error body every proxy-made response uses.
  */
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 export type ProxyFailure =
   | 'connection_refused'
@@ -79,9 +80,36 @@ export function classifyUpstreamError(error: unknown, timedOut: boolean): ProxyF
   return 'connection_reset';
 }
 
+/** A failure's Node error code, for the log. */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : String(error);
+}
+
 /** Failures that happened before any byte reached the upstream: safe to retry or fall back for any method. */
 export function isConnectFailure(failure: ProxyFailure): boolean {
   return failure === 'connection_refused' || failure === 'circuit_open' || failure === 'over_capacity';
+}
+
+/** The JSON error body of every proxy-made answer. */
+function errorBody(failure: ProxyFailure, requestId: string, detail?: string): string {
+  const entry = FAILURES[failure];
+  return JSON.stringify({
+    error: { code: entry.code, message: detail ? `${entry.message}: ${detail}` : entry.message, requestId },
+  });
+}
+
+/**
+ * Answers on a raw socket, where no ServerResponse exists (a parser error, CONNECT, an upgrade request),
+ * and closes it.
+ */
+export function sendRawFailure(socket: Socket, failure: ProxyFailure, requestId = '', detail?: string): void {
+  const status = FAILURES[failure].status;
+  const body = errorBody(failure, requestId, detail);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -99,9 +127,7 @@ export function sendFailure(
     res.destroy();
     return;
   }
-  const body = JSON.stringify({
-    error: { code: entry.code, message: detail ? `${entry.message}: ${detail}` : entry.message, requestId },
-  });
+  const body = errorBody(failure, requestId, detail);
   res.writeHead(entry.status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),

@@ -11,7 +11,14 @@ import { SHADOW_HEADER } from './shadow-mark.ts';
  * RFC 9110 §7.6.1 connection-specific headers, minus the framing ones Node needs to forward a body
  * (Connection itself is dealt with on its own).
  */
-const HOP_BY_HOP = ['keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade'];
+export const HOP_BY_HOP: readonly string[] = [
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'upgrade',
+];
 
 const INTERNAL_PREFIX = 'x-strangler-';
 

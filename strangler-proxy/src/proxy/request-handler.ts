@@ -12,7 +12,7 @@ import type { ResultRecorder } from '../store/types.ts';
 import type { ShadowMirror } from '../shadow/shadow-mirror.ts';
 import { normalizeRequestTarget } from '../routing/normalize-path.ts';
 import { isBodyless } from './body-framing.ts';
-import { isConnectFailure, sendFailure, type ProxyFailure } from './failure-status.ts';
+import { errorCode, isConnectFailure, sendFailure, type ProxyFailure } from './failure-status.ts';
 import { prepareForwardedHeaders } from './forwarding-headers.ts';
 import { SHADOW_HEADER } from './shadow-mark.ts';
 import { setContext, type RequestContext } from './request-context.ts';
@@ -70,6 +70,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     if (declaredLength !== undefined && Number(declaredLength) > snapshot.config.proxy.maxBodyBytes) {
       return refuse(res, 'body_too_large', `at most ${snapshot.config.proxy.maxBodyBytes} bytes`, requestId);
     }
+    if (req.headers.expect !== undefined) answerExpectation(req, res);
 
     const route = snapshot.match(method, normalised.segments, req.headers);
     const decision = route ? route.decide(req) : LEGACY_ONLY;
@@ -189,20 +190,38 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
   };
 }
 
+/**
+ * The proxy answers `Expect: 100-continue` itself, once the request has passed the checks that may refuse
+ * it (a body it refuses is then never sent), and the header is not forwarded. Forwarded, it made httpxy
+ * skip its `proxyReq` hook, where the upstream deadline, the streamed-body limit and the shadow's body
+ * capture attach: such requests ran with none of them. Node hands the handler only this expectation
+ * (`checkContinue`), and only from HTTP/1.1 clients: it answers any other one with 417, and an HTTP/1.0
+ * client, which cannot be sent a 1xx, gets no 100 Continue.
+ */
+function answerExpectation(req: IncomingMessage, res: ServerResponse): void {
+  delete req.headers.expect;
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1) res.writeContinue();
+}
+
 function refuse(res: ServerResponse, failure: ProxyFailure, detail: string, requestId = ''): void {
   sendFailure(res, failure, requestId, detail || undefined);
 }
 
 /**
- * Framing that Node's parser lets through but RFC 9112 says to refuse, checked before anything is sent
- * upstream: a Transfer-Encoding whose final coding is not chunked (§6.3: the length cannot be known;
- * Node only fails once body bytes arrive, after the head was already forwarded), and more than one Host
- * header (§3.2; Node keeps the first and drops the others).
+ * Framing that Node's parser lets through but the proxy refuses, checked before anything is sent
+ * upstream: a Transfer-Encoding other than chunked alone, and more than one Host header (RFC 9112 §3.2;
+ * Node keeps the first and drops the others). A final coding other than chunked leaves the length unknown
+ * (§6.3; Node only fails once body bytes arrive, after the head was already forwarded). Any coding before
+ * chunked (`gzip, chunked`, `identity, chunked`) is one the proxy does not decode: the primary would get
+ * it as sent and the mirror, which is sent the de-chunked bytes with a Content-Length, without it.
+ * Coding names are case-insensitive (§7): `CHUNKED` is chunked, and forwarded as `chunked`.
  */
 function framingProblem(req: IncomingMessage): string | null {
   const coding = req.headers['transfer-encoding'];
-  if (coding !== undefined && coding.split(',').pop()?.trim().toLowerCase() !== 'chunked')
-    return 'a request transfer-encoding must end in chunked';
+  if (coding !== undefined && coding !== 'chunked') {
+    if (coding.toLowerCase() !== 'chunked') return 'a request transfer-encoding must be chunked alone';
+    req.headers['transfer-encoding'] = 'chunked';
+  }
   let hosts = 0;
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
@@ -250,11 +269,6 @@ function limitStreamedBody(
     attached = true;
     req.on('data', count);
   };
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : String(error);
 }
 
 function round(value: number): number {

@@ -10,11 +10,10 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Stream, Writable } from 'node:stream';
 import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
 import type { UpstreamConfig } from '../config/schema.ts';
-import { hasLargeBody, isBodyless, mayBeLargeAnswer } from './body-framing.ts';
+import { hasLargeBody, isBodyless, isCloseDelimitedFor, mayBeLargeAnswer } from './body-framing.ts';
 import { classifyUpstreamError } from './failure-status.ts';
 import { isKeepAlive } from '../compare/compare-headers.ts';
 import { getContext, type UpstreamFailureHandler } from './request-context.ts';
@@ -34,8 +33,6 @@ export interface Upstream {
   readonly guard: UpstreamGuard;
   /** Sends the request upstream; `onFailure` runs once if it fails before the response completes. */
   forward(req: IncomingMessage, res: ServerResponse, onFailure: UpstreamFailureHandler): void;
-  /** Handles a WebSocket upgrade. */
-  upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void;
   dispose(): void;
 }
 
@@ -73,8 +70,8 @@ function reportFailure(req: IncomingMessage, error: unknown, recoverable = true)
  * The upstream's Connection and Keep-Alive headers describe the proxy's connection to it, not the
  * client's: forwarded, they overrode the client's own `Connection: close` (Node keeps a connection open
  * when the response says keep-alive) and announced the upstream's keep-alive timeout as the proxy's.
- * Hop-by-hop headers go, and a client that asked to close gets `Connection: close`. So do the Trailer
- * header and a reason phrase Node would refuse to write (see below).
+ * Hop-by-hop headers go, and a client whose connection ends with this answer gets `Connection: close`.
+ * So do the Trailer header and a reason phrase Node would refuse to write (see below).
  *
  * Headers are set to undefined rather than deleted: httpxy skips undefined values when it copies the
  * headers, and `delete` would turn every response's header object into a slow dictionary.
@@ -96,7 +93,8 @@ function sanitizeResponseHead(proxyRes: IncomingMessage, res: ServerResponse | u
   // The body is piped without its trailer fields, so announcing them would be wrong; Node also refuses to
   // write a Trailer header on an answer that is not chunked (an HTTP/1.0 client's, a sized one).
   if (headers.trailer !== undefined) headers.trailer = undefined;
-  if (res && 'shouldKeepAlive' in res && !res.shouldKeepAlive) headers.connection = 'close';
+  // An HTTP/1.0 keep-alive client was told `keep-alive` on an answer Node ends by closing the connection.
+  if (res && (!res.shouldKeepAlive || isCloseDelimitedFor(res.req, proxyRes))) headers.connection = 'close';
   // Node's parser lets control characters through in the reason phrase, and Node refuses to write them
   // (with the check it applies to header values).
   if (proxyRes.statusMessage) {
@@ -250,9 +248,6 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
       void (isBodyless(req) ? bodylessMiddleware : middleware)(req, res, (error?: unknown) => {
         if (error !== undefined) reportFailure(req, error);
       });
-    },
-    upgrade(req, socket, head) {
-      middleware.upgrade(req, socket, head);
     },
     dispose() {
       agent.destroy();

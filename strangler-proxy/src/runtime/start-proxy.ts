@@ -140,7 +140,12 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const proxyServer = createProxyServer(
     first.config.proxy,
     handler,
-    createUpgradeHandler(() => current),
+    createUpgradeHandler({
+      current: () => current,
+      metrics,
+      logger,
+      accessLog: options.accessLog ?? true,
+    }),
   );
   const bound = await proxyServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
 

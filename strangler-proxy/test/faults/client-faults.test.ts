@@ -10,6 +10,7 @@ import { startHarness, type ProxyHarness } from '../support/proxy-harness.ts';
 import { startObservedUpstream, type ObservedUpstream } from './support/observed-upstream.ts';
 import { agentIdle, closedWithin, openSocket, rawExchange, statuses } from './support/raw-client.ts';
 import { send } from './support/http-client.ts';
+import { startTestUpstream, type TestUpstream } from '../support/test-upstream.ts';
 
 const HEADERS_TIMEOUT = 500;
 const REQUEST_TIMEOUT = 1_500;
@@ -45,6 +46,14 @@ async function agentsIdle(): Promise<boolean> {
   const upstreams = [...harness.proxy.snapshot().upstreams.values()];
   const idle = await Promise.all(upstreams.map((upstream) => agentIdle(upstream.agent, 2_000)));
   return idle.every(Boolean);
+}
+/** Requests counted in `strangler_requests_total`, all series together. */
+async function servedCount(on = harness): Promise<number> {
+  const text = await (await fetch(`${on.proxy.adminUrl}/metrics`)).text();
+  return [...text.matchAll(/^strangler_requests_total\{[^}]*\} (\d+)$/gm)].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
 }
 async function inFlight(): Promise<number> {
   const status = (await (await fetch(`${harness.proxy.adminUrl}/status`)).json()) as { inFlight: number };
@@ -186,5 +195,198 @@ describe('pipelined requests', () => {
     expect(statuses(exchange.text)).toEqual([400]);
     expect(exchange.closedByServer).toBe(true);
     expect(service.requests.length + legacy.requests.length).toBe(before);
+  });
+
+  it('an HTTP/1.0 keep-alive client is told the connection closes after an answer of unknown length, and nothing after it runs', async () => {
+    const before = await servedCount();
+    const exchange = await rawExchange(
+      port(),
+      'GET /api/products/sized HTTP/1.0\r\nHost: shop\r\nConnection: keep-alive\r\n\r\n' +
+        'GET /api/products/unsized/stream-short HTTP/1.0\r\nHost: shop\r\nConnection: keep-alive\r\n\r\n' +
+        'POST /api/products/after-http10 HTTP/1.0\r\nHost: shop\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\nhello',
+      { timeoutMs: 3_000 },
+    );
+    expect(statuses(exchange.text)).toEqual([200, 200]);
+    const heads = exchange.text
+      .split(/(?=HTTP\/1\.1 )/)
+      .map((answer) => answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase());
+    expect(heads[0]).toContain('\r\nconnection: keep-alive');
+    expect(heads[1]).toContain('\r\nconnection: close');
+    expect(heads[1]).not.toContain('content-length');
+    expect(exchange.closedByServer).toBe(true);
+    expect(service.requests.some((request) => request.url.includes('after-http10'))).toBe(false);
+    expect(await servedCount()).toBe(before + 2);
+  });
+});
+
+describe('requests pipelined behind a refusal', () => {
+  let refusing: ProxyHarness;
+
+  beforeAll(async () => {
+    refusing = await startHarness(`
+version: 1
+legacy: ${legacy.url}
+services:
+  catalog: ${service.url}
+proxy:
+  maxBodyBytes: 1000
+routes:
+  - { id: catalog, path: /api/products, service: catalog, stage: migrated }
+`);
+  });
+  afterAll(() => refusing.close());
+
+  // RFC 9112 §9.6: a server that sent `Connection: close` must not process further requests on it. Node
+  // has parsed what the client pipelined behind by then, and hands it over all the same.
+  it.each([
+    ['a bad escape (400)', 'GET /a%zz HTTP/1.1\r\nHost: shop\r\n\r\n', 400],
+    ['a path over the limit (414)', `GET /${'p'.repeat(8_200)} HTTP/1.1\r\nHost: shop\r\n\r\n`, 414],
+    [
+      'a declared body over the limit (413)',
+      `POST /api/products/big HTTP/1.1\r\nHost: shop\r\nContent-Length: 1001\r\n\r\n${'b'.repeat(1_001)}`,
+      413,
+    ],
+  ])('a write pipelined behind %s is never executed, nor counted', async (_name, refused, status) => {
+    const tag = `after-${status}`;
+    const before = await servedCount(refusing);
+    const exchange = await rawExchange(
+      refusing.proxy.port,
+      refused +
+        `POST /api/products/${tag} HTTP/1.1\r\nHost: shop\r\nContent-Length: 5\r\n\r\nhello` +
+        `DELETE /api/products/${tag} HTTP/1.1\r\nHost: shop\r\n\r\n`,
+      { timeoutMs: 3_000 },
+    );
+    expect(statuses(exchange.text)).toEqual([status]);
+    expect(exchange.closedByServer).toBe(true);
+    const reached = [...service.requests, ...legacy.requests].filter((request) => request.url.includes(tag));
+    expect(reached).toEqual([]);
+    // Refusals are not counted as served (nor logged); what came after them is not either.
+    expect(await servedCount(refusing)).toBe(before);
+  });
+});
+
+describe('clients that send Expect: 100-continue', () => {
+  const MAX_BODY_BYTES = 1_000;
+  const TIMEOUT = 400;
+  let slow: TestUpstream;
+  let orders: TestUpstream;
+  let expecting: ProxyHarness;
+
+  beforeAll(async () => {
+    // Never answers.
+    slow = await startTestUpstream('slow', () => undefined);
+    orders = await startTestUpstream('orders');
+    expecting = await startHarness(`
+version: 1
+legacy: ${legacy.url}
+services:
+  catalog: ${service.url}
+  slow:
+    url: ${slow.url}
+    timeout: ${TIMEOUT}
+    breaker: { consecutiveFailures: 2, openFor: 60s }
+  orders: ${orders.url}
+proxy:
+  maxBodyBytes: ${MAX_BODY_BYTES}
+routes:
+  - { id: catalog, path: /api/products, service: catalog, stage: migrated }
+  - { id: slow, path: /api/slow, service: slow, stage: migrated, fallback: legacy }
+  - id: orders
+    path: /api/orders
+    service: orders
+    stage: shadow
+    shadow: { unsafe: true, noiseSample: 0 }
+`);
+  });
+  afterAll(async () => {
+    await expecting.close();
+    await slow.close();
+    await orders.close();
+  });
+
+  /**
+   * Sends `head` on a raw socket, and `body` only once the proxy has answered 100 Continue (as curl
+   * does); collects everything until the proxy closes the connection (bounded).
+   */
+  async function expectContinue(head: string, body: string[]): Promise<string> {
+    const socket = await openSocket(expecting.proxy.port);
+    socket.on('error', () => undefined);
+    let text = '';
+    let continued = false;
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (continued || !text.includes('HTTP/1.1 100 Continue\r\n\r\n')) return;
+      continued = true;
+      for (const part of body) socket.write(part);
+    });
+    socket.write(head);
+    await closedWithin(socket, 5_000);
+    socket.destroy();
+    return text;
+  }
+
+  it('a declared body over proxy.maxBodyBytes gets 413 instead of 100 Continue, and nothing is forwarded', async () => {
+    const before = service.requests.length;
+    const text = await expectContinue(
+      `POST /api/products/declared HTTP/1.1\r\nHost: shop\r\nExpect: 100-continue\r\nContent-Length: ${MAX_BODY_BYTES + 1}\r\n\r\n`,
+      ['b'.repeat(MAX_BODY_BYTES + 1)],
+    );
+    expect(statuses(text)).toEqual([413]);
+    expect(text).toContain('BODY_TOO_LARGE');
+    expect(service.requests.length).toBe(before);
+  });
+
+  it('a chunked body growing over proxy.maxBodyBytes gets 413, and the upstream request is cut', async () => {
+    const chunk = `${(600).toString(16)}\r\n${'c'.repeat(600)}\r\n`;
+    const text = await expectContinue(
+      'POST /api/products/expect-streamed HTTP/1.1\r\nHost: shop\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n',
+      [chunk, chunk, chunk, chunk, '0\r\n\r\n'],
+    );
+    expect(statuses(text), text).toEqual([100, 413]);
+    const seen = await service.waitFor(
+      (request) => request.url === '/api/products/expect-streamed' && request.cut,
+      2_000,
+    );
+    expect(seen?.bodyComplete).toBe(false);
+    expect(seen?.headers.expect).toBeUndefined();
+  });
+
+  it('a hanging upstream gets the timeout: the fallback for a GET, 504 for a POST, and the breaker is told', async () => {
+    const expectHeaders = { expect: '100-continue' };
+    const fellBack = await send(expecting.proxy.url, '/api/slow/get-1', {
+      headers: expectHeaders,
+      timeoutMs: 5_000,
+    });
+    expect([fellBack.status, JSON.parse(fellBack.body).upstream]).toEqual([200, 'legacy']);
+    const timedOut = await send(expecting.proxy.url, '/api/slow/post-1', {
+      method: 'POST',
+      headers: { ...expectHeaders, 'content-type': 'text/plain' },
+      body: 'hello',
+      timeoutMs: 5_000,
+    });
+    expect([timedOut.status, JSON.parse(timedOut.body).error?.code]).toEqual([504, 'UPSTREAM_TIMEOUT']);
+    expect(slow.received.map((request) => request.headers.expect)).toEqual([undefined, undefined]);
+    // Two timeouts in a row open the breaker (consecutiveFailures: 2).
+    const refused = await send(expecting.proxy.url, '/api/slow/post-2', {
+      method: 'POST',
+      headers: expectHeaders,
+      body: 'hello',
+      timeoutMs: 5_000,
+    });
+    expect([refused.status, JSON.parse(refused.body).error?.code]).toEqual([503, 'UPSTREAM_CIRCUIT_OPEN']);
+  });
+
+  it('a mirrored POST reaches the shadowed service with its whole body', async () => {
+    const mirrored = orders.nextRequest();
+    const outcome = await send(expecting.proxy.url, '/api/orders', {
+      method: 'POST',
+      headers: { expect: '100-continue', 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    expect([outcome.status, JSON.parse(outcome.body).bodyBytes]).toEqual([200, 5]);
+    const request = await mirrored;
+    expect(request.body.toString()).toBe('hello');
+    expect(request.headers['content-length']).toBe('5');
+    expect(request.headers.expect).toBeUndefined();
   });
 });

@@ -5,11 +5,14 @@
  * check, that a restarted proxy keeps writing to, and that `strangler report` still reads.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from 'node:http';
+import { once } from 'node:events';
+import { Agent, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
+import { WebSocket, WebSocketServer } from 'ws';
 import { startTestUpstream, jsonEcho, type TestUpstream } from '../support/test-upstream.ts';
 import { createKnexStore } from '../../src/store/knex-store.ts';
 import { buildReport } from '../../src/report/build-report.ts';
@@ -142,6 +145,43 @@ describe('strangler start under signals', () => {
     expect((await storedComparisons()) - before).toBe(40);
     // And the port is closed.
     expect((await send(url, '/api/products/after')).error).toBe('ECONNREFUSED');
+  });
+
+  it('SIGTERM with a WebSocket open: it is closed after the drain timeout, on both sides, and exit 0', async () => {
+    const wsServer = createServer();
+    const wss = new WebSocketServer({ server: wsServer });
+    await new Promise<void>((resolve) => wsServer.listen(0, '127.0.0.1', resolve));
+    const wsConfig = path.join(dir, 'websocket.yaml');
+    await writeFile(
+      wsConfig,
+      `
+version: 1
+legacy: ${legacy.url}
+services:
+  live: http://127.0.0.1:${(wsServer.address() as AddressInfo).port}
+proxy:
+  drainTimeout: 300ms
+routes:
+  - { id: live, path: /live, service: live, stage: migrated }
+`,
+    );
+    const cli = startCli(startArgs(wsConfig, '--store', 'none', '--no-access-log'), { cwd: dir });
+    try {
+      const [, url] = await cli.waitFor(LISTENING, 20_000);
+      const upstreamSide = once(wss, 'connection') as Promise<[WebSocket]>;
+      const client = new WebSocket(`${(url as string).replace('http', 'ws')}/live/socket`);
+      await once(client, 'open');
+      const [server] = await upstreamSide;
+      const closed = Promise.all([once(client, 'close'), once(server, 'close')]);
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited(15_000)).toBe(0);
+      await closed;
+      expect(cli.stdout()).toContain('strangler proxy stopped');
+    } finally {
+      cli.child.kill('SIGKILL');
+      wss.close();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    }
   });
 
   it('SIGHUP under load reloads without a failed request', async () => {

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,36 +8,9 @@ import { createAccessLog, createIsoClock, type AccessEntry } from '../../src/log
 import fc from 'fast-check';
 import { startTestUpstream } from '../support/test-upstream.ts';
 import { startHarness } from '../support/proxy-harness.ts';
+import { collector } from '../support/log-collector.ts';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-
-function collector(): {
-  stream: Writable;
-  lines: string[];
-  reached(count: number, matches?: (line: string) => boolean): Promise<void>;
-} {
-  const lines: string[] = [];
-  const waiting: Array<() => void> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      for (const check of waiting.slice()) check();
-      done();
-    },
-  });
-  /** Resolves once `count` written lines match. */
-  const reached = (count: number, matches: (line: string) => boolean = () => true) =>
-    new Promise<void>((resolve) => {
-      const check = () => {
-        if (lines.filter(matches).length < count) return;
-        waiting.splice(waiting.indexOf(check), 1);
-        resolve();
-      };
-      waiting.push(check);
-      check();
-    });
-  return { stream, lines, reached };
-}
 
 const ENTRY: AccessEntry = {
   requestId: 'req-1',

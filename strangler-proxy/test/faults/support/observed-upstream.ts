@@ -32,7 +32,8 @@ export interface ObservedUpstream {
 }
 
 /**
- * Paths: `/stream` sends 64 KiB chunks, one per tick, for at most 2 000 ticks; `/hang` never answers;
+ * Paths: `/stream` sends 64 KiB chunks, one per tick, for at most 2 000 ticks; `/stream-short` a few bytes
+ * without a Content-Length (chunked); `/hang` never answers;
  * `/sink` (and anything else) reads the body and answers its length.
  */
 export async function startObservedUpstream(name: string): Promise<ObservedUpstream> {
@@ -69,6 +70,12 @@ export async function startObservedUpstream(name: string): Promise<ObservedUpstr
       changed();
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (path.endsWith('/hang')) return;
+      if (path.endsWith('/stream-short')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('short ');
+        res.end('stream');
+        return;
+      }
       if (path.endsWith('/stream')) {
         res.writeHead(200, { 'content-type': 'application/octet-stream' });
         const chunk = Buffer.alloc(64 * 1024, 0x61);
