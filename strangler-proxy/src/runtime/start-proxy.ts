@@ -17,6 +17,7 @@ import { createShadowMirror, type ShadowMirror } from '../shadow/shadow-mirror.t
 import { readConfigFile, watchFileContent } from './config-source.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { describeRoutes } from './describe-routes.ts';
+import { asListenError } from './listen-error.ts';
 
 /** Logged at start: the compiled build (dist/, made by `npm install`) or the TypeScript sources. */
 const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
@@ -119,6 +120,13 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     }
   };
   prepareMirroring(current);
+  // A start that fails from here on releases what it started: the shadow worker's thread and the
+  // upstreams' timers would otherwise keep a process alive that serves nothing.
+  const abandonStart = async (): Promise<void> => {
+    await mirror.close();
+    for (const upstream of current.upstreams.values()) upstream.dispose();
+    safety.close();
+  };
   // The listener opens once the worker has warmed up, so that its warm-up takes no CPU from live traffic
   // (bounded: a worker that is slow to warm up delays the start by this much at most).
   await settledWithin(mirror.ready(), MAX_WARM_UP_WAIT_MS);
@@ -135,7 +143,12 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     handler,
     createUpgradeHandler(() => current),
   );
-  const bound = await proxyServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
+  const proxyPort = options.port ?? 8080;
+  const proxyHost = options.host ?? '127.0.0.1';
+  const bound = await proxyServer.listen(proxyPort, proxyHost).catch(async (error: unknown) => {
+    await abandonStart();
+    throw asListenError(error, 'proxy', proxyHost, proxyPort);
+  });
 
   const apply = (config: RoutesConfig): void => {
     version += 1;
@@ -198,11 +211,13 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
 
   let admin: Awaited<ReturnType<typeof startAdminServer>> | null = null;
   if (options.admin !== false) {
+    const adminHost = options.admin?.host ?? '127.0.0.1';
+    const adminPort = options.admin?.port ?? 9901;
     try {
       admin = await startAdminServer(
         {
-          host: options.admin?.host ?? '127.0.0.1',
-          port: options.admin?.port ?? 9901,
+          host: adminHost,
+          port: adminPort,
           token: options.admin?.token,
         },
         {
@@ -241,7 +256,8 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     } catch (error) {
       await proxyServer.drain(0);
       watcher?.stop();
-      throw error;
+      await abandonStart();
+      throw asListenError(error, 'admin', adminHost, adminPort);
     }
   }
 

@@ -2,10 +2,12 @@
  * The real `strangler start` process: SIGTERM under load lets the requests in flight finish, flushes the
  * comparisons still pending and exits 0; SIGHUP reloads under load without a failed request; SIGKILL in
  * the middle of writes leaves a SQLite store (WAL, one transaction per batch) that passes an integrity
- * check, that a restarted proxy keeps writing to, and that `strangler report` still reads.
+ * check, that a restarted proxy keeps writing to, and that `strangler report` still reads. A start that
+ * cannot open a port, or refuses its admin bind, exits 1 at once and says why, shadow worker and all.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from 'node:http';
+import { createServer, type Server } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -251,5 +253,46 @@ describe('strangler start under signals', () => {
     expect(await cliReport.exited(20_000)).toBe(0);
     const parsed = JSON.parse(cliReport.stdout()) as { routes: Array<{ id: string }> };
     expect(parsed.routes.map((route) => route.id)).toContain('products');
+  });
+});
+
+/** A port held by another listener for the duration of `use`. */
+async function withPortTaken<T>(use: (port: number) => Promise<T>): Promise<T> {
+  const holder: Server = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const address = holder.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  try {
+    return await use(address.port);
+  } finally {
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+  }
+}
+
+describe('strangler start that cannot serve', () => {
+  // The routes file shadows a route, so a shadow worker thread is running when the start fails.
+  const failedStart = async (...more: string[]) => {
+    const cli = startCli(startArgs(configFile, '--store', `sqlite:${storeFile}`, ...more), { cwd: dir });
+    return { code: await cli.exited(15_000), stderr: cli.stderr(), stdout: cli.stdout() };
+  };
+
+  it.each([['--port'], ['--admin-port']])(
+    'a %s already taken: exits 1, naming the port and the reason',
+    async (flag) => {
+      await withPortTaken(async (port) => {
+        const { code, stderr, stdout } = await failedStart(flag, String(port));
+        expect(code).toBe(1);
+        expect(stderr).toContain(`127.0.0.1:${port}`);
+        expect(stderr).toContain('EADDRINUSE');
+        expect(stderr).toContain(flag === '--port' ? 'proxy listener' : 'admin listener');
+        expect(stdout).not.toMatch(LISTENING);
+      });
+    },
+  );
+
+  it('an admin bind it refuses (not loopback, no token): exits 1 and says a token is needed', async () => {
+    const { code, stderr } = await failedStart('--admin-host', '0.0.0.0');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/admin-token/);
   });
 });
