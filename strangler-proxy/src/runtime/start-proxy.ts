@@ -8,7 +8,7 @@ import type { ConfigProblem, RoutesConfig } from '../config/index.ts';
 import type { ResultRecorder } from '../store/types.ts';
 import { createProxyMetrics, type ProxyMetrics } from '../admin/metrics.ts';
 import { startAdminServer } from '../admin/admin-server.ts';
-import { createLogger, type Logger } from '../logging/logger.ts';
+import { createLogger, droppedLogLines, type Logger } from '../logging/logger.ts';
 import { createProxyServer } from '../proxy/create-proxy-server.ts';
 import { createRequestHandler } from '../proxy/request-handler.ts';
 import { createUpgradeHandler } from '../proxy/upgrade-handler.ts';
@@ -93,6 +93,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     const status = recorder.status as () => { dropped?: number };
     metrics.followStoreDrops(() => status().dropped ?? 0);
   }
+  metrics.followLogDrops(() => droppedLogLines(logger));
   const events = new EventEmitter<{ reload: [ReloadResult]; closed: [] }>();
 
   const first = await readConfigFile(configFile, env);

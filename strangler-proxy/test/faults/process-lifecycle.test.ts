@@ -4,10 +4,12 @@
  * the middle of writes leaves a SQLite store (WAL, one transaction per batch) that passes an integrity
  * check, that a restarted proxy keeps writing to, and that `strangler report` still reads. A start that
  * cannot open a port, or refuses its admin bind, exits 1 at once and says why, shadow worker and all.
+ * A stdout nobody reads costs log lines (dropped and counted), never memory without bound or the exit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from 'node:http';
 import { createServer, type Server } from 'node:net';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +19,8 @@ import { createKnexStore } from '../../src/store/knex-store.ts';
 import { buildReport } from '../../src/report/build-report.ts';
 import { LISTENING, startArgs, startCli, type CliProcess } from './support/cli.ts';
 import { send, type Outcome } from './support/http-client.ts';
+import { writeRoutesFile } from './support/routes-file.ts';
+import { startChildProxy } from './support/child-proxy.ts';
 
 let legacy: TestUpstream;
 let catalog: TestUpstream;
@@ -294,5 +298,59 @@ describe('strangler start that cannot serve', () => {
     const { code, stderr } = await failedStart('--admin-host', '0.0.0.0');
     expect(code).toBe(1);
     expect(stderr).toMatch(/admin-token/);
+  });
+});
+
+describe('a stdout nobody reads', () => {
+  /** The proxy's count of dropped log lines, from its admin /metrics. */
+  const droppedLines = async (adminUrl: string) => {
+    const text = (await send(adminUrl, '/metrics')).body;
+    const match = /^strangler_log_dropped_lines_total (\d+)$/m.exec(text);
+    if (!match) throw new Error(`no strangler_log_dropped_lines_total in /metrics`);
+    return Number(match[1]);
+  };
+
+  it('drops log lines and counts them, and SIGTERM still ends the process', async () => {
+    const { file } = await writeRoutesFile(`
+version: 1
+legacy: ${legacy.url}
+`);
+    // The child's stdout is a pipe this test holds and never reads: the pipe fills, then the proxy's
+    // own buffer does. Long paths make each access-log line about 8 KB.
+    const proxy = await startChildProxy(file, { logToPipe: true });
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    const burst = async (from: number, count: number) => {
+      const outcomes = await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          send(proxy.url, `/unread/${from + i}/${'x'.repeat(8_000)}`, { agent }),
+        ),
+      );
+      expect(outcomes.filter((outcome) => outcome.status !== 200)).toEqual([]);
+    };
+    try {
+      for (let i = 0; i < 4; i += 1) await burst(i * 100, 100);
+      const first = await droppedLines(proxy.adminUrl);
+      expect(first).toBeGreaterThan(0);
+      await burst(400, 100);
+      expect(await droppedLines(proxy.adminUrl)).toBeGreaterThan(first);
+      const { rss } = await proxy.measure();
+      console.info(
+        `resident set with an unread stdout after 500 requests: ${Math.round(rss / 1_048_576)} MB`,
+      );
+    } finally {
+      agent.destroy();
+    }
+    const exited = once(proxy.child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    proxy.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      exited.then(([code, signal]) => code ?? signal),
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('still running'), 15_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'still running') proxy.child.kill('SIGKILL');
+    expect(outcome).toBe(0);
   });
 });
