@@ -7,6 +7,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import type { Registry } from 'prom-client';
+import { redactUrl, withoutUserinfo } from '../compare/redact-url.ts';
 
 export interface AdminSources {
   readonly metrics: Registry;
@@ -118,20 +119,23 @@ async function probeAll(targets: ReadonlyMap<string, URL>): Promise<Record<strin
   return Object.fromEntries(entries);
 }
 
+/** Probes `url` without its userinfo: credentials in an upstream URL are never sent, by anything. */
 function probe(url: URL): Promise<Probe> {
+  const target = withoutUserinfo(url);
+  const shown = redactUrl(url.href);
   const startedAt = performance.now();
   const elapsed = () => Math.round((performance.now() - startedAt) * 100) / 100;
   return new Promise((resolve) => {
-    const outgoing = request(url, { method: 'GET', agent: false, timeout: 2_000 }, (response) => {
+    const outgoing = request(target, { method: 'GET', agent: false, timeout: 2_000 }, (response) => {
       response.resume();
       response.on('end', () => {
         const status = response.statusCode ?? 0;
-        resolve({ url: url.href, healthy: status >= 200 && status < 300, status, latencyMs: elapsed() });
+        resolve({ url: shown, healthy: status >= 200 && status < 300, status, latencyMs: elapsed() });
       });
     });
     outgoing.on('timeout', () => outgoing.destroy(new Error('timed out after 2000 ms')));
     outgoing.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ url: url.href, healthy: false, error: error.code ?? error.message, latencyMs: elapsed() }),
+      resolve({ url: shown, healthy: false, error: error.code ?? error.message, latencyMs: elapsed() }),
     );
     outgoing.end();
   });

@@ -7,6 +7,7 @@ import { createLogger } from '../../logging/logger.ts';
 import { formatProblems } from '../../config/index.ts';
 import { openRecorder } from '../../runtime/open-recorder.ts';
 import { parsePort } from '../options.ts';
+import { redactUrl } from '../../compare/redact-url.ts';
 
 export function createStartCommand(io: CliIo): Command {
   return new Command('start')
@@ -81,7 +82,7 @@ export function createStartCommand(io: CliIo): Command {
         process.on('SIGHUP', hup);
       });
       io.stdout.write(
-        `strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${options.store}\n`,
+        `strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${redactUrl(options.store)}\n`,
       );
       await stopped;
     });
