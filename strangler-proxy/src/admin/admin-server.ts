@@ -1,13 +1,15 @@
 /**
  * The admin listener: health, readiness, Prometheus metrics, the active route table and the proxy's
  * run-time state. It binds to 127.0.0.1 by default; anywhere else it requires a token, checked in
- * constant time. The proxy port never serves any of this.
+ * constant time. Requests naming another host, and cross-site writes, are refused first
+ * (`admin-request-guard.ts`). The proxy port never serves any of this.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIPv4 } from 'node:net';
+import { isIPv4, type AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { redactUrl, withoutUserinfo } from '../compare/redact-url.ts';
+import { createAdminRequestGuard } from './admin-request-guard.ts';
 
 export interface AdminSources {
   readonly metrics: Registry;
@@ -23,6 +25,8 @@ export interface AdminServerOptions {
   readonly host: string;
   readonly port: number;
   readonly token?: string | undefined;
+  /** Host names accepted in `Host` besides the bound address (see `admin-request-guard.ts`). */
+  readonly allowedHosts?: readonly string[] | undefined;
 }
 
 export class AdminConfigError extends Error {
@@ -49,7 +53,18 @@ export async function startAdminServer(
     );
   }
   const expected = options.token ? digest(options.token) : null;
+  let guard: ReturnType<typeof createAdminRequestGuard> | undefined;
   const server = createServer((req, res) => {
+    // Made at the first request: the port (0 asks for any) is known once bound.
+    guard ??= createAdminRequestGuard({
+      host: options.host,
+      port: (server.address() as AddressInfo).port,
+      loopback: isLoopbackHost(options.host),
+      allowedHosts: options.allowedHosts,
+    });
+    const refusal = guard(req.method ?? 'GET', req.headers);
+    if (refusal)
+      return json(res, refusal.status, { error: { code: refusal.code, message: refusal.message } });
     if (expected && !authorized(req, expected))
       return json(res, 401, {
         error: { code: 'ADMIN_UNAUTHORIZED', message: 'a valid admin token is required' },

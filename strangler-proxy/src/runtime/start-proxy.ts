@@ -27,7 +27,15 @@ export interface StartProxyOptions {
   readonly port?: number;
   readonly host?: string;
   /** The admin listener; `false` for none. */
-  readonly admin?: { readonly port?: number; readonly host?: string; readonly token?: string } | false;
+  readonly admin?:
+    | {
+        readonly port?: number;
+        readonly host?: string;
+        readonly token?: string;
+        /** Host names the admin listener accepts in `Host` besides its address. */
+        readonly allowedHosts?: readonly string[];
+      }
+    | false;
   /** Where comparisons go. Default: none kept (a recorder that only counts). */
   readonly recorder?: ResultRecorder;
   readonly logger?: Logger;
@@ -220,6 +228,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
           host: adminHost,
           port: adminPort,
           token: options.admin?.token,
+          allowedHosts: options.admin?.allowedHosts,
         },
         {
           metrics: metrics.registry,

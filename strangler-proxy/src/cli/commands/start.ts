@@ -19,6 +19,12 @@ export function createStartCommand(io: CliIo): Command {
     .option('--admin-host <host>', 'admin address (not loopback: a token is required)', '127.0.0.1')
     .addOption(new Option('--admin-token <token>', 'admin token').env('STRANGLER_ADMIN_TOKEN'))
     .option(
+      '--admin-allowed-host <name>',
+      'a host name the admin API accepts in Host besides its address (repeatable)',
+      (name: string, names: string[]) => [...names, name],
+      [] as string[],
+    )
+    .option(
       '--store <url>',
       'results store: sqlite:FILE, postgres://… or none',
       io.env.STRANGLER_STORE ?? 'sqlite:./strangler.db',
@@ -51,6 +57,7 @@ export function createStartCommand(io: CliIo): Command {
             port: parsePort(options.adminPort, '--admin-port'),
             host: options.adminHost,
             ...(options.adminToken ? { token: options.adminToken } : {}),
+            allowedHosts: options.adminAllowedHost,
           },
           recorder,
           logger,
@@ -95,6 +102,7 @@ interface StartOptions {
   adminPort: string;
   adminHost: string;
   adminToken?: string;
+  adminAllowedHost: string[];
   store: string;
   accessLog: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
