@@ -1,12 +1,15 @@
 /**
  * The admin listener: health, readiness, Prometheus metrics, the active route table and the proxy's
  * run-time state. It binds to 127.0.0.1 by default; anywhere else it requires a token, checked in
- * constant time. The proxy port never serves any of this.
+ * constant time. Requests naming another host, and cross-site writes, are refused first
+ * (`admin-request-guard.ts`). The proxy port never serves any of this.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIPv4 } from 'node:net';
+import { isIPv4, type AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { redactUrl, withoutUserinfo } from '../compare/redact-url.ts';
+import { createAdminRequestGuard } from './admin-request-guard.ts';
 
 export interface AdminSources {
   readonly metrics: Registry;
@@ -24,6 +27,8 @@ export interface AdminServerOptions {
   readonly host: string;
   readonly port: number;
   readonly token?: string | undefined;
+  /** Host names accepted in `Host` besides the bound address (see `admin-request-guard.ts`). */
+  readonly allowedHosts?: readonly string[] | undefined;
 }
 
 export class AdminConfigError extends Error {
@@ -50,7 +55,18 @@ export async function startAdminServer(
     );
   }
   const expected = options.token ? digest(options.token) : null;
+  let guard: ReturnType<typeof createAdminRequestGuard> | undefined;
   const server = createServer((req, res) => {
+    // Made at the first request: the port (0 asks for any) is known once bound.
+    guard ??= createAdminRequestGuard({
+      host: options.host,
+      port: (server.address() as AddressInfo).port,
+      loopback: isLoopbackHost(options.host),
+      allowedHosts: options.allowedHosts,
+    });
+    const refusal = guard(req.method ?? 'GET', req.headers);
+    if (refusal)
+      return json(res, refusal.status, { error: { code: refusal.code, message: refusal.message } });
     if (expected && !authorized(req, expected))
       return json(res, 401, {
         error: { code: 'ADMIN_UNAUTHORIZED', message: 'a valid admin token is required' },
@@ -121,20 +137,23 @@ async function probeAll(targets: ReadonlyMap<string, URL>): Promise<Record<strin
   return Object.fromEntries(entries);
 }
 
+/** Probes `url` without its userinfo: credentials in an upstream URL are never sent, by anything. */
 function probe(url: URL): Promise<Probe> {
+  const target = withoutUserinfo(url);
+  const shown = redactUrl(url.href);
   const startedAt = performance.now();
   const elapsed = () => Math.round((performance.now() - startedAt) * 100) / 100;
   return new Promise((resolve) => {
-    const outgoing = request(url, { method: 'GET', agent: false, timeout: 2_000 }, (response) => {
+    const outgoing = request(target, { method: 'GET', agent: false, timeout: 2_000 }, (response) => {
       response.resume();
       response.on('end', () => {
         const status = response.statusCode ?? 0;
-        resolve({ url: url.href, healthy: status >= 200 && status < 300, status, latencyMs: elapsed() });
+        resolve({ url: shown, healthy: status >= 200 && status < 300, status, latencyMs: elapsed() });
       });
     });
     outgoing.on('timeout', () => outgoing.destroy(new Error('timed out after 2000 ms')));
     outgoing.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ url: url.href, healthy: false, error: error.code ?? error.message, latencyMs: elapsed() }),
+      resolve({ url: shown, healthy: false, error: error.code ?? error.message, latencyMs: elapsed() }),
     );
     outgoing.end();
   });

@@ -22,6 +22,8 @@ export interface ProxyMetrics {
   storeDropped(count: number): void;
   /** Where the store's drop total is read at each scrape (the recorder counts drops, not the proxy). */
   followStoreDrops(total: () => number): void;
+  /** Where the total of log lines dropped (output not read) is read at each scrape. */
+  followLogDrops(total: () => number): void;
 }
 
 export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): ProxyMetrics {
@@ -86,6 +88,20 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
       }
     },
   });
+  let logDropTotal: (() => number) | null = null;
+  let logDropsCounted = 0;
+  new Counter({
+    name: 'strangler_log_dropped_lines_total',
+    help: 'Log lines dropped because the log output (stdout, a pipe) was not being read',
+    registers: [registry],
+    collect() {
+      const total = logDropTotal?.() ?? 0;
+      if (total > logDropsCounted) {
+        this.inc(total - logDropsCounted);
+        logDropsCounted = total;
+      }
+    },
+  });
   const shadowsInFlight = new Gauge({
     name: 'strangler_shadows_in_flight',
     help: 'Shadow requests in flight',
@@ -124,6 +140,9 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
     },
     followStoreDrops: (total) => {
       dropTotal = total;
+    },
+    followLogDrops: (total) => {
+      logDropTotal = total;
     },
   };
 }

@@ -3,7 +3,7 @@
  * or in production they stay one JSON object per line.
  */
 import { pino, type Logger, type LevelWithSilent } from 'pino';
-import { createGatheredDestination } from './gathered-destination.ts';
+import { createGatheredDestination, type GatheredDestination } from './gathered-destination.ts';
 
 export type { Logger };
 
@@ -28,10 +28,25 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
     });
   }
-  const destination = options.destination ?? createGatheredDestination(options.file ?? 1);
+  const gathered =
+    options.destination === undefined
+      ? createGatheredDestination(options.file ?? 1, {
+          onDropsEnded: (droppedLines) =>
+            logger.warn({ droppedLines }, 'log lines were dropped: the log output was not being read'),
+        })
+      : undefined;
+  const destination = options.destination ?? (gathered as GatheredDestination);
   const logger = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
   plainJsonLoggers.set(logger, destination);
+  if (gathered) gatheredDestinations.set(logger, gathered);
   return logger;
+}
+
+const gatheredDestinations = new WeakMap<Logger, GatheredDestination>();
+
+/** Lines the logger dropped because its output was not read (0 for a logger given its own stream). */
+export function droppedLogLines(logger: Logger): number {
+  return gatheredDestinations.get(logger)?.droppedLines ?? 0;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The active route table as the admin API and `strangler routes` show it. */
 import type { RoutingSnapshot } from '../proxy/routing-snapshot.ts';
+import { redactUrl } from '../compare/redact-url.ts';
 
 export interface RouteDescription {
   readonly id: string;
@@ -24,7 +25,7 @@ export function describeRoutes(
     path: route.config.path,
     methods: route.config.methods ?? 'all',
     service: route.config.service,
-    serviceUrl: route.service.config.url,
+    serviceUrl: redactUrl(route.service.config.url),
     stage: route.stage,
     canaryPercent: route.stage === 'canary' ? (route.config.canary?.percent ?? 0) : null,
     sticky: route.config.canary?.sticky ?? null,

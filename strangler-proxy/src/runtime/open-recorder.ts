@@ -5,7 +5,8 @@
 import type { Logger } from '../logging/logger.ts';
 import { createKnexStore } from '../store/knex-store.ts';
 import { createReconnectingStore } from '../store/reconnecting-store.ts';
-import { parseStoreUrl, redactUrl } from '../store/store-url.ts';
+import { parseStoreUrl } from '../store/store-url.ts';
+import { redactUrl } from '../compare/redact-url.ts';
 import { createBatchingRecorder } from '../store/batching-recorder.ts';
 import type { ObservableRecorder, RecorderStatus, ResultRecorder } from '../store/types.ts';
 import type { RedactionSource } from '../store/batching-recorder.ts';

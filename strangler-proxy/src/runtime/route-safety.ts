@@ -9,6 +9,7 @@ import type { ResultRecorder } from '../store/types.ts';
 import type { RouteRuntimeHooks, RoutingSnapshot } from '../proxy/routing-snapshot.ts';
 import { createAutoRollback, type AutoRollback } from '../safety/auto-rollback.ts';
 import { autoRollbackSchema } from '../config/schema.ts';
+import { redactUrl } from '../compare/redact-url.ts';
 
 export interface RouteSafety extends RouteRuntimeHooks {
   onReload(previous: RoutingSnapshot, next: RoutingSnapshot): void;
@@ -109,7 +110,7 @@ export function createRouteSafety(deps: {
         [...snapshot.upstreams].map(([name, upstream]) => [
           name,
           {
-            url: upstream.config.url,
+            url: redactUrl(upstream.config.url),
             inFlight: upstream.guard.inFlight,
             breaker: upstream.guard.breakerState,
           },

@@ -8,7 +8,7 @@ import type { ConfigProblem, RoutesConfig } from '../config/index.ts';
 import type { RecorderStatus, ResultRecorder } from '../store/types.ts';
 import { createProxyMetrics, type ProxyMetrics } from '../admin/metrics.ts';
 import { startAdminServer } from '../admin/admin-server.ts';
-import { createLogger, type Logger } from '../logging/logger.ts';
+import { createLogger, droppedLogLines, type Logger } from '../logging/logger.ts';
 import { createProxyServer } from '../proxy/create-proxy-server.ts';
 import { createRequestHandler } from '../proxy/request-handler.ts';
 import { createUpgradeHandler } from '../proxy/upgrade-handler.ts';
@@ -22,6 +22,7 @@ import { readConfigFile, watchFileContent } from './config-source.ts';
 import { loadRoutesOffThread } from './load-routes-off-thread.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { describeRoutes } from './describe-routes.ts';
+import { asListenError } from './listen-error.ts';
 
 /** Logged at start: the compiled build (dist/, made by `npm install`) or the TypeScript sources. */
 const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
@@ -31,7 +32,15 @@ export interface StartProxyOptions {
   readonly port?: number;
   readonly host?: string;
   /** The admin listener; `false` for none. */
-  readonly admin?: { readonly port?: number; readonly host?: string; readonly token?: string } | false;
+  readonly admin?:
+    | {
+        readonly port?: number;
+        readonly host?: string;
+        readonly token?: string;
+        /** Host names the admin listener accepts in `Host` besides its address. */
+        readonly allowedHosts?: readonly string[];
+      }
+    | false;
   /** Where comparisons go. Default: none kept (a recorder that only counts). */
   readonly recorder?: ResultRecorder;
   readonly logger?: Logger;
@@ -99,6 +108,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       ? (recorder.status as () => RecorderStatus)()
       : null;
   if (storeStatus() !== null) metrics.followStoreDrops(() => storeStatus()?.dropped ?? 0);
+  metrics.followLogDrops(() => droppedLogLines(logger));
   const events = new EventEmitter<{ reload: [ReloadResult]; closed: [] }>();
 
   const first = await readConfigFile(configFile, env);
@@ -126,6 +136,13 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     }
   };
   prepareMirroring(current);
+  // A start that fails from here on releases what it started: the shadow worker's thread and the
+  // upstreams' timers would otherwise keep a process alive that serves nothing.
+  const abandonStart = async (): Promise<void> => {
+    await mirror.close();
+    for (const upstream of current.upstreams.values()) upstream.dispose();
+    safety.close();
+  };
   // The listener opens once the worker has warmed up, so that its warm-up takes no CPU from live traffic
   // (bounded: a worker that is slow to warm up delays the start by this much at most).
   await settledWithin(mirror.ready(), MAX_WARM_UP_WAIT_MS);
@@ -147,7 +164,12 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       accessLog: options.accessLog ?? true,
     }),
   );
-  const bound = await proxyServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
+  const proxyPort = options.port ?? 8080;
+  const proxyHost = options.host ?? '127.0.0.1';
+  const bound = await proxyServer.listen(proxyPort, proxyHost).catch(async (error: unknown) => {
+    await abandonStart();
+    throw asListenError(error, 'proxy', proxyHost, proxyPort);
+  });
 
   const apply = async (config: RoutesConfig): Promise<void> => {
     // Built before anything changes (requests meanwhile use the current table): a build that throws
@@ -231,12 +253,15 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
 
   let admin: Awaited<ReturnType<typeof startAdminServer>> | null = null;
   if (options.admin !== false) {
+    const adminHost = options.admin?.host ?? '127.0.0.1';
+    const adminPort = options.admin?.port ?? 9901;
     try {
       admin = await startAdminServer(
         {
-          host: options.admin?.host ?? '127.0.0.1',
-          port: options.admin?.port ?? 9901,
+          host: adminHost,
+          port: adminPort,
           token: options.admin?.token,
+          allowedHosts: options.admin?.allowedHosts,
         },
         {
           metrics: metrics.registry,
@@ -272,7 +297,8 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     } catch (error) {
       await proxyServer.drain(0);
       watcher?.stop();
-      throw error;
+      await abandonStart();
+      throw asListenError(error, 'admin', adminHost, adminPort);
     }
   }
 

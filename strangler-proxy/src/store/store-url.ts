@@ -3,6 +3,7 @@
  * `postgres://user@host:5432/db` (optionally `?schema=name` to keep the tables in their own schema).
  */
 import path from 'node:path';
+import { redactUrl } from '../compare/redact-url.ts';
 
 export type StoreLocation =
   | { readonly kind: 'sqlite'; readonly filename: string }
@@ -30,9 +31,4 @@ export function parseStoreUrl(url: string, cwd: string = process.cwd()): StoreLo
     return { kind: 'postgres', connectionString: parsed.toString(), ...(schema ? { schema } : {}) };
   }
   throw new StoreUrlError(`unsupported store URL ${redactUrl(url)}: expected sqlite:FILE or postgres://…`);
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^/:@]*:)[^@/]*@/, '$1***@');
 }

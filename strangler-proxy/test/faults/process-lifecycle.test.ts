@@ -2,12 +2,14 @@
  * The real `strangler start` process: SIGTERM under load lets the requests in flight finish, flushes the
  * comparisons still pending and exits 0; SIGHUP reloads under load without a failed request; SIGKILL in
  * the middle of writes leaves a SQLite store (WAL, one transaction per batch) that passes an integrity
- * check, that a restarted proxy keeps writing to, and that `strangler report` still reads.
+ * check, that a restarted proxy keeps writing to, and that `strangler report` still reads. A start that
+ * cannot open a port, or refuses its admin bind, exits 1 at once and says why, shadow worker and all.
+ * A stdout nobody reads costs log lines (dropped and counted), never memory without bound or the exit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { Agent, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +20,8 @@ import { createKnexStore } from '../../src/store/knex-store.ts';
 import { buildReport } from '../../src/report/build-report.ts';
 import { LISTENING, startArgs, startCli, type CliProcess } from './support/cli.ts';
 import { send, type Outcome } from './support/http-client.ts';
+import { writeRoutesFile } from './support/routes-file.ts';
+import { startChildProxy } from './support/child-proxy.ts';
 
 let legacy: TestUpstream;
 let catalog: TestUpstream;
@@ -148,7 +152,7 @@ describe('strangler start under signals', () => {
   });
 
   it('SIGTERM with a WebSocket open: it is closed after the drain timeout, on both sides, and exit 0', async () => {
-    const wsServer = createServer();
+    const wsServer = createHttpServer();
     const wss = new WebSocketServer({ server: wsServer });
     await new Promise<void>((resolve) => wsServer.listen(0, '127.0.0.1', resolve));
     const wsConfig = path.join(dir, 'websocket.yaml');
@@ -291,5 +295,100 @@ routes:
     expect(await cliReport.exited(20_000)).toBe(0);
     const parsed = JSON.parse(cliReport.stdout()) as { routes: Array<{ id: string }> };
     expect(parsed.routes.map((route) => route.id)).toContain('products');
+  });
+});
+
+/** A port held by another listener for the duration of `use`. */
+async function withPortTaken<T>(use: (port: number) => Promise<T>): Promise<T> {
+  const holder: Server = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const address = holder.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  try {
+    return await use(address.port);
+  } finally {
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+  }
+}
+
+describe('strangler start that cannot serve', () => {
+  // The routes file shadows a route, so a shadow worker thread is running when the start fails.
+  const failedStart = async (...more: string[]) => {
+    const cli = startCli(startArgs(configFile, '--store', `sqlite:${storeFile}`, ...more), { cwd: dir });
+    return { code: await cli.exited(15_000), stderr: cli.stderr(), stdout: cli.stdout() };
+  };
+
+  it.each([['--port'], ['--admin-port']])(
+    'a %s already taken: exits 1, naming the port and the reason',
+    async (flag) => {
+      await withPortTaken(async (port) => {
+        const { code, stderr, stdout } = await failedStart(flag, String(port));
+        expect(code).toBe(1);
+        expect(stderr).toContain(`127.0.0.1:${port}`);
+        expect(stderr).toContain('EADDRINUSE');
+        expect(stderr).toContain(flag === '--port' ? 'proxy listener' : 'admin listener');
+        expect(stdout).not.toMatch(LISTENING);
+      });
+    },
+  );
+
+  it('an admin bind it refuses (not loopback, no token): exits 1 and says a token is needed', async () => {
+    const { code, stderr } = await failedStart('--admin-host', '0.0.0.0');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/admin-token/);
+  });
+});
+
+describe('a stdout nobody reads', () => {
+  /** The proxy's count of dropped log lines, from its admin /metrics. */
+  const droppedLines = async (adminUrl: string) => {
+    const text = (await send(adminUrl, '/metrics')).body;
+    const match = /^strangler_log_dropped_lines_total (\d+)$/m.exec(text);
+    if (!match) throw new Error(`no strangler_log_dropped_lines_total in /metrics`);
+    return Number(match[1]);
+  };
+
+  it('drops log lines and counts them, and SIGTERM still ends the process', async () => {
+    const { file } = await writeRoutesFile(`
+version: 1
+legacy: ${legacy.url}
+`);
+    // The child's stdout is a pipe this test holds and never reads: the pipe fills, then the proxy's
+    // own buffer does. Long paths make each access-log line about 8 KB.
+    const proxy = await startChildProxy(file, { logToPipe: true });
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    const burst = async (from: number, count: number) => {
+      const outcomes = await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          send(proxy.url, `/unread/${from + i}/${'x'.repeat(8_000)}`, { agent }),
+        ),
+      );
+      expect(outcomes.filter((outcome) => outcome.status !== 200)).toEqual([]);
+    };
+    try {
+      for (let i = 0; i < 4; i += 1) await burst(i * 100, 100);
+      const first = await droppedLines(proxy.adminUrl);
+      expect(first).toBeGreaterThan(0);
+      await burst(400, 100);
+      expect(await droppedLines(proxy.adminUrl)).toBeGreaterThan(first);
+      const { rss } = await proxy.measure();
+      console.info(
+        `resident set with an unread stdout after 500 requests: ${Math.round(rss / 1_048_576)} MB`,
+      );
+    } finally {
+      agent.destroy();
+    }
+    const exited = once(proxy.child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    proxy.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      exited.then(([code, signal]) => code ?? signal),
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('still running'), 15_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'still running') proxy.child.kill('SIGKILL');
+    expect(outcome).toBe(0);
   });
 });

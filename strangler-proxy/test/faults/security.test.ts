@@ -1,6 +1,6 @@
 /**
  * Security: the admin listener is loopback-only unless a token is set (and then checked for every
- * endpoint); the proxy port never serves admin data; the proxy is not an open proxy (absolute-form,
+ * endpoint), answers only requests that name its own address in Host, and refuses cross-site writes; the proxy port never serves admin data; the proxy is not an open proxy (absolute-form,
  * CONNECT, `*`, Host tricks, `//host` paths never reach anything but the configured upstreams); client
  * hop-by-hop and internal headers are stripped; X-Forwarded-* are replaced for untrusted peers and
  * appended for trusted ones; the upstream's hop-by-hop response headers do not reach the client.
@@ -134,6 +134,101 @@ describe('the admin listener', () => {
     ).toBe(200);
     started.child.kill('SIGTERM');
     expect(await started.exited(15_000)).toBe(0);
+  });
+});
+
+describe('the admin listener against DNS rebinding and cross-site requests', () => {
+  const adminPort = () => Number(new URL(harness.proxy.adminUrl ?? '').port);
+  /** One raw request to the admin port with exactly these header lines; `Connection: close` added. */
+  const adminRaw = async (method: string, path: string, headers: Record<string, string>) => {
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+    const exchange = await rawExchange(
+      adminPort(),
+      `${method} ${path} HTTP/1.1\r\n${lines.join('')}Content-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
+    const body = exchange.text.slice(exchange.text.indexOf('\r\n\r\n') + 4);
+    return { status: statuses(exchange.text)[0], body };
+  };
+  const reloads = async () =>
+    (JSON.parse((await send(harness.proxy.adminUrl ?? '', '/routes')).body) as { version: number }).version;
+
+  it.each([
+    ['a rebound name', () => `attacker.example:${adminPort()}`],
+    ['a name under localhost’s', () => `localhost.attacker.example:${adminPort()}`],
+    ['the right address on another port', () => `127.0.0.1:${adminPort() + 1}`],
+    ['no port (80)', () => '127.0.0.1'],
+    ['garbage', () => 'a b'],
+  ])('refuses %s in Host with 421 and a JSON error, on every endpoint', async (_name, host) => {
+    for (const path of ['/status', '/routes', '/health', '/metrics']) {
+      const answer = await adminRaw('GET', path, { Host: host() });
+      expect([path, answer.status]).toEqual([path, 421]);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'ADMIN_HOST_NOT_ALLOWED' } });
+      expect(answer.body).not.toMatch(/inFlight|lastReload|strangler_/);
+    }
+    const before = await reloads();
+    const reload = await adminRaw('POST', '/reload', { Host: host() });
+    expect(reload.status).toBe(421);
+    expect(await reloads()).toBe(before);
+  });
+
+  it.each([
+    ['the bound address', () => `127.0.0.1:${adminPort()}`],
+    ['localhost', () => `localhost:${adminPort()}`],
+    ['LOCALHOST', () => `LOCALHOST:${adminPort()}`],
+  ])('serves %s in Host', async (_name, host) => {
+    const answer = await adminRaw('GET', '/status', { Host: host() });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('inFlight');
+  });
+
+  it.each([
+    ['a foreign Origin', { Origin: 'http://attacker.example' }],
+    ['Origin: null', { Origin: 'null' }],
+    ['Sec-Fetch-Site: cross-site', { 'Sec-Fetch-Site': 'cross-site' }],
+    ['Sec-Fetch-Site: same-site', { 'Sec-Fetch-Site': 'same-site' }],
+    ['a form’s content type', { 'Content-Type': 'application/x-www-form-urlencoded' }],
+    ['a multipart form', { 'Content-Type': 'multipart/form-data; boundary=x' }],
+    ['text/plain', { 'Content-Type': 'Text/Plain;charset=utf-8' }],
+  ])('refuses POST /reload with %s: 403, nothing reloaded', async (_name, headers) => {
+    const before = await reloads();
+    const answer = await adminRaw('POST', '/reload', { Host: `127.0.0.1:${adminPort()}`, ...headers });
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'ADMIN_CROSS_SITE' } });
+    expect(await reloads()).toBe(before);
+  });
+
+  it('reloads on a same-origin POST, or one with no browser headers at all', async () => {
+    const host = `127.0.0.1:${adminPort()}`;
+    const before = await reloads();
+    const variants: Array<Record<string, string>> = [
+      { Host: host },
+      { Host: host, Origin: `http://${host}`, 'Sec-Fetch-Site': 'same-origin' },
+      { Host: host, 'Content-Type': 'application/json' },
+    ];
+    for (const headers of variants) {
+      expect((await adminRaw('POST', '/reload', headers)).status).toBe(200);
+    }
+    expect(await reloads()).toBe(before + 3);
+  });
+
+  it('accepts a name the operator allowed, and still refuses others', async () => {
+    const { file } = await writeRoutesFile(routes());
+    const proxy = await startProxy({
+      configFile: file,
+      port: 0,
+      admin: { port: 0, allowedHosts: ['Admin.Internal'] },
+      logger: silentLogger,
+      reloadInterval: 0,
+    });
+    try {
+      const port = Number(new URL(proxy.adminUrl ?? '').port);
+      const get = (host: string) =>
+        rawExchange(port, `GET /ready HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      expect(statuses((await get(`admin.internal:${port}`)).text)).toEqual([200]);
+      expect(statuses((await get(`other.internal:${port}`)).text)).toEqual([421]);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

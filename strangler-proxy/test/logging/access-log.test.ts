@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { startTestUpstream } from '../support/test-upstream.ts';
 import { startHarness } from '../support/proxy-harness.ts';
 import { collector } from '../support/log-collector.ts';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 const ENTRY: AccessEntry = {
@@ -200,5 +201,47 @@ describe('log destination', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('drops lines a pipe nobody reads cannot take, counts them, and says so once the pipe drains', async () => {
+    const modules = (name: string) => fileURLToPath(new URL(`../../src/logging/${name}`, import.meta.url));
+    // The child logs long lines into its stdout until it has dropped some (the test reads nothing yet),
+    // says so on stderr, then logs short lines for a while as the test reads.
+    const script = `
+      import { createLogger, droppedLogLines } from ${JSON.stringify(modules('logger.ts'))};
+      const logger = createLogger();
+      const long = 'x'.repeat(8000);
+      for (let i = 0; i < 2000 && droppedLogLines(logger) === 0; i++) {
+        logger.info({ i, long }, 'long');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      process.stderr.write('dropped ' + droppedLogLines(logger) + '\\n');
+      for (let i = 0; i < 40; i++) {
+        logger.info({ i }, 'short');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.pause();
+    const [reported] = (await once(child.stderr, 'data')) as [Buffer];
+    expect(reported.toString()).toMatch(/^dropped [1-9]\d*\n$/);
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    child.stdout.resume();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    const told = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string; level: number; droppedLines?: number })
+      .filter((line) => line.msg.startsWith('log lines were dropped'));
+    expect(told.length).toBeGreaterThan(0);
+    expect(told[0]?.level).toBe(40);
+    const droppedBeforeReading = Number(/\d+/.exec(reported.toString())?.[0]);
+    expect(told.reduce((sum, line) => sum + (line.droppedLines ?? 0), 0)).toBeGreaterThanOrEqual(
+      droppedBeforeReading,
+    );
   });
 });

@@ -126,7 +126,7 @@ describe('strangler report', () => {
     [['--store', 'mysql://db'], /unsupported store URL mysql:\/\/db/],
     [
       ['--store', 'postgres://nobody:secret@127.0.0.1:1/x'],
-      /cannot open the results store postgres:\/\/nobody:\*\*\*@/,
+      /cannot open the results store postgres:\/\/nobody:\[redacted\]@/,
     ],
   ])('fails with exit code 2 on %j', async (args, message) => {
     const { code, stderr } = await run(args);

@@ -17,7 +17,8 @@ import { parseDuration } from '../../config/schema.ts';
 import { buildReport, type ReportRoute } from '../../report/build-report.ts';
 import { REPORT_FORMATS, rendererFor, type ReportFormat } from '../../report/renderers.ts';
 import { createKnexStore } from '../../store/knex-store.ts';
-import { parseStoreUrl, redactUrl } from '../../store/store-url.ts';
+import { parseStoreUrl } from '../../store/store-url.ts';
+import { redactUrl } from '../../compare/redact-url.ts';
 import type { ResultStore } from '../../store/result-store.ts';
 
 const EXIT_ERROR = 2;

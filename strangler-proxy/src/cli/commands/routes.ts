@@ -5,6 +5,7 @@ import { CliExit, type CliIo } from '../io.ts';
 import { formatProblems, type RoutesConfig } from '../../config/index.ts';
 import { readRoutesFile } from '../read-routes-file.ts';
 import { formatTable } from '../format-table.ts';
+import { redactUrl } from '../../compare/redact-url.ts';
 
 export function createRoutesCommand(io: CliIo): Command {
   return new Command('routes')
@@ -33,7 +34,7 @@ function routeRows(config: RoutesConfig) {
     stage: route.stage,
     canaryPercent: route.stage === 'canary' ? (route.canary?.percent ?? 0) : null,
     service: route.service,
-    serviceUrl: config.services[route.service]?.url ?? null,
+    serviceUrl: serviceUrl(config, route.service),
     shadow:
       route.stage === 'legacy' ? null : (route.shadow?.percent ?? (route.stage === 'shadow' ? 100 : null)),
     fallback: route.fallback,
@@ -54,7 +55,7 @@ export function renderRoutes(config: RoutesConfig, color: boolean): string {
     typeof row.methods === 'string' ? colors.dim('all') : row.methods.join(','),
     stageColor[row.stage](row.canaryPercent === null ? row.stage : `canary ${row.canaryPercent}%`),
     row.stage === 'legacy'
-      ? `legacy ${colors.dim(config.legacy.url)}`
+      ? `legacy ${colors.dim(redactUrl(config.legacy.url))}`
       : `${row.service} ${colors.dim(row.serviceUrl ?? '?')}`,
     row.shadow === null
       ? colors.dim('-')
@@ -65,5 +66,10 @@ export function renderRoutes(config: RoutesConfig, color: boolean): string {
     ['ROUTE', 'PATH', 'METHODS', 'STAGE', 'SERVED BY', 'MIRRORED TO', 'FALLBACK'],
     rows,
   );
-  return `${table}\n${colors.dim(`anything else → legacy ${config.legacy.url}`)}`;
+  return `${table}\n${colors.dim(`anything else → legacy ${redactUrl(config.legacy.url)}`)}`;
+}
+
+function serviceUrl(config: RoutesConfig, name: string): string | null {
+  const url = config.services[name]?.url;
+  return url === undefined ? null : redactUrl(url);
 }

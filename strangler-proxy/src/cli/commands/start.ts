@@ -7,6 +7,7 @@ import { createLogger } from '../../logging/logger.ts';
 import { formatProblems } from '../../config/index.ts';
 import { openRecorder } from '../../runtime/open-recorder.ts';
 import { parsePort } from '../options.ts';
+import { redactUrl } from '../../compare/redact-url.ts';
 
 export function createStartCommand(io: CliIo): Command {
   return new Command('start')
@@ -17,6 +18,12 @@ export function createStartCommand(io: CliIo): Command {
     .option('--admin-port <port>', 'admin port', io.env.STRANGLER_ADMIN_PORT ?? '9901')
     .option('--admin-host <host>', 'admin address (not loopback: a token is required)', '127.0.0.1')
     .addOption(new Option('--admin-token <token>', 'admin token').env('STRANGLER_ADMIN_TOKEN'))
+    .option(
+      '--admin-allowed-host <name>',
+      'a host name the admin API accepts in Host besides its address (repeatable)',
+      (name: string, names: string[]) => [...names, name],
+      [] as string[],
+    )
     .option(
       '--store <url>',
       'results store: sqlite:FILE, postgres://… or none',
@@ -50,6 +57,7 @@ export function createStartCommand(io: CliIo): Command {
             port: parsePort(options.adminPort, '--admin-port'),
             host: options.adminHost,
             ...(options.adminToken ? { token: options.adminToken } : {}),
+            allowedHosts: options.adminAllowedHost,
           },
           recorder,
           logger,
@@ -81,7 +89,7 @@ export function createStartCommand(io: CliIo): Command {
         process.on('SIGHUP', hup);
       });
       io.stdout.write(
-        `strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${options.store}\n`,
+        `strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${redactUrl(options.store)}\n`,
       );
       await stopped;
     });
@@ -94,6 +102,7 @@ interface StartOptions {
   adminPort: string;
   adminHost: string;
   adminToken?: string;
+  adminAllowedHost: string[];
   store: string;
   accessLog: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';

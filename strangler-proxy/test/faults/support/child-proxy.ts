@@ -14,11 +14,18 @@ export interface ChildProxy {
 
 const entry = fileURLToPath(new URL('./proxy-process.ts', import.meta.url));
 
-export async function startChildProxy(configFile: string): Promise<ChildProxy> {
-  const child = fork(entry, [configFile], {
+/**
+ * `logToPipe`: the child logs to a stdout pipe (`child.stdout`) that the caller holds and may leave
+ * unread, and SIGTERM closes it as `strangler start` does.
+ */
+export async function startChildProxy(
+  configFile: string,
+  options: { logToPipe?: boolean } = {},
+): Promise<ChildProxy> {
+  const child = fork(entry, options.logToPipe ? [configFile, '--log-to-stdout'] : [configFile], {
     execPath: process.execPath,
     execArgv: ['--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.logToPipe ? 'pipe' : 'inherit', 'inherit', 'ipc'],
   });
   const [ready] = (await Promise.race([
     once(child, 'message'),

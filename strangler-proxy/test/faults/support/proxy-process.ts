@@ -3,9 +3,12 @@
  * without the test runner's own. Started with --expose-gc over an IPC channel:
  *   fork(this file, [routes.yaml], { execArgv: ['--expose-gc'] })
  * Messages: {type:'measure'} → a Measurement; {type:'close'} → graceful close, then exit.
+ * With `--log-to-stdout` after the routes file, it logs JSON lines (access log included) to its stdout
+ * as `strangler start` does, and SIGTERM closes it as `strangler start` does: the process then ends
+ * when nothing is left to do, so whatever still holds it shows.
  */
 import { startProxy } from '../../../src/runtime/start-proxy.ts';
-import { silentLogger } from '../../../src/logging/logger.ts';
+import { createLogger, silentLogger } from '../../../src/logging/logger.ts';
 
 export interface AgentFigures {
   readonly name: string;
@@ -31,14 +34,22 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const configFile = process.argv[2];
 if (!configFile || !process.send || !gc) throw new Error('run with fork(file, [routes.yaml], --expose-gc)');
 
+const logToStdout = process.argv[3] === '--log-to-stdout';
+
 const proxy = await startProxy({
   configFile,
   port: 0,
   admin: { port: 0 },
-  logger: silentLogger,
+  logger: logToStdout ? createLogger() : silentLogger,
+  accessLog: logToStdout,
   reloadInterval: 0,
 });
 process.send({ type: 'ready', url: proxy.url, adminUrl: proxy.adminUrl });
+if (logToStdout) {
+  process.once('SIGTERM', () => {
+    void proxy.close().then(() => process.disconnect());
+  });
+}
 
 const count = (map: NodeJS.ReadOnlyDict<unknown[]>) =>
   Object.values(map).reduce((sum, list) => sum + (list?.length ?? 0), 0);
