@@ -32,7 +32,7 @@ export const TARGET_BOUNDS = {
   shadowShare: 0.75,
   hangingP99Rise: 0.1,
   lookupRatio: 2,
-  rssMb: 250,
+  rssMb: 320,
 } as const;
 
 export function evaluateTargets(figures: Figures): TargetCheck[] {
