@@ -6,6 +6,7 @@
 import type { CompareRules } from '../config/schema.ts';
 import { compileJsonPath, validateJsonPath } from './json-path.ts';
 import type { JsonPathPattern } from './json-path.ts';
+import { DEFAULT_COMPARED_HEADERS } from './compare-headers.ts';
 import { compileNormalizer, type Normalizer } from './normalize-values.ts';
 import { compilePaths, createPathSet } from './path-set.ts';
 import type { CompiledPaths, PathSet } from './path-set.ts';
@@ -39,6 +40,8 @@ export interface CompiledRules extends CompareLimits {
   readonly body: PathSet<BodyRule>;
   /** Lower-case names of headers never compared. */
   readonly ignoreHeaders: ReadonlySet<string>;
+  /** Lower-case names of the headers compared; `null` for every header (`compareHeaders: all`). */
+  readonly comparedHeaders: ReadonlySet<string> | null;
   /** The `redact` paths alone, for `redactJson` on stored samples. */
   readonly redact: CompiledPaths;
   /** `compare.status`: legacy status → service statuses that count as the same. */
@@ -101,6 +104,10 @@ export function compileCompareRules(
   return Object.freeze({
     body: createPathSet(entries),
     ignoreHeaders: new Set((rules.ignoreHeaders ?? []).map((name) => name.toLowerCase())),
+    comparedHeaders:
+      rules.compareHeaders === 'all'
+        ? null
+        : new Set([...DEFAULT_COMPARED_HEADERS, ...(rules.compareHeaders ?? []).map((n) => n.toLowerCase())]),
     redact: compilePaths(rules.redact ?? []),
     acceptedStatus: acceptedStatuses(rules.status ?? {}),
     maxDifferences: limits.maxDifferences ?? DEFAULT_LIMITS.maxDifferences,

@@ -195,6 +195,20 @@ export const compareSchema = z.strictObject({
     .array(z.string().transform((name) => name.toLowerCase()))
     .default([])
     .describe('Response headers never compared, e.g. date, etag.'),
+  compareHeaders: z
+    .union([
+      z.literal('all'),
+      z.array(
+        z
+          .string()
+          .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a header name')
+          .transform((name) => name.toLowerCase()),
+      ),
+    ])
+    .default([])
+    .describe(
+      'Response headers compared: content-type, cache-control, location, content-encoding, vary and set-cookie names, plus the names listed here; all: every header but transport ones and ignoreHeaders.',
+    ),
   /** Compare the array at a path as a set keyed by a field (or by value when `orderBy` is absent). */
   arrays: z.record(jsonPathSchema, z.strictObject({ orderBy: z.string().optional() })).default({}),
   /** Numeric tolerance (absolute) at a path. */

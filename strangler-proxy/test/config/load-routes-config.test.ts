@@ -80,6 +80,7 @@ describe('loadRoutesConfig: a valid file', () => {
     expect(byId('products').compare).toEqual({
       ignore: ['$.meta.requestId'],
       ignoreHeaders: ['date', 'x-request-id'],
+      compareHeaders: [],
       arrays: {},
       tolerance: { '$.items[*].price': 0.01 },
       normalize: {},
