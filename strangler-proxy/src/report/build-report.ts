@@ -23,6 +23,7 @@ import {
 } from '../store/result-store.ts';
 import { quantileFromBins } from '../store/latency-histogram.ts';
 import { decideVerdict, DEFAULT_GATE } from './route-verdict.ts';
+import { rootCauseHints } from './root-cause-hints.ts';
 import {
   REPORT_VERSION,
   type DiffEntry,
@@ -227,7 +228,10 @@ function routeReport(
     maxErrorRate: gate.maxErrorRate,
     maxLatencyRatio: gate.maxLatencyRatio,
   };
-  const allDiffs = data.diffs.filter((row) => row.routeId === id);
+  // The status difference first: every other difference of such a pair usually follows from it.
+  const allDiffs = data.diffs
+    .filter((row) => row.routeId === id)
+    .sort((a, b) => Number(b.kind === 'status') - Number(a.kind === 'status'));
   const served = (side: Side) => {
     const row = data.served.find((r) => r.routeId === id && r.side === side);
     return { requests: row?.requests ?? 0, errors: row?.errors ?? 0, fallbacks: row?.fallbacks ?? 0 };
@@ -254,6 +258,7 @@ function routeReport(
     noisy: extra.noisy,
     diffs: allDiffs.slice(0, extra.maxDiffs).map((row) => diffEntry(row, extra.samples)),
     moreDiffs: Math.max(0, allDiffs.length - extra.maxDiffs),
+    hints: rootCauseHints({ compared, errors, diffs: allDiffs, samples: extra.samples }),
     latency: pairLatency,
     servedLatency: {
       legacy: percentiles(data.latency, id, 'served', 'legacy'),

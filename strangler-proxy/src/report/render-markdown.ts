@@ -63,6 +63,7 @@ function routeSection(route: RouteReport): string[] {
     '',
     `${route.verdictReason}.`, // our own sentence of figures: nothing to escape
     '',
+    ...hintLines(route),
     `- Stage: ${route.stage ?? 'unknown'}; evidence since ${formatTime(route.since)}`,
     `- Compared ${formatCount(route.compared)}: ${formatCount(route.matched)} matched, ${formatCount(route.mismatched)} mismatched, ${formatCount(route.errors)} errors`,
     `- Latency p50 / p95: legacy ${formatPercentiles(route.latency.legacy)}, service ${formatPercentiles(route.latency.service)}`,
@@ -87,6 +88,18 @@ function routeSection(route: RouteReport): string[] {
     if (route.moreDiffs > 0) out.push(`${route.moreDiffs} more differences not listed.`, '');
   }
   return out;
+}
+
+/** Likely causes, as a list; their evidence quotes recorded data (URLs, error bodies): escaped. */
+function hintLines(route: RouteReport): string[] {
+  if (route.hints.length === 0) return [];
+  return [
+    ...route.hints.map(
+      (hint) =>
+        `- **Likely cause**: ${text(hint.summary)}  \n  Evidence: ${text(hint.evidence)}  \n  Next: ${text(hint.nextStep)}`,
+    ),
+    '',
+  ];
 }
 
 function example(diff: DiffEntry): string[] {

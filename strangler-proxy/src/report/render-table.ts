@@ -87,6 +87,13 @@ function routeDetails(
   const lines = [
     `${c.bold(route.id)} ${verdictColor[route.verdict](formatVerdict(route.verdict))}: ${route.verdictReason}`,
   ];
+  for (const hint of route.hints) {
+    lines.push(
+      `  ${c.yellow('likely cause')}: ${hint.summary}`,
+      c.dim(`    ${hint.evidence}`),
+      c.dim(`    next: ${hint.nextStep}`),
+    );
+  }
   const shown = route.diffs.slice(0, DIFFS_SHOWN);
   if (shown.length > 0) {
     const width = Math.max(...shown.map((diff) => formatCount(diff.count).length));

@@ -87,6 +87,7 @@ function routeSection(route: RouteReport): string {
   return `<section class="route" id="${safeId('route', route.id)}">
 <h2>${h(route.id)} <span class="stage">${h(route.stage ?? 'stage unknown')}</span> <span class="verdict verdict-${route.verdict}">${h(formatVerdict(route.verdict))}</span></h2>
 <p class="reason">${h(route.verdictReason)}. <span class="muted">Evidence since ${h(formatTime(route.since))}; limits: ${h(formatCount(route.gate.minCompared))} pairs, mismatch ≤ ${h(formatRate(route.gate.maxMismatchRate))}, errors ≤ ${h(formatRate(route.gate.maxErrorRate))}.</span></p>
+${hintList(route)}
 <dl class="figures">
 ${figure('Compared', formatCount(route.compared))}
 ${figure('Matched', formatCount(route.matched))}
@@ -108,6 +109,15 @@ ${route.noisy.length === 0 ? '' : `<h4>Noisy paths (differ between two legacy an
 ${skipped.length === 0 ? '' : `<h4>Not compared</h4><ul class="plain">${skipped.map(([reason, count]) => `<li>${h(reason)}: ${h(formatCount(count))}</li>`).join('')}</ul>`}
 ${route.events.length === 0 ? '' : `<h4>Events</h4><ul class="plain">${route.events.map((event) => `<li>${h(formatTime(event.at))} <strong>${h(event.kind)}</strong> ${h(event.detail)}</li>`).join('')}</ul>`}
 </section>`;
+}
+
+function hintList(route: RouteReport): string {
+  if (route.hints.length === 0) return '';
+  const items = route.hints.map(
+    (hint) =>
+      `<li class="hint hint-${h(hint.cause)}"><strong>Likely cause:</strong> ${h(hint.summary)}<br><span class="muted">Evidence: ${h(hint.evidence)}</span><br>Next: ${h(hint.nextStep)}</li>`,
+  );
+  return `<ul class="hints plain">${items.join('')}</ul>`;
 }
 
 function figure(label: string, value: string): string {
