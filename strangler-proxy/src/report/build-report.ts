@@ -199,7 +199,16 @@ async function firstActivity(
   const coarse = niceStep((query.until - query.since) / 24);
   const periods = await store.timeline({ ...query, step: coarse });
   const first = Math.min(...periods.filter((row) => row.compared > 0).map((row) => row.at));
-  return Number.isFinite(first) ? Math.max(query.since, first) : query.since;
+  if (!Number.isFinite(first)) return query.since;
+  // Then to the minute within that period: a run that began at 16:55 starts its chart there, not at 16:00.
+  const minutes = await store.timeline({
+    ...query,
+    since: Math.max(query.since, first),
+    until: Math.min(query.until, first + coarse),
+    step: BUCKET_MS,
+  });
+  const firstMinute = Math.min(...minutes.filter((row) => row.compared > 0).map((row) => row.at));
+  return Math.max(query.since, Number.isFinite(firstMinute) ? firstMinute : first);
 }
 
 function niceStep(rawMs: number): number {

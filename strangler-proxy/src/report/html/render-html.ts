@@ -15,6 +15,7 @@ import {
 } from '../format-figures.ts';
 import { escapeHtml as h, safeId } from './escape-html.ts';
 import { exampleView } from './example-view.ts';
+import { latencyChart } from './latency-chart.ts';
 import { mismatchChart } from './mismatch-chart.ts';
 import { REPORT_CSS } from './report-styles.ts';
 
@@ -98,10 +99,16 @@ ${figure('Service p50 / p95', formatPercentiles(route.latency.service))}
 ${figure('Served legacy / service', `${formatCount(route.served.legacy.requests)} / ${formatCount(route.served.service.requests)}`)}
 ${figure('Service errors · fallbacks', `${formatCount(route.served.service.errors)} · ${formatCount(route.served.fallbacks)}`)}
 </dl>
+<div class="charts">
 <figure>
 ${mismatchChart(route.timeline, route.gate.maxMismatchRate, `Mismatch rate of ${route.id} over time`)}
 <figcaption>Mismatch rate per period (line), pairs compared (bars), the limit (dashed).</figcaption>
 </figure>
+<figure>
+${latencyChart(route.latency, `Latency of ${route.id} on compared pairs`)}
+<figcaption>Latency on compared pairs, p50 and p95 per side.</figcaption>
+</figure>
+</div>
 <h3>Differences</h3>
 ${route.diffs.length === 0 ? '<p class="muted">No differences recorded in this window.</p>' : route.diffs.map((diff) => diffDetails(diff, shown)).join('\n')}
 ${route.moreDiffs > 0 ? `<p class="muted">${route.moreDiffs} more differences not listed.</p>` : ''}
