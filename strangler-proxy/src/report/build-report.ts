@@ -16,6 +16,7 @@ import {
   type LatencyTotals,
   type ResultStore,
   type ServedTotals,
+  type SignatureTotals,
   type SkipTotals,
   type StoredRouteEvent,
   type StoredSample,
@@ -24,6 +25,7 @@ import {
 import { quantileFromBins } from '../store/latency-histogram.ts';
 import { decideVerdict, DEFAULT_GATE } from './route-verdict.ts';
 import { rootCauseHints } from './root-cause-hints.ts';
+import { discountNoise } from './discount-noise.ts';
 import {
   REPORT_VERSION,
   type DiffEntry,
@@ -151,6 +153,7 @@ export async function buildReport(store: ResultStore, options: BuildReportOption
 interface WindowData {
   readonly comparisons: ComparisonTotals[];
   readonly diffs: DiffTotals[];
+  readonly signatures: SignatureTotals[];
   readonly latency: LatencyTotals[];
   readonly skips: SkipTotals[];
   readonly served: ServedTotals[];
@@ -175,16 +178,17 @@ async function readWindowData(
   const first = start - (start % step);
   const periods: number[] = [];
   for (let at = first; at < window.until; at += step) periods.push(at);
-  const [comparisons, diffs, latency, skips, served, events, timeline] = await Promise.all([
+  const [comparisons, diffs, signatures, latency, skips, served, events, timeline] = await Promise.all([
     store.comparisons(query),
     store.diffs(query),
+    store.signatures(query),
     store.latency(query),
     store.skips(query),
     store.served(query),
     store.events(query),
     store.timeline({ ...query, since: start, step }),
   ]);
-  return { comparisons, diffs, latency, skips, served, events, timeline, periods };
+  return { comparisons, diffs, signatures, latency, skips, served, events, timeline, periods };
 }
 
 /**
@@ -224,11 +228,22 @@ function routeReport(
   data: WindowData,
   extra: { samples: readonly StoredSample[]; noisy: readonly string[]; maxDiffs: number },
 ): RouteReport {
-  const totals = data.comparisons.find((row) => row.routeId === id) ?? {
+  const recorded = data.comparisons.find((row) => row.routeId === id) ?? {
     compared: 0,
     matched: 0,
     mismatched: 0,
     errors: 0,
+  };
+  // Pairs counted before their only differences were learned to be noise count as matched now.
+  const discount = discountNoise(
+    extra.noisy,
+    data.signatures.filter((row) => row.routeId === id),
+    data.diffs.filter((row) => row.routeId === id),
+  );
+  const totals = {
+    ...recorded,
+    matched: recorded.matched + discount.pairs,
+    mismatched: recorded.mismatched - discount.pairs,
   };
   const { compared, matched, mismatched, errors } = totals;
   const limits = {
@@ -238,8 +253,8 @@ function routeReport(
     maxLatencyRatio: gate.maxLatencyRatio,
   };
   // The status difference first: every other difference of such a pair usually follows from it.
-  const allDiffs = data.diffs
-    .filter((row) => row.routeId === id)
+  const allDiffs = discount.diffs
+    .slice()
     .sort((a, b) => Number(b.kind === 'status') - Number(a.kind === 'status'));
   const served = (side: Side) => {
     const row = data.served.find((r) => r.routeId === id && r.side === side);
@@ -265,6 +280,7 @@ function routeReport(
     mismatchRate: compared === 0 ? null : mismatched / compared,
     errorRate: compared === 0 ? null : errors / compared,
     noisy: extra.noisy,
+    noiseDiscounted: discount.pairs,
     diffs: allDiffs.slice(0, extra.maxDiffs).map((row) => diffEntry(row, extra.samples)),
     moreDiffs: Math.max(0, allDiffs.length - extra.maxDiffs),
     hints: rootCauseHints({ compared, errors, diffs: allDiffs, samples: extra.samples }),

@@ -9,6 +9,7 @@ import type { DiffEntry, Report, RouteReport } from './report-model.ts';
 import { unifiedDiff } from '../promote/line-diff.ts';
 import { indentJsonText } from './indent-json-text.ts';
 import {
+  discountedNote,
   formatCount,
   formatMs,
   formatPercentiles,
@@ -153,6 +154,7 @@ function routeParts(route: RouteReport): RouteParts {
       `- Latency p50 / p95: legacy ${formatPercentiles(route.latency.legacy)}, service ${formatPercentiles(route.latency.service)}`,
       `- Served: legacy ${formatCount(route.served.legacy.requests)}, service ${formatCount(route.served.service.requests)} (errors ${formatCount(route.served.service.errors)}, fallbacks ${formatCount(route.served.fallbacks)})`,
     ];
+    if (route.noiseDiscounted > 0) out.push(`- ${discountedNote(route.noiseDiscounted)}`);
     if (route.noisy.length > 0) {
       out.push(`- Noisy paths (not counted): ${listOf(route.noisy.map((path) => code(clip(path))))}`);
     }

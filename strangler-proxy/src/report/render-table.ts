@@ -5,6 +5,7 @@
 import { createColors } from 'picocolors';
 import type { Report, RouteReport, RouteVerdict } from './report-model.ts';
 import {
+  discountedNote,
   formatCount,
   formatMs,
   formatRate,
@@ -107,6 +108,7 @@ function routeDetails(
     if (hidden > 0) lines.push(c.dim(`  … ${hidden} more (see --format html)`));
   }
   if (route.noisy.length > 0) lines.push(c.dim(`  noisy: ${route.noisy.join(', ')}`));
+  if (route.noiseDiscounted > 0) lines.push(c.dim(`  ${discountedNote(route.noiseDiscounted)}`));
   const skipped = Object.entries(route.skipped).filter(([, count]) => count > 0);
   if (skipped.length > 0) {
     lines.push(

@@ -130,6 +130,11 @@ export interface RouteReport {
   readonly errorRate: number | null;
   /** Paths found to differ between two legacy answers: shown, never counted. */
   readonly noisy: readonly string[];
+  /**
+   * Added: pairs recorded as mismatched before their only differences were learned to be noise: counted
+   * as matched (in `matched`, the rates and the verdict), and their differences at noise left out of `diffs`.
+   */
+  readonly noiseDiscounted: number;
   /** The `status` difference first, then most frequent first; at most `maxDiffs`. */
   readonly diffs: readonly DiffEntry[];
   /** Added: likely causes of the differences, status-class causes first. Empty when none stands out. */

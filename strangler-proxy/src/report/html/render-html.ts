@@ -6,6 +6,7 @@
  */
 import type { DiffEntry, Report, RouteReport } from '../report-model.ts';
 import {
+  discountedNote,
   formatCount,
   formatMs,
   formatPercentiles,
@@ -94,6 +95,7 @@ ${figure('Compared', formatCount(route.compared))}
 ${figure('Matched', formatCount(route.matched))}
 ${figure('Mismatched', `${formatCount(route.mismatched)} (${formatRate(route.mismatchRate)})`)}
 ${figure('Errors', `${formatCount(route.errors)} (${formatRate(route.errorRate)})`)}
+${route.noiseDiscounted > 0 ? figure('Discounted as noise', discountedNote(route.noiseDiscounted)) : ''}
 ${figure('Legacy p50 / p95', formatPercentiles(route.latency.legacy))}
 ${figure('Service p50 / p95', formatPercentiles(route.latency.service))}
 ${figure('Served legacy / service', `${formatCount(route.served.legacy.requests)} / ${formatCount(route.served.service.requests)}`)}
