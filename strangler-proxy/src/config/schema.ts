@@ -137,6 +137,55 @@ export const shadowSchema = z.strictObject({
 /** A JSONPath subset: `$`, `.key`, `['key']`, `[n]`, `[*]`, `..key`. Checked by the config loader. */
 export const jsonPathSchema = z.string().startsWith('$');
 
+/** A status code, 100..599. */
+const statusCodeSchema = z.int().min(100).max(599);
+
+/**
+ * How one path's values are brought to a common form before comparing (`compare.normalize`). Each key
+ * says what does not count as a difference there; combinations that cannot apply together are refused
+ * by the config checks (`time` with `number`, `case`/`trim` with either, `sortedSet` with any other).
+ */
+export const normalizerSchema = z.strictObject({
+  equivalent: z
+    .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+    .min(2)
+    .optional()
+    .describe('Values that count as the same here, e.g. ["", null].'),
+  time: z
+    .union([
+      z.literal(true),
+      z.strictObject({
+        formats: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe(
+            'Named formats (iso, sql, http, date, epoch-s, epoch-ms) or patterns such as DD/MM/YYYY HH:mm:ss (YYYY MM DD HH mm ss SSS Z). Default: iso, sql, http.',
+          ),
+        precision: durationSchema
+          .optional()
+          .describe('Instants less than this apart are equal, e.g. 1s. Default: exactly equal.'),
+      }),
+    ])
+    .optional()
+    .describe('Both sides are parsed as instants and compared as such, e.g. ISO vs YYYY-MM-DD HH:MM:SS.'),
+  number: z
+    .union([
+      z.literal(true),
+      z.strictObject({
+        tolerance: z.number().nonnegative().optional().describe('Absolute difference accepted.'),
+      }),
+    ])
+    .optional()
+    .describe('Numeric strings and numbers compare as numbers ("12.50" equals 12.5).'),
+  case: z.literal('insensitive').optional().describe('insensitive: strings compare ignoring letter case.'),
+  trim: z.literal(true).optional().describe('Strings compare without leading and trailing white space.'),
+  sortedSet: z
+    .literal(true)
+    .optional()
+    .describe('An array of scalars compared as a set of values: order does not count.'),
+});
+
 export const compareSchema = z.strictObject({
   ignore: z
     .array(jsonPathSchema)
@@ -146,10 +195,39 @@ export const compareSchema = z.strictObject({
     .array(z.string().transform((name) => name.toLowerCase()))
     .default([])
     .describe('Response headers never compared, e.g. date, etag.'),
+  compareHeaders: z
+    .union([
+      z.literal('all'),
+      z.array(
+        z
+          .string()
+          .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a header name')
+          .transform((name) => name.toLowerCase()),
+      ),
+    ])
+    .default([])
+    .describe(
+      'Response headers compared: content-type, cache-control, location, content-encoding, vary and set-cookie names, plus the names listed here; all: every header but transport ones and ignoreHeaders.',
+    ),
   /** Compare the array at a path as a set keyed by a field (or by value when `orderBy` is absent). */
   arrays: z.record(jsonPathSchema, z.strictObject({ orderBy: z.string().optional() })).default({}),
   /** Numeric tolerance (absolute) at a path. */
   tolerance: z.record(jsonPathSchema, z.number().nonnegative()).default({}),
+  /** How values at a path are brought to a common form before comparing. */
+  normalize: z
+    .record(jsonPathSchema, normalizerSchema)
+    .default({})
+    .describe(
+      'Per JSONPath: what does not count as a difference there (equivalent, time, number, case, trim, sortedSet).',
+    ),
+  /** Status differences accepted: legacy status → the service status(es) that count as the same. */
+  status: z
+    .record(
+      z.string().regex(/^[1-5]\d\d$/, 'expected a status code such as 201'),
+      z.union([statusCodeSchema, z.array(statusCodeSchema).min(1)]),
+    )
+    .default({})
+    .describe('Accepted status differences, legacy → service, e.g. { 201: 200 }.'),
   /** Body fields replaced by `[redacted]` in stored samples and reports. */
   redact: z
     .array(jsonPathSchema)
@@ -306,6 +384,7 @@ export type UpstreamConfig = z.output<typeof upstreamObjectSchema>;
 export type CanaryConfig = z.output<typeof canarySchema>;
 export type ShadowConfig = z.output<typeof shadowSchema>;
 export type CompareRules = z.output<typeof compareSchema>;
+export type NormalizerConfig = z.output<typeof normalizerSchema>;
 export type GateConfig = z.output<typeof gateSchema>;
 export type PlanConfig = z.output<typeof planSchema>;
 export type AutoRollbackConfig = z.output<typeof autoRollbackSchema>;
