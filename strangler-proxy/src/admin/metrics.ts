@@ -19,6 +19,10 @@ export interface ProxyMetrics {
   readonly breakerState: Gauge;
   readonly autoRolledBack: Gauge;
   fallback(route: string): void;
+  /** Counts an endpoint ejected by outlier detection. */
+  endpointEjected(upstream: string): void;
+  /** Where the endpoints' states are read at each scrape (`strangler_upstream_endpoints`). */
+  followEndpoints(source: () => Iterable<{ readonly upstream: string; readonly state: string }>): void;
   storeDropped(count: number): void;
   /** Where the store's drop total is read at each scrape (the recorder counts drops, not the proxy). */
   followStoreDrops(total: () => number): void;
@@ -120,6 +124,24 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
     registers: [registry],
   });
 
+  const ejections = new Counter({
+    name: 'strangler_upstream_ejections_total',
+    help: 'Endpoints ejected by outlier detection (consecutive failures), by upstream',
+    labelNames: ['upstream'] as const,
+    registers: [registry],
+  });
+  let endpointSource: (() => Iterable<{ readonly upstream: string; readonly state: string }>) | null = null;
+  new Gauge({
+    name: 'strangler_upstream_endpoints',
+    help: 'Endpoints of each upstream by state: healthy, unhealthy (active checks) or ejected',
+    labelNames: ['upstream', 'state'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { upstream, state } of endpointSource?.() ?? []) this.labels(upstream, state).inc();
+    },
+  });
+
   return {
     registry,
     observeRequest(route, stage, upstream, status, seconds) {
@@ -134,6 +156,10 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
     breakerState,
     autoRolledBack,
     fallback: (route) => fallbacks.labels(route).inc(),
+    endpointEjected: (upstream) => ejections.labels(upstream).inc(),
+    followEndpoints: (source) => {
+      endpointSource = source;
+    },
     storeDropped: (count) => {
       dropped.inc(count);
       dropsCounted += count;

@@ -86,6 +86,9 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       failure: null,
       onUpstreamFailure: null,
       attempts: 0,
+      triedEndpoints: null,
+      endpointSettle: null,
+      reusedSocketUnanswered: false,
       requestTap: null,
       responseTap: null,
       requestChunksHeld: false,
@@ -104,8 +107,10 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       context.deadline?.stop();
       const status = res.headersSent ? res.statusCode : 499;
       if (settleAttempt !== null) {
-        settleAttempt(res.headersSent ? (status < 500 ? 'success' : 'failure') : 'unknown');
+        const outcome = res.headersSent ? (status < 500 ? 'success' : 'failure') : 'unknown';
+        settleAttempt(outcome);
         settleAttempt = null;
+        context.endpointSettle?.(outcome);
       }
       const durationMs = performance.now() - startedAt;
       const routeId = route?.id ?? 'unmatched';
@@ -144,9 +149,28 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       settleAttempt = admitted;
       upstream.forward(req, res, (failure, error, recoverable) => {
         settleAttempt = null;
+        context.endpointSettle?.('failure');
+        if (recoverable && movesToAnotherEndpoint(upstream, failure)) {
+          // One endpoint's failure, not the upstream's: its breaker only hears of the last attempt.
+          admitted('unknown');
+          metrics.upstreamError(upstream.name, failure);
+          return send(side);
+        }
         admitted('failure');
         fail(upstream, side, failure, error, recoverable);
       });
+    }
+
+    /**
+     * Nothing reached the endpoint (or it closed a kept-alive connection as the request went out): another
+     * endpoint of the same upstream takes the request, once per endpoint, outside the retry budget.
+     */
+    function movesToAnotherEndpoint(upstream: Upstream, failure: ProxyFailure): boolean {
+      if (res.headersSent || res.destroyed || !isBodyless(req)) return false;
+      const unsent =
+        failure === 'connection_refused' ||
+        (failure === 'connection_reset' && context.reusedSocketUnanswered && IDEMPOTENT.has(method));
+      return unsent && upstream.endpoints.hasUntried(context.triedEndpoints);
     }
 
     function fail(

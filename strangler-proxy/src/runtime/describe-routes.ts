@@ -1,6 +1,6 @@
 /** The active route table as the admin API and `strangler routes` show it. */
 import type { RoutingSnapshot } from '../proxy/routing-snapshot.ts';
-import { redactUrl } from '../compare/redact-url.ts';
+import { describeUpstreamTarget } from '../config/upstream-target.ts';
 
 export interface RouteDescription {
   readonly id: string;
@@ -25,7 +25,7 @@ export function describeRoutes(
     path: route.config.path,
     methods: route.config.methods ?? 'all',
     service: route.config.service,
-    serviceUrl: redactUrl(route.service.config.url),
+    serviceUrl: describeUpstreamTarget(route.service.config),
     stage: route.stage,
     canaryPercent: route.stage === 'canary' ? (route.config.canary?.percent ?? 0) : null,
     sticky: route.config.canary?.sticky ?? null,
