@@ -9,6 +9,7 @@ import type { ProxyFailure } from './failure-status.ts';
 import type { ExchangeDeadline } from './exchange-deadline.ts';
 import type { Endpoint } from './endpoint-set.ts';
 import type { Settle } from './upstream-guard.ts';
+import type { AttemptTrace, RequestTrace } from '../tracing/tracing.ts';
 
 export interface ResponseTap {
   /** Called with the upstream response before it is piped to the client (same tick: no byte is missed). */
@@ -59,6 +60,10 @@ export interface RequestContext {
    */
   requestChunksHeld: boolean;
   responseTap: ResponseTap | null;
+  /** The request's span when tracing is on (null: off, and nothing else is paid). */
+  readonly trace: RequestTrace | null;
+  /** The current attempt's span, ended with its outcome. */
+  attemptTrace: AttemptTrace | null;
 }
 
 const CONTEXT = Symbol('strangler.context');

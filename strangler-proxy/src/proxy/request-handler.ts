@@ -22,6 +22,7 @@ import type { Upstream } from './upstream.ts';
 import type { Settle } from './upstream-guard.ts';
 import { createAccessLog } from '../logging/access-log.ts';
 import { redactQuery } from '../compare/redact.ts';
+import type { Tracing } from '../tracing/tracing.ts';
 
 const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -34,6 +35,8 @@ export interface RequestHandlerDeps {
   readonly metrics: ProxyMetrics;
   readonly logger: Logger;
   readonly accessLog: boolean;
+  /** Null when tracing is not configured. */
+  readonly tracing: Tracing | null;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -74,6 +77,8 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
 
     const route = snapshot.match(method, normalised.segments, req.headers);
     const decision = route ? route.decide(req) : LEGACY_ONLY;
+    const trace = deps.tracing === null ? null : deps.tracing.startRequest(method, req.headers);
+    if (trace !== null && route !== null) trace.setRoute(route.id, route.template, route.stage);
     req.url = normalised.path + normalised.query;
     const context: RequestContext = {
       requestId,
@@ -92,6 +97,8 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       requestTap: null,
       responseTap: null,
       requestChunksHeld: false,
+      trace,
+      attemptTrace: null,
     };
     setContext(req, context);
     if (route === null) recorder.recordUnmatched(method, normalised.path);
@@ -111,7 +118,9 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
         settleAttempt(outcome);
         settleAttempt = null;
         context.endpointSettle?.(outcome);
+        context.attemptTrace?.end(res.headersSent ? status : null, null);
       }
+      trace?.end(status, context.failure);
       const durationMs = performance.now() - startedAt;
       const routeId = route?.id ?? 'unmatched';
       metrics.observeRequest(routeId, route?.stage ?? 'legacy', upstreamName, status, durationMs / 1000);
@@ -150,6 +159,8 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       upstream.forward(req, res, (failure, error, recoverable) => {
         settleAttempt = null;
         context.endpointSettle?.('failure');
+        context.attemptTrace?.end(null, failure);
+        context.attemptTrace = null;
         if (recoverable && movesToAnotherEndpoint(upstream, failure)) {
           // One endpoint's failure, not the upstream's: its breaker only hears of the last attempt.
           admitted('unknown');

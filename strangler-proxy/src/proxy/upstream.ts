@@ -319,6 +319,8 @@ export function createUpstream(name: string, config: LoadedUpstream): Upstream {
       if (context) {
         (context.triedEndpoints ??= []).push(endpoint);
         context.endpointSettle = endpoints.begin(endpoint);
+        if (context.trace !== null)
+          context.attemptTrace = context.trace.attempt(name, endpoint.origin, context.attempts, req.headers);
       }
       endpoint.transport.forward(req, res);
     },

@@ -23,6 +23,7 @@ import { loadRoutesOffThread } from './load-routes-off-thread.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { describeRoutes } from './describe-routes.ts';
 import { asListenError } from './listen-error.ts';
+import { createTracing } from '../tracing/tracing.ts';
 
 /** Logged at start: the compiled build (dist/, made by `npm install`) or the TypeScript sources. */
 const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
@@ -165,12 +166,15 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   // upstreams' timers would otherwise keep a process alive that serves nothing.
   const abandonStart = async (): Promise<void> => {
     await mirror.close();
+    await tracing?.close();
     for (const upstream of current.upstreams.values()) upstream.destroy();
     safety.close();
   };
   // The listener opens once the worker has warmed up, so that its warm-up takes no CPU from live traffic
   // (bounded: a worker that is slow to warm up delays the start by this much at most).
   await settledWithin(mirror.ready(), MAX_WARM_UP_WAIT_MS);
+  // The OpenTelemetry SDK is loaded only when an OTLP endpoint is configured.
+  const tracing = await createTracing(env, logger);
   const handler = createRequestHandler({
     current: () => current,
     mirror,
@@ -178,6 +182,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     metrics,
     logger,
     accessLog: options.accessLog ?? true,
+    tracing,
   });
   const proxyServer = createProxyServer(
     first.config.proxy,
@@ -358,6 +363,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       ]);
       // Mirrors still running past the drain timeout are settled (and recorded as abandoned) here.
       await mirror.close();
+      await tracing?.close();
       await recorder.close();
       await admin?.close();
       for (const upstream of current.upstreams.values()) upstream.destroy();

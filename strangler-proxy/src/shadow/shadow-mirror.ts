@@ -20,6 +20,7 @@ import { createMirrorHealth } from './mirror-health.ts';
 import { createMirrorExecutor, type MirrorThread } from './mirror-executor.ts';
 import type { MirrorJob, MirrorResult } from './mirror-job.ts';
 import type { AttemptOutcome } from '../proxy/upstream-guard.ts';
+import type { MirrorTraceOutcome, RequestTrace } from '../tracing/tracing.ts';
 import { failedVerdict } from '../compare/index.ts';
 import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
 
@@ -221,7 +222,17 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
           releaseAll();
           return skip(route, requestId, 'too_large', true);
         }
-        launch({ route, requestId, recorded, answer: primary, outgoing, primarySide, safe, held });
+        launch({
+          route,
+          requestId,
+          recorded,
+          answer: primary,
+          outgoing,
+          primarySide,
+          safe,
+          held,
+          trace: context.trace,
+        });
       });
     },
   };
@@ -285,13 +296,16 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
         primary: primaryResponse,
       };
       const settleEndpoint = shadowUpstream.endpoints.begin(shadowEndpoint);
+      const mirrorTrace = pending.trace?.mirror(route.id, shadowEndpoint.origin, headers) ?? null;
       try {
         result = await executor.run(plan, job, outgoing.transfer);
       } catch (error) {
         settleEndpoint('unknown');
+        mirrorTrace?.end({ kind: 'failed', failure: 'internal_error' });
         throw error;
       }
       settleEndpoint(mirrorOutcome(result));
+      mirrorTrace?.end(traceOutcome(result));
     }
     if (result.kind === 'over_capacity') return skip(route, requestId, 'over_capacity', true);
     health.record(route.id, shadow.config, result.kind === 'compared', Date.now());
@@ -315,6 +329,18 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
 
 const NO_ENDPOINT = 'no endpoint is known for the upstream';
 
+/** What the mirror's span says of its result. */
+function traceOutcome(result: MirrorResult): MirrorTraceOutcome {
+  if (result.kind === 'failed') return { kind: 'failed', failure: result.failure };
+  if (result.kind === 'over_capacity') return { kind: 'skipped', reason: 'over_capacity' };
+  return {
+    kind: 'compared',
+    status: result.shadow.status,
+    verdict: result.verdict.outcome,
+    differences: result.verdict.differences.length,
+  };
+}
+
 /** What a mirror's result says of the shadow endpoint that answered it. */
 function mirrorOutcome(result: MirrorResult): AttemptOutcome {
   if (result.kind === 'failed') return 'failure';
@@ -333,6 +359,8 @@ interface PendingMirror {
   readonly safe: boolean;
   /** Captures to release once the mirror is done. */
   readonly held: readonly BodyCapture[];
+  /** The request's span (tracing on), the mirror's parent. */
+  readonly trace: RequestTrace | null;
 }
 
 interface Pair {
