@@ -311,6 +311,39 @@ export const autoRollbackSchema = z.strictObject({
   minRequests: z.int().positive().default(20),
 });
 
+const redisUrl = z
+  .string()
+  .refine((text) => URL.canParse(text) && /^rediss?:$/.test(new URL(text).protocol), {
+    message: 'expected memory or a redis:// (rediss://) URL',
+  });
+
+export const rateLimitSchema = z.strictObject({
+  requests: z
+    .int()
+    .positive()
+    .describe('Requests a client may make per `per`, on average (the token bucket refills at this rate).'),
+  per: durationSchema.default(1_000),
+  burst: z
+    .int()
+    .positive()
+    .optional()
+    .describe('Requests a client may make at once: the bucket size (default: requests).'),
+  key: z
+    .string()
+    .regex(/^(ip|header:[A-Za-z0-9!#$%&'*+.^_`|~-]+)$/, { message: 'expected ip or header:NAME' })
+    .default('ip')
+    .describe('Whose bucket: the client address, or a header (requests without it count by address).'),
+  store: z
+    .union([z.literal('memory'), redisUrl])
+    .default('memory')
+    .describe(
+      'memory (this proxy alone) or a redis:// URL shared by a fleet; when Redis is away the local bucket decides.',
+    ),
+  timeout: durationSchema
+    .default(100)
+    .describe('How long a request waits for Redis before the local bucket decides instead.'),
+});
+
 export const STAGES = ['legacy', 'shadow', 'canary', 'migrated'] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -352,6 +385,9 @@ export const routeSchema = z.strictObject({
       'legacy: safe requests go to the monolith when the service is down, slow or its breaker is open.',
     ),
   autoRollback: autoRollbackSchema.optional(),
+  rateLimit: rateLimitSchema
+    .optional()
+    .describe('A token bucket per client: beyond it, 429 with Retry-After.'),
 });
 
 export const proxySettingsSchema = z.strictObject({
@@ -395,6 +431,7 @@ export const defaultsSchema = z.strictObject({
   shadow: shadowSchema.partial().optional(),
   compare: compareSchema.partial().optional(),
   plan: planSchema.partial().optional(),
+  rateLimit: rateLimitSchema.partial().optional(),
 });
 
 export const routesFileSchema = z.strictObject({
@@ -417,6 +454,7 @@ export type CompareRules = z.output<typeof compareSchema>;
 export type GateConfig = z.output<typeof gateSchema>;
 export type PlanConfig = z.output<typeof planSchema>;
 export type AutoRollbackConfig = z.output<typeof autoRollbackSchema>;
+export type RateLimitConfig = z.output<typeof rateLimitSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
 export type ProxySettings = z.output<typeof proxySettingsSchema>;
 export type RoutesFile = z.output<typeof routesFileSchema>;

@@ -24,6 +24,7 @@ import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { describeRoutes } from './describe-routes.ts';
 import { asListenError } from './listen-error.ts';
 import { createTracing } from '../tracing/tracing.ts';
+import { createEdgeRateLimits } from '../ratelimit/edge-rate-limits.ts';
 
 /** Logged at start: the compiled build (dist/, made by `npm install`) or the TypeScript sources. */
 const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
@@ -82,6 +83,8 @@ export class StartupConfigError extends Error {
 
 /** How long the start waits for the shadow worker's warm-up at most. */
 const MAX_WARM_UP_WAIT_MS = 3_000;
+/** How long a start or a reload waits at most for a shared rate-limit store (Redis) to connect. */
+const MAX_SHARED_STORE_WAIT_MS = 2_000;
 /** How long a start or a reload waits at most for the first DNS answers of upstreams found by DNS. */
 const MAX_DISCOVERY_WAIT_MS = 5_000;
 
@@ -167,6 +170,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const abandonStart = async (): Promise<void> => {
     await mirror.close();
     await tracing?.close();
+    await rateLimits.close();
     for (const upstream of current.upstreams.values()) upstream.destroy();
     safety.close();
   };
@@ -175,6 +179,10 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   await settledWithin(mirror.ready(), MAX_WARM_UP_WAIT_MS);
   // The OpenTelemetry SDK is loaded only when an OTLP endpoint is configured.
   const tracing = await createTracing(env, logger);
+  const rateLimits = createEdgeRateLimits({ metrics, logger });
+  // Shared rate-limit buckets are used from the first request when Redis answers (bounded wait: when it
+  // does not, local buckets decide until it does).
+  await settledWithin(rateLimits.prepare(first.config), MAX_SHARED_STORE_WAIT_MS);
   const handler = createRequestHandler({
     current: () => current,
     mirror,
@@ -183,6 +191,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     logger,
     accessLog: options.accessLog ?? true,
     tracing,
+    rateLimits,
   });
   const proxyServer = createProxyServer(
     first.config.proxy,
@@ -205,6 +214,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     // Built before anything changes (requests meanwhile use the current table): a build that throws
     // leaves the version and the table as they were.
     const built = await buildRoutingSnapshotInSlices(config, current, safety, version + 1);
+    await settledWithin(rateLimits.prepare(config), MAX_SHARED_STORE_WAIT_MS);
     // New upstreams found by DNS take traffic once they know their endpoints (or the wait runs out).
     await settledWithin(upstreamsReady(built.snapshot), MAX_DISCOVERY_WAIT_MS);
     version += 1;
@@ -364,6 +374,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       // Mirrors still running past the drain timeout are settled (and recorded as abandoned) here.
       await mirror.close();
       await tracing?.close();
+      await rateLimits.close();
       await recorder.close();
       await admin?.close();
       for (const upstream of current.upstreams.values()) upstream.destroy();
