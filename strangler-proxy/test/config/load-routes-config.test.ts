@@ -61,6 +61,8 @@ describe('loadRoutesConfig: a valid file', () => {
   it('fills every default and expands ${VAR} (unquoted values are read again as YAML)', () => {
     expect(config.legacy).toEqual({
       url: 'http://127.0.0.1:4000',
+      balance: 'least-outstanding',
+      outlier: { consecutiveFailures: 5, ejectFor: 10_000, maxEjectFor: 300_000, maxEjectedPercent: 50 },
       timeout: 30_000,
       health: '/health',
       maxConcurrent: 256,
