@@ -11,6 +11,7 @@ import { isPlain } from './apply-defaults.ts';
 import { proxySettingsSchema, routeSchema } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import { validateJsonPath } from '../compare/json-path.ts';
+import { checkRouteAuthPaths, checkServiceAuthPaths } from './check-auth-paths.ts';
 import { compileRoute, type CompiledRoute } from '../routing/compile-route.ts';
 import { parsePathPattern } from '../routing/path-pattern.ts';
 import { findUnreachableRoutes } from '../routing/unreachable-routes.ts';
@@ -35,6 +36,12 @@ export function checkRoutes(raw: unknown, lineOf: (path: KeyPath) => number): Se
       : null;
   if (isPlain(raw.defaults) && isPlain(raw.defaults.compare)) {
     checkJsonPaths(raw.defaults.compare, ['defaults', 'compare'], undefined, problems);
+  }
+  if (isPlain(raw.services)) {
+    for (const [name, service] of Object.entries(raw.services))
+      checkServiceAuthPaths(service, ['services', name], (message, path) =>
+        problems.push({ code: 'CONFIG_INVALID_JSON_PATH', message, path }),
+      );
   }
   const context: RouteContext = {
     caseSensitive: caseSensitiveOf(raw),
@@ -127,6 +134,7 @@ function checkRoute(
     report('CONFIG_INVALID_HEADER_CONDITION', message, at('headers', name), true),
   );
   if (isPlain(route.compare)) checkJsonPaths(route.compare, at('compare'), routeId, problems);
+  checkRouteAuthPaths(route, at(), (message, path) => report('CONFIG_INVALID_JSON_PATH', message, path));
 
   const validated = routeSchema.safeParse(route);
   return validated.success && patternOk && headersOk

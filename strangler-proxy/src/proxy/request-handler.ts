@@ -22,6 +22,7 @@ import type { Upstream } from './upstream.ts';
 import type { Settle } from './upstream-guard.ts';
 import { createAccessLog } from '../logging/access-log.ts';
 import { redactQuery } from '../compare/redact.ts';
+import type { ServedBridge } from '../auth/served-bridge.ts';
 
 const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -34,6 +35,8 @@ export interface RequestHandlerDeps {
   readonly metrics: ProxyMetrics;
   readonly logger: Logger;
   readonly accessLog: boolean;
+  /** Presents the service with a credential it accepts (`services.X.auth`); null: no bridge. */
+  readonly bridgeServed?: ServedBridge;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -133,7 +136,16 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       });
     });
 
-    send(context.side);
+    const bridging =
+      route && context.side === 'service'
+        ? (deps.bridgeServed?.(snapshot.config, route.config.service, req) ?? null)
+        : null;
+    if (bridging === null) send(context.side);
+    else
+      void bridging.then((bridged) => {
+        if (!bridged) context.side = 'legacy';
+        if (!res.destroyed) send(context.side);
+      });
 
     function send(side: Side): void {
       const upstream: Upstream = side === 'service' && route ? route.service : snapshot.legacy;

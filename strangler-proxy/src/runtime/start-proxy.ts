@@ -23,6 +23,7 @@ import { loadRoutesOffThread } from './load-routes-off-thread.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { describeRoutes } from './describe-routes.ts';
 import { asListenError } from './listen-error.ts';
+import { createServedBridge } from '../auth/served-bridge.ts';
 
 /** Logged at start: the compiled build (dist/, made by `npm install`) or the TypeScript sources. */
 const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
@@ -153,6 +154,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     metrics,
     logger,
     accessLog: options.accessLog ?? true,
+    bridgeServed: createServedBridge(),
   });
   const proxyServer = createProxyServer(
     first.config.proxy,

@@ -21,6 +21,8 @@ import { createMirrorExecutor, type MirrorThread } from './mirror-executor.ts';
 import type { MirrorJob } from './mirror-job.ts';
 import { failedVerdict } from '../compare/index.ts';
 import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
+import { isMirrorEligible } from './mirror-request-rule.ts';
+import { clientHeaders } from '../auth/served-bridge.ts';
 
 export interface ShadowSettled {
   readonly routeId: string;
@@ -144,6 +146,8 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       if (ownMirror) return skip(route, requestId, 'loop', false);
       if (!safe && !plan.config.unsafe) return skip(route, requestId, 'unsafe_method', false);
       if (decision.mirror === null) return skip(route, requestId, 'sampled_out', false);
+      if (decision.mirror === 'service' && !isMirrorEligible(plan.config.request?.only, req.headers))
+        return skip(route, requestId, 'filtered_out', false);
       const declaredLength = Number(req.headers['content-length'] ?? 0);
       if (declaredLength > plan.config.maxBodyBytes) return skip(route, requestId, 'too_large', false);
       if (inFlight >= options.maxInFlight()) return skip(route, requestId, 'over_capacity', false);
@@ -277,6 +281,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     };
     const result = await executor.run(plan, job, outgoing.transfer);
     if (result.kind === 'over_capacity') return skip(route, requestId, 'over_capacity', true);
+    if (result.kind === 'skipped') return skip(route, requestId, result.reason, true);
     health.record(route.id, shadow.config, result.kind === 'compared', Date.now());
     if (result.kind === 'failed') {
       const reason: SkipReason = result.failure === 'timeout' ? 'timeout' : 'connection_error';
@@ -351,7 +356,7 @@ function recordedRequest(
   return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',
-    headers: req.headers,
+    headers: clientHeaders(req),
     ...(outgoing.excerpt ? { body: outgoing.excerpt } : {}),
     requestId: context.requestId,
   };
