@@ -18,7 +18,12 @@ export type ProxyFailure =
   | 'not_an_open_proxy'
   | 'body_too_large'
   | 'headers_too_large'
-  | 'request_timeout';
+  | 'request_timeout'
+  | 'auth_missing'
+  | 'auth_expired'
+  | 'auth_bad_signature'
+  | 'auth_wrong_audience'
+  | 'auth_invalid';
 
 interface FailureEntry {
   readonly status: number;
@@ -67,6 +72,20 @@ export const FAILURES: Readonly<Record<ProxyFailure, FailureEntry>> = Object.fre
     code: 'REQUEST_TIMEOUT',
     message: 'the request was not received in time',
   },
+  // Token auth at the edge (a route's `auth`): nothing was forwarded.
+  auth_missing: { status: 401, code: 'AUTH_MISSING', message: 'a bearer token is required' },
+  auth_expired: { status: 401, code: 'AUTH_EXPIRED', message: 'the token has expired' },
+  auth_bad_signature: {
+    status: 401,
+    code: 'AUTH_BAD_SIGNATURE',
+    message: 'the token signature does not verify',
+  },
+  auth_wrong_audience: {
+    status: 401,
+    code: 'AUTH_WRONG_AUDIENCE',
+    message: 'the token is for another audience',
+  },
+  auth_invalid: { status: 401, code: 'AUTH_INVALID', message: 'the token is invalid' },
 });
 
 /** Classifies a proxying error by its Node error code (timeouts are flagged by the caller). */

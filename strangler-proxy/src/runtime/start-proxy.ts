@@ -24,6 +24,7 @@ import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { describeRoutes } from './describe-routes.ts';
 import { asListenError } from './listen-error.ts';
 import { createServedBridge } from '../auth/served-bridge.ts';
+import { withEdgeAuth } from '../auth/edge-auth.ts';
 
 /** Logged at start: the compiled build (dist/, made by `npm install`) or the TypeScript sources. */
 const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
@@ -147,7 +148,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   // The listener opens once the worker has warmed up, so that its warm-up takes no CPU from live traffic
   // (bounded: a worker that is slow to warm up delays the start by this much at most).
   await settledWithin(mirror.ready(), MAX_WARM_UP_WAIT_MS);
-  const handler = createRequestHandler({
+  const serve = createRequestHandler({
     current: () => current,
     mirror,
     recorder,
@@ -156,6 +157,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     accessLog: options.accessLog ?? true,
     bridgeServed: createServedBridge(),
   });
+  const handler = withEdgeAuth(serve, () => current);
   const proxyServer = createProxyServer(
     first.config.proxy,
     handler,
