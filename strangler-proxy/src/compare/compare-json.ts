@@ -21,6 +21,8 @@ import { stepPathSet } from './path-set.ts';
 import type { MatchState } from './path-set.ts';
 import { isRedacted, previewValue } from './preview-value.ts';
 import type { DiffKind, Difference } from './verdict.ts';
+import { looksLikeCredential } from './credential-values.ts';
+import { isCredentialName } from './redact.ts';
 
 // Walk results are bit flags, OR-ed up the tree.
 const EQUAL = 0;
@@ -83,6 +85,9 @@ function compareNode(w: Walk, a: unknown, b: unknown, state: State, depth: numbe
     // At least one primitive (null is one): equal types differ in value, unless a tolerance covers it.
     if (typeof a !== typeof b || a === null || b === null) return report(w, 'type', a, b, state, masked);
     if (tolerance >= 0 && typeof a === 'number' && withinTolerance(a, b as number, tolerance)) return EQUAL;
+    // A credential each side issued (a token in a login answer) is compared by presence, not value:
+    // the two systems sign with their own keys.
+    if (typeof a === 'string' && isCredentialPair(a, b as string, w.loc[w.loc.length - 1])) return EQUAL;
     return report(w, 'value', a, b, state, masked);
   }
   const isArray = Array.isArray(a);
@@ -489,6 +494,23 @@ function canonicalOf(hits: readonly BodyRule[], value: unknown): unknown {
   for (const rule of hits) if (rule.type === 'normalize') normalizer = rule.normalizer;
   return normalizer === undefined ? value : normalizer.canonical(value);
 }
+
+/**
+ * Both values are credentials: shaped like one (a JWT, a long random token), or long values of a field
+ * named like one. A short value under such a name (`key: "eu"`) is compared as any value.
+ */
+function isCredentialPair(a: string, b: string, key: PathKey | undefined): boolean {
+  if (looksLikeCredential(a) && looksLikeCredential(b)) return true;
+  return (
+    typeof key === 'string' &&
+    a.length >= MIN_OPAQUE_TOKEN &&
+    b.length >= MIN_OPAQUE_TOKEN &&
+    isCredentialName(key)
+  );
+}
+
+/** The shortest value of a credential-named field taken for an opaque token. */
+const MIN_OPAQUE_TOKEN = 16;
 
 /** A member or element present on one side only, unless an `ignore` rule covers it. */
 function reportAbsent(

@@ -12,6 +12,7 @@ import { proxySettingsSchema, routeSchema } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import { validateJsonPath } from '../compare/json-path.ts';
 import { findRuleConflicts } from '../compare/rule-conflicts.ts';
+import { checkRouteAuthPaths, checkServiceAuthPaths } from './check-auth-paths.ts';
 import { compileRoute, type CompiledRoute } from '../routing/compile-route.ts';
 import { parsePathPattern } from '../routing/path-pattern.ts';
 import { findUnreachableRoutes } from '../routing/unreachable-routes.ts';
@@ -36,6 +37,12 @@ export function checkRoutes(raw: unknown, lineOf: (path: KeyPath) => number): Se
       : null;
   if (isPlain(raw.defaults) && isPlain(raw.defaults.compare)) {
     checkJsonPaths(raw.defaults.compare, ['defaults', 'compare'], undefined, problems);
+  }
+  if (isPlain(raw.services)) {
+    for (const [name, service] of Object.entries(raw.services))
+      checkServiceAuthPaths(service, ['services', name], (message, path) =>
+        problems.push({ code: 'CONFIG_INVALID_JSON_PATH', message, path }),
+      );
   }
   const context: RouteContext = {
     caseSensitive: caseSensitiveOf(raw),
@@ -128,6 +135,7 @@ function checkRoute(
     report('CONFIG_INVALID_HEADER_CONDITION', message, at('headers', name), true),
   );
   if (isPlain(route.compare)) checkJsonPaths(route.compare, at('compare'), routeId, problems);
+  checkRouteAuthPaths(route, at(), (message, path) => report('CONFIG_INVALID_JSON_PATH', message, path));
 
   const validated = routeSchema.safeParse(route);
   return validated.success && patternOk && headersOk

@@ -21,6 +21,7 @@ import { createProblemCollector } from './problem-collector.ts';
 import { deepFreeze, type RoutesConfig } from './routes-config.ts';
 import { problemsFromIssues } from './schema-problems.ts';
 import { routesFileSchema } from './schema.ts';
+import { resolveHookModules } from './resolve-hook-modules.ts';
 import { locateNode } from './yaml-tree.ts';
 import type { Document } from 'yaml';
 
@@ -117,6 +118,7 @@ export function loadRoutesConfig(text: string, options: LoadRoutesOptions): Load
 
   const { problems: errors, warnings } = problemsAndWarnings();
   if (!parsed.success || errors.length > 0) return { ok: false, problems: errors, warnings };
+  resolveHookModules(parsed.data, options.file);
   return { ok: true, config: deepFreeze(parsed.data), warnings };
 }
 
@@ -127,7 +129,11 @@ export function loadRoutesConfig(text: string, options: LoadRoutesOptions): Load
 function locateInput(doc: Document, path: KeyPath, atKey: boolean): number {
   const found = locateNode(doc, path, atKey);
   const [root, , block] = path;
-  if (!found.exact && root === 'routes' && (block === 'shadow' || block === 'compare' || block === 'plan')) {
+  if (
+    !found.exact &&
+    root === 'routes' &&
+    (block === 'shadow' || block === 'compare' || block === 'plan' || block === 'auth')
+  ) {
     const fromDefaults = locateNode(doc, ['defaults', ...path.slice(2)], atKey);
     if (fromDefaults.exact) return fromDefaults.offset;
   }

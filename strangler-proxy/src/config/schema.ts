@@ -6,21 +6,10 @@
  * re-checks it.
  */
 import { z } from 'zod';
+import { durationSchema } from './duration-schema.ts';
+import { authBridgeSchema, edgeAuthSchema, mirrorRequestSchema, verifyReadSchema } from './auth-schema.ts';
 
-/** Accepts `250`, `"250ms"`, `"2s"`, `"1.5m"`, `"1h"`; yields milliseconds. */
-export const durationSchema = z
-  .union([
-    z.number().nonnegative(),
-    z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'expected a duration such as 250ms, 2s, 1m or 1h'),
-  ])
-  .transform((value) => (typeof value === 'number' ? value : parseDuration(value)));
-
-export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
-  if (!match) throw new Error(`not a duration: ${text}`);
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
-  return Number(match[1]) * unit;
-}
+export { durationSchema, parseDuration } from './duration-schema.ts';
 
 const httpUrl = z.string().refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), {
   message: 'expected an http:// or https:// URL',
@@ -185,6 +174,17 @@ export const upstreamSchema = z
   .union([httpUrl, upstreamObjectSchema])
   .transform((value) => (typeof value === 'string' ? upstreamObjectSchema.parse({ url: value }) : value));
 
+/** A service is an upstream that may also bridge the monolith's credentials (`auth`). */
+const serviceObjectSchema = upstreamObjectSchema.extend({
+  auth: authBridgeSchema
+    .optional()
+    .describe("Presents the service with a credential it accepts, made from the monolith's."),
+});
+
+export const serviceSchema = z
+  .union([httpUrl, serviceObjectSchema])
+  .transform((value) => (typeof value === 'string' ? serviceObjectSchema.parse({ url: value }) : value));
+
 export const canarySchema = z.strictObject({
   percent: percentSchema.describe('Share of requests (or of users, with sticky) served by the service.'),
   sticky: stickySchema
@@ -236,6 +236,14 @@ export const shadowSchema = z.strictObject({
   pauseFor: durationSchema
     .default(5_000)
     .describe('How long mirroring pauses before one mirror probes again.'),
+  request: mirrorRequestSchema.optional().describe('Headers dropped, set or renamed on mirrored requests.'),
+  correlate: z
+    .array(z.string().startsWith('$'))
+    .default([])
+    .describe(
+      'Identifiers in the answers to a mirrored write that correspond (legacy value ↔ service value).',
+    ),
+  verify: verifyReadSchema.optional(),
 });
 
 /** A JSONPath subset: `$`, `.key`, `['key']`, `[n]`, `[*]`, `..key`. Checked by the config loader. */
@@ -466,6 +474,7 @@ export const routeSchema = z.strictObject({
   rateLimit: rateLimitSchema
     .optional()
     .describe('A token bucket per client: beyond it, 429 with Retry-After.'),
+  auth: edgeAuthSchema.optional().describe('Token auth at the edge: 401 before anything is forwarded.'),
 });
 
 export const proxySettingsSchema = z.strictObject({
@@ -510,12 +519,13 @@ export const defaultsSchema = z.strictObject({
   compare: compareSchema.partial().optional(),
   plan: planSchema.partial().optional(),
   rateLimit: rateLimitSchema.partial().optional(),
+  auth: edgeAuthSchema.optional(),
 });
 
 export const routesFileSchema = z.strictObject({
   version: z.literal(1),
   legacy: upstreamSchema,
-  services: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), upstreamSchema).default({}),
+  services: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), serviceSchema).default({}),
   proxy: proxySettingsSchema.prefault({}),
   defaults: defaultsSchema.optional(),
   routes: z.array(routeSchema).default([]),
@@ -526,6 +536,7 @@ export type DiscoveryConfig = z.output<typeof discoverySchema>;
 export type HealthCheckConfig = z.output<typeof healthCheckSchema>;
 export type OutlierConfig = z.output<typeof outlierSchema>;
 export type BalancePolicy = (typeof BALANCE_POLICIES)[number];
+export type ServiceConfig = z.output<typeof serviceObjectSchema>;
 export type CanaryConfig = z.output<typeof canarySchema>;
 export type ShadowConfig = z.output<typeof shadowSchema>;
 export type CompareRules = z.output<typeof compareSchema>;

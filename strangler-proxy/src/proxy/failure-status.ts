@@ -19,7 +19,12 @@ export type ProxyFailure =
   | 'body_too_large'
   | 'headers_too_large'
   | 'request_timeout'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'auth_missing'
+  | 'auth_expired'
+  | 'auth_bad_signature'
+  | 'auth_wrong_audience'
+  | 'auth_invalid';
 
 interface FailureEntry {
   readonly status: number;
@@ -69,6 +74,20 @@ export const FAILURES: Readonly<Record<ProxyFailure, FailureEntry>> = Object.fre
     message: 'the request was not received in time',
   },
   rate_limited: { status: 429, code: 'RATE_LIMITED', message: 'too many requests' },
+  // Token auth at the edge (a route's `auth`): nothing was forwarded.
+  auth_missing: { status: 401, code: 'AUTH_MISSING', message: 'a bearer token is required' },
+  auth_expired: { status: 401, code: 'AUTH_EXPIRED', message: 'the token has expired' },
+  auth_bad_signature: {
+    status: 401,
+    code: 'AUTH_BAD_SIGNATURE',
+    message: 'the token signature does not verify',
+  },
+  auth_wrong_audience: {
+    status: 401,
+    code: 'AUTH_WRONG_AUDIENCE',
+    message: 'the token is for another audience',
+  },
+  auth_invalid: { status: 401, code: 'AUTH_INVALID', message: 'the token is invalid' },
 });
 
 /** Classifies a proxying error by its Node error code (timeouts are flagged by the caller). */

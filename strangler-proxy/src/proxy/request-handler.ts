@@ -30,6 +30,7 @@ import { createAccessLog } from '../logging/access-log.ts';
 import { redactQuery } from '../compare/redact.ts';
 import type { Tracing } from '../tracing/tracing.ts';
 import type { EdgeRateLimits } from '../ratelimit/edge-rate-limits.ts';
+import type { ServedBridge } from '../auth/served-bridge.ts';
 
 const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -45,6 +46,8 @@ export interface RequestHandlerDeps {
   /** Null when tracing is not configured. */
   readonly tracing: Tracing | null;
   readonly rateLimits: EdgeRateLimits;
+  /** Presents the service with a credential it accepts (`services.X.auth`); null: no bridge. */
+  readonly bridgeServed?: ServedBridge;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -185,7 +188,18 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
         });
       });
 
-      send(context.side);
+      // A service that does not take the monolith's credential gets one it accepts (`services.X.auth`);
+      // when the bridge cannot make one, the monolith serves the client as it would have.
+      const bridging =
+        route && context.side === 'service'
+          ? (deps.bridgeServed?.(snapshot.config, route.config.service, req) ?? null)
+          : null;
+      if (bridging === null) send(context.side);
+      else
+        void bridging.then((bridged) => {
+          if (!bridged) context.side = 'legacy';
+          if (!res.destroyed) send(context.side);
+        });
 
       function send(side: Side): void {
         const upstream: Upstream = side === 'service' && route ? route.service : snapshot.legacy;

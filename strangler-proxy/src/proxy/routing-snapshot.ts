@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { shadowSchema, type CompareRules, type ShadowConfig, type Stage } from '../config/schema.ts';
 import type { LoadedRoute, RoutesConfig } from '../config/index.ts';
+import type { DeepReadonly } from '../config/routes-config.ts';
 import type { MirrorPlan } from '../shadow/mirror-job.ts';
 import { compileRoute as compileTableRoute, type CompiledRoute } from '../routing/compile-route.ts';
 import { createRouteTable, createRouteTableOf, type RouteTable } from '../routing/route-table.ts';
@@ -15,7 +16,7 @@ import { nextTurn, ROUTES_PER_SLICE } from './slices.ts';
 import { createUpstream, upstreamKey, type Upstream } from './upstream.ts';
 
 export interface ShadowPlan {
-  readonly config: Readonly<ShadowConfig>;
+  readonly config: DeepReadonly<ShadowConfig>;
   /** What the shadow worker needs to send and compare this route's mirrors (it compiles the rules). */
   readonly mirror: MirrorPlan;
 }
@@ -122,7 +123,8 @@ function assembleSnapshot(
     if (!service) throw new Error(`route ${compiled.id}: unknown service ${compiled.route.service}`);
     const sides = compiled.sides;
     const decide: Decide = (request) => sides.decide(request);
-    const route = compileRoute(compiled.route, compiled.template, decide, legacy, service, hooks);
+    const bridge = config.services[compiled.route.service]?.auth ?? null;
+    const route = compileRoute(compiled.route, compiled.template, decide, legacy, service, hooks, bridge);
     byIndex[compiled.index] = route;
     routes.set(route.id, route);
   }
@@ -157,6 +159,7 @@ function compileRoute(
   legacy: Upstream,
   service: Upstream,
   hooks: RouteRuntimeHooks,
+  bridge: MirrorPlan['bridge'],
 ): RoutingRoute {
   const shadowConfig =
     config.stage === 'legacy'
@@ -171,6 +174,8 @@ function compileRoute(
           timeout: shadowConfig.timeout,
           maxResponseBytes: shadowConfig.maxResponseBytes,
           noiseSample: shadowConfig.noiseSample,
+          request: shadowConfig.request ?? null,
+          bridge,
         },
       }
     : null;

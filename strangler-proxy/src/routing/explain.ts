@@ -14,6 +14,7 @@ import { describePrecedence } from './precedence.ts';
 import type { RouteTable } from './route-table.ts';
 import { readStickyKey } from './sticky-key.ts';
 import { describeUpstreamTarget } from '../config/upstream-target.ts';
+import { describeMirrorRequest } from '../config/describe-mirror-request.ts';
 
 export interface ExplainRequest {
   readonly method: string;
@@ -67,6 +68,8 @@ export interface Destination {
     readonly sample: SplitExplanation;
     /** False when the method is not mirrored (unsafe without `shadow.unsafe`). */
     readonly methodMirrored: boolean;
+    /** How a mirror to the service is rewritten (`shadow.request`): header names, never values. */
+    readonly request: string | null;
   } | null;
   readonly summary: string;
 }
@@ -237,6 +240,7 @@ function describeDestination(
           to: mirrorTo,
           sample: explainSplit(sides.shadow, route.route.shadow?.sticky, sticky),
           methodMirrored: sides.mirrorsUnsafe || SAFE_METHODS.has(request.method),
+          request: describeMirrorRequest(route.route.shadow?.request),
         };
   return {
     stage: sides.stage,
@@ -298,6 +302,7 @@ function summarize(
             ? ' (this one included)'
             : ' (not this one)')
       : '; not mirrored (unsafe method without shadow.unsafe)';
+    if (mirror.methodMirrored && mirror.request !== null) text += ` (mirror request: ${mirror.request})`;
   }
   return text;
 }

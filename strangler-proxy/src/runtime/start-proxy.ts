@@ -25,6 +25,8 @@ import { describeRoutes } from './describe-routes.ts';
 import { asListenError } from './listen-error.ts';
 import { createTracing } from '../tracing/tracing.ts';
 import { createEdgeRateLimits } from '../ratelimit/edge-rate-limits.ts';
+import { createServedBridge } from '../auth/served-bridge.ts';
+import { withEdgeAuth } from '../auth/edge-auth.ts';
 
 /** Logged at start: the compiled build (dist/, made by `npm install`) or the TypeScript sources. */
 const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
@@ -183,7 +185,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   // Shared rate-limit buckets are used from the first request when Redis answers (bounded wait: when it
   // does not, local buckets decide until it does).
   await settledWithin(rateLimits.prepare(first.config), MAX_SHARED_STORE_WAIT_MS);
-  const handler = createRequestHandler({
+  const serve = createRequestHandler({
     current: () => current,
     mirror,
     recorder,
@@ -192,7 +194,9 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     accessLog: options.accessLog ?? true,
     tracing,
     rateLimits,
+    bridgeServed: createServedBridge(),
   });
+  const handler = withEdgeAuth(serve, () => current);
   const proxyServer = createProxyServer(
     first.config.proxy,
     handler,

@@ -6,6 +6,8 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { CompareRules } from '../config/schema.ts';
 import type { CapturedResponse, FailureKind, Side, Verdict } from '../compare/verdict.ts';
 import type { CompiledRules } from '../compare/index.ts';
+import type { AuthBridgeConfig, MirrorRequestRule } from '../config/auth-schema.ts';
+import type { DeepReadonly } from '../config/routes-config.ts';
 
 /** What a route's shadow settings say about its mirrors: sent once per plan, not with every job. */
 export interface MirrorPlan {
@@ -14,6 +16,10 @@ export interface MirrorPlan {
   readonly timeout: number;
   readonly maxResponseBytes: number;
   readonly noiseSample: number;
+  /** `shadow.request`: how a mirror to the service is rewritten. */
+  readonly request?: DeepReadonly<MirrorRequestRule> | null;
+  /** The service's auth bridge: mirrors to it carry a credential it accepts. */
+  readonly bridge?: DeepReadonly<AuthBridgeConfig> | null;
 }
 
 export interface MirrorJob {
@@ -40,6 +46,8 @@ export interface MirrorJob {
 export type MirrorResult =
   /** The shadow memory budget ran out while the shadow side answered: not the service's failure. */
   | { readonly kind: 'over_capacity' }
+  /** The auth bridge could not present the service with a credential: nothing was sent. */
+  | { readonly kind: 'skipped'; readonly reason: 'auth_bridge_failed' }
   | {
       readonly kind: 'failed';
       readonly failure: FailureKind;

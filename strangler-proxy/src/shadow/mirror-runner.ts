@@ -19,6 +19,9 @@ import {
 
 export { closeShadowPools } from './send-shadow-request.ts';
 
+import { createAuthBridge, type AuthBridge } from '../auth/auth-bridge.ts';
+import { rewriteMirrorHeaders } from './mirror-request-rule.ts';
+
 export interface MirrorRunner {
   run(plan: CompiledMirrorPlan, job: MirrorJob): Promise<MirrorResult>;
 }
@@ -34,22 +37,47 @@ const figuresOf = (answer: CapturedResponse): CapturedResponse =>
 /** Runs jobs with one noise model per route, kept for the runner's lifetime (across reloads). */
 export function createMirrorRunner(budget: ByteBudget, random: () => number = Math.random): MirrorRunner {
   const noise = createNoiseLearner();
+  // One bridge per configuration, kept across reloads: its token cache outlives a plan.
+  const bridges = new Map<string, AuthBridge>();
+  const bridgeFor = (config: NonNullable<CompiledMirrorPlan['bridge']>): AuthBridge => {
+    const key = JSON.stringify(config);
+    let bridge = bridges.get(key);
+    if (bridge === undefined) {
+      bridge = createAuthBridge(config);
+      bridges.set(key, bridge);
+    }
+    return bridge;
+  };
 
   return {
     async run(plan, job) {
-      const send = (origin: string, path: string): Promise<ShadowOutcome> =>
+      let shadowHeaders = job.headers;
+      if (job.primarySide === 'legacy') {
+        // Rewritten and bridged for the service only: the monolith takes the client's request as it was.
+        shadowHeaders = rewriteMirrorHeaders(job.headers, plan.request ?? null);
+        if (plan.bridge) {
+          const bridged = await bridgeFor(plan.bridge).present({
+            method: job.method,
+            url: job.path,
+            headers: job.headers,
+          });
+          if (!bridged.ok) return { kind: 'skipped', reason: 'auth_bridge_failed' };
+          shadowHeaders = { ...shadowHeaders, ...bridged.headers };
+        }
+      }
+      const send = (origin: string, path: string, headers = job.headers): Promise<ShadowOutcome> =>
         sendShadowRequest({
           origin,
           method: job.method,
           path,
-          headers: job.headers,
+          headers,
           body: job.body,
           timeout: plan.timeout,
           maxResponseBytes: plan.maxResponseBytes,
           budget,
         });
       const primary = decodeCapturedBody(job.primary, plan.maxResponseBytes);
-      const outcome = await send(job.shadowTarget, job.path);
+      const outcome = await send(job.shadowTarget, job.path, shadowHeaders);
       if (!outcome.ok) {
         if (outcome.overBudget) return { kind: 'over_capacity' };
         return {

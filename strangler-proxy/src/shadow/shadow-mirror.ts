@@ -23,6 +23,8 @@ import type { AttemptOutcome } from '../proxy/upstream-guard.ts';
 import type { MirrorTraceOutcome, RequestTrace } from '../tracing/tracing.ts';
 import { failedVerdict } from '../compare/index.ts';
 import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
+import { isMirrorEligible } from './mirror-request-rule.ts';
+import { clientHeaders } from '../auth/served-bridge.ts';
 
 export interface ShadowSettled {
   readonly routeId: string;
@@ -146,6 +148,8 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       if (ownMirror) return skip(route, requestId, 'loop', false);
       if (!safe && !plan.config.unsafe) return skip(route, requestId, 'unsafe_method', false);
       if (decision.mirror === null) return skip(route, requestId, 'sampled_out', false);
+      if (decision.mirror === 'service' && !isMirrorEligible(plan.config.request?.only, req.headers))
+        return skip(route, requestId, 'filtered_out', false);
       const declaredLength = Number(req.headers['content-length'] ?? 0);
       if (declaredLength > plan.config.maxBodyBytes) return skip(route, requestId, 'too_large', false);
       if (inFlight >= options.maxInFlight()) return skip(route, requestId, 'over_capacity', false);
@@ -308,6 +312,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       mirrorTrace?.end(traceOutcome(result));
     }
     if (result.kind === 'over_capacity') return skip(route, requestId, 'over_capacity', true);
+    if (result.kind === 'skipped') return skip(route, requestId, result.reason, true);
     health.record(route.id, shadow.config, result.kind === 'compared', Date.now());
     if (result.kind === 'failed') {
       const reason: SkipReason = result.failure === 'timeout' ? 'timeout' : 'connection_error';
@@ -333,6 +338,7 @@ const NO_ENDPOINT = 'no endpoint is known for the upstream';
 function traceOutcome(result: MirrorResult): MirrorTraceOutcome {
   if (result.kind === 'failed') return { kind: 'failed', failure: result.failure };
   if (result.kind === 'over_capacity') return { kind: 'skipped', reason: 'over_capacity' };
+  if (result.kind === 'skipped') return { kind: 'skipped', reason: result.reason };
   return {
     kind: 'compared',
     status: result.shadow.status,
@@ -405,7 +411,7 @@ function recordedRequest(
   return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',
-    headers: req.headers,
+    headers: clientHeaders(req),
     ...(outgoing.excerpt ? { body: outgoing.excerpt } : {}),
     requestId: context.requestId,
   };

@@ -19,6 +19,10 @@ export const SKIP_REASONS = [
   'client_aborted',
   // The route's mirrors kept failing: mirroring pauses a few seconds, then one mirror probes.
   'shadow_unhealthy',
+  // shadow.request.only keeps this request from the service (anonymous or authenticated only).
+  'filtered_out',
+  // The service's auth bridge could not verify the client's credential or sign the service's.
+  'auth_bridge_failed',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

@@ -6,6 +6,7 @@ import { formatProblems, type RoutesConfig } from '../../config/index.ts';
 import { readRoutesFile } from '../read-routes-file.ts';
 import { formatTable } from '../format-table.ts';
 import { describeUpstreamTarget } from '../../config/upstream-target.ts';
+import { describeMirrorRequest } from '../../config/describe-mirror-request.ts';
 
 export function createRoutesCommand(io: CliIo): Command {
   return new Command('routes')
@@ -38,6 +39,8 @@ function routeRows(config: RoutesConfig) {
     shadow:
       route.stage === 'legacy' ? null : (route.shadow?.percent ?? (route.stage === 'shadow' ? 100 : null)),
     fallback: route.fallback,
+    mirrorRequest: describeMirrorRequest(route.shadow?.request),
+    authBridge: authBridgeKind(config, route.service),
   }));
 }
 
@@ -59,7 +62,9 @@ export function renderRoutes(config: RoutesConfig, color: boolean): string {
       : `${row.service} ${colors.dim(row.serviceUrl ?? '?')}`,
     row.shadow === null
       ? colors.dim('-')
-      : `${row.shadow}% → ${row.stage === 'migrated' ? 'legacy' : row.service}`,
+      : `${row.shadow}% → ${row.stage === 'migrated' ? 'legacy' : row.service}` +
+        (row.mirrorRequest === null ? '' : colors.dim(` (${row.mirrorRequest})`)) +
+        (row.authBridge === null ? '' : colors.dim(` [auth ${row.authBridge}]`)),
     row.fallback === 'legacy' ? 'legacy' : colors.dim('-'),
   ]);
   const table = formatTable(
@@ -67,6 +72,12 @@ export function renderRoutes(config: RoutesConfig, color: boolean): string {
     rows,
   );
   return `${table}\n${colors.dim(`anything else → legacy ${describeUpstreamTarget(config.legacy)}`)}`;
+}
+
+/** Which bridge presents the service with credentials (`jwt`, `hook`), never its keys. */
+function authBridgeKind(config: RoutesConfig, name: string): string | null {
+  const auth = config.services[name]?.auth;
+  return auth?.jwt ? 'jwt' : auth?.hook ? 'hook' : null;
 }
 
 function serviceUrl(config: RoutesConfig, name: string): string | null {
