@@ -1,8 +1,9 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=16
 // @ts-check
-// The `strangler` command. It runs the compiled build in dist/ (made by `npm install`) or, when a source
-// is newer than that build, the TypeScript sources directly (type stripping, Node >= 22.15, which
-// `npm install` brings in the project: the `node` package).
+// The `strangler-proxy` command. Installed from npm it runs the compiled build in dist/, on the `node`
+// found on PATH (any Node >= 22.15, the package's engines). In the project's repository it runs that
+// build (made by `npm install`) or, when a source is newer than it, the TypeScript sources directly
+// (type stripping; npm scripts and `npx` there use the Node the project pins: the `node` package).
 //
 // --max-semi-space-size=16: V8 sizes the young generation from the machine's memory, which on a large
 // machine makes the proxy's resident set under load much larger for no gain in CPU per request; a
@@ -17,8 +18,8 @@
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 15)) {
   process.stderr.write(
-    `strangler needs Node >= 22.15 (this is ${process.versions.node}). Run it through npm so the project's ` +
-      `pinned Node is used: npx strangler …\n`,
+    `strangler-proxy needs Node >= 22.15 (the node on PATH is ${process.versions.node}, ${process.execPath}). ` +
+      `Install a current Node (nodejs.org, or nvm/fnm/volta: "nvm install 24"), then run it again.\n`,
   );
   process.exit(1);
 }

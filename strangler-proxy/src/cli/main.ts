@@ -1,5 +1,5 @@
 /**
- * The `strangler` CLI: a thin layer of commander over the programmatic API. Commands write to the
+ * The `strangler-proxy` CLI: a thin layer of commander over the programmatic API. Commands write to the
  * injected streams and end with a `CliExit`; only this entry point turns that into an exit code.
  */
 import { Command, CommanderError } from 'commander';
@@ -12,10 +12,12 @@ import { createCheckCommand, createPromoteCommand, createRollbackCommand } from 
 import { createInventoryCommand } from './commands/inventory.ts';
 import { createReportCommand } from './commands/report.ts';
 import { createEvidenceLoader } from './evidence.ts';
+import { COMMAND_NAME, packageVersion } from './package-info.ts';
 
 export function createProgram(io: CliIo): Command {
-  const program = new Command('strangler')
+  const program = new Command(COMMAND_NAME)
     .description('Route, shadow, compare and promote: a strangler-fig migration, one route at a time.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({

@@ -58,6 +58,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+describe('strangler-proxy --version', () => {
+  it('prints the package version', async () => {
+    const { default: manifest } = (await import('../../package.json', { with: { type: 'json' } })) as {
+      default: { version: string };
+    };
+    const result = await runStrangler(['--version'], { cwd: dir });
+    expect(result).toMatchObject({ code: 0, stdout: `${manifest.version}\n` });
+  });
+});
+
 describe('strangler validate', () => {
   it('exits 0 on a valid file', async () => {
     const result = await runStrangler(['validate'], { cwd: dir });

@@ -93,7 +93,7 @@ describe('the launcher’s Node flags', () => {
       default: { bin: Record<string, string> };
     };
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    expect(path.resolve(root, manifest.bin['strangler'] ?? '')).toBe(LAUNCHER);
+    expect(path.resolve(root, manifest.bin['strangler-proxy'] ?? '')).toBe(LAUNCHER);
   });
 });
 
