@@ -15,15 +15,16 @@ import { createEvidenceLoader } from './evidence.ts';
 import { COMMAND_NAME, packageVersion } from './package-info.ts';
 
 export function createProgram(io: CliIo): Command {
+  const output = {
+    writeOut: (text: string) => void io.stdout.write(text),
+    writeErr: (text: string) => void io.stderr.write(text),
+  };
   const program = new Command(COMMAND_NAME)
     .description('Route, shadow, compare and promote: a strangler-fig migration, one route at a time.')
     .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({
-      writeOut: (text) => void io.stdout.write(text),
-      writeErr: (text) => void io.stderr.write(text),
-    });
+    .configureOutput(output);
   const deps = { loadEvidence: createEvidenceLoader(io) };
   for (const command of [
     createStartCommand(io),
@@ -36,7 +37,8 @@ export function createProgram(io: CliIo): Command {
     createCheckCommand(io, deps),
     createInventoryCommand(io),
   ]) {
-    program.addCommand(command.exitOverride());
+    // Added commands do not inherit the program's output: `start --help` goes to the same streams.
+    program.addCommand(command.exitOverride().configureOutput(output));
   }
   return program;
 }

@@ -119,9 +119,10 @@ routes:
   const validated = await run(['validate']);
   expect(validated.stdout).toContain('routes.yaml: valid, 1 route');
 
-  const proxy = startCli([...PACKAGED_START, '--port', '0', '--admin-port', '0', '--log-format', 'json'], {
+  // Configured through its environment, as a container or supervisor configures it.
+  const proxy = startCli([...PACKAGED_START], {
     cwd: app,
-    env,
+    env: { ...env, STRANGLER_PORT: '0', STRANGLER_ADMIN_PORT: '0', STRANGLER_LOG_FORMAT: 'json' },
     executable: command,
     command: [],
   });
