@@ -10,6 +10,7 @@ import { createRoutesCommand } from './commands/routes.ts';
 import { createExplainCommand } from './commands/explain.ts';
 import { createCheckCommand, createPromoteCommand, createRollbackCommand } from './commands/promote.ts';
 import { createInventoryCommand } from './commands/inventory.ts';
+import { createInitCommand } from './commands/init.ts';
 import { createReportCommand } from './commands/report.ts';
 import { createEvidenceLoader } from './evidence.ts';
 import { COMMAND_NAME, packageVersion } from './package-info.ts';
@@ -27,6 +28,7 @@ export function createProgram(io: CliIo): Command {
     .configureOutput(output);
   const deps = { loadEvidence: createEvidenceLoader(io) };
   for (const command of [
+    createInitCommand(io),
     createStartCommand(io),
     createValidateCommand(io),
     createRoutesCommand(io),

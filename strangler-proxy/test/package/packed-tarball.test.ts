@@ -1,14 +1,16 @@
 /**
  * The package as a team installs it: `npm pack`, the tarball installed into an empty folder outside the
  * workspace, and the installed command run there on the Node on PATH (its #! line, as a shell runs it),
- * against two throwaway upstreams: `--version`, `validate`, `start`, then `report` on the store `start`
- * wrote. Nothing here resolves anything from the workspace.
+ * against two throwaway upstreams: `--version`, then the README's "Your own system in five minutes" as
+ * written (`init`, `validate`, `start`, `inventory --suggest`, `promote`, `start`, `report`, through
+ * `npx`). Nothing here resolves anything from the workspace.
  *
  * The native SQLite driver is the one exception: its install script downloads a prebuilt binary from
  * GitHub or compiles SQLite (minutes on two cores), which is the driver's business, not this package's.
  * The tarball is installed with --ignore-scripts and the workspace's own build of the driver is copied in.
  */
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isBuildFresh } from '../../bin/launch.js';
-import { LISTENING, startCli } from '../faults/support/cli.ts';
+import { LISTENING, startCli, type CliProcess } from '../faults/support/cli.ts';
 import { startTestUpstream, type TestUpstream } from '../support/test-upstream.ts';
 import { PACKAGED_START } from './packaged-command.ts';
 
@@ -96,52 +98,85 @@ it('names its command after the package and ships only what runs', () => {
   expect(() => readFileSync(path.join(installed, 'schema', 'routes.schema.json'))).not.toThrow();
   expect(() => readFileSync(path.join(installed, 'src', 'cli', 'main.ts'))).toThrow();
   expect(() => readFileSync(path.join(installed, 'dist', 'src', 'cli', 'main.js'))).not.toThrow();
+  expect(() => readFileSync(path.join(installed, 'dist', 'bench', 'lib', 'server-process.js'))).toThrow();
 });
 
-it('runs from the installed tarball: --version, validate, start, then report on what start stored', async () => {
-  const version = await run(['--version']);
-  expect(version.stdout.trim()).toBe(manifest.version);
+it('prints its version', async () => {
+  expect((await run(['--version'])).stdout.trim()).toBe(manifest.version);
+});
 
-  writeFileSync(
-    path.join(app, 'routes.yaml'),
-    `version: 1
-legacy: ${legacy.url}
-services:
-  catalog: ${service.url}
-routes:
-  - id: products
-    path: /api/products
-    methods: [GET]
-    service: catalog
-    stage: shadow
-`,
-  );
-  const validated = await run(['validate']);
-  expect(validated.stdout).toContain('routes.yaml: valid, 1 route');
-
-  // Configured through its environment, as a container or supervisor configures it.
-  const proxy = startCli([...PACKAGED_START], {
-    cwd: app,
-    env: { ...env, STRANGLER_PORT: '0', STRANGLER_ADMIN_PORT: '0', STRANGLER_LOG_FORMAT: 'json' },
-    executable: command,
-    command: [],
-  });
-  try {
-    const [, url] = await proxy.waitFor(LISTENING, 20_000);
-    const [, code] = await proxy.waitFor(/"code":"(\w+)","msg":"strangler proxy listening"/, 20_000);
-    expect(code).toBe('compiled');
-    for (const page of [1, 2, 3]) {
-      const mirrored = service.nextRequest();
-      const response = await fetch(`${url}/api/products?page=${page}`);
+it('takes a new user from an empty folder to a first shadow report, as the README says', async () => {
+  const steps = readmeSteps();
+  // The README's install step is what beforeAll did, from the tarball instead of the registry.
+  expect(steps.shift()).toBe(`npm install ${manifest.name}`);
+  let proxy: CliProcess | undefined;
+  let proxyUrl = '';
+  const stop = async () => {
+    if (!proxy) return;
+    // Ctrl-C: SIGINT to the command's whole process group, npx and the proxy under it. npx ends
+    // on the signal itself; the proxy has stopped once it says so and its end of the pipe is closed.
+    const closed = once(proxy.child.stdout!, 'close');
+    process.kill(-(proxy.child.pid ?? 0), 'SIGINT');
+    await closed;
+    expect(proxy.stdout()).toContain('strangler proxy stopped');
+    expect(proxy.stdout()).toContain('"code":"compiled"');
+    proxy = undefined;
+  };
+  const outputs: string[] = [];
+  let starts = 0;
+  for (const step of steps) {
+    const line = step
+      .replaceAll('http://127.0.0.1:3000', legacy.url)
+      .replaceAll('http://127.0.0.1:4001', service.url);
+    if (line.startsWith('curl ')) {
+      // `curl -s URL`: a GET through the running proxy; once a route is shadowed, its mirror is awaited.
+      const target = /^curl -s http:\/\/127\.0\.0\.1:8080(\/\S*)$/.exec(line)?.[1];
+      expect(target, line).toBeDefined();
+      const mirrored = starts > 1 ? service.nextRequest() : undefined;
+      const response = await fetch(`${proxyUrl}${target}`);
       expect(await response.json()).toMatchObject({ upstream: 'legacy' });
-      expect((await mirrored).url).toBe(`/api/products?page=${page}`);
+      await mirrored;
+      continue;
     }
-  } finally {
-    proxy.child.kill('SIGTERM');
-    expect(await proxy.exited(15_000)).toBe(0);
+    await stop();
+    if (line === ['npx', manifest.name, ...PACKAGED_START].join(' ')) {
+      starts += 1;
+      proxy = startCli(['-c', line], {
+        cwd: app,
+        // The admin API on an ephemeral port, so that parallel runs do not collide on 9901.
+        env: { ...env, STRANGLER_PORT: '0', STRANGLER_ADMIN_PORT: '0' },
+        executable: 'bash',
+        command: [],
+        detached: true,
+      });
+      [, proxyUrl = ''] = await proxy.waitFor(LISTENING, 30_000);
+      continue;
+    }
+    const result = await execFileAsync('bash', ['-c', line], { cwd: app, env });
+    outputs.push(result.stdout);
   }
-
-  const report = await run(['report', '--format', 'json']);
-  const parsed = JSON.parse(report.stdout) as { routes: { id: string; stage: string; compared: number }[] };
-  expect(parsed.routes).toMatchObject([{ id: 'products', stage: 'shadow', compared: 3 }]);
+  await stop();
+  expect(starts).toBe(2);
+  const report = outputs.at(-1) ?? '';
+  expect(report).toMatch(/api-products\s+shadow\s+1\s/);
+  const json = await run(['report', '--format', 'json']);
+  expect(JSON.parse(json.stdout)).toMatchObject({
+    routes: expect.arrayContaining([
+      expect.objectContaining({ id: 'api-products', stage: 'shadow', compared: 1 }),
+    ]) as unknown,
+  });
 });
+
+/** The commands of the README's "Your own system in five minutes", in order, comments removed. */
+function readmeSteps(): string[] {
+  const readme = readFileSync(path.join(PACKAGE_ROOT, '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('## Your own system in five minutes');
+  expect(start).toBeGreaterThan(0);
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap(([, block]) =>
+    (block ?? '')
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter(Boolean),
+  );
+}

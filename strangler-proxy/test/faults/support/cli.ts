@@ -28,6 +28,8 @@ export function startCli(
     command?: readonly string[];
     /** What runs `command`: this Node by default; an installed command runs itself (its #! line). */
     executable?: string;
+    /** In a process group of its own, to be signalled as a terminal signals a command (Ctrl-C). */
+    detached?: boolean;
   } = {},
 ): CliProcess {
   const executable = options.executable ?? process.execPath;
@@ -35,6 +37,7 @@ export function startCli(
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let out = '';
   let err = '';
