@@ -99,6 +99,8 @@ it('names its command after the package and ships only what runs', () => {
   expect(() => readFileSync(path.join(installed, 'src', 'cli', 'main.ts'))).toThrow();
   expect(() => readFileSync(path.join(installed, 'dist', 'src', 'cli', 'main.js'))).not.toThrow();
   expect(() => readFileSync(path.join(installed, 'dist', 'bench', 'lib', 'server-process.js'))).toThrow();
+  // The container's health probe (the Dockerfile's HEALTHCHECK and the Kubernetes probes run it).
+  expect(() => readFileSync(path.join(installed, 'bin', 'probe.js'))).not.toThrow();
 });
 
 it('prints its version', async () => {
