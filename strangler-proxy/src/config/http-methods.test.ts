@@ -4,8 +4,8 @@
  */
 import { METHODS } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { loadRoutesConfig } from '../../src/config/load-routes-config.ts';
-import { HTTP_METHODS } from '../../src/config/http-methods.ts';
+import { loadRoutesConfig } from './load-routes-config.ts';
+import { HTTP_METHODS } from './http-methods.ts';
 
 const routesWith = (methods: string) => `version: 1
 legacy: http://127.0.0.1:4000
