@@ -18,7 +18,12 @@ export interface StranglerSetup {
   /** Mirror POSTs too. */
   readonly shadowUnsafe?: boolean;
   readonly flushInterval?: number;
+  /** Tracing configured (OTLP) towards a collector that is not there: what tracing costs at worst. */
+  readonly tracing?: boolean;
 }
+
+/** Nothing listens on the discard port: every export is refused, and its spans dropped. */
+const NO_COLLECTOR = 'http://127.0.0.1:9';
 
 export interface Lab {
   readonly upstream: UpstreamReady;
@@ -35,7 +40,7 @@ export async function openLab(routes: number): Promise<Lab> {
     const strangler = spec.kind === 'strangler';
     const child = await startChild<Ready>(name, spec, {
       execArgv: strangler ? launcherNodeFlags() : [],
-      env: strangler ? launcherEnv() : {},
+      env: strangler ? { ...launcherEnv(), ...spec.env } : {},
     });
     children.push(child);
     return child;
@@ -62,6 +67,7 @@ export async function openLab(routes: number): Promise<Lab> {
         configFile,
         storeFile: path.join(work, `${name}.db`),
         ...(setup.flushInterval === undefined ? {} : { flushInterval: setup.flushInterval }),
+        ...(setup.tracing ? { env: { OTEL_EXPORTER_OTLP_ENDPOINT: NO_COLLECTOR } } : {}),
       };
     },
     async close() {

@@ -8,6 +8,7 @@ export const SETUPS = [
   { id: 'express-hpm', label: 'express 5 + http-proxy-middleware 4' },
   { id: 'fastify-proxy', label: 'fastify 5 + @fastify/http-proxy 11' },
   { id: 'strangler', label: 'strangler: N routes, migrated' },
+  { id: 'strangler-traced', label: 'strangler: N routes, migrated, tracing on, no collector' },
   { id: 'strangler-shadow', label: 'strangler: shadow 100%, JSON compared' },
   { id: 'strangler-shadow-hang', label: 'strangler: shadow to a hanging service' },
 ] as const;
@@ -42,6 +43,8 @@ export function setupSpec(lab: Lab, id: ProxySetupId, name: string): ServerSpec 
       return { kind: 'fastify-proxy', target };
     case 'strangler':
       return lab.strangler(name, { stage: 'migrated' });
+    case 'strangler-traced':
+      return lab.strangler(name, { stage: 'migrated', tracing: true });
     case 'strangler-shadow':
       return lab.strangler(name, { stage: 'shadow' });
     case 'strangler-shadow-hang':

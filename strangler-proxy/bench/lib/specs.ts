@@ -10,6 +10,8 @@ export type ServerSpec =
       /** SQLite results store (as `strangler start --store sqlite:FILE`). */
       readonly storeFile: string;
       readonly flushInterval?: number;
+      /** Variables added to the process's environment (OTEL_*). */
+      readonly env?: Readonly<Record<string, string>>;
     };
 
 export interface UpstreamReady {

@@ -19,6 +19,15 @@ export interface ProxyMetrics {
   readonly breakerState: Gauge;
   readonly autoRolledBack: Gauge;
   fallback(route: string): void;
+  /** Counts a request refused by a route's rate limit. */
+  rateLimited(route: string): void;
+  /** Counts a rate-limit decision taken locally because the shared store was unavailable. */
+  rateLimitFallback(store: string): void;
+  rateLimitStoreUp(store: string, up: boolean): void;
+  /** Counts an endpoint ejected by outlier detection. */
+  endpointEjected(upstream: string): void;
+  /** Where the endpoints' states are read at each scrape (`strangler_upstream_endpoints`). */
+  followEndpoints(source: () => Iterable<{ readonly upstream: string; readonly state: string }>): void;
   storeDropped(count: number): void;
   /** Where the store's drop total is read at each scrape (the recorder counts drops, not the proxy). */
   followStoreDrops(total: () => number): void;
@@ -120,6 +129,42 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
     registers: [registry],
   });
 
+  const rateLimited = new Counter({
+    name: 'strangler_rate_limited_total',
+    help: 'Requests refused with 429 by a rate limit, by route',
+    labelNames: ['route'] as const,
+    registers: [registry],
+  });
+  const rateLimitFallbacks = new Counter({
+    name: 'strangler_rate_limit_fallbacks_total',
+    help: 'Rate-limit decisions taken by the local bucket because the shared store (Redis) was unavailable',
+    labelNames: ['store'] as const,
+    registers: [registry],
+  });
+  const rateLimitStoreUp = new Gauge({
+    name: 'strangler_rate_limit_store_up',
+    help: '1 while the shared rate-limit store (Redis) answers, 0 while local buckets decide',
+    labelNames: ['store'] as const,
+    registers: [registry],
+  });
+  const ejections = new Counter({
+    name: 'strangler_upstream_ejections_total',
+    help: 'Endpoints ejected by outlier detection (consecutive failures), by upstream',
+    labelNames: ['upstream'] as const,
+    registers: [registry],
+  });
+  let endpointSource: (() => Iterable<{ readonly upstream: string; readonly state: string }>) | null = null;
+  new Gauge({
+    name: 'strangler_upstream_endpoints',
+    help: 'Endpoints of each upstream by state: healthy, unhealthy (active checks) or ejected',
+    labelNames: ['upstream', 'state'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { upstream, state } of endpointSource?.() ?? []) this.labels(upstream, state).inc();
+    },
+  });
+
   return {
     registry,
     observeRequest(route, stage, upstream, status, seconds) {
@@ -134,6 +179,13 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
     breakerState,
     autoRolledBack,
     fallback: (route) => fallbacks.labels(route).inc(),
+    endpointEjected: (upstream) => ejections.labels(upstream).inc(),
+    rateLimited: (route) => rateLimited.labels(route).inc(),
+    rateLimitFallback: (store) => rateLimitFallbacks.labels(store).inc(),
+    rateLimitStoreUp: (store, up) => rateLimitStoreUp.labels(store).set(up ? 1 : 0),
+    followEndpoints: (source) => {
+      endpointSource = source;
+    },
     storeDropped: (count) => {
       dropped.inc(count);
       dropsCounted += count;

@@ -6,10 +6,21 @@ import path from 'node:path';
 import { evidenceFromReport, type RouteEvidence } from '../promote/gate.ts';
 import type { LoadEvidence } from '../promote/promote-route.ts';
 import { buildReport } from '../report/build-report.ts';
+import type { RootCauseHint } from '../report/report-model.ts';
 import { createKnexStore } from '../store/knex-store.ts';
 import type { CliIo } from './io.ts';
 
 export const DEFAULT_STORE = 'sqlite:./strangler.db';
+
+/** The gate's figures with the report's likely causes, which `check` prints beside a failed gate. */
+export interface EvidenceWithHints extends RouteEvidence {
+  readonly hints: readonly RootCauseHint[];
+}
+
+/** The likely causes the evidence carries (none when it came from elsewhere than the report). */
+export function hintsOf(evidence: RouteEvidence | undefined): readonly RootCauseHint[] {
+  return evidence !== undefined && 'hints' in evidence ? (evidence as EvidenceWithHints).hints : [];
+}
 
 export function createEvidenceLoader(io: CliIo): LoadEvidence {
   return async (routeIds, source, since) => {
@@ -23,8 +34,10 @@ export function createEvidenceLoader(io: CliIo): LoadEvidence {
         since,
         routes: source.config.routes.filter((route) => routeIds.includes(route.id)),
       });
-      const evidence = new Map<string, RouteEvidence>();
-      for (const route of report.routes) evidence.set(route.id, evidenceFromReport(route));
+      const evidence = new Map<string, EvidenceWithHints>();
+      for (const route of report.routes) {
+        evidence.set(route.id, { ...evidenceFromReport(route), hints: route.hints });
+      }
       return evidence;
     } finally {
       await store.close();

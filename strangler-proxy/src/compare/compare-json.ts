@@ -15,6 +15,7 @@ import type { DifferenceCollector } from './collect-differences.ts';
 import { formatLocation } from './json-path.ts';
 import type { PathKey } from './json-path.ts';
 import { isNoisy } from './noise-model.ts';
+import { withinTolerance, type Normalizer } from './normalize-values.ts';
 import type { NoiseModel } from './noise-model.ts';
 import { stepPathSet } from './path-set.ts';
 import type { MatchState } from './path-set.ts';
@@ -66,15 +67,18 @@ export function compareJson(
 function compareNode(w: Walk, a: unknown, b: unknown, state: State, depth: number, masked: boolean): number {
   let tolerance = -1;
   let set: SetRule | undefined;
+  let normalized = false;
   const hits = state.hits;
   for (let index = 0; index < hits.length; index++) {
     const rule = hits[index]!;
     if (rule.type === 'ignore') return EQUAL;
     if (rule.type === 'redact') masked = true;
     else if (rule.type === 'tolerance') tolerance = Math.max(tolerance, rule.tolerance);
+    else if (rule.type === 'normalize') normalized = true;
     else set ??= rule;
   }
   if (a === b) return EQUAL;
+  if (normalized && isNormalizedEqual(hits, a, b)) return EQUAL;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
     // At least one primitive (null is one): equal types differ in value, unless a tolerance covers it.
     if (typeof a !== typeof b || a === null || b === null) return report(w, 'type', a, b, state, masked);
@@ -406,7 +410,7 @@ function isIgnored(state: State): boolean {
  * so that no nesting depth can overflow the call stack.
  */
 function fingerprint(value: unknown, state: State, rules: CompiledRules): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return JSON.stringify(canonicalOf(state.hits, value));
   const parts: string[] = [];
   const stack: (string | { value: unknown; state: State })[] = [{ value, state }];
   while (stack.length > 0) {
@@ -417,7 +421,7 @@ function fingerprint(value: unknown, state: State, rules: CompiledRules): string
     }
     const current = top.value;
     if (current === null || typeof current !== 'object') {
-      parts.push(JSON.stringify(current));
+      parts.push(JSON.stringify(canonicalOf(top.state.hits, current)));
     } else if (Array.isArray(current)) {
       parts.push('[');
       stack.push(']');
@@ -473,9 +477,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-// The relative slack absorbs binary rounding (10.005 - 10 is 0.00499999...), not real differences.
-function withinTolerance(a: number, b: number, tolerance: number): boolean {
-  return Math.abs(a - b) <= tolerance + 4 * Number.EPSILON * Math.max(Math.abs(a), Math.abs(b));
+/** Whether a normaliser at this location deems the two values the same. */
+function isNormalizedEqual(hits: readonly BodyRule[], a: unknown, b: unknown): boolean {
+  for (const rule of hits) if (rule.type === 'normalize' && rule.normalizer.equal(a, b)) return true;
+  return false;
+}
+
+/** The value as the normalisers at this location write it, for pairing set elements by value. */
+function canonicalOf(hits: readonly BodyRule[], value: unknown): unknown {
+  let normalizer: Normalizer | undefined;
+  for (const rule of hits) if (rule.type === 'normalize') normalizer = rule.normalizer;
+  return normalizer === undefined ? value : normalizer.canonical(value);
 }
 
 /** A member or element present on one side only, unless an `ignore` rule covers it. */

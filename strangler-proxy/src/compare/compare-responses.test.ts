@@ -22,12 +22,51 @@ describe('status', () => {
   });
 });
 
+/** `compareHeaders: all`: every header but transport ones, as before the default allow-list. */
+const ALL_HEADERS = compileCompareRules({ compareHeaders: 'all' });
+
 describe('headers', () => {
+  it('compare only the listed headers by default, set-cookie by cookie names', () => {
+    const legacy = textResponse('x', {
+      headers: {
+        'content-type': 'text/plain',
+        'x-response-time': '3ms',
+        'strict-transport-security': 'max-age=1',
+        'set-cookie': ['sid=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/', 'theme=dark'],
+        'x-total-count': '7',
+      },
+    });
+    const service = textResponse('x', {
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'access-control-allow-origin': '*',
+        'set-cookie': 'sid=2; Path=/',
+        'x-total-count': '8',
+      },
+    });
+    expect(compareResponses(legacy, service, NO_RULES).differences).toEqual([
+      {
+        path: 'header:content-type',
+        kind: 'header',
+        legacy: 'text/plain',
+        service: 'text/plain; charset=utf-8',
+      },
+      { path: 'header:set-cookie', kind: 'header', legacy: 'sid, theme', service: 'sid' },
+    ]);
+    // A name the route adds is compared too.
+    const listed = compileCompareRules({ compareHeaders: ['X-Total-Count'] });
+    expect(kinds(compareResponses(legacy, service, listed))).toEqual([
+      'header header:content-type',
+      'header header:set-cookie',
+      'header header:x-total-count',
+    ]);
+  });
+
   it('compare names case-insensitively and values case-sensitively', () => {
     const verdict = compareResponses(
       textResponse('x', { headers: { 'Cache-Control': 'no-store', 'X-Kind': 'A', vary: 'accept' } }),
       textResponse('x', { headers: { 'cache-control': 'no-store', 'x-kind': 'a', 'x-new': '1' } }),
-      NO_RULES,
+      ALL_HEADERS,
     );
     expect(verdict.differences).toEqual([
       { path: 'header:x-kind', kind: 'header', legacy: 'A', service: 'a' },
@@ -46,7 +85,7 @@ describe('headers', () => {
   });
 
   it('skips what either side’s Connection names, whichever side sends keep-alive alone', () => {
-    const rules = compileCompareRules({});
+    const rules = ALL_HEADERS;
     const keepAlive = jsonResponse(
       { a: 1 },
       { headers: { connection: 'Keep-Alive', 'keep-alive': 'timeout=5' } },
@@ -60,7 +99,7 @@ describe('headers', () => {
   });
 
   it('skip ignored, hop-by-hop and per-server headers, and content-length when bodies are compared', () => {
-    const rules = compileCompareRules({ ignoreHeaders: ['ETag', 'x-request-id'] });
+    const rules = compileCompareRules({ compareHeaders: 'all', ignoreHeaders: ['ETag', 'x-request-id'] });
     const verdict = compareResponses(
       jsonResponse(
         { a: 1 },
@@ -101,7 +140,7 @@ describe('headers', () => {
     const verdict = compareResponses(
       textResponse('x', { headers: { 'set-cookie': 'sid=1' } }),
       textResponse('x', { headers: { 'set-cookie': 'sid=2' } }),
-      NO_RULES,
+      ALL_HEADERS,
     );
     expect(verdict.differences).toEqual([
       { path: 'header:set-cookie', kind: 'header', legacy: '[redacted]', service: '[redacted]' },

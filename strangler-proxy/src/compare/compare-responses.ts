@@ -6,7 +6,7 @@
 import { DifferenceCollector } from './collect-differences.ts';
 import { compareBodies } from './compare-bodies.ts';
 import { compareHeaders, normalizeHeaders } from './compare-headers.ts';
-import type { CompiledRules } from './compile-rules.ts';
+import { isAcceptedStatus, type CompiledRules } from './compile-rules.ts';
 import type { NoiseModel } from './noise-model.ts';
 import type { CapturedResponse, FailureKind, Side, Verdict } from './verdict.ts';
 
@@ -29,7 +29,7 @@ export function compareResponses(
   noise?: NoiseModel,
 ): Verdict {
   const sink = new DifferenceCollector(rules.maxDifferences, noise);
-  if (legacy.status !== service.status) {
+  if (!isAcceptedStatus(rules, legacy.status, service.status)) {
     sink.add('status', 'status', () => ({
       path: 'status',
       kind: 'status',

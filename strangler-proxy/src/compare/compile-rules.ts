@@ -6,6 +6,8 @@
 import type { CompareRules } from '../config/schema.ts';
 import { compileJsonPath, validateJsonPath } from './json-path.ts';
 import type { JsonPathPattern } from './json-path.ts';
+import { DEFAULT_COMPARED_HEADERS } from './compare-headers.ts';
+import { compileNormalizer, type Normalizer } from './normalize-values.ts';
 import { compilePaths, createPathSet } from './path-set.ts';
 import type { CompiledPaths, PathSet } from './path-set.ts';
 
@@ -18,7 +20,9 @@ export type BodyRule =
   /** The array here is a set: elements paired by the `orderBy` field, or by value when it is absent. */
   | { readonly type: 'set'; readonly orderBy: string | undefined }
   /** Values here and below never appear in differences (they are shown as `[redacted]`). */
-  | { readonly type: 'redact' };
+  | { readonly type: 'redact' }
+  /** Values here are brought to a common form first: those it deems equal are equal. */
+  | { readonly type: 'normalize'; readonly normalizer: Normalizer };
 
 /** Limits of one comparison; the defaults suit the shadow path. */
 export interface CompareLimits {
@@ -36,8 +40,12 @@ export interface CompiledRules extends CompareLimits {
   readonly body: PathSet<BodyRule>;
   /** Lower-case names of headers never compared. */
   readonly ignoreHeaders: ReadonlySet<string>;
+  /** Lower-case names of the headers compared; `null` for every header (`compareHeaders: all`). */
+  readonly comparedHeaders: ReadonlySet<string> | null;
   /** The `redact` paths alone, for `redactJson` on stored samples. */
   readonly redact: CompiledPaths;
+  /** `compare.status`: legacy status → service statuses that count as the same. */
+  readonly acceptedStatus: ReadonlyMap<number, ReadonlySet<number>>;
 }
 
 /** One problem in a `compare` block: `path` locates it inside the block (`['ignore', 2]`). */
@@ -61,6 +69,7 @@ export function validateCompareRules(rules: Partial<CompareRules>): readonly Rul
   (rules.keep ?? []).forEach((source, index) => check(['keep', index], source));
   for (const source of Object.keys(rules.arrays ?? {})) check(['arrays', source], source);
   for (const source of Object.keys(rules.tolerance ?? {})) check(['tolerance', source], source);
+  for (const source of Object.keys(rules.normalize ?? {})) check(['normalize', source], source);
   return issues;
 }
 
@@ -82,14 +91,43 @@ export function compileCompareRules(
   for (const [source, tolerance] of Object.entries(rules.tolerance ?? {})) {
     entries.push([compileJsonPath(source), Object.freeze({ type: 'tolerance', tolerance })]);
   }
+  for (const [source, normalizer] of Object.entries(rules.normalize ?? {})) {
+    const { sortedSet, ...valueRules } = normalizer;
+    // `sortedSet` is an `arrays` entry without `orderBy`, named for what it does.
+    if (sortedSet === true) entries.push([compileJsonPath(source), SORTED_SET]);
+    if (Object.values(valueRules).some((rule) => rule !== undefined)) {
+      const rule: BodyRule = { type: 'normalize', normalizer: compileNormalizer(valueRules) };
+      entries.push([compileJsonPath(source), Object.freeze(rule)]);
+    }
+  }
   for (const source of rules.redact ?? []) entries.push([compileJsonPath(source), redact]);
   return Object.freeze({
     body: createPathSet(entries),
     ignoreHeaders: new Set((rules.ignoreHeaders ?? []).map((name) => name.toLowerCase())),
+    comparedHeaders:
+      rules.compareHeaders === 'all'
+        ? null
+        : new Set([...DEFAULT_COMPARED_HEADERS, ...(rules.compareHeaders ?? []).map((n) => n.toLowerCase())]),
     redact: compilePaths(rules.redact ?? []),
+    acceptedStatus: acceptedStatuses(rules.status ?? {}),
     maxDifferences: limits.maxDifferences ?? DEFAULT_LIMITS.maxDifferences,
     maxDepth: limits.maxDepth ?? DEFAULT_LIMITS.maxDepth,
   });
+}
+
+const SORTED_SET: BodyRule = Object.freeze({ type: 'set', orderBy: undefined });
+
+function acceptedStatuses(map: CompareRules['status']): ReadonlyMap<number, ReadonlySet<number>> {
+  const accepted = new Map<number, ReadonlySet<number>>();
+  for (const [legacy, service] of Object.entries(map)) {
+    accepted.set(Number(legacy), new Set(typeof service === 'number' ? [service] : service));
+  }
+  return accepted;
+}
+
+/** Whether the rules accept `service` answering `legacy`'s status (equal statuses always are). */
+export function isAcceptedStatus(rules: CompiledRules, legacy: number, service: number): boolean {
+  return legacy === service || rules.acceptedStatus.get(legacy)?.has(service) === true;
 }
 
 /** The rules of a route without a `compare` block. */

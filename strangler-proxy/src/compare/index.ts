@@ -18,7 +18,9 @@ export { DEFAULT_LIMITS, NO_RULES, compileCompareRules, validateCompareRules } f
 export type { BodyRule, CompareLimits, CompiledRules, RuleIssue } from './compile-rules.ts';
 export {
   DEFAULT_MAX_NOISE_PATHS,
+  combineNoise,
   createNoiseModel,
+  headerPart,
   isNoisy,
   learnNoise,
   newNoisyPaths,
@@ -39,5 +41,5 @@ export {
 export type { JsonLocation, JsonPathPattern, PathKey, PathSegment } from './json-path.ts';
 export { compilePaths } from './path-set.ts';
 export type { CompiledPaths } from './path-set.ts';
-export { TRANSPORT_HEADERS } from './compare-headers.ts';
+export { DEFAULT_COMPARED_HEADERS, TRANSPORT_HEADERS } from './compare-headers.ts';
 export { isPlainMatch, plainMatch, signatureOf } from './collect-differences.ts';

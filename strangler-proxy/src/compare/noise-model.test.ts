@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonResponse } from '../../test/compare/captured.ts';
 import { compareResponses, failedVerdict } from './compare-responses.ts';
-import { NO_RULES } from './compile-rules.ts';
+import { NO_RULES, compileCompareRules } from './compile-rules.ts';
 import type { CompiledRules } from './compile-rules.ts';
 import {
   createNoiseModel,
@@ -91,7 +91,7 @@ describe('noise learning', () => {
       compareResponses(
         jsonResponse({ a: 1 }, { headers: { 'x-request-id': 'r1' } }),
         jsonResponse({ a: 1, debug: 'x' }, { headers: { 'x-request-id': 'r2' } }),
-        NO_RULES,
+        compileCompareRules({ compareHeaders: 'all' }),
       ),
     );
     expect(noisyEntries(noise)).toEqual([

@@ -117,6 +117,38 @@ export function learnNoise(model: NoiseModel, verdict: Verdict): NoiseModel {
   return Object.freeze({ keys, paths, maxPaths: model.maxPaths, overflow });
 }
 
+/**
+ * A model that knows what either model knows: a route's own noise with the header noise its upstream
+ * showed on other routes. Returns `own` itself when `shared` adds nothing.
+ */
+export function combineNoise(own: NoiseModel, shared: NoiseModel): NoiseModel {
+  let keys: Set<string> | undefined;
+  let paths: Set<string> | undefined;
+  for (const key of shared.keys) {
+    if (own.keys.has(key)) continue;
+    keys ??= new Set(own.keys);
+    paths ??= new Set(own.paths);
+    keys.add(key);
+    paths.add(key.slice(key.indexOf(' ') + 1));
+  }
+  if (keys === undefined || paths === undefined) return own;
+  return Object.freeze({ keys, paths, maxPaths: own.maxPaths, overflow: own.overflow });
+}
+
+/**
+ * The header differences of a verdict alone: what an upstream's noise is shared by. A status
+ * difference stays, so that {@link learnNoise} still refuses a pair whose answers were not alike.
+ */
+export function headerPart(verdict: Verdict): Verdict {
+  const isHeader = (difference: { readonly kind: DiffKind }) =>
+    difference.kind === 'header' || difference.kind === 'status';
+  return Object.freeze({
+    ...verdict,
+    differences: verdict.differences.filter(isHeader),
+    noisy: verdict.noisy.filter(isHeader),
+  });
+}
+
 /** Whether a difference of `kind` at the folded `path` is known noise. */
 export function isNoisy(model: NoiseModel, kind: DiffKind, path: string): boolean {
   const noiseClass = noiseClassOf(kind);

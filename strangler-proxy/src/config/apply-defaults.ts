@@ -1,11 +1,12 @@
 /**
- * `defaults.shadow`, `defaults.compare` and `defaults.plan` applied to every route before validation, so each
- * route is validated (and later used) complete.
+ * `defaults.shadow`, `defaults.compare`, `defaults.plan` and `defaults.rateLimit` applied to every route
+ * before validation, so each route is validated (and later used) complete.
  *
  * - Route values win, key by key; nested mappings merge the same way (`plan.gate`, `compare.tolerance`);
  *   lists are replaced, never concatenated.
- * - `compare` and `plan` are given to every route. `shadow` only to routes that have a `shadow` block or are
- *   in stage `shadow`: elsewhere the block is what turns mirroring on, so a default must not.
+ * - `compare` and `plan` are given to every route, `rateLimit` too when `defaults` has one. `shadow` only to
+ *   routes that have a `shadow` block or are in stage `shadow`: elsewhere the block is what turns
+ *   mirroring on, so a default must not.
  * - Values of the wrong shape are left alone for the schema to report.
  */
 
@@ -18,10 +19,13 @@ export function applyDefaults(raw: unknown): unknown {
   const routes: unknown[] = raw.routes.map((route: unknown) => {
     if (!isPlain(route)) return route;
     const result: Plain = { ...route };
-    for (const block of ['shadow', 'compare', 'plan'] as const) {
+    for (const block of ['shadow', 'compare', 'plan', 'rateLimit'] as const) {
       const base = defaults[block];
       const own = route[block];
-      const applies = block !== 'shadow' || own !== undefined || route.stage === 'shadow';
+      const applies =
+        block === 'shadow'
+          ? own !== undefined || route.stage === 'shadow'
+          : block !== 'rateLimit' || own !== undefined || base !== undefined;
       if (!applies || (own !== undefined && !isPlain(own))) continue;
       if (base !== undefined && !isPlain(base)) continue;
       setOwn(result, block, mergeDeep(base ?? {}, own ?? {}));

@@ -13,6 +13,7 @@ import { proxySettingsSchema, routeSchema } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import { methodProblem } from './http-methods.ts';
 import { validateJsonPath } from '../compare/json-path.ts';
+import { findRuleConflicts } from '../compare/rule-conflicts.ts';
 import { compileRoute, type CompiledRoute } from '../routing/compile-route.ts';
 import { parsePathPattern } from '../routing/path-pattern.ts';
 import { findUnreachableRoutes } from '../routing/unreachable-routes.ts';
@@ -228,8 +229,18 @@ function checkJsonPaths(
     const items = compare[list];
     if (Array.isArray(items)) items.forEach((item: unknown, i) => check(item, [...at, list, i], false));
   }
-  for (const record of ['arrays', 'tolerance'] as const) {
+  for (const record of ['arrays', 'tolerance', 'normalize'] as const) {
     const entries = compare[record];
     if (isPlain(entries)) for (const key of Object.keys(entries)) check(key, [...at, record, key], true);
+  }
+  for (const conflict of findRuleConflicts(compare)) {
+    problems.push({
+      code: conflict.kind === 'format' ? 'CONFIG_INVALID_VALUE' : 'CONFIG_CONFLICTING_RULES',
+      message: conflict.message,
+      path: [...at, ...conflict.path],
+      routeId,
+      // A tolerance conflict is about the key (the path), a normaliser's about its own value.
+      atKey: conflict.path[0] === 'tolerance',
+    });
   }
 }

@@ -37,6 +37,10 @@ export const CONFIG_ERRORS = {
     severity: 'error',
     summary: 'a compare rule path is outside the JSONPath subset',
   },
+  CONFIG_CONFLICTING_RULES: {
+    severity: 'error',
+    summary: 'compare rules on one path that cannot apply together (tolerance on a time or string, …)',
+  },
   CONFIG_INVALID_PATH_PATTERN: { severity: 'error', summary: 'a route path pattern is malformed' },
   CONFIG_INVALID_HEADER_CONDITION: { severity: 'error', summary: 'a header condition is malformed' },
   CONFIG_UNREACHABLE_ROUTE: {

@@ -9,7 +9,7 @@ export type { ConfigErrorCode, ConfigProblem, Severity } from './errors.ts';
 export { formatProblems } from './format-problems.ts';
 export type { FormatOptions } from './format-problems.ts';
 export { deepFreeze } from './routes-config.ts';
-export type { DeepReadonly, LoadedRoute, RoutesConfig } from './routes-config.ts';
+export type { DeepReadonly, LoadedRoute, LoadedUpstream, RoutesConfig } from './routes-config.ts';
 export { expandEnvString } from './expand-env.ts';
 export type { Env, Expansion } from './expand-env.ts';
 export { createRoutesJsonSchema, formatRoutesJsonSchema, ROUTES_JSON_SCHEMA_PATH } from './json-schema.ts';

@@ -14,6 +14,9 @@ export type DeepReadonly<T> = T extends (infer Item)[]
 /** A validated routes.yaml, defaults applied, frozen. */
 export type RoutesConfig = DeepReadonly<RoutesFile>;
 
+/** One upstream (the monolith or a service) of a {@link RoutesConfig}. */
+export type LoadedUpstream = RoutesConfig['legacy'];
+
 /** One route of a {@link RoutesConfig}. */
 export type LoadedRoute = RoutesConfig['routes'][number];
 

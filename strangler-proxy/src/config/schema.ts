@@ -53,28 +53,132 @@ export const retrySchema = z.strictObject({
   budget: z.number().min(0).max(1).default(0.2),
 });
 
-const upstreamObjectSchema = z.strictObject({
-  url: httpUrl.describe('Base URL of the upstream, e.g. http://127.0.0.1:4001.'),
-  timeout: durationSchema
-    .default(30_000)
+/** `host:port` of a DNS server (IPv6 in brackets: `[::1]:53`). */
+const resolverAddress = z
+  .string()
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:53');
+
+export const discoverySchema = z.strictObject({
+  dns: z
+    .string()
+    .regex(/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9])?\.?$/, 'expected a DNS name')
     .describe(
-      'Time to the response head (504 beyond), then the longest pause in its body (cut beyond, within 1.25× of it).',
+      'A DNS name: with port, its A and AAAA records are the endpoints; without, its SRV records (which carry the ports), e.g. _http._tcp.catalog.svc.',
     ),
-  /** Path probed by the admin health check. */
-  health: z
+  port: z.int().min(1).max(65_535).optional().describe('Port of every address (A/AAAA); omit to use SRV.'),
+  scheme: z.enum(['http', 'https']).default('http'),
+  resolver: resolverAddress
+    .optional()
+    .describe('DNS server asked instead of the system resolver (host:port).'),
+  minRefresh: durationSchema
+    .default(1_000)
+    .describe('Records are resolved again when their TTL runs out, but no sooner than this.'),
+  maxRefresh: durationSchema
+    .default(30_000)
+    .describe('Records are resolved again at least this often, whatever their TTL.'),
+});
+
+export const BALANCE_POLICIES = ['least-outstanding', 'round-robin'] as const;
+
+export const healthCheckSchema = z.strictObject({
+  path: z
     .string()
     .startsWith('/')
-    .default('/health')
-    .describe('Path probed by the admin /health endpoint.'),
-  /** Bulkhead: requests in flight to this upstream at most; further ones get 503 (or the fallback). */
-  maxConcurrent: z
+    .optional()
+    .describe('Path probed on every endpoint (default: the upstream health path).'),
+  interval: durationSchema.default(5_000),
+  timeout: durationSchema.default(1_000),
+  healthyThreshold: z
     .int()
     .positive()
-    .default(256)
-    .describe('Requests in flight at most (bulkhead); beyond it 503 or the fallback.'),
-  retry: retrySchema.prefault({}),
-  breaker: circuitBreakerSchema.prefault({}),
+    .default(2)
+    .describe('Passed probes in a row that bring an unhealthy endpoint back.'),
+  unhealthyThreshold: z
+    .int()
+    .positive()
+    .default(2)
+    .describe('Failed probes in a row that take an endpoint out of the balancing.'),
 });
+
+export const outlierSchema = z.strictObject({
+  consecutiveFailures: z
+    .int()
+    .min(0)
+    .default(5)
+    .describe('Failures in a row (refused, reset, timeout, 5xx) that eject an endpoint (0: never).'),
+  ejectFor: durationSchema
+    .default(10_000)
+    .describe('First ejection; each further one lasts twice the one before, up to maxEjectFor.'),
+  maxEjectFor: durationSchema.default(300_000),
+  maxEjectedPercent: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(50)
+    .describe('Share of endpoints ejected at most at once; one endpoint always stays.'),
+});
+
+const upstreamObjectSchema = z
+  .strictObject({
+    url: z
+      .union([httpUrl, z.array(httpUrl).min(1)])
+      .optional()
+      .describe('Base URL of the upstream (http://127.0.0.1:4001), or a list of its instances.'),
+    discovery: discoverySchema
+      .optional()
+      .describe('Instances found by DNS and resolved again within their TTL (instead of url).'),
+    balance: z
+      .enum(BALANCE_POLICIES)
+      .default('least-outstanding')
+      .describe('How a request picks an instance: fewest requests in flight, or each in turn.'),
+    healthCheck: healthCheckSchema
+      .optional()
+      .describe('Active checks of every instance; failing ones get no traffic until they pass.'),
+    outlier: outlierSchema.prefault({}),
+    timeout: durationSchema
+      .default(30_000)
+      .describe(
+        'Time to the response head (504 beyond), then the longest pause in its body (cut beyond, within 1.25× of it).',
+      ),
+    /** Path probed by the admin health check. */
+    health: z
+      .string()
+      .startsWith('/')
+      .default('/health')
+      .describe('Path probed by the admin /health endpoint.'),
+    /** Bulkhead: requests in flight to this upstream at most; further ones get 503 (or the fallback). */
+    maxConcurrent: z
+      .int()
+      .positive()
+      .default(256)
+      .describe('Requests in flight at most (bulkhead); beyond it 503 or the fallback.'),
+    retry: retrySchema.prefault({}),
+    breaker: circuitBreakerSchema.prefault({}),
+  })
+  .superRefine((upstream, context) => {
+    if ((upstream.url === undefined) === (upstream.discovery === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        message: 'give either url (one URL or a list) or discovery, not both and not neither',
+        path: upstream.url === undefined ? [] : ['discovery'],
+      });
+    }
+    // Every instance gets the request under the same base path: only the address may differ.
+    if (Array.isArray(upstream.url)) {
+      const bases = new Set(upstream.url.map(baseOf));
+      if (bases.size > 1)
+        context.addIssue({
+          code: 'custom',
+          message: 'the URLs of a list must differ only in host and port (same scheme, path and query)',
+          path: ['url'],
+        });
+    }
+  });
+
+function baseOf(text: string): string {
+  const url = new URL(text);
+  return `${url.protocol}${url.pathname}${url.search}`;
+}
 
 /** An upstream is a URL or an object; both become the full object. */
 export const upstreamSchema = z
@@ -137,6 +241,55 @@ export const shadowSchema = z.strictObject({
 /** A JSONPath subset: `$`, `.key`, `['key']`, `[n]`, `[*]`, `..key`. Checked by the config loader. */
 export const jsonPathSchema = z.string().startsWith('$');
 
+/** A status code, 100..599. */
+const statusCodeSchema = z.int().min(100).max(599);
+
+/**
+ * How one path's values are brought to a common form before comparing (`compare.normalize`). Each key
+ * says what does not count as a difference there; combinations that cannot apply together are refused
+ * by the config checks (`time` with `number`, `case`/`trim` with either, `sortedSet` with any other).
+ */
+export const normalizerSchema = z.strictObject({
+  equivalent: z
+    .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+    .min(2)
+    .optional()
+    .describe('Values that count as the same here, e.g. ["", null].'),
+  time: z
+    .union([
+      z.literal(true),
+      z.strictObject({
+        formats: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe(
+            'Named formats (iso, sql, http, date, epoch-s, epoch-ms) or patterns such as DD/MM/YYYY HH:mm:ss (YYYY MM DD HH mm ss SSS Z). Default: iso, sql, http.',
+          ),
+        precision: durationSchema
+          .optional()
+          .describe('Instants less than this apart are equal, e.g. 1s. Default: exactly equal.'),
+      }),
+    ])
+    .optional()
+    .describe('Both sides are parsed as instants and compared as such, e.g. ISO vs YYYY-MM-DD HH:MM:SS.'),
+  number: z
+    .union([
+      z.literal(true),
+      z.strictObject({
+        tolerance: z.number().nonnegative().optional().describe('Absolute difference accepted.'),
+      }),
+    ])
+    .optional()
+    .describe('Numeric strings and numbers compare as numbers ("12.50" equals 12.5).'),
+  case: z.literal('insensitive').optional().describe('insensitive: strings compare ignoring letter case.'),
+  trim: z.literal(true).optional().describe('Strings compare without leading and trailing white space.'),
+  sortedSet: z
+    .literal(true)
+    .optional()
+    .describe('An array of scalars compared as a set of values: order does not count.'),
+});
+
 export const compareSchema = z.strictObject({
   ignore: z
     .array(jsonPathSchema)
@@ -146,10 +299,39 @@ export const compareSchema = z.strictObject({
     .array(z.string().transform((name) => name.toLowerCase()))
     .default([])
     .describe('Response headers never compared, e.g. date, etag.'),
+  compareHeaders: z
+    .union([
+      z.literal('all'),
+      z.array(
+        z
+          .string()
+          .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a header name')
+          .transform((name) => name.toLowerCase()),
+      ),
+    ])
+    .default([])
+    .describe(
+      'Response headers compared: content-type, cache-control, location, content-encoding, vary and set-cookie names, plus the names listed here; all: every header but transport ones and ignoreHeaders.',
+    ),
   /** Compare the array at a path as a set keyed by a field (or by value when `orderBy` is absent). */
   arrays: z.record(jsonPathSchema, z.strictObject({ orderBy: z.string().optional() })).default({}),
   /** Numeric tolerance (absolute) at a path. */
   tolerance: z.record(jsonPathSchema, z.number().nonnegative()).default({}),
+  /** How values at a path are brought to a common form before comparing. */
+  normalize: z
+    .record(jsonPathSchema, normalizerSchema)
+    .default({})
+    .describe(
+      'Per JSONPath: what does not count as a difference there (equivalent, time, number, case, trim, sortedSet).',
+    ),
+  /** Status differences accepted: legacy status → the service status(es) that count as the same. */
+  status: z
+    .record(
+      z.string().regex(/^[1-5]\d\d$/, 'expected a status code such as 201'),
+      z.union([statusCodeSchema, z.array(statusCodeSchema).min(1)]),
+    )
+    .default({})
+    .describe('Accepted status differences, legacy → service, e.g. { 201: 200 }.'),
   /** Body fields replaced by `[redacted]` in stored samples and reports. */
   redact: z
     .array(jsonPathSchema)
@@ -207,6 +389,39 @@ export const autoRollbackSchema = z.strictObject({
   minRequests: z.int().positive().default(20),
 });
 
+const redisUrl = z
+  .string()
+  .refine((text) => URL.canParse(text) && /^rediss?:$/.test(new URL(text).protocol), {
+    message: 'expected memory or a redis:// (rediss://) URL',
+  });
+
+export const rateLimitSchema = z.strictObject({
+  requests: z
+    .int()
+    .positive()
+    .describe('Requests a client may make per `per`, on average (the token bucket refills at this rate).'),
+  per: durationSchema.default(1_000),
+  burst: z
+    .int()
+    .positive()
+    .optional()
+    .describe('Requests a client may make at once: the bucket size (default: requests).'),
+  key: z
+    .string()
+    .regex(/^(ip|header:[A-Za-z0-9!#$%&'*+.^_`|~-]+)$/, { message: 'expected ip or header:NAME' })
+    .default('ip')
+    .describe('Whose bucket: the client address, or a header (requests without it count by address).'),
+  store: z
+    .union([z.literal('memory'), redisUrl])
+    .default('memory')
+    .describe(
+      'memory (this proxy alone) or a redis:// URL shared by a fleet; when Redis is away the local bucket decides.',
+    ),
+  timeout: durationSchema
+    .default(100)
+    .describe('How long a request waits for Redis before the local bucket decides instead.'),
+});
+
 export const STAGES = ['legacy', 'shadow', 'canary', 'migrated'] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -248,6 +463,9 @@ export const routeSchema = z.strictObject({
       'legacy: safe requests go to the monolith when the service is down, slow or its breaker is open.',
     ),
   autoRollback: autoRollbackSchema.optional(),
+  rateLimit: rateLimitSchema
+    .optional()
+    .describe('A token bucket per client: beyond it, 429 with Retry-After.'),
 });
 
 export const proxySettingsSchema = z.strictObject({
@@ -291,6 +509,7 @@ export const defaultsSchema = z.strictObject({
   shadow: shadowSchema.partial().optional(),
   compare: compareSchema.partial().optional(),
   plan: planSchema.partial().optional(),
+  rateLimit: rateLimitSchema.partial().optional(),
 });
 
 export const routesFileSchema = z.strictObject({
@@ -303,12 +522,18 @@ export const routesFileSchema = z.strictObject({
 });
 
 export type UpstreamConfig = z.output<typeof upstreamObjectSchema>;
+export type DiscoveryConfig = z.output<typeof discoverySchema>;
+export type HealthCheckConfig = z.output<typeof healthCheckSchema>;
+export type OutlierConfig = z.output<typeof outlierSchema>;
+export type BalancePolicy = (typeof BALANCE_POLICIES)[number];
 export type CanaryConfig = z.output<typeof canarySchema>;
 export type ShadowConfig = z.output<typeof shadowSchema>;
 export type CompareRules = z.output<typeof compareSchema>;
+export type NormalizerConfig = z.output<typeof normalizerSchema>;
 export type GateConfig = z.output<typeof gateSchema>;
 export type PlanConfig = z.output<typeof planSchema>;
 export type AutoRollbackConfig = z.output<typeof autoRollbackSchema>;
+export type RateLimitConfig = z.output<typeof rateLimitSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
 export type ProxySettings = z.output<typeof proxySettingsSchema>;
 export type RoutesFile = z.output<typeof routesFileSchema>;

@@ -18,7 +18,8 @@ export type ProxyFailure =
   | 'not_an_open_proxy'
   | 'body_too_large'
   | 'headers_too_large'
-  | 'request_timeout';
+  | 'request_timeout'
+  | 'rate_limited';
 
 interface FailureEntry {
   readonly status: number;
@@ -67,6 +68,7 @@ export const FAILURES: Readonly<Record<ProxyFailure, FailureEntry>> = Object.fre
     code: 'REQUEST_TIMEOUT',
     message: 'the request was not received in time',
   },
+  rate_limited: { status: 429, code: 'RATE_LIMITED', message: 'too many requests' },
 });
 
 /** Classifies a proxying error by its Node error code (timeouts are flagged by the caller). */
@@ -110,6 +112,19 @@ export function sendRawFailure(socket: Socket, failure: ProxyFailure, requestId 
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** 429 with the JSON error body and `Retry-After` (whole seconds, at least 1). */
+export function sendRateLimited(res: ServerResponse, requestId: string, retryAfterMs: number): void {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1_000));
+  const body = errorBody('rate_limited', requestId, `retry after ${seconds} s`);
+  res.writeHead(FAILURES.rate_limited.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'retry-after': String(seconds),
+    'x-request-id': requestId,
+  });
+  res.end(body);
 }
 
 /**

@@ -7,6 +7,9 @@ import type { Side } from '../compare/verdict.ts';
 import type { RoutingRoute } from './routing-snapshot.ts';
 import type { ProxyFailure } from './failure-status.ts';
 import type { ExchangeDeadline } from './exchange-deadline.ts';
+import type { Endpoint } from './endpoint-set.ts';
+import type { Settle } from './upstream-guard.ts';
+import type { AttemptTrace, RequestTrace } from '../tracing/tracing.ts';
 
 export interface ResponseTap {
   /** Called with the upstream response before it is piped to the client (same tick: no byte is missed). */
@@ -38,6 +41,15 @@ export interface RequestContext {
   deadline: ExchangeDeadline | null;
   failure: ProxyFailure | null;
   attempts: number;
+  /** Endpoints this request was sent to (null before the first): a retry goes to another one. */
+  triedEndpoints: Endpoint[] | null;
+  /** Settles the current attempt's endpoint (its requests in flight, its outlier state). */
+  endpointSettle: Settle | null;
+  /**
+   * The current attempt went out on a kept-alive connection and no answer has come: a reset then means
+   * the endpoint closed that idle connection as the request was sent (or stopped), not that it failed it.
+   */
+  reusedSocketUnanswered: boolean;
   /** The current attempt's failure handler; taken (set to null) by whoever reports the failure first. */
   onUpstreamFailure: UpstreamFailureHandler | null;
   /** Taps the request body as it is piped upstream (shadow). */
@@ -48,6 +60,10 @@ export interface RequestContext {
    */
   requestChunksHeld: boolean;
   responseTap: ResponseTap | null;
+  /** The request's span when tracing is on (null: off, and nothing else is paid). */
+  readonly trace: RequestTrace | null;
+  /** The current attempt's span, ended with its outcome. */
+  attemptTrace: AttemptTrace | null;
 }
 
 const CONTEXT = Symbol('strangler.context');

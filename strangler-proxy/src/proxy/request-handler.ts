@@ -12,16 +12,24 @@ import type { ResultRecorder } from '../store/types.ts';
 import type { ShadowMirror } from '../shadow/shadow-mirror.ts';
 import { normalizeRequestTarget } from '../routing/normalize-path.ts';
 import { isBodyless } from './body-framing.ts';
-import { errorCode, isConnectFailure, sendFailure, type ProxyFailure } from './failure-status.ts';
+import {
+  errorCode,
+  isConnectFailure,
+  sendFailure,
+  sendRateLimited,
+  type ProxyFailure,
+} from './failure-status.ts';
 import { prepareForwardedHeaders } from './forwarding-headers.ts';
 import { SHADOW_HEADER } from './shadow-mark.ts';
 import { setContext, type RequestContext } from './request-context.ts';
-import type { RoutingSnapshot } from './routing-snapshot.ts';
+import type { RoutingRoute, RoutingSnapshot } from './routing-snapshot.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
 import type { Upstream } from './upstream.ts';
 import type { Settle } from './upstream-guard.ts';
 import { createAccessLog } from '../logging/access-log.ts';
 import { redactQuery } from '../compare/redact.ts';
+import type { Tracing } from '../tracing/tracing.ts';
+import type { EdgeRateLimits } from '../ratelimit/edge-rate-limits.ts';
 
 const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -34,6 +42,9 @@ export interface RequestHandlerDeps {
   readonly metrics: ProxyMetrics;
   readonly logger: Logger;
   readonly accessLog: boolean;
+  /** Null when tracing is not configured. */
+  readonly tracing: Tracing | null;
+  readonly rateLimits: EdgeRateLimits;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -52,6 +63,8 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       const failure = normalised.error.code === 'PATH_TOO_LONG' ? 'uri_too_long' : 'bad_request';
       return refuse(res, failure, normalised.error.message);
     }
+    // Narrowed here: the request is served from a function of its own (after a rate limit's decision).
+    const requested = normalised;
     const framing = framingProblem(req);
     if (framing !== null) return refuse(res, 'bad_request', framing);
 
@@ -73,119 +86,180 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     if (req.headers.expect !== undefined) answerExpectation(req, res);
 
     const route = snapshot.match(method, normalised.segments, req.headers);
-    const decision = route ? route.decide(req) : LEGACY_ONLY;
-    req.url = normalised.path + normalised.query;
-    const context: RequestContext = {
-      requestId,
-      startedAt,
-      route,
-      side: decision.serve,
-      fellBack: false,
-      timedOut: false,
-      deadline: null,
-      failure: null,
-      onUpstreamFailure: null,
-      attempts: 0,
-      requestTap: null,
-      responseTap: null,
-      requestChunksHeld: false,
-    };
-    setContext(req, context);
-    if (route === null) recorder.recordUnmatched(method, normalised.path);
-    else if (route.shadow) deps.mirror.begin(route, decision, req, res, context, ownMirror);
-    if (req.headers['transfer-encoding'] !== undefined) {
-      limitStreamedBody(req, res, context, snapshot.config.proxy.maxBodyBytes);
-    }
-
-    let upstreamName = '';
-    // The attempt in flight, settled with its outcome when the exchange ends (one close listener for all).
-    let settleAttempt: Settle | null = null;
-    res.once('close', () => {
-      context.deadline?.stop();
-      const status = res.headersSent ? res.statusCode : 499;
-      if (settleAttempt !== null) {
-        settleAttempt(res.headersSent ? (status < 500 ? 'success' : 'failure') : 'unknown');
-        settleAttempt = null;
-      }
-      const durationMs = performance.now() - startedAt;
-      const routeId = route?.id ?? 'unmatched';
-      metrics.observeRequest(routeId, route?.stage ?? 'legacy', upstreamName, status, durationMs / 1000);
-      recorder.recordServed({
-        routeId: route?.id ?? null,
-        stage: route?.stage ?? null,
-        side: context.side,
-        status,
-        latencyMs: durationMs,
-        fellBack: context.fellBack,
-        at: Date.now(),
+    const limit = route?.config.rateLimit;
+    if (route !== null && limit !== undefined) {
+      const verdict = deps.rateLimits.check(route.id, limit, {
+        remoteAddress,
+        header: (name) => {
+          const value = req.headers[name];
+          return typeof value === 'string' ? value : undefined;
+        },
       });
-      if (route && context.side === 'service' && !context.fellBack)
-        route.observeServiceOutcome(status < 500 && context.failure === null);
-      accessLog?.({
-        requestId,
-        method,
-        // A credential in the query string is not the log's to keep (one scan when there is none).
-        path: redactQuery(req.url ?? '', route?.redactQuery),
-        route: routeId,
-        upstream: upstreamName,
-        status,
-        durationMs: round(durationMs),
-      });
-    });
-
-    send(context.side);
-
-    function send(side: Side): void {
-      const upstream: Upstream = side === 'service' && route ? route.service : snapshot.legacy;
-      upstreamName = upstream.name;
-      const admitted = upstream.guard.admit(context.attempts > 0);
-      if (typeof admitted === 'string') return fail(upstream, side, admitted, null);
-      context.attempts += 1;
-      settleAttempt = admitted;
-      upstream.forward(req, res, (failure, error, recoverable) => {
-        settleAttempt = null;
-        admitted('failure');
-        fail(upstream, side, failure, error, recoverable);
-      });
-    }
-
-    function fail(
-      upstream: Upstream,
-      side: Side,
-      failure: ProxyFailure,
-      error: unknown,
-      recoverable = true,
-    ): void {
-      context.failure = failure;
-      metrics.upstreamError(upstream.name, failure);
-      if (res.headersSent || res.destroyed) {
-        res.destroy();
+      if (verdict instanceof Promise) {
+        // A shared bucket: the request waits for its decision (bounded by the limit's timeout).
+        verdict
+          .then((decided) => {
+            if (res.destroyed) return;
+            if (decided.allowed) serve(route);
+            else sendRateLimited(res, requestId, decided.retryAfterMs);
+          })
+          .catch((error: unknown) => {
+            logger.error({ err: error, requestId }, 'request failed before it was forwarded');
+            res.destroy();
+          });
         return;
       }
-      const bodyless = isBodyless(req);
-      if (
-        recoverable &&
-        isConnectFailure(failure) &&
-        failure === 'connection_refused' &&
-        IDEMPOTENT.has(method) &&
-        bodyless &&
-        context.attempts <= upstream.config.retry.attempts &&
-        upstream.guard.allowRetry()
-      ) {
-        return send(side);
+      if (!verdict.allowed) return sendRateLimited(res, requestId, verdict.retryAfterMs);
+    }
+    serve(route);
+
+    function serve(route: RoutingRoute | null): void {
+      const decision = route ? route.decide(req) : LEGACY_ONLY;
+      const trace = deps.tracing === null ? null : deps.tracing.startRequest(method, req.headers);
+      if (trace !== null && route !== null) trace.setRoute(route.id, route.template, route.stage);
+      req.url = requested.path + requested.query;
+      const context: RequestContext = {
+        requestId,
+        startedAt,
+        route,
+        side: decision.serve,
+        fellBack: false,
+        timedOut: false,
+        deadline: null,
+        failure: null,
+        onUpstreamFailure: null,
+        attempts: 0,
+        triedEndpoints: null,
+        endpointSettle: null,
+        reusedSocketUnanswered: false,
+        requestTap: null,
+        responseTap: null,
+        requestChunksHeld: false,
+        trace,
+        attemptTrace: null,
+      };
+      setContext(req, context);
+      if (route === null) recorder.recordUnmatched(method, requested.path);
+      else if (route.shadow) deps.mirror.begin(route, decision, req, res, context, ownMirror);
+      if (req.headers['transfer-encoding'] !== undefined) {
+        limitStreamedBody(req, res, context, snapshot.config.proxy.maxBodyBytes);
       }
-      if (recoverable && side === 'service' && route?.fallbackToLegacy && SAFE.has(method) && bodyless) {
-        context.fellBack = true;
-        context.side = 'legacy';
-        metrics.fallback(route.id);
-        return send('legacy');
+
+      let upstreamName = '';
+      // The attempt in flight, settled with its outcome when the exchange ends (one close listener for all).
+      let settleAttempt: Settle | null = null;
+      res.once('close', () => {
+        context.deadline?.stop();
+        const status = res.headersSent ? res.statusCode : 499;
+        if (settleAttempt !== null) {
+          const outcome = res.headersSent ? (status < 500 ? 'success' : 'failure') : 'unknown';
+          settleAttempt(outcome);
+          settleAttempt = null;
+          context.endpointSettle?.(outcome);
+          context.attemptTrace?.end(res.headersSent ? status : null, null);
+        }
+        trace?.end(status, context.failure);
+        const durationMs = performance.now() - startedAt;
+        const routeId = route?.id ?? 'unmatched';
+        metrics.observeRequest(routeId, route?.stage ?? 'legacy', upstreamName, status, durationMs / 1000);
+        recorder.recordServed({
+          routeId: route?.id ?? null,
+          stage: route?.stage ?? null,
+          side: context.side,
+          status,
+          latencyMs: durationMs,
+          fellBack: context.fellBack,
+          at: Date.now(),
+        });
+        if (route && context.side === 'service' && !context.fellBack)
+          route.observeServiceOutcome(status < 500 && context.failure === null);
+        accessLog?.({
+          requestId,
+          method,
+          // A credential in the query string is not the log's to keep (one scan when there is none).
+          path: redactQuery(req.url ?? '', route?.redactQuery),
+          route: routeId,
+          upstream: upstreamName,
+          status,
+          durationMs: round(durationMs),
+        });
+      });
+
+      send(context.side);
+
+      function send(side: Side): void {
+        const upstream: Upstream = side === 'service' && route ? route.service : snapshot.legacy;
+        upstreamName = upstream.name;
+        const admitted = upstream.guard.admit(context.attempts > 0);
+        if (typeof admitted === 'string') return fail(upstream, side, admitted, null);
+        context.attempts += 1;
+        settleAttempt = admitted;
+        upstream.forward(req, res, (failure, error, recoverable) => {
+          settleAttempt = null;
+          context.endpointSettle?.('failure');
+          context.attemptTrace?.end(null, failure);
+          context.attemptTrace = null;
+          if (recoverable && movesToAnotherEndpoint(upstream, failure)) {
+            // One endpoint's failure, not the upstream's: its breaker only hears of the last attempt.
+            admitted('unknown');
+            metrics.upstreamError(upstream.name, failure);
+            return send(side);
+          }
+          admitted('failure');
+          fail(upstream, side, failure, error, recoverable);
+        });
       }
-      if (error !== null)
-        logger.warn(
-          { requestId, upstream: upstream.name, failure, err: errorCode(error) },
-          'upstream failed',
-        );
-      sendFailure(res, failure, requestId);
+
+      /**
+       * Nothing reached the endpoint (or it closed a kept-alive connection as the request went out): another
+       * endpoint of the same upstream takes the request, once per endpoint, outside the retry budget.
+       */
+      function movesToAnotherEndpoint(upstream: Upstream, failure: ProxyFailure): boolean {
+        if (res.headersSent || res.destroyed || !isBodyless(req)) return false;
+        const unsent =
+          failure === 'connection_refused' ||
+          (failure === 'connection_reset' && context.reusedSocketUnanswered && IDEMPOTENT.has(method));
+        return unsent && upstream.endpoints.hasUntried(context.triedEndpoints);
+      }
+
+      function fail(
+        upstream: Upstream,
+        side: Side,
+        failure: ProxyFailure,
+        error: unknown,
+        recoverable = true,
+      ): void {
+        context.failure = failure;
+        metrics.upstreamError(upstream.name, failure);
+        if (res.headersSent || res.destroyed) {
+          res.destroy();
+          return;
+        }
+        const bodyless = isBodyless(req);
+        if (
+          recoverable &&
+          isConnectFailure(failure) &&
+          failure === 'connection_refused' &&
+          IDEMPOTENT.has(method) &&
+          bodyless &&
+          context.attempts <= upstream.config.retry.attempts &&
+          upstream.guard.allowRetry()
+        ) {
+          return send(side);
+        }
+        if (recoverable && side === 'service' && route?.fallbackToLegacy && SAFE.has(method) && bodyless) {
+          context.fellBack = true;
+          context.side = 'legacy';
+          metrics.fallback(route.id);
+          return send('legacy');
+        }
+        if (error !== null)
+          logger.warn(
+            { requestId, upstream: upstream.name, failure, err: errorCode(error) },
+            'upstream failed',
+          );
+        sendFailure(res, failure, requestId);
+      }
     }
   };
 }

@@ -83,7 +83,15 @@ export function createUpgradeHandler(deps: UpgradeHandlerDeps): UpgradeHandler {
       sendRawFailure(socket, admitted, requestId);
       return finish(FAILURES[admitted].status);
     }
-    const target = { url: upstream.url, timeoutMs: upstream.config.timeout };
+    // An open WebSocket is long-lived: the endpoint is chosen like a request's, not counted in flight.
+    const endpoint = upstream.endpoints.choose();
+    if (endpoint === null) {
+      admitted('unknown');
+      metrics.upstreamError(upstream.name, 'connection_refused');
+      sendRawFailure(socket, 'connection_refused', requestId);
+      return finish(FAILURES.connection_refused.status);
+    }
+    const target = { url: endpoint.url, timeoutMs: upstream.config.timeout };
     forwardUpgrade(req, socket, head, target, requestId, (outcome: UpgradeOutcome) => {
       switch (outcome.kind) {
         case 'upgraded':

@@ -3,7 +3,7 @@
  * bulkhead (requests in flight at most), a circuit breaker and a retry budget. An attempt is admitted
  * (or refused at once), then settled exactly once with its outcome.
  */
-import type { UpstreamConfig } from '../config/schema.ts';
+import type { LoadedUpstream } from '../config/routes-config.ts';
 import { createBulkhead } from '../safety/bulkhead.ts';
 import { createCircuitBreaker, type BreakerState } from '../safety/circuit-breaker.ts';
 import { createRetryBudget } from '../safety/retry-budget.ts';
@@ -28,7 +28,7 @@ export interface UpstreamGuard {
   onBreakerChange(listener: (state: BreakerState) => void): void;
 }
 
-export function createUpstreamGuard(config: Readonly<UpstreamConfig>): UpstreamGuard {
+export function createUpstreamGuard(config: LoadedUpstream): UpstreamGuard {
   const bulkhead = createBulkhead({ maxConcurrent: config.maxConcurrent });
   const breaker = createCircuitBreaker({ ...config.breaker, probeTimeout: config.timeout });
   const budget = createRetryBudget({ budget: config.retry.budget });

@@ -1,7 +1,9 @@
 /**
- * One upstream (the monolith or a service): one http-proxy-middleware instance and one keep-alive agent,
+ * One upstream (the monolith or a service): its endpoints (a URL, a list, or found by DNS), one
+ * http-proxy-middleware instance per endpoint and one keep-alive agent (a pool per endpoint's origin),
  * created at start or reload and reused by every request: a proxy made per request (or per reload without
- * disposing the old one) leaks listeners (chimurai/http-proxy-middleware#909, #954).
+ * disposing the old one) leaks listeners (chimurai/http-proxy-middleware#909, #954). The safety net (circuit
+ * breaker, bulkhead, retry budget) is the upstream's, whichever endpoint a request goes to.
  */
 import {
   Agent,
@@ -12,7 +14,8 @@ import {
 } from 'node:http';
 import type { Stream, Writable } from 'node:stream';
 import { createProxyMiddleware, type Plugin, type RequestHandler } from 'http-proxy-middleware';
-import type { UpstreamConfig } from '../config/schema.ts';
+import type { LoadedUpstream } from '../config/routes-config.ts';
+import { staticUrls } from '../config/upstream-target.ts';
 import { hasLargeBody, isBodyless, isCloseDelimitedFor, mayBeLargeAnswer } from './body-framing.ts';
 import { classifyUpstreamError } from './failure-status.ts';
 import { isKeepAlive } from '../compare/compare-headers.ts';
@@ -20,25 +23,50 @@ import { getContext, type UpstreamFailureHandler } from './request-context.ts';
 import { releaseWrittenChunks } from './release-written-chunks.ts';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.ts';
 import { ExchangeDeadline, type DeadlineExpired } from './exchange-deadline.ts';
+import { createEndpointSet, type EndpointSet, type EndpointTransport } from './endpoint-set.ts';
+import { startHealthChecks } from './health-checks.ts';
+import { startDnsDiscovery, type DnsDiscovery } from './dns-discovery.ts';
+import type { UpstreamBase } from './upstream-path.ts';
 
 export interface Upstream {
   readonly name: string;
-  readonly config: UpstreamConfig;
+  readonly config: LoadedUpstream;
   /** Same key → same settings: a reload keeps the upstream (and its warm connections). */
   readonly key: string;
+  /** Keeps one pool of connections per endpoint origin. */
   readonly agent: Agent;
-  readonly url: URL;
-  /** `url.origin`, read once: the getter builds a new string at every read (mirrors name it per request). */
-  readonly origin: string;
+  /** The path and query every endpoint is asked under (`upstream-path.ts`). */
+  readonly base: UpstreamBase;
+  readonly endpoints: EndpointSet;
   readonly guard: UpstreamGuard;
-  /** Sends the request upstream; `onFailure` runs once if it fails before the response completes. */
+  /** Settles once the endpoints are known: at once for URLs, after the first DNS answer otherwise. */
+  readonly ready: Promise<void>;
+  /** Why the last DNS resolution failed (the endpoints last known stay); null when none did. */
+  discoveryError(): string | null;
+  /**
+   * Sends the request to an endpoint it has not tried yet when there is one; `onFailure` runs once if it
+   * fails before the response completes. The attempt's endpoint is `context.endpointSettle`'s to settle.
+   */
   forward(req: IncomingMessage, res: ServerResponse, onFailure: UpstreamFailureHandler): void;
+  /** Stops checks and discovery; each endpoint's connections close once its requests in flight end. */
   dispose(): void;
+  /** Closes every connection at once (shutdown, after the drain). */
+  destroy(): void;
 }
 
-export function upstreamKey(config: UpstreamConfig): string {
-  return `${config.url}|${config.timeout}|${config.maxConcurrent}`;
+export function upstreamKey(config: LoadedUpstream): string {
+  return JSON.stringify([
+    config.url,
+    config.discovery,
+    config.balance,
+    config.healthCheck,
+    config.outlier,
+    config.timeout,
+    config.maxConcurrent,
+  ]);
 }
+
+const NO_ENDPOINT = Object.assign(new Error('no endpoint is known for the upstream'), { code: 'ENOTFOUND' });
 
 const NOTHING_HELD = () => false;
 
@@ -152,7 +180,7 @@ const NO_BODY = {
   },
 } as unknown as Stream;
 
-export function createUpstream(name: string, config: UpstreamConfig): Upstream {
+export function createUpstream(name: string, config: LoadedUpstream): Upstream {
   const agent = new Agent({
     keepAlive: true,
     maxSockets: config.maxConcurrent,
@@ -182,7 +210,12 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
     });
     proxyServer.on('proxyReq', (proxyReq, req) => {
       armDeadline(proxyReq, req);
-      getContext(req)?.requestTap?.(proxyReq);
+      const context = getContext(req);
+      if (context) {
+        // A kept-alive connection the endpoint closed as the request went out: safe to send elsewhere.
+        context.reusedSocketUnanswered = proxyReq.reusedSocket;
+        context.requestTap?.(proxyReq);
+      }
     });
     proxyServer.on('proxyRes', (proxyRes, req, res) => {
       const status = proxyRes.statusCode ?? 0;
@@ -194,6 +227,7 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
         return;
       }
       const context = getContext(req);
+      if (context) context.reusedSocketUnanswered = false;
       context?.deadline?.headArrived(proxyRes);
       sanitizeResponseHead(proxyRes, res);
       const tap = context?.responseTap;
@@ -211,46 +245,106 @@ export function createUpstream(name: string, config: UpstreamConfig): Upstream {
       if (context && hasLargeBody(req)) releaseWrittenChunks(req, proxyReq, () => context.requestChunksHeld);
     });
   };
-  // A URL object, not the string: httpxy parses a string target anew on every request (and only reads it).
-  const url = new URL(config.url);
-  const proxyOptions = {
-    target: url,
-    changeOrigin: false,
-    xfwd: false,
-    agent,
-    ejectPlugins: true,
-  } satisfies Parameters<typeof createProxyMiddleware>[0];
-  const middleware: RequestHandler = createProxyMiddleware({
-    ...proxyOptions,
-    plugins: [exchangePlugin, bodyPlugin],
-  });
-  const bodylessMiddleware: RequestHandler = createProxyMiddleware({
-    ...proxyOptions,
-    plugins: [exchangePlugin],
-    buffer: NO_BODY,
-  });
+  const endpointTransport = (url: URL): EndpointTransport => {
+    // A URL object, not the string: httpxy parses a string target anew on every request (and only reads it).
+    const proxyOptions = {
+      target: url,
+      changeOrigin: false,
+      xfwd: false,
+      agent,
+      ejectPlugins: true,
+    } satisfies Parameters<typeof createProxyMiddleware>[0];
+    const middleware: RequestHandler = createProxyMiddleware({
+      ...proxyOptions,
+      plugins: [exchangePlugin, bodyPlugin],
+    });
+    const bodylessMiddleware: RequestHandler = createProxyMiddleware({
+      ...proxyOptions,
+      plugins: [exchangePlugin],
+      buffer: NO_BODY,
+    });
+    return {
+      forward(req, res) {
+        void (isBodyless(req) ? bodylessMiddleware : middleware)(req, res, (error?: unknown) => {
+          if (error !== undefined) reportFailure(req, error);
+        });
+      },
+      close: () => closePool(agent, url),
+    };
+  };
 
+  const endpoints = createEndpointSet({
+    balance: config.balance,
+    outlier: config.outlier,
+    transport: endpointTransport,
+  });
+  const urls = staticUrls(config).map((text) => new URL(text));
+  endpoints.replace(urls);
+  const discovery: DnsDiscovery | null = config.discovery
+    ? startDnsDiscovery(config.discovery, (found) => endpoints.replace(found))
+    : null;
+  const checks = config.healthCheck
+    ? startHealthChecks(endpoints, config.healthCheck, config.healthCheck.path ?? config.health)
+    : null;
+  const first = urls[0];
+
+  const stop = () => {
+    discovery?.stop();
+    checks?.stop();
+  };
   return {
     name,
     config,
     key: upstreamKey(config),
     agent,
-    url,
-    origin: url.origin,
+    base: first ? { pathname: first.pathname, search: first.search } : { pathname: '/', search: '' },
+    endpoints,
     guard: createUpstreamGuard(config),
+    ready: discovery?.ready ?? Promise.resolve(),
+    discoveryError: () => discovery?.lastError() ?? null,
     forward(req, res, onFailure) {
       const context = getContext(req);
       if (context) {
         context.onUpstreamFailure = onFailure;
         // A new attempt: the one before's deadline (stopped when it failed) must not classify this one.
         context.deadline = null;
+        context.reusedSocketUnanswered = false;
+        context.endpointSettle = null;
       }
-      void (isBodyless(req) ? bodylessMiddleware : middleware)(req, res, (error?: unknown) => {
-        if (error !== undefined) reportFailure(req, error);
-      });
+      const endpoint = endpoints.choose(context?.triedEndpoints ?? null);
+      if (endpoint === null) {
+        process.nextTick(() => reportFailure(req, NO_ENDPOINT));
+        return;
+      }
+      if (context) {
+        (context.triedEndpoints ??= []).push(endpoint);
+        context.endpointSettle = endpoints.begin(endpoint);
+        if (context.trace !== null)
+          context.attemptTrace = context.trace.attempt(name, endpoint.origin, context.attempts, req.headers);
+      }
+      endpoint.transport.forward(req, res);
     },
     dispose() {
+      stop();
+      endpoints.dispose();
+    },
+    destroy() {
+      stop();
+      endpoints.dispose();
       agent.destroy();
     },
   };
+}
+
+/** Closes the pooled connections to one endpoint's origin (the agent names its pools `host:port:…`). */
+function closePool(agent: Agent, url: URL): void {
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const prefixes = [`${host}:${port}:`, `${url.hostname}:${port}:`];
+  for (const pools of [agent.freeSockets, agent.sockets]) {
+    for (const [poolName, sockets] of Object.entries(pools)) {
+      if (!prefixes.some((prefix) => poolName.startsWith(prefix))) continue;
+      for (const socket of sockets ?? []) socket.destroy();
+    }
+  }
 }

@@ -16,6 +16,7 @@ import {
   type LatencyTotals,
   type ResultStore,
   type ServedTotals,
+  type SignatureTotals,
   type SkipTotals,
   type StoredRouteEvent,
   type StoredSample,
@@ -23,6 +24,8 @@ import {
 } from '../store/result-store.ts';
 import { quantileFromBins } from '../store/latency-histogram.ts';
 import { decideVerdict, DEFAULT_GATE } from './route-verdict.ts';
+import { rootCauseHints } from './root-cause-hints.ts';
+import { discountNoise } from './discount-noise.ts';
 import {
   REPORT_VERSION,
   type DiffEntry,
@@ -150,6 +153,7 @@ export async function buildReport(store: ResultStore, options: BuildReportOption
 interface WindowData {
   readonly comparisons: ComparisonTotals[];
   readonly diffs: DiffTotals[];
+  readonly signatures: SignatureTotals[];
   readonly latency: LatencyTotals[];
   readonly skips: SkipTotals[];
   readonly served: ServedTotals[];
@@ -174,16 +178,17 @@ async function readWindowData(
   const first = start - (start % step);
   const periods: number[] = [];
   for (let at = first; at < window.until; at += step) periods.push(at);
-  const [comparisons, diffs, latency, skips, served, events, timeline] = await Promise.all([
+  const [comparisons, diffs, signatures, latency, skips, served, events, timeline] = await Promise.all([
     store.comparisons(query),
     store.diffs(query),
+    store.signatures(query),
     store.latency(query),
     store.skips(query),
     store.served(query),
     store.events(query),
     store.timeline({ ...query, since: start, step }),
   ]);
-  return { comparisons, diffs, latency, skips, served, events, timeline, periods };
+  return { comparisons, diffs, signatures, latency, skips, served, events, timeline, periods };
 }
 
 /**
@@ -198,7 +203,16 @@ async function firstActivity(
   const coarse = niceStep((query.until - query.since) / 24);
   const periods = await store.timeline({ ...query, step: coarse });
   const first = Math.min(...periods.filter((row) => row.compared > 0).map((row) => row.at));
-  return Number.isFinite(first) ? Math.max(query.since, first) : query.since;
+  if (!Number.isFinite(first)) return query.since;
+  // Then to the minute within that period: a run that began at 16:55 starts its chart there, not at 16:00.
+  const minutes = await store.timeline({
+    ...query,
+    since: Math.max(query.since, first),
+    until: Math.min(query.until, first + coarse),
+    step: BUCKET_MS,
+  });
+  const firstMinute = Math.min(...minutes.filter((row) => row.compared > 0).map((row) => row.at));
+  return Math.max(query.since, Number.isFinite(firstMinute) ? firstMinute : first);
 }
 
 function niceStep(rawMs: number): number {
@@ -214,11 +228,22 @@ function routeReport(
   data: WindowData,
   extra: { samples: readonly StoredSample[]; noisy: readonly string[]; maxDiffs: number },
 ): RouteReport {
-  const totals = data.comparisons.find((row) => row.routeId === id) ?? {
+  const recorded = data.comparisons.find((row) => row.routeId === id) ?? {
     compared: 0,
     matched: 0,
     mismatched: 0,
     errors: 0,
+  };
+  // Pairs counted before their only differences were learned to be noise count as matched now.
+  const discount = discountNoise(
+    extra.noisy,
+    data.signatures.filter((row) => row.routeId === id),
+    data.diffs.filter((row) => row.routeId === id),
+  );
+  const totals = {
+    ...recorded,
+    matched: recorded.matched + discount.pairs,
+    mismatched: recorded.mismatched - discount.pairs,
   };
   const { compared, matched, mismatched, errors } = totals;
   const limits = {
@@ -227,7 +252,10 @@ function routeReport(
     maxErrorRate: gate.maxErrorRate,
     maxLatencyRatio: gate.maxLatencyRatio,
   };
-  const allDiffs = data.diffs.filter((row) => row.routeId === id);
+  // The status difference first: every other difference of such a pair usually follows from it.
+  const allDiffs = discount.diffs
+    .slice()
+    .sort((a, b) => Number(b.kind === 'status') - Number(a.kind === 'status'));
   const served = (side: Side) => {
     const row = data.served.find((r) => r.routeId === id && r.side === side);
     return { requests: row?.requests ?? 0, errors: row?.errors ?? 0, fallbacks: row?.fallbacks ?? 0 };
@@ -252,8 +280,10 @@ function routeReport(
     mismatchRate: compared === 0 ? null : mismatched / compared,
     errorRate: compared === 0 ? null : errors / compared,
     noisy: extra.noisy,
+    noiseDiscounted: discount.pairs,
     diffs: allDiffs.slice(0, extra.maxDiffs).map((row) => diffEntry(row, extra.samples)),
     moreDiffs: Math.max(0, allDiffs.length - extra.maxDiffs),
+    hints: rootCauseHints({ compared, errors, diffs: allDiffs, samples: extra.samples }),
     latency: pairLatency,
     servedLatency: {
       legacy: percentiles(data.latency, id, 'served', 'legacy'),

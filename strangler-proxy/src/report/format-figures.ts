@@ -34,6 +34,11 @@ export function formatVerdictCounts(verdicts: Readonly<Record<RouteVerdict, numb
   return VERDICTS.map((verdict) => `${verdicts[verdict]} ${formatVerdict(verdict)}`).join(', ');
 }
 
+/** The sentence every format uses for mismatches discounted as noise learned later. */
+export function discountedNote(pairs: number): string {
+  return `${formatCount(pairs)} earlier ${pairs === 1 ? 'mismatch' : 'mismatches'} discounted: their only differences are now known noise`;
+}
+
 /** `insufficient_evidence` → `insufficient evidence`. */
 export function formatVerdict(verdict: string): string {
   return verdict.replace(/_/g, ' ');

@@ -5,6 +5,7 @@
 import { createColors } from 'picocolors';
 import type { Report, RouteReport, RouteVerdict } from './report-model.ts';
 import {
+  discountedNote,
   formatCount,
   formatMs,
   formatRate,
@@ -87,6 +88,13 @@ function routeDetails(
   const lines = [
     `${c.bold(route.id)} ${verdictColor[route.verdict](formatVerdict(route.verdict))}: ${route.verdictReason}`,
   ];
+  for (const hint of route.hints) {
+    lines.push(
+      `  ${c.yellow('likely cause')}: ${hint.summary}`,
+      c.dim(`    ${hint.evidence}`),
+      c.dim(`    next: ${hint.nextStep}`),
+    );
+  }
   const shown = route.diffs.slice(0, DIFFS_SHOWN);
   if (shown.length > 0) {
     const width = Math.max(...shown.map((diff) => formatCount(diff.count).length));
@@ -100,6 +108,7 @@ function routeDetails(
     if (hidden > 0) lines.push(c.dim(`  … ${hidden} more (see --format html)`));
   }
   if (route.noisy.length > 0) lines.push(c.dim(`  noisy: ${route.noisy.join(', ')}`));
+  if (route.noiseDiscounted > 0) lines.push(c.dim(`  ${discountedNote(route.noiseDiscounted)}`));
   const skipped = Object.entries(route.skipped).filter(([, count]) => count > 0);
   if (skipped.length > 0) {
     lines.push(

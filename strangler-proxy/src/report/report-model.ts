@@ -88,6 +88,30 @@ export interface GateLimits {
   readonly maxLatencyRatio: number;
 }
 
+/** A likely cause of a route's differences, named from its figures. */
+export interface RootCauseHint {
+  /**
+   * `credentials` (the service refuses with 401/403 what the monolith serves), `data_not_migrated` (404 where
+   * the monolith found the record), `service_error` (5xx from the service), `status_differs` (other status
+   * pairs), `data_out_of_sync` (list lengths or counts differ), `service_failing` (timeouts, refused).
+   */
+  readonly cause:
+    | 'credentials'
+    | 'data_not_migrated'
+    | 'service_error'
+    | 'status_differs'
+    | 'data_out_of_sync'
+    | 'service_failing';
+  /** Share of compared pairs it concerns, 0..1. */
+  readonly share: number;
+  /** The conclusion, as a question when it is one. */
+  readonly summary: string;
+  /** The figures and examples behind it. */
+  readonly evidence: string;
+  /** What to check or do next. */
+  readonly nextStep: string;
+}
+
 export interface RouteReport {
   readonly id: string;
   /** From the routes file, else the stage the proxy last recorded; null when neither knows. */
@@ -106,8 +130,15 @@ export interface RouteReport {
   readonly errorRate: number | null;
   /** Paths found to differ between two legacy answers: shown, never counted. */
   readonly noisy: readonly string[];
-  /** Most frequent first, at most `maxDiffs`. */
+  /**
+   * Added: pairs recorded as mismatched before their only differences were learned to be noise: counted
+   * as matched (in `matched`, the rates and the verdict), and their differences at noise left out of `diffs`.
+   */
+  readonly noiseDiscounted: number;
+  /** The `status` difference first, then most frequent first; at most `maxDiffs`. */
   readonly diffs: readonly DiffEntry[];
+  /** Added: likely causes of the differences, status-class causes first. Empty when none stands out. */
+  readonly hints: readonly RootCauseHint[];
   /** Distinct (path, kind) pairs left out of `diffs`. */
   readonly moreDiffs: number;
   /** Of compared pairs, per side. */

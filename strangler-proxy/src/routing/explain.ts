@@ -13,7 +13,7 @@ import { foldSegments } from './path-case.ts';
 import { describePrecedence } from './precedence.ts';
 import type { RouteTable } from './route-table.ts';
 import { readStickyKey } from './sticky-key.ts';
-import { redactUrl } from '../compare/redact-url.ts';
+import { describeUpstreamTarget } from '../config/upstream-target.ts';
 
 export interface ExplainRequest {
   readonly method: string;
@@ -193,7 +193,7 @@ function describeDestination(
   request: ExplainRequest,
   header: (name: string) => string | undefined,
 ): Destination {
-  const legacyUrl = redactUrl(config.legacy.url);
+  const legacyUrl = describeUpstreamTarget(config.legacy);
   if (route === null) {
     return {
       stage: null,
@@ -207,8 +207,8 @@ function describeDestination(
   }
   const { sides } = route;
   const name = route.route.service;
-  const declared = config.services[name]?.url;
-  const service = { name, url: declared === undefined ? '(undeclared)' : redactUrl(declared) };
+  const declared = config.services[name];
+  const service = { name, url: declared === undefined ? '(undeclared)' : describeUpstreamTarget(declared) };
   const sticky = { header, remoteAddress: request.remoteAddress };
   const canary =
     sides.canary === null ? null : explainSplit(sides.canary, route.route.canary?.sticky, sticky);

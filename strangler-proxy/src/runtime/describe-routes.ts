@@ -1,5 +1,6 @@
 /** The active route table as the admin API and `strangler routes` show it. */
 import type { RoutingSnapshot } from '../proxy/routing-snapshot.ts';
+import { describeUpstreamTarget } from '../config/upstream-target.ts';
 import { redactUrl } from '../compare/redact-url.ts';
 
 export interface RouteDescription {
@@ -14,6 +15,8 @@ export interface RouteDescription {
   readonly shadowPercent: number | null;
   readonly fallback: string;
   readonly autoRolledBack: boolean;
+  /** `10 per 1000 ms, burst 20, by header:x-api-key (memory)`, null without a limit. */
+  readonly rateLimit: string | null;
 }
 
 export function describeRoutes(
@@ -25,12 +28,19 @@ export function describeRoutes(
     path: route.config.path,
     methods: route.config.methods ?? 'all',
     service: route.config.service,
-    serviceUrl: redactUrl(route.service.config.url),
+    serviceUrl: describeUpstreamTarget(route.service.config),
     stage: route.stage,
     canaryPercent: route.stage === 'canary' ? (route.config.canary?.percent ?? 0) : null,
     sticky: route.config.canary?.sticky ?? null,
     shadowPercent: route.shadow ? route.shadow.config.percent : null,
     fallback: route.config.fallback,
     autoRolledBack: state.isRolledBack(route.id),
+    rateLimit: describeRateLimit(route.config.rateLimit),
   }));
+}
+
+function describeRateLimit(limit: RoutingSnapshot['config']['routes'][number]['rateLimit']): string | null {
+  if (limit === undefined) return null;
+  const store = limit.store === 'memory' ? 'memory' : redactUrl(limit.store);
+  return `${limit.requests} per ${limit.per} ms, burst ${limit.burst ?? limit.requests}, by ${limit.key} (${store})`;
 }

@@ -9,17 +9,25 @@ import type { ResultRecorder } from '../store/types.ts';
 import type { RouteRuntimeHooks, RoutingSnapshot } from '../proxy/routing-snapshot.ts';
 import { createAutoRollback, type AutoRollback } from '../safety/auto-rollback.ts';
 import { autoRollbackSchema } from '../config/schema.ts';
-import { redactUrl } from '../compare/redact-url.ts';
+import { describeUpstreamTarget } from '../config/upstream-target.ts';
+import type { EndpointStatus } from '../proxy/endpoint-set.ts';
 
 export interface RouteSafety extends RouteRuntimeHooks {
   onReload(previous: RoutingSnapshot, next: RoutingSnapshot): void;
   watchUpstreams(snapshot: RoutingSnapshot): void;
   rolledBackRoutes(): Array<{ routeId: string; since: string; reason: string }>;
-  upstreamStatus(
-    snapshot: RoutingSnapshot,
-  ): Record<string, { url: string; inFlight: number; breaker: string }>;
+  upstreamStatus(snapshot: RoutingSnapshot): Record<string, UpstreamStatus>;
   progress(snapshot: RoutingSnapshot): Promise<unknown>;
   close(): void;
+}
+
+export interface UpstreamStatus {
+  readonly url: string;
+  readonly inFlight: number;
+  readonly breaker: string;
+  readonly endpoints: readonly EndpointStatus[];
+  /** Why the last DNS resolution failed (the endpoints last known are kept). */
+  readonly discoveryError?: string;
 }
 
 const defaultAutoRollback = Object.freeze(autoRollbackSchema.parse({}));
@@ -97,6 +105,13 @@ export function createRouteSafety(deps: {
           deps.metrics.breakerState.labels(upstream.name).set(code[state]);
           deps.logger.warn({ upstream: upstream.name, state }, `circuit breaker ${state.replace('_', '-')}`);
         });
+        upstream.endpoints.events.on('ejected', (endpoint) => {
+          deps.metrics.endpointEjected(upstream.name);
+          deps.logger.warn(
+            { upstream: upstream.name, endpoint: endpoint.url, until: endpoint.ejectedUntil },
+            'endpoint ejected after consecutive failures',
+          );
+        });
       }
     },
     rolledBackRoutes: () =>
@@ -107,14 +122,19 @@ export function createRouteSafety(deps: {
       })),
     upstreamStatus: (snapshot) =>
       Object.fromEntries(
-        [...snapshot.upstreams].map(([name, upstream]) => [
-          name,
-          {
-            url: redactUrl(upstream.config.url),
-            inFlight: upstream.guard.inFlight,
-            breaker: upstream.guard.breakerState,
-          },
-        ]),
+        [...snapshot.upstreams].map(([name, upstream]): [string, UpstreamStatus] => {
+          const discoveryError = upstream.discoveryError();
+          return [
+            name,
+            {
+              url: describeUpstreamTarget(upstream.config),
+              inFlight: upstream.guard.inFlight,
+              breaker: upstream.guard.breakerState,
+              endpoints: upstream.endpoints.status(),
+              ...(discoveryError === null ? {} : { discoveryError }),
+            },
+          ];
+        }),
       ),
     progress: (snapshot) => computeProgress(snapshot, deps.metrics),
     close() {

@@ -23,6 +23,8 @@ import { loadRoutesOffThread } from './load-routes-off-thread.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { describeRoutes } from './describe-routes.ts';
 import { asListenError } from './listen-error.ts';
+import { createTracing } from '../tracing/tracing.ts';
+import { createEdgeRateLimits } from '../ratelimit/edge-rate-limits.ts';
 
 /** Logged at start: the compiled build (dist/, made by `npm install`) or the TypeScript sources. */
 const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
@@ -81,6 +83,27 @@ export class StartupConfigError extends Error {
 
 /** How long the start waits for the shadow worker's warm-up at most. */
 const MAX_WARM_UP_WAIT_MS = 3_000;
+/** How long a start or a reload waits at most for a shared rate-limit store (Redis) to connect. */
+const MAX_SHARED_STORE_WAIT_MS = 2_000;
+/** How long a start or a reload waits at most for the first DNS answers of upstreams found by DNS. */
+const MAX_DISCOVERY_WAIT_MS = 5_000;
+
+function upstreamsReady(snapshot: RoutingSnapshot): Promise<unknown> {
+  return Promise.all([...snapshot.upstreams.values()].map((upstream) => upstream.ready));
+}
+
+/** What `/health` probes: each upstream's health path, on each of its endpoints when it has several. */
+function upstreamHealthUrls(snapshot: RoutingSnapshot): Map<string, URL> {
+  const urls = new Map<string, URL>();
+  for (const [name, upstream] of snapshot.upstreams) {
+    const endpoints = upstream.endpoints.current;
+    for (const endpoint of endpoints) {
+      const key = endpoints.length === 1 ? name : `${name} ${endpoint.origin}`;
+      urls.set(key, new URL(upstream.config.health, endpoint.url));
+    }
+  }
+  return urls;
+}
 
 /** Waits for `promise` to settle, or for `ms` to pass, whichever comes first. */
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
@@ -118,6 +141,12 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   let version = 1;
   let current: RoutingSnapshot = buildRoutingSnapshot(first.config, null, safety, version).snapshot;
   safety.watchUpstreams(current);
+  metrics.followEndpoints(function* () {
+    for (const [name, upstream] of current.upstreams)
+      for (const endpoint of upstream.endpoints.status()) yield { upstream: name, state: endpoint.state };
+  });
+  // Upstreams found by DNS know their endpoints after a first answer: wait for it (bounded) before serving.
+  await settledWithin(upstreamsReady(current), MAX_DISCOVERY_WAIT_MS);
   let last: ReloadResult = { ok: true, version, changed: true, at: Date.now() };
   let draining = false;
 
@@ -140,12 +169,20 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   // upstreams' timers would otherwise keep a process alive that serves nothing.
   const abandonStart = async (): Promise<void> => {
     await mirror.close();
-    for (const upstream of current.upstreams.values()) upstream.dispose();
+    await tracing?.close();
+    await rateLimits.close();
+    for (const upstream of current.upstreams.values()) upstream.destroy();
     safety.close();
   };
   // The listener opens once the worker has warmed up, so that its warm-up takes no CPU from live traffic
   // (bounded: a worker that is slow to warm up delays the start by this much at most).
   await settledWithin(mirror.ready(), MAX_WARM_UP_WAIT_MS);
+  // The OpenTelemetry SDK is loaded only when an OTLP endpoint is configured.
+  const tracing = await createTracing(env, logger);
+  const rateLimits = createEdgeRateLimits({ metrics, logger });
+  // Shared rate-limit buckets are used from the first request when Redis answers (bounded wait: when it
+  // does not, local buckets decide until it does).
+  await settledWithin(rateLimits.prepare(first.config), MAX_SHARED_STORE_WAIT_MS);
   const handler = createRequestHandler({
     current: () => current,
     mirror,
@@ -153,6 +190,8 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     metrics,
     logger,
     accessLog: options.accessLog ?? true,
+    tracing,
+    rateLimits,
   });
   const proxyServer = createProxyServer(
     first.config.proxy,
@@ -175,13 +214,17 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     // Built before anything changes (requests meanwhile use the current table): a build that throws
     // leaves the version and the table as they were.
     const built = await buildRoutingSnapshotInSlices(config, current, safety, version + 1);
+    await settledWithin(rateLimits.prepare(config), MAX_SHARED_STORE_WAIT_MS);
+    // New upstreams found by DNS take traffic once they know their endpoints (or the wait runs out).
+    await settledWithin(upstreamsReady(built.snapshot), MAX_DISCOVERY_WAIT_MS);
     version += 1;
     const previous = current;
     current = built.snapshot;
     prepareMirroring(current);
     safety.onReload(previous, current);
     safety.watchUpstreams(current);
-    // Requests in flight may still use a retired upstream: let them finish before closing its sockets.
+    // Requests in flight may still use a retired upstream (a retry, a fallback): it keeps its endpoints
+    // for the drain timeout, then each endpoint's connections close once its last request has ended.
     if (built.retired.length > 0) {
       const timer = setTimeout(
         () => built.retired.forEach((upstream) => upstream.dispose()),
@@ -266,13 +309,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
         {
           metrics: metrics.registry,
           ready: () => !draining,
-          upstreamHealthUrls: () =>
-            new Map(
-              [...current.upstreams].map(([name, upstream]) => [
-                name,
-                new URL(upstream.config.health, upstream.url),
-              ]),
-            ),
+          upstreamHealthUrls: () => upstreamHealthUrls(current),
           routes: () => ({
             version,
             loadedAt: new Date(current.loadedAt).toISOString(),
@@ -336,9 +373,11 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       ]);
       // Mirrors still running past the drain timeout are settled (and recorded as abandoned) here.
       await mirror.close();
+      await tracing?.close();
+      await rateLimits.close();
       await recorder.close();
       await admin?.close();
-      for (const upstream of current.upstreams.values()) upstream.dispose();
+      for (const upstream of current.upstreams.values()) upstream.destroy();
       safety.close();
       logger.info({ drained: completed }, 'strangler proxy stopped');
       events.emit('closed');

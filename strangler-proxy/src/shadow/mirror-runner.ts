@@ -71,7 +71,7 @@ export function createMirrorRunner(budget: ByteBudget, random: () => number = Ma
                 decodeCapturedBody(again.response, plan.maxResponseBytes),
                 plan.rules,
               );
-              learnedNoise = noise.learn(plan.routeId, probe);
+              learnedNoise = noise.learn(plan.routeId, job.primaryTarget, probe);
             } finally {
               again.release();
             }
@@ -80,7 +80,8 @@ export function createMirrorRunner(budget: ByteBudget, random: () => number = Ma
         const shadow = decodeCapturedBody(outcome.response, plan.maxResponseBytes);
         // The model is immutable and learning replaces it: read it only now, after this job's own probe.
         const [legacy, service] = job.primarySide === 'legacy' ? [primary, shadow] : [shadow, primary];
-        const verdict = compareResponses(legacy, service, plan.rules, noise.modelFor(plan.routeId));
+        const model = noise.modelFor(plan.routeId, job.primaryTarget);
+        const verdict = compareResponses(legacy, service, plan.rules, model);
         // A match is recorded by its latencies alone: its headers and bodies would only be copied back.
         const kept = verdict.outcome !== 'match';
         return {

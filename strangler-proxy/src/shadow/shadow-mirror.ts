@@ -18,7 +18,9 @@ import { upstreamPath } from '../proxy/upstream-path.ts';
 import { createBodyCapture, type BodyCapture } from './body-capture.ts';
 import { createMirrorHealth } from './mirror-health.ts';
 import { createMirrorExecutor, type MirrorThread } from './mirror-executor.ts';
-import type { MirrorJob } from './mirror-job.ts';
+import type { MirrorJob, MirrorResult } from './mirror-job.ts';
+import type { AttemptOutcome } from '../proxy/upstream-guard.ts';
+import type { MirrorTraceOutcome, RequestTrace } from '../tracing/tracing.ts';
 import { failedVerdict } from '../compare/index.ts';
 import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
 
@@ -220,7 +222,17 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
           releaseAll();
           return skip(route, requestId, 'too_large', true);
         }
-        launch({ route, requestId, recorded, answer: primary, outgoing, primarySide, safe, held });
+        launch({
+          route,
+          requestId,
+          recorded,
+          answer: primary,
+          outgoing,
+          primarySide,
+          safe,
+          held,
+          trace: context.trace,
+        });
       });
     },
   };
@@ -263,19 +275,38 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     const headers: OutgoingHttpHeaders = { ...recorded.headers, [SHADOW_HEADER]: mark.value };
     delete headers['transfer-encoding'];
     if (outgoing.body) headers['content-length'] = outgoing.body.byteLength;
-    const job: MirrorJob = {
-      shadowTarget: shadowUpstream.origin,
-      primaryTarget: primaryUpstream.origin,
-      method: recorded.method,
-      path: upstreamPath(shadowUpstream.url, recorded.url),
-      primaryPath: upstreamPath(primaryUpstream.url, recorded.url),
-      headers,
-      body: outgoing.body,
-      safe,
-      primarySide,
-      primary: primaryResponse,
-    };
-    const result = await executor.run(plan, job, outgoing.transfer);
+    // The shadow side's endpoint is chosen as a request's would be (balancing, health, ejection), and its
+    // outcome counts for that endpoint as a request's does.
+    const shadowEndpoint = shadowUpstream.endpoints.choose();
+    const primaryEndpoint = primaryUpstream.endpoints.choose();
+    let result: MirrorResult;
+    if (shadowEndpoint === null || primaryEndpoint === null) {
+      result = { kind: 'failed', failure: 'connection_error', message: NO_ENDPOINT, latencyMs: 0 };
+    } else {
+      const job: MirrorJob = {
+        shadowTarget: shadowEndpoint.origin,
+        primaryTarget: primaryEndpoint.origin,
+        method: recorded.method,
+        path: upstreamPath(shadowUpstream.base, recorded.url),
+        primaryPath: upstreamPath(primaryUpstream.base, recorded.url),
+        headers,
+        body: outgoing.body,
+        safe,
+        primarySide,
+        primary: primaryResponse,
+      };
+      const settleEndpoint = shadowUpstream.endpoints.begin(shadowEndpoint);
+      const mirrorTrace = pending.trace?.mirror(route.id, shadowEndpoint.origin, headers) ?? null;
+      try {
+        result = await executor.run(plan, job, outgoing.transfer);
+      } catch (error) {
+        settleEndpoint('unknown');
+        mirrorTrace?.end({ kind: 'failed', failure: 'internal_error' });
+        throw error;
+      }
+      settleEndpoint(mirrorOutcome(result));
+      mirrorTrace?.end(traceOutcome(result));
+    }
     if (result.kind === 'over_capacity') return skip(route, requestId, 'over_capacity', true);
     health.record(route.id, shadow.config, result.kind === 'compared', Date.now());
     if (result.kind === 'failed') {
@@ -296,6 +327,27 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
   }
 }
 
+const NO_ENDPOINT = 'no endpoint is known for the upstream';
+
+/** What the mirror's span says of its result. */
+function traceOutcome(result: MirrorResult): MirrorTraceOutcome {
+  if (result.kind === 'failed') return { kind: 'failed', failure: result.failure };
+  if (result.kind === 'over_capacity') return { kind: 'skipped', reason: 'over_capacity' };
+  return {
+    kind: 'compared',
+    status: result.shadow.status,
+    verdict: result.verdict.outcome,
+    differences: result.verdict.differences.length,
+  };
+}
+
+/** What a mirror's result says of the shadow endpoint that answered it. */
+function mirrorOutcome(result: MirrorResult): AttemptOutcome {
+  if (result.kind === 'failed') return 'failure';
+  if (result.kind === 'compared') return result.shadow.status < 500 ? 'success' : 'failure';
+  return 'unknown';
+}
+
 /** What a mirror needs once the primary exchange is over: no object of the exchange itself. */
 interface PendingMirror {
   readonly route: RoutingRoute;
@@ -307,6 +359,8 @@ interface PendingMirror {
   readonly safe: boolean;
   /** Captures to release once the mirror is done. */
   readonly held: readonly BodyCapture[];
+  /** The request's span (tracing on), the mirror's parent. */
+  readonly trace: RequestTrace | null;
 }
 
 interface Pair {

@@ -16,6 +16,7 @@ import { bucketOf, UNMATCHED_ROUTE_ID, MAX_SAMPLES_PER_SIGNATURE, type ResultSto
 import type { ComparisonEvent, FlushResult, ObservableRecorder, RecorderStatus } from './types.ts';
 import { latencyBin } from './latency-histogram.ts';
 import { foldPath } from '../compare/json-path.ts';
+import type { Verdict } from '../compare/verdict.ts';
 import { OTHER_TEMPLATE, pathTemplate } from './path-template.ts';
 import { compileRedaction, type Redaction } from './redact-sample.ts';
 import { buildSample, DEFAULT_EXCERPT_BYTES } from './build-sample.ts';
@@ -24,6 +25,7 @@ import { describeStoreError } from './store-errors.ts';
 import {
   addBatch,
   addDiff,
+  addSignature,
   addEvent,
   addLatency,
   addNoise,
@@ -156,6 +158,15 @@ export function createBatchingRecorder(
           seen.add(key);
         }
         addDiff(aggregate, event.routeId, bucket, path, difference.kind);
+      }
+      if (outcome === 'mismatch') {
+        addSignature(
+          aggregate,
+          event.routeId,
+          bucket,
+          event.verdict.signature,
+          signatureShapes(event.verdict),
+        );
       }
       seeRoute(aggregate, event.routeId, event.stage, event.at);
       if (outcome === 'mismatch') maybeSample(aggregate, event);
@@ -373,4 +384,14 @@ function redactionLookup(
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The `kind folded-path` shapes a mismatch's signature stands for, sorted, one per line; null when some
+ * differences were only counted, not listed (the shapes are then not all known).
+ */
+export function signatureShapes(verdict: Verdict): string | null {
+  if ((verdict.omitted ?? 0) > 0) return null;
+  const shapes = new Set(verdict.differences.map((d) => `${d.kind} ${foldPath(d.path)}`));
+  return [...shapes].sort().join('\n');
 }

@@ -103,6 +103,25 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
         .sort(resultOrder.diffs);
     },
 
+    async signatures(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.signatures)
+          .select('route_id', 'signature')
+          .max({ shapes: 'shapes' })
+          .modify(sums, ['count'])
+          .modify(inWindow, query)
+          .groupBy('route_id', 'signature'),
+      );
+      return rows
+        .map((row: DbRow) => ({
+          routeId: text(row.route_id),
+          signature: text(row.signature),
+          shapes: row.shapes === null || row.shapes === undefined ? null : text(row.shapes),
+          count: num(row.count),
+        }))
+        .sort(resultOrder.signatures);
+    },
+
     async skips(query = {}) {
       const rows = await rowsOf(
         db(TABLES.skips)

@@ -6,6 +6,7 @@ export const TABLES = {
   comparisons: 'strangler_comparisons',
   latency: 'strangler_latency',
   diffs: 'strangler_diffs',
+  signatures: 'strangler_signatures',
   skips: 'strangler_skips',
   served: 'strangler_served',
   noise: 'strangler_noise',

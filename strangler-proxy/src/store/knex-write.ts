@@ -78,6 +78,20 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
       count: row.count,
     })),
   );
+  // A signature's shapes are the same in every row: the first write sets them, later ones only add.
+  await upsertAdding(
+    trx,
+    TABLES.signatures,
+    ['route_id', 'bucket', 'signature'],
+    ['count'],
+    batch.signatures.map((row) => ({
+      route_id: row.routeId,
+      bucket: row.bucket,
+      signature: row.signature,
+      shapes: row.shapes,
+      count: row.count,
+    })),
+  );
   await upsertAdding(
     trx,
     TABLES.skips,

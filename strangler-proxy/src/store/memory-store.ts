@@ -7,6 +7,7 @@ import {
   assertTimelineStep,
   type ComparisonTotals,
   type DiffTotals,
+  type SignatureTotals,
   type LatencyTotals,
   type NoiseCount,
   type ResultBatch,
@@ -119,6 +120,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
           .sort(resultOrder.diffs),
       );
     },
+    signatures(query = {}) {
+      const sums = sumBy(inWindow(data.signatures.values(), query), (row) => [row.routeId, row.signature], [
+        'count',
+      ]);
+      return Promise.resolve(
+        sums
+          .map(({ row, sum }): SignatureTotals => ({
+            routeId: row.routeId,
+            signature: row.signature,
+            shapes: row.shapes,
+            count: sum.count ?? 0,
+          }))
+          .sort(resultOrder.signatures),
+      );
+    },
     skips(query = {}) {
       const sums = sumBy(inWindow(data.skips.values(), query), (row) => [row.routeId, row.reason], ['count']);
       return Promise.resolve(
@@ -199,6 +215,7 @@ function emptyData() {
     comparisons: new Map<string, Mutable<ResultBatch['comparisons'][number]>>(),
     latency: new Map<string, Mutable<ResultBatch['latency'][number]>>(),
     diffs: new Map<string, Mutable<ResultBatch['diffs'][number]>>(),
+    signatures: new Map<string, Mutable<ResultBatch['signatures'][number]>>(),
     skips: new Map<string, Mutable<ResultBatch['skips'][number]>>(),
     served: new Map<string, Mutable<ResultBatch['served'][number]>>(),
     noise: new Map<string, Mutable<NoiseCount>>(),
@@ -216,6 +233,7 @@ function cloneData(data: Data): Data {
     comparisons: copy(data.comparisons),
     latency: copy(data.latency),
     diffs: copy(data.diffs),
+    signatures: copy(data.signatures),
     skips: copy(data.skips),
     served: copy(data.served),
     noise: copy(data.noise),
@@ -235,6 +253,8 @@ function apply(data: Data, batch: ResultBatch): void {
   }
   for (const row of batch.diffs)
     add(data.diffs, [row.routeId, row.bucket, row.path, row.kind], row, ['count']);
+  for (const row of batch.signatures)
+    add(data.signatures, [row.routeId, row.bucket, row.signature], row, ['count']);
   for (const row of batch.skips) add(data.skips, [row.routeId, row.bucket, row.reason], row, ['count']);
   for (const row of batch.served) {
     add(data.served, [row.routeId, row.bucket, row.side], row, ['requests', 'errors', 'fallbacks']);

@@ -13,6 +13,7 @@ import type {
   LatencyCount,
   LatencySource,
   NoiseCount,
+  SignatureCount,
   ResultBatch,
   RouteSeen,
   ServedCount,
@@ -31,6 +32,7 @@ export interface BucketRows {
   readonly latency: Map<number, Mutable<LatencyCount>>;
   /** Keyed by `path \0 kind`. */
   readonly diffs: Map<string, Mutable<DiffCount>>;
+  readonly signatures: Map<string, Mutable<SignatureCount>>;
   readonly skips: Map<SkipReason, Mutable<SkipCount>>;
   readonly served: Map<Side, Mutable<ServedCount>>;
 }
@@ -76,6 +78,7 @@ export function rowsOf(aggregate: PendingAggregate, routeId: string, bucket: num
       comparison: undefined,
       latency: new Map(),
       diffs: new Map(),
+      signatures: new Map(),
       skips: new Map(),
       served: new Map(),
     };
@@ -130,6 +133,23 @@ export function addDiff(
   let row = rows.diffs.get(key);
   if (row === undefined) {
     rows.diffs.set(key, (row = { routeId, bucket, path, kind, count: 0 }));
+    aggregate.rows++;
+  }
+  row.count += count;
+}
+
+export function addSignature(
+  aggregate: PendingAggregate,
+  routeId: string,
+  bucket: number,
+  signature: string,
+  shapes: string | null,
+  count = 1,
+): void {
+  const rows = rowsOf(aggregate, routeId, bucket);
+  let row = rows.signatures.get(signature);
+  if (row === undefined) {
+    rows.signatures.set(signature, (row = { routeId, bucket, signature, shapes, count: 0 }));
     aggregate.rows++;
   }
   row.count += count;
@@ -221,6 +241,7 @@ export function addBatch(into: PendingAggregate, batch: ResultBatch): void {
   }
   for (const r of batch.latency) addLatency(into, r.routeId, r.bucket, r.source, r.side, r.bin, r.count);
   for (const r of batch.diffs) addDiff(into, r.routeId, r.bucket, r.path, r.kind, r.count);
+  for (const r of batch.signatures) addSignature(into, r.routeId, r.bucket, r.signature, r.shapes, r.count);
   for (const r of batch.skips) addSkip(into, r.routeId, r.bucket, r.reason, r.count);
   for (const r of batch.served) {
     const target = servedRow(into, r.routeId, r.bucket, r.side);
@@ -240,6 +261,7 @@ export function toBatch(aggregate: PendingAggregate): ResultBatch {
   const comparisons: ComparisonCounts[] = [];
   const latency: LatencyCount[] = [];
   const diffs: DiffCount[] = [];
+  const signatures: SignatureCount[] = [];
   const skips: SkipCount[] = [];
   const served: ServedCount[] = [];
   for (const byBucket of aggregate.buckets.values()) {
@@ -247,6 +269,7 @@ export function toBatch(aggregate: PendingAggregate): ResultBatch {
       if (rows.comparison) comparisons.push({ ...rows.comparison });
       for (const row of rows.latency.values()) latency.push({ ...row });
       for (const row of rows.diffs.values()) diffs.push({ ...row });
+      for (const row of rows.signatures.values()) signatures.push({ ...row });
       for (const row of rows.skips.values()) skips.push({ ...row });
       for (const row of rows.served.values()) served.push({ ...row });
     }
@@ -256,6 +279,7 @@ export function toBatch(aggregate: PendingAggregate): ResultBatch {
     comparisons,
     latency,
     diffs,
+    signatures,
     skips,
     served,
     noise: copy(aggregate.noise),

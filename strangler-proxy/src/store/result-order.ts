@@ -6,6 +6,7 @@ import type {
   ComparisonTotals,
   DiffTotals,
   LatencyTotals,
+  SignatureTotals,
   NoiseCount,
   RouteSeen,
   ServedTotals,
@@ -29,6 +30,8 @@ export const resultOrder = {
     byText(a.routeId, b.routeId) || byText(a.source, b.source) || byText(a.side, b.side) || a.bin - b.bin,
   diffs: (a: DiffTotals, b: DiffTotals) =>
     byText(a.routeId, b.routeId) || b.count - a.count || byText(a.path, b.path) || byText(a.kind, b.kind),
+  signatures: (a: SignatureTotals, b: SignatureTotals) =>
+    byText(a.routeId, b.routeId) || b.count - a.count || byText(a.signature, b.signature),
   skips: (a: SkipTotals, b: SkipTotals) => byText(a.routeId, b.routeId) || byText(a.reason, b.reason),
   served: (a: ServedTotals, b: ServedTotals) => byText(a.routeId, b.routeId) || byText(a.side, b.side),
   noise: (a: NoiseCount, b: NoiseCount) => byText(a.routeId, b.routeId) || byText(a.path, b.path),

@@ -84,6 +84,23 @@ export interface ServedCount {
   readonly fallbacks: number;
 }
 
+/**
+ * Mismatched pairs by verdict signature in one bucket, with the differences that signature stands for:
+ * what lets a report discount, once a path is learned to be noise, the pairs counted before whose only
+ * differences were there.
+ */
+export interface SignatureCount {
+  readonly routeId: string;
+  readonly bucket: number;
+  readonly signature: string;
+  /**
+   * The signature's `kind folded-path` shapes, sorted, one per line; null when the pair differed in more
+   * places than were listed (then it is never discounted).
+   */
+  readonly shapes: string | null;
+  readonly count: number;
+}
+
 /** Paths found to differ between two legacy answers to the same request (noise). */
 export interface NoiseCount {
   readonly routeId: string;
@@ -149,6 +166,7 @@ export interface ResultBatch {
   readonly comparisons: readonly ComparisonCounts[];
   readonly latency: readonly LatencyCount[];
   readonly diffs: readonly DiffCount[];
+  readonly signatures: readonly SignatureCount[];
   readonly skips: readonly SkipCount[];
   readonly served: readonly ServedCount[];
   readonly noise: readonly NoiseCount[];
@@ -173,6 +191,7 @@ export interface TimelineCounts extends ComparisonTotals {
 }
 export type LatencyTotals = Omit<LatencyCount, 'bucket'>;
 export type DiffTotals = Omit<DiffCount, 'bucket'>;
+export type SignatureTotals = Omit<SignatureCount, 'bucket'>;
 export type SkipTotals = Omit<SkipCount, 'bucket'>;
 export type ServedTotals = Omit<ServedCount, 'bucket'>;
 export type UnmatchedTotals = Omit<UnmatchedCount, 'bucket'>;
@@ -194,6 +213,8 @@ export interface ResultStore {
   latency(query?: ResultQuery): Promise<LatencyTotals[]>;
   /** Per route, path and kind; by route, then count descending, then path. */
   diffs(query?: ResultQuery): Promise<DiffTotals[]>;
+  /** Mismatched pairs per route and signature; by route, then count descending, then signature. */
+  signatures(query?: ResultQuery): Promise<SignatureTotals[]>;
   skips(query?: ResultQuery): Promise<SkipTotals[]>;
   served(query?: ResultQuery): Promise<ServedTotals[]>;
   /** Noise is not bucketed: a path learned to be noisy stays noisy. By route, then path. */
@@ -216,6 +237,7 @@ export function emptyBatch(): ResultBatch {
     comparisons: [],
     latency: [],
     diffs: [],
+    signatures: [],
     skips: [],
     served: [],
     noise: [],

@@ -40,6 +40,7 @@ describe('npm run bench', () => {
       'express-hpm',
       'fastify-proxy',
       'strangler',
+      'strangler-traced',
       'strangler-shadow',
       'strangler-shadow-hang',
     ]);
@@ -58,7 +59,7 @@ describe('npm run bench', () => {
     expect(row('strangler-shadow-hang')?.errors).toBe(0);
 
     expect(results.meta.settings['processes']).toBe(2);
-    expect(results.paced?.map((entry) => entry.id)).toHaveLength(6);
+    expect(results.paced?.map((entry) => entry.id)).toHaveLength(7);
     for (const entry of results.paced ?? []) {
       expect(entry.rounds, entry.id).toHaveLength(2);
       expect(entry, entry.id).toMatchObject({ p99Ms: reported, leadInP99Ms: reported });

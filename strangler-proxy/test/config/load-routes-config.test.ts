@@ -61,6 +61,8 @@ describe('loadRoutesConfig: a valid file', () => {
   it('fills every default and expands ${VAR} (unquoted values are read again as YAML)', () => {
     expect(config.legacy).toEqual({
       url: 'http://127.0.0.1:4000',
+      balance: 'least-outstanding',
+      outlier: { consecutiveFailures: 5, ejectFor: 10_000, maxEjectFor: 300_000, maxEjectedPercent: 50 },
       timeout: 30_000,
       health: '/health',
       maxConcurrent: 256,
@@ -80,8 +82,11 @@ describe('loadRoutesConfig: a valid file', () => {
     expect(byId('products').compare).toEqual({
       ignore: ['$.meta.requestId'],
       ignoreHeaders: ['date', 'x-request-id'],
+      compareHeaders: [],
       arrays: {},
       tolerance: { '$.items[*].price': 0.01 },
+      normalize: {},
+      status: {},
       redact: [],
       keep: [],
       redactQuery: [],
@@ -459,6 +464,34 @@ describe('loadRoutesConfig: semantic checks', () => {
       ['CONFIG_INVALID_JSON_PATH', 13, 17, 'a'],
       ['CONFIG_INVALID_JSON_PATH', 13, 33, 'a'],
       ['CONFIG_INVALID_JSON_PATH', 14, 16, 'a'],
+    ]);
+  });
+
+  it('CONFIG_CONFLICTING_RULES and unknown time formats at their place, in routes and defaults', () => {
+    const text =
+      HEAD +
+      yaml`
+      defaults:
+        compare:
+          normalize: { '$.at': { time: { formats: [iso, when] } } }
+      routes:
+        - id: a
+          path: /a
+          service: catalog
+          stage: shadow
+          compare:
+            tolerance: { '$.created': 1 }
+            normalize:
+              '$.created': { time: true }
+              '$.tags': { sortedSet: true, trim: true }
+              '$.price': { number: true }
+            status: { 201: 200 }
+      `;
+    expect(problemsOf(text)).toEqual([
+      // The default's bad format once, where it is written (not again for the route it applies to).
+      ['CONFIG_INVALID_VALUE', 8, 51],
+      ['CONFIG_CONFLICTING_RULES', 15, 20, 'a'],
+      ['CONFIG_CONFLICTING_RULES', 18, 32, 'a'],
     ]);
   });
 

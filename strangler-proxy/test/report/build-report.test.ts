@@ -3,6 +3,7 @@ import { buildReport } from '../../src/report/build-report.ts';
 import { decideVerdict, DEFAULT_GATE, percent } from '../../src/report/route-verdict.ts';
 import { evaluateGate, evidenceFromReport } from '../../src/promote/gate.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
+import { emptyBatch } from '../../src/store/result-store.ts';
 import { fillStore, NOW, ROUTES } from './fixtures.ts';
 
 async function report(options: Parameters<typeof buildReport>[1] = {}) {
@@ -97,6 +98,25 @@ describe('buildReport', () => {
     expect(steps.size).toBe(1);
     expect(orders.timeline.reduce((sum, point) => sum + point.compared, 0)).toBe(200);
     expect(orders.timeline.reduce((sum, point) => sum + point.mismatched, 0)).toBe(20);
+  });
+
+  it('fits the timeline to the evidence: a fresh run starts at its first minute, not the hour before', async () => {
+    const store = createMemoryStore();
+    const started = NOW - 7 * 60_000;
+    await store.write({
+      ...emptyBatch(),
+      comparisons: [0, 3, 6].map((minute) => ({
+        routeId: 'orders',
+        bucket: started + minute * 60_000,
+        compared: 2,
+        matched: 1,
+        mismatched: 1,
+        errors: 0,
+      })),
+    });
+    const orders = (await buildReport(store, { now: NOW, routes: ROUTES })).routes[0]!;
+    expect(orders.timeline[0]?.at).toBe(new Date(started).toISOString());
+    expect(orders.timeline.reduce((sum, point) => sum + point.compared, 0)).toBe(6);
   });
 
   it('limits the evidence to the window', async () => {

@@ -98,12 +98,18 @@ describe.skipIf(missing)('HTML report in Chromium', () => {
 
     const firstExample = orders.locator('details.diff').first();
     expect(await firstExample.locator('.side-legacy, .side-service').count()).toBe(2);
-    const highlighted = await firstExample.locator('.side-service .line.hl').allTextContents();
-    expect(highlighted.join('\n')).toMatch(/"price": 12\.5/);
+    // The bodies in one table aligned on JSON paths: each highlighted line faces its counterpart.
+    const aligned = firstExample.locator('table.aligned-body tbody tr');
+    const highlighted = aligned.filter({ has: page.locator('td.service-line.hl') });
+    expect((await highlighted.allTextContents()).join('\n')).toMatch(/"price": "12\.50",?\s*"price": 12\.5/);
     const rows = firstExample.locator('table.diff-table tbody tr');
-    expect(await rows.count()).toBe(3);
-    expect(await rows.first().textContent()).toContain('$.items[0].price');
+    // $.items[0].price and $.items[1].price collapse into one row with their count.
+    expect(await rows.count()).toBe(2);
+    expect(await rows.first().textContent()).toContain('$.items[*].price ×2, first at $.items[0].price');
     expect(await firstExample.locator('.side-legacy tr.hl th').textContent()).toBe('etag');
+    // Request headers are folded.
+    expect(await firstExample.locator('details.request-headers').count()).toBe(1);
+    expect(await firstExample.locator('details.request-headers table').isVisible()).toBe(false);
   });
 
   it('renders visibly: a screenshot shows the verdicts, chart and diff table', async () => {
@@ -113,6 +119,8 @@ describe.skipIf(missing)('HTML report in Chromium', () => {
     const box = await verdictBadge.boundingBox();
     expect(box?.width).toBeGreaterThan(40);
     expect(await page.locator('#route-orders svg.chart polyline').count()).toBeGreaterThan(0);
+    // The latency chart beside it: a bar per side and percentile.
+    expect(await page.locator('#route-orders svg.chart.latency rect').count()).toBe(4);
     expect(await page.locator('#route-orders table.diff-table').first().isVisible()).toBe(true);
 
     const file = path.join(process.env.STRANGLER_SCREENSHOT_DIR ?? dir, 'report.png');

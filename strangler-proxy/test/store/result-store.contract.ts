@@ -46,6 +46,7 @@ export function describeResultStoreContract(
       expect(await store.timeline({ step: BUCKET_MS })).toEqual([]);
       expect(await store.latency()).toEqual([]);
       expect(await store.diffs()).toEqual([]);
+      expect(await store.signatures()).toEqual([]);
       expect(await store.skips()).toEqual([]);
       expect(await store.served()).toEqual([]);
       expect(await store.noise()).toEqual([]);
@@ -165,6 +166,38 @@ export function describeResultStoreContract(
         { routeId: 'orders', path: '$.total', kind: 'type', count: 6 },
         { routeId: 'orders', path: '$.items[*].price', kind: 'value', count: 5 },
         { routeId: 'orders', path: 'header:etag', kind: 'header', count: 1 },
+      ]);
+    });
+
+    it('adds mismatch counts per signature over a window, keeping the shapes each stands for', async () => {
+      const row = { routeId: 'orders', bucket: minute(0) };
+      const shapes = 'value $.generated_at\nvalue $.total';
+      await store.write(
+        batch({
+          signatures: [
+            { ...row, signature: 'a1', shapes, count: 2 },
+            { ...row, signature: 'b2', shapes: null, count: 1 },
+            { ...row, routeId: 'users', signature: 'a1', shapes: 'missing $.x', count: 1 },
+          ],
+        }),
+      );
+      await store.write(
+        batch({
+          signatures: [
+            { ...row, bucket: minute(3), signature: 'a1', shapes, count: 3 },
+            { ...row, bucket: minute(9), signature: 'b2', shapes: null, count: 9 },
+          ],
+        }),
+      );
+
+      expect(await store.signatures({ until: minute(5) })).toEqual([
+        { routeId: 'orders', signature: 'a1', shapes, count: 5 },
+        { routeId: 'orders', signature: 'b2', shapes: null, count: 1 },
+        { routeId: 'users', signature: 'a1', shapes: 'missing $.x', count: 1 },
+      ]);
+      expect(await store.signatures({ routeId: 'orders', since: minute(1) })).toEqual([
+        { routeId: 'orders', signature: 'b2', shapes: null, count: 9 },
+        { routeId: 'orders', signature: 'a1', shapes, count: 3 },
       ]);
     });
 

@@ -5,6 +5,8 @@
 import { Command } from 'commander';
 import { CliExit } from '../io.ts';
 import type { CliIo } from '../io.ts';
+import { hintsOf } from '../evidence.ts';
+import type { RootCauseHint } from '../../report/report-model.ts';
 import { describePosition } from '../../promote/plan.ts';
 import type { Position } from '../../promote/plan.ts';
 import { checkRoutes } from '../../promote/promote-route.ts';
@@ -74,6 +76,8 @@ export interface CheckJson {
       readonly limit: number;
       readonly message: string;
     }[];
+    /** Likely causes of the route's differences, from the report (status-class causes first). */
+    readonly hints: readonly RootCauseHint[];
   }[];
 }
 
@@ -87,6 +91,7 @@ export function toJson(result: CheckRoutesResult): CheckJson {
       passed: check.passed,
       ...(check.gate?.note === undefined ? {} : { note: check.gate.note }),
       conditions: (check.gate?.conditions ?? []).map((condition) => ({ ...condition })),
+      hints: hintsOf(check.evidence),
     })),
   };
 }
@@ -119,7 +124,23 @@ function table(result: CheckRoutesResult, c: Colors): string {
     : c.red(
         `${result.routes.filter((check) => !check.passed).length} of ${rows.length} routes cannot move on yet`,
       );
-  return lines(c.bold(format(header, (gate) => gate)), ...rows.map((row) => format(row, paint)), '', summary);
+  // Under a failed gate, what the figures suggest is behind it.
+  const causes = result.routes
+    .filter((check) => !check.passed)
+    .flatMap((check) =>
+      hintsOf(check.evidence).flatMap((hint) => [
+        `${check.routeId}: likely cause: ${hint.summary}`,
+        c.dim(`  ${hint.evidence}`),
+        c.dim(`  next: ${hint.nextStep}`),
+      ]),
+    );
+  return lines(
+    c.bold(format(header, (gate) => gate)),
+    ...rows.map((row) => format(row, paint)),
+    ...(causes.length > 0 ? ['', ...causes] : []),
+    '',
+    summary,
+  );
 }
 
 function verdict(check: RouteCheck): string {

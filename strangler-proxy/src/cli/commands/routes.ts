@@ -5,7 +5,7 @@ import { CliExit, type CliIo } from '../io.ts';
 import { formatProblems, type RoutesConfig } from '../../config/index.ts';
 import { readRoutesFile } from '../read-routes-file.ts';
 import { formatTable } from '../format-table.ts';
-import { redactUrl } from '../../compare/redact-url.ts';
+import { describeUpstreamTarget } from '../../config/upstream-target.ts';
 
 export function createRoutesCommand(io: CliIo): Command {
   return new Command('routes')
@@ -55,7 +55,7 @@ export function renderRoutes(config: RoutesConfig, color: boolean): string {
     typeof row.methods === 'string' ? colors.dim('all') : row.methods.join(','),
     stageColor[row.stage](row.canaryPercent === null ? row.stage : `canary ${row.canaryPercent}%`),
     row.stage === 'legacy'
-      ? `legacy ${colors.dim(redactUrl(config.legacy.url))}`
+      ? `legacy ${colors.dim(describeUpstreamTarget(config.legacy))}`
       : `${row.service} ${colors.dim(row.serviceUrl ?? '?')}`,
     row.shadow === null
       ? colors.dim('-')
@@ -66,10 +66,10 @@ export function renderRoutes(config: RoutesConfig, color: boolean): string {
     ['ROUTE', 'PATH', 'METHODS', 'STAGE', 'SERVED BY', 'MIRRORED TO', 'FALLBACK'],
     rows,
   );
-  return `${table}\n${colors.dim(`anything else → legacy ${redactUrl(config.legacy.url)}`)}`;
+  return `${table}\n${colors.dim(`anything else → legacy ${describeUpstreamTarget(config.legacy)}`)}`;
 }
 
 function serviceUrl(config: RoutesConfig, name: string): string | null {
-  const url = config.services[name]?.url;
-  return url === undefined ? null : redactUrl(url);
+  const service = config.services[name];
+  return service === undefined ? null : describeUpstreamTarget(service);
 }

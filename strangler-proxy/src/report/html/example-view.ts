@@ -1,7 +1,8 @@
 /**
- * The side-by-side view of one example pair: the request, then legacy and service answers next to each
- * other with the differing status, headers and JSON lines highlighted, then a table of every difference
- * with both values. All recorded data is escaped.
+ * The side-by-side view of one example pair: the request (its headers folded), then legacy and service
+ * answers next to each other with the differing status and headers highlighted, their JSON bodies in one
+ * table aligned on JSON paths with the differing lines highlighted, then a table of the differences with
+ * array elements collapsed to `[*]` and counted. All recorded data is escaped.
  */
 import {
   compileJsonPath,
@@ -12,7 +13,8 @@ import {
 import type { DiffExample, SampleAnswer } from '../report-model.ts';
 import { formatMs, formatTime } from '../format-figures.ts';
 import { escapeHtml } from './escape-html.ts';
-import { jsonLines } from './json-lines.ts';
+import { alignedJsonLines, jsonLines, type JsonLine } from './json-lines.ts';
+import { foldPath } from '../../compare/json-path.ts';
 
 const VALUE_PREVIEW = 120;
 
@@ -25,16 +27,21 @@ export function exampleView(example: DiffExample): string {
   );
   const status = example.differences.some((d) => d.path === 'status');
   const textDiff = example.differences.some((d) => d.kind === 'text' || d.kind === 'bytes');
+  // Two JSON bodies are shown aligned below the panes rather than in each.
+  const bothJson =
+    parseJson(example.legacy?.body ?? '') !== undefined &&
+    parseJson(example.service?.body ?? '') !== undefined;
   const request = example.request;
 
   return `<div class="example">
 <p class="example-request"><span class="method">${escapeHtml(request.method)}</span> <code>${escapeHtml(request.url)}</code> <span class="muted">recorded ${escapeHtml(formatTime(example.at))}</span></p>
-${headerTable(request.headers, new Set())}
+${foldedHeaders(request.headers)}
 ${request.body === null ? '' : `<pre class="body">${escapeHtml(request.body)}</pre>`}
 <div class="sides">
-${side('legacy', example.legacy, bodyPatterns, headers, status, textDiff)}
-${side('service', example.service, bodyPatterns, headers, status, textDiff)}
+${side('legacy', example.legacy, bodyPatterns, headers, status, textDiff, bothJson)}
+${side('service', example.service, bodyPatterns, headers, status, textDiff, bothJson)}
 </div>
+${alignedBodies(example, bodyPatterns)}
 ${differenceTable(example)}
 </div>`;
 }
@@ -46,6 +53,7 @@ function side(
   headers: ReadonlySet<string>,
   status: boolean,
   textDiff: boolean,
+  bothJson: boolean,
 ): string {
   if (answer === null) {
     return `<div class="side side-${name}"><h5>${name}</h5><p class="muted">no answer (failed or not captured)</p></div>`;
@@ -53,8 +61,31 @@ function side(
   return `<div class="side side-${name}">
 <h5>${name} <span class="status${status ? ' hl' : ''}">${answer.status}</span> <span class="muted">${escapeHtml(formatMs(answer.latencyMs))}${answer.truncated ? ' · body truncated' : ''}</span></h5>
 ${headerTable(answer.headers, headers)}
-${bodyView(answer.body, patterns, textDiff)}
+${bothJson ? '' : bodyView(answer.body, patterns, textDiff)}
 </div>`;
+}
+
+/** Request headers take room and rarely explain a difference: folded, with their count. */
+function foldedHeaders(headers: Readonly<Record<string, string>>): string {
+  const count = Object.keys(headers).length;
+  if (count === 0) return '';
+  return `<details class="request-headers"><summary>request headers (${count})</summary>${headerTable(headers, new Set())}</details>`;
+}
+
+/** Both JSON bodies in one table, a row per JSON location, so a member faces its counterpart. */
+function alignedBodies(example: DiffExample, patterns: readonly JsonPathPattern[]): string {
+  const legacy = parseJson(example.legacy?.body ?? '');
+  const service = parseJson(example.service?.body ?? '');
+  if (legacy === undefined || service === undefined) return '';
+  const cell = (line: JsonLine | null, name: string) => {
+    if (line === null) return `<td class="line ${name}-line absent"></td>`;
+    const hit = patterns.some((pattern) => covers(pattern, line.location));
+    return `<td class="line ${name}-line${hit ? ' hl' : ''}">${escapeHtml(`${'  '.repeat(line.depth)}${line.text}`)}</td>`;
+  };
+  const rows = alignedJsonLines(legacy.value, service.value).map(
+    (row) => `<tr>${cell(row.legacy, 'legacy')}${cell(row.service, 'service')}</tr>`,
+  );
+  return `<table class="aligned-body"><thead><tr><th>legacy body</th><th>service body</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function headerTable(headers: Readonly<Record<string, string>>, highlighted: ReadonlySet<string>): string {
@@ -86,12 +117,26 @@ function covers(pattern: JsonPathPattern, location: JsonLocation): boolean {
   return false;
 }
 
+/** One row per folded path and kind (`$.items[*].slug`, ×20), with the values of its first occurrence. */
 function differenceTable(example: DiffExample): string {
   const legacy = example.legacy ? parseJson(example.legacy.body ?? '') : undefined;
   const service = example.service ? parseJson(example.service.body ?? '') : undefined;
-  const rows = example.differences.map((difference) => {
-    const [left, right] = valuesAt(difference.path, example, legacy?.value, service?.value);
-    return `<tr><td><code>${escapeHtml(difference.path)}</code></td><td>${escapeHtml(difference.kind)}</td><td><code>${escapeHtml(left)}</code></td><td><code>${escapeHtml(right)}</code></td></tr>`;
+  const groups = new Map<string, { path: string; folded: string; kind: string; count: number }>();
+  for (const difference of example.differences) {
+    const folded = foldPath(difference.path);
+    const key = `${difference.kind} ${folded}`;
+    const group = groups.get(key);
+    if (group === undefined)
+      groups.set(key, { path: difference.path, folded, kind: difference.kind, count: 1 });
+    else group.count++;
+  }
+  const rows = [...groups.values()].map((group) => {
+    const [left, right] = valuesAt(group.path, example, legacy?.value, service?.value);
+    const times =
+      group.count > 1
+        ? ` <span class="muted">×${group.count}, first at ${escapeHtml(group.path)}</span>`
+        : '';
+    return `<tr><td><code>${escapeHtml(group.folded)}</code>${times}</td><td>${escapeHtml(group.kind)}</td><td><code>${escapeHtml(left)}</code></td><td><code>${escapeHtml(right)}</code></td></tr>`;
   });
   return `<table class="diff-table"><thead><tr><th>path</th><th>kind</th><th>legacy</th><th>service</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -6,6 +6,7 @@
  */
 import type { DiffEntry, Report, RouteReport } from '../report-model.ts';
 import {
+  discountedNote,
   formatCount,
   formatMs,
   formatPercentiles,
@@ -15,6 +16,7 @@ import {
 } from '../format-figures.ts';
 import { escapeHtml as h, safeId } from './escape-html.ts';
 import { exampleView } from './example-view.ts';
+import { latencyChart } from './latency-chart.ts';
 import { mismatchChart } from './mismatch-chart.ts';
 import { REPORT_CSS } from './report-styles.ts';
 
@@ -87,20 +89,28 @@ function routeSection(route: RouteReport): string {
   return `<section class="route" id="${safeId('route', route.id)}">
 <h2>${h(route.id)} <span class="stage">${h(route.stage ?? 'stage unknown')}</span> <span class="verdict verdict-${route.verdict}">${h(formatVerdict(route.verdict))}</span></h2>
 <p class="reason">${h(route.verdictReason)}. <span class="muted">Evidence since ${h(formatTime(route.since))}; limits: ${h(formatCount(route.gate.minCompared))} pairs, mismatch ≤ ${h(formatRate(route.gate.maxMismatchRate))}, errors ≤ ${h(formatRate(route.gate.maxErrorRate))}.</span></p>
+${hintList(route)}
 <dl class="figures">
 ${figure('Compared', formatCount(route.compared))}
 ${figure('Matched', formatCount(route.matched))}
 ${figure('Mismatched', `${formatCount(route.mismatched)} (${formatRate(route.mismatchRate)})`)}
 ${figure('Errors', `${formatCount(route.errors)} (${formatRate(route.errorRate)})`)}
+${route.noiseDiscounted > 0 ? figure('Discounted as noise', discountedNote(route.noiseDiscounted)) : ''}
 ${figure('Legacy p50 / p95', formatPercentiles(route.latency.legacy))}
 ${figure('Service p50 / p95', formatPercentiles(route.latency.service))}
 ${figure('Served legacy / service', `${formatCount(route.served.legacy.requests)} / ${formatCount(route.served.service.requests)}`)}
 ${figure('Service errors · fallbacks', `${formatCount(route.served.service.errors)} · ${formatCount(route.served.fallbacks)}`)}
 </dl>
+<div class="charts">
 <figure>
 ${mismatchChart(route.timeline, route.gate.maxMismatchRate, `Mismatch rate of ${route.id} over time`)}
 <figcaption>Mismatch rate per period (line), pairs compared (bars), the limit (dashed).</figcaption>
 </figure>
+<figure>
+${latencyChart(route.latency, `Latency of ${route.id} on compared pairs`)}
+<figcaption>Latency on compared pairs, p50 and p95 per side.</figcaption>
+</figure>
+</div>
 <h3>Differences</h3>
 ${route.diffs.length === 0 ? '<p class="muted">No differences recorded in this window.</p>' : route.diffs.map((diff) => diffDetails(diff, shown)).join('\n')}
 ${route.moreDiffs > 0 ? `<p class="muted">${route.moreDiffs} more differences not listed.</p>` : ''}
@@ -108,6 +118,15 @@ ${route.noisy.length === 0 ? '' : `<h4>Noisy paths (differ between two legacy an
 ${skipped.length === 0 ? '' : `<h4>Not compared</h4><ul class="plain">${skipped.map(([reason, count]) => `<li>${h(reason)}: ${h(formatCount(count))}</li>`).join('')}</ul>`}
 ${route.events.length === 0 ? '' : `<h4>Events</h4><ul class="plain">${route.events.map((event) => `<li>${h(formatTime(event.at))} <strong>${h(event.kind)}</strong> ${h(event.detail)}</li>`).join('')}</ul>`}
 </section>`;
+}
+
+function hintList(route: RouteReport): string {
+  if (route.hints.length === 0) return '';
+  const items = route.hints.map(
+    (hint) =>
+      `<li class="hint hint-${h(hint.cause)}"><strong>Likely cause:</strong> ${h(hint.summary)}<br><span class="muted">Evidence: ${h(hint.evidence)}</span><br>Next: ${h(hint.nextStep)}</li>`,
+  );
+  return `<ul class="hints plain">${items.join('')}</ul>`;
 }
 
 function figure(label: string, value: string): string {

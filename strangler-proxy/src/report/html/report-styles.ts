@@ -47,6 +47,12 @@ details.diff[open] > summary { border-bottom: 1px solid var(--line); border-radi
 .example { padding: 12px; }
 .example-request { margin: 0 0 8px; }
 .method { font-weight: 700; }
+.charts { display: grid; grid-template-columns: 2fr 1fr; gap: 12px; align-items: start; }
+.latency-legacy { fill: #8c959f; } .latency-service { fill: #0969da; }
+table.aligned-body { width: 100%; table-layout: fixed; border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 12px; }
+table.aligned-body td { white-space: pre-wrap; word-break: break-all; vertical-align: top; padding: 0 6px; border-left: 1px solid var(--line); }
+table.aligned-body td.hl { background: var(--hl); } table.aligned-body td.absent { background: #f6f8fa; }
+details.request-headers summary { cursor: pointer; color: var(--muted); }
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; margin: 12px 0; }
 .side { border: 1px solid var(--line); border-radius: 6px; padding: 10px; min-width: 0; }
 .side-legacy h5::before { content: "◀ "; color: var(--muted); }
