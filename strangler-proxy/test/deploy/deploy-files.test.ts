@@ -174,6 +174,16 @@ describe('the Dockerfile', () => {
     );
   });
 
+  it('copies every workspace’s package.json before npm ci, which needs them all', () => {
+    const { workspaces } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+      workspaces: string[];
+    };
+    const copied = instructions
+      .filter((line) => line.keyword === 'COPY')
+      .flatMap((line) => line.rest.split(/\s+/).slice(0, -1));
+    for (const workspace of workspaces) expect(copied).toContain(`${workspace}/package.json`);
+  });
+
   it('sets only variables the proxy reads, and copies files that exist', () => {
     const env = last('ENV');
     for (const [, name] of env.matchAll(/\b(STRANGLER_\w+)=/g)) expect(settingNames, name).toContain(name);
