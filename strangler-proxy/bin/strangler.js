@@ -15,15 +15,13 @@
 // V8's helpers) then hold far more in arenas under large shadowed uploads; two arenas hold less at the
 // same CPU per request.
 // Anything that starts the proxy another way reads the flags and variables from this line (launch.js).
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 15)) {
-  process.stderr.write(
-    `strangler-proxy needs Node >= 22.15 (the node on PATH is ${process.versions.node}, ${process.execPath}). ` +
-      `Install a current Node (nodejs.org, or nvm/fnm/volta: "nvm install 24"), then run it again.\n`,
-  );
+// launch.js uses nothing a Node too old for the proxy lacks: it can say so itself.
+const { entryModule, unsupportedNode } = await import('./launch.js');
+const refusal = unsupportedNode(process.versions.node, process.execPath);
+if (refusal !== null) {
+  process.stderr.write(`${refusal}\n`);
   process.exit(1);
 }
-const { entryModule } = await import('./launch.js');
 // The shape of src/cli/main.ts, imported by a path chosen at run time. The lint rule reads the import
 // under the JSDoc cast, not the cast.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
