@@ -11,3 +11,4 @@ export declare function splitStartWords(words: string): {
 };
 export declare function isBuildFresh(root?: string, trees?: readonly string[]): boolean;
 export declare function entryModule(source: string, root?: string): string;
+export declare function unsupportedNode(version: string, executable: string, root?: string): string | null;

@@ -19,6 +19,30 @@ export const BUILD_STAMP = path.join('dist', 'build-stamp.json');
 /** The proxy's sources, compiled into dist/ (tsconfig.build.json, with the bench's child process). */
 export const PROXY_SOURCES = 'src';
 
+/**
+ * Why this Node cannot run the proxy, or null when it can: the package's `engines.node` (`>=MAJOR.MINOR`)
+ * is the one place the minimum is written. The advice is to install a Node, never to run `npx` with
+ * some other package's name.
+ * @param {string} version `process.versions.node`
+ * @param {string} executable the node that runs
+ * @param {string} [root]
+ * @returns {string | null}
+ */
+export function unsupportedNode(version, executable, root = PACKAGE_ROOT) {
+  /** @type {unknown} */
+  const parsed = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const manifest = /** @type {{ name: string, engines: { node: string } }} */ (parsed);
+  const minimum = /^>=(\d+)\.(\d+)$/.exec(manifest.engines.node);
+  if (!minimum) throw new Error(`${root}/package.json: engines.node is not ">=MAJOR.MINOR"`);
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const [needMajor, needMinor] = [Number(minimum[1]), Number(minimum[2])];
+  if (major > needMajor || (major === needMajor && minor >= needMinor)) return null;
+  return (
+    `${manifest.name} needs Node >= ${needMajor}.${needMinor} (the node on PATH is ${version}, ${executable}). ` +
+    `Install a current Node (nodejs.org, or a version manager such as nvm: "nvm install 24"), then run it again.`
+  );
+}
+
 const SHEBANG =
   /^#!\/usr\/bin\/env (?:-S((?: [A-Z_][A-Z0-9_]*=[^\s=]+)*) node((?: --[\w-]+(?:=[^\s=]+)?)*)|node)[ \t]*$/;
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=16
 // @ts-check
-// The `strangler` command. It runs the compiled build in dist/ (made by `npm install`) or, when a source
-// is newer than that build, the TypeScript sources directly (type stripping, Node >= 22.15, which
-// `npm install` brings in the project: the `node` package).
+// The `strangler-proxy` command. Installed from npm it runs the compiled build in dist/, on the `node`
+// found on PATH (any Node >= 22.15, the package's engines). In the project's repository it runs that
+// build (made by `npm install`) or, when a source is newer than it, the TypeScript sources directly
+// (type stripping; npm scripts and `npx` there use the Node the project pins: the `node` package).
 //
 // --max-semi-space-size=16: V8 sizes the young generation from the machine's memory, which on a large
 // machine makes the proxy's resident set under load much larger for no gain in CPU per request; a
@@ -14,15 +15,13 @@
 // V8's helpers) then hold far more in arenas under large shadowed uploads; two arenas hold less at the
 // same CPU per request.
 // Anything that starts the proxy another way reads the flags and variables from this line (launch.js).
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 15)) {
-  process.stderr.write(
-    `strangler needs Node >= 22.15 (this is ${process.versions.node}). Run it through npm so the project's ` +
-      `pinned Node is used: npx strangler …\n`,
-  );
+// launch.js uses nothing a Node too old for the proxy lacks: it can say so itself.
+const { entryModule, unsupportedNode } = await import('./launch.js');
+const refusal = unsupportedNode(process.versions.node, process.execPath);
+if (refusal !== null) {
+  process.stderr.write(`${refusal}\n`);
   process.exit(1);
 }
-const { entryModule } = await import('./launch.js');
 // The shape of src/cli/main.ts, imported by a path chosen at run time. The lint rule reads the import
 // under the JSDoc cast, not the cast.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment

@@ -1,5 +1,5 @@
 /**
- * The `strangler` CLI: a thin layer of commander over the programmatic API. Commands write to the
+ * The `strangler-proxy` CLI: a thin layer of commander over the programmatic API. Commands write to the
  * injected streams and end with a `CliExit`; only this entry point turns that into an exit code.
  */
 import { Command, CommanderError } from 'commander';
@@ -10,20 +10,25 @@ import { createRoutesCommand } from './commands/routes.ts';
 import { createExplainCommand } from './commands/explain.ts';
 import { createCheckCommand, createPromoteCommand, createRollbackCommand } from './commands/promote.ts';
 import { createInventoryCommand } from './commands/inventory.ts';
+import { createInitCommand } from './commands/init.ts';
 import { createReportCommand } from './commands/report.ts';
 import { createEvidenceLoader } from './evidence.ts';
+import { COMMAND_NAME, packageVersion } from './package-info.ts';
 
 export function createProgram(io: CliIo): Command {
-  const program = new Command('strangler')
+  const output = {
+    writeOut: (text: string) => void io.stdout.write(text),
+    writeErr: (text: string) => void io.stderr.write(text),
+  };
+  const program = new Command(COMMAND_NAME)
     .description('Route, shadow, compare and promote: a strangler-fig migration, one route at a time.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({
-      writeOut: (text) => void io.stdout.write(text),
-      writeErr: (text) => void io.stderr.write(text),
-    });
+    .configureOutput(output);
   const deps = { loadEvidence: createEvidenceLoader(io) };
   for (const command of [
+    createInitCommand(io),
     createStartCommand(io),
     createValidateCommand(io),
     createRoutesCommand(io),
@@ -34,7 +39,8 @@ export function createProgram(io: CliIo): Command {
     createCheckCommand(io, deps),
     createInventoryCommand(io),
   ]) {
-    program.addCommand(command.exitOverride());
+    // Added commands do not inherit the program's output: `start --help` goes to the same streams.
+    program.addCommand(command.exitOverride().configureOutput(output));
   }
   return program;
 }

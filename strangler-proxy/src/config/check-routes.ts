@@ -1,7 +1,8 @@
 /**
  * The semantic checks schema validation cannot do, all run together and each reported at its location with
- * its route: unknown services, duplicate route ids, canary routes without a `canary` block, malformed path
- * patterns, header conditions and JSONPaths, and routes other routes make unreachable. They run on the raw
+ * its route: unknown services, unknown or lower-case methods, duplicate route ids, canary routes without a
+ * `canary` block, malformed path patterns, header conditions and JSONPaths, and routes other routes make
+ * unreachable. They run on the raw
  * document (defaults applied), so a route with a schema error elsewhere still gets its other problems
  * reported; only the reachability check needs routes that passed the schema.
  */
@@ -10,6 +11,7 @@ import type { KeyPath } from './key-path.ts';
 import { isPlain } from './apply-defaults.ts';
 import { proxySettingsSchema, routeSchema } from './schema.ts';
 import { didYouMean } from './suggest.ts';
+import { methodProblem } from './http-methods.ts';
 import { validateJsonPath } from '../compare/json-path.ts';
 import { findRuleConflicts } from '../compare/rule-conflicts.ts';
 import { checkRouteAuthPaths, checkServiceAuthPaths } from './check-auth-paths.ts';
@@ -115,6 +117,12 @@ function checkRoute(
         at('service'),
       );
     }
+  }
+  if (Array.isArray(route.methods)) {
+    route.methods.forEach((method: unknown, i) => {
+      const reason = typeof method === 'string' && method !== '' ? methodProblem(method) : null;
+      if (reason !== null) report('CONFIG_INVALID_VALUE', `methods[${i}]: ${reason}`, at('methods', i));
+    });
   }
   if (route.stage === 'canary' && route.canary === undefined) {
     report(

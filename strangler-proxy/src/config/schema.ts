@@ -447,11 +447,11 @@ export const routeSchema = z.strictObject({
     .string()
     .startsWith('/')
     .describe('A segment prefix (/api/products also matches /api/products/7); :name matches one segment.'),
-  /** Default: every method. */
+  /** Default: every method. Each one of HTTP_METHODS, as clients send it (checkRoutes says which not). */
   methods: z
-    .array(z.string().regex(/^[A-Za-z]+$/))
+    .array(z.string().min(1))
     .min(1)
-    .transform((methods) => methods.map((method) => method.toUpperCase()))
+    .describe('Default: every method. Upper case, as clients send them: [GET, HEAD].')
     .optional(),
   /** Header conditions that narrow the route: exact value, or `*` for "present". */
   headers: z.record(z.string(), z.string()).optional(),

@@ -21,24 +21,28 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   return match === undefined ? '' : ` (did you mean "${match}"?)`;
 }
 
-/** Levenshtein distance, giving up (returning `ceiling`) once it cannot be below it. */
+/**
+ * Edit distance counting a swap of two neighbouring letters as one edit (`HAED` → `HEAD`), the most
+ * common typo; gives up (returning `ceiling`) once it cannot be below it.
+ */
 function editDistance(a: string, b: string, ceiling: number): number {
   if (Math.abs(a.length - b.length) >= ceiling) return ceiling;
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      );
+      let value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, (beforePrevious[j - 2] ?? 0) + 1);
+      }
       current.push(value);
       rowMin = Math.min(rowMin, value);
     }
     if (rowMin >= ceiling) return ceiling;
+    beforePrevious = previous;
     previous = current;
   }
   return previous[b.length] ?? ceiling;

@@ -1,6 +1,7 @@
 /**
  * Moves a route in the TEXT of routes.yaml: the `stage` value and `canary.percent` are replaced in place
- * (or a `canary:` entry is inserted), every other byte of the file is kept — comments, quoting, order,
+ * (or a `canary:` entry is inserted, or a stale one removed on leaving canary), every other byte of the
+ * file is kept — comments, quoting, order,
  * blank lines, CRLF line endings. The document is never re-serialised: the parser's source ranges locate
  * the exact bytes, and the result is spliced.
  *
@@ -117,9 +118,12 @@ function planEdits(
     throw unsupported(routeId, 'its `stage` is not a plain key with a scalar value (merge key or alias?)');
   }
   if (stage.value !== position.stage) edits.push(replaceScalar(stage, position.stage, routeId));
-  if (position.stage !== 'canary') return edits;
-
   const canaryPair = pairOf(route, 'canary');
+  if (position.stage !== 'canary') {
+    if (canaryPair && isStaleCanary(canaryPair)) edits.push(removePair(text, route, canaryPair, routeId));
+    return edits;
+  }
+
   if (canaryPair) {
     const canary = canaryPair.value;
     const percent = isMap(canary) ? pairOf(canary, 'percent')?.value : undefined;
@@ -133,6 +137,50 @@ function planEdits(
   }
   edits.push(insertCanary(doc, text, route, stagePair.key as Node, stage, position.percent, routeId));
   return edits;
+}
+
+/**
+ * A `canary` block outside stage canary is stale when it holds nothing but the share: left behind, it
+ * reads as if the route still served that share. One that also holds `sticky` is kept: the route needs
+ * that setting again if it returns to canary, and a lost one would let users' sides flip.
+ */
+function isStaleCanary(pair: Pair): boolean {
+  const canary = pair.value;
+  return isMap(canary) && canary.items.every((item) => isScalar(item.key) && item.key.value === 'percent');
+}
+
+/**
+ * Removes one key and its value from a route: in a flow map with the comma before it (or after it, for
+ * the first key), in a block map with its whole lines (comments inside the value go with it).
+ */
+function removePair(text: string, route: YAMLMap, pair: Pair, routeId: string): TextEdit {
+  const key = pair.key as Node;
+  const value = pair.value as Node | null;
+  const keyStart = key.range?.[0];
+  const valueEnd = value?.range?.[1] ?? key.range?.[1];
+  if (keyStart === undefined || valueEnd === undefined) {
+    throw unsupported(routeId, 'its `canary` key has no source position');
+  }
+  const index = route.items.indexOf(pair);
+  const next = route.items[index + 1]?.key as Node | undefined;
+  if (route.flow) {
+    const previous = route.items[index - 1]?.value as Node | null | undefined;
+    const previousEnd = previous?.range?.[1];
+    if (previousEnd !== undefined) return { start: previousEnd, end: valueEnd, text: '' };
+    const nextStart = next?.range?.[0];
+    if (nextStart === undefined) throw unsupported(routeId, '`canary` is its only key');
+    return { start: keyStart, end: nextStart, text: '' };
+  }
+  const start = lineStart(text, keyStart);
+  if (text.slice(start, keyStart).trim() !== '') {
+    // The route's first key, after `- `: keep the dash, take up to the next key.
+    const nextStart = next?.range?.[0];
+    if (nextStart === undefined) throw unsupported(routeId, '`canary` is its only key');
+    return { start: keyStart, end: nextStart, text: '' };
+  }
+  if (text[valueEnd - 1] === '\n') return { start, end: valueEnd, text: '' };
+  const newline = text.indexOf('\n', valueEnd);
+  return { start, end: newline < 0 ? text.length : newline + 1, text: '' };
 }
 
 function replaceScalar(node: Scalar, value: string, routeId: string): TextEdit {
@@ -244,6 +292,15 @@ function moved(config: unknown, routeId: string, position: Position): unknown {
   const route = routes.find((candidate) => String(candidate['id']) === routeId);
   if (!route) return config;
   route['stage'] = position.stage;
+  const canary = route['canary'];
+  if (
+    position.stage !== 'canary' &&
+    typeof canary === 'object' &&
+    canary !== null &&
+    Object.keys(canary).every((key) => key === 'percent')
+  ) {
+    delete route['canary'];
+  }
   if (position.stage === 'canary') {
     route['canary'] = {
       ...(route['canary'] as Record<string, unknown> | undefined),

@@ -15,7 +15,7 @@ export interface HeaderCondition {
 
 /** What a route narrows on besides the path. */
 export interface MatchRequest {
-  /** As received; compared case-sensitively with the route's (uppercased) methods. */
+  /** As received; compared case-sensitively with the route's methods (upper case: validation says so). */
   readonly method: string;
   /** A request header by lowercase name, or `undefined` when absent. */
   header(name: string): string | undefined;

@@ -106,9 +106,9 @@ describe('createRouteTable', () => {
     });
   });
 
-  it('narrows by method (case-sensitive, methods uppercased by the schema)', () => {
+  it('narrows by method (case-sensitive: validation lets only upper-case methods through)', () => {
     const table = createTable([
-      route({ id: 'reads', path: '/api', methods: ['get', 'HEAD'] }),
+      route({ id: 'reads', path: '/api', methods: ['GET', 'HEAD'] }),
       route({ id: 'writes', path: '/api', methods: ['POST'] }),
     ]);
     expect(lookup(table, 'GET', '/api/x')).toBe('reads');

@@ -58,6 +58,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+describe('strangler-proxy --version', () => {
+  it('prints the package version', async () => {
+    const { default: manifest } = (await import('../../package.json', { with: { type: 'json' } })) as {
+      default: { version: string };
+    };
+    const result = await runStrangler(['--version'], { cwd: dir });
+    expect(result).toMatchObject({ code: 0, stdout: `${manifest.version}\n` });
+  });
+});
+
 describe('strangler validate', () => {
   it('exits 0 on a valid file', async () => {
     const result = await runStrangler(['validate'], { cwd: dir });
@@ -100,6 +110,45 @@ describe('strangler validate', () => {
       cwd: dir,
     }).catch((error: { code: number; stderr: string }) => error);
     expect((failed as { code: number }).code).toBe(1);
+  });
+});
+
+describe('strangler validate: warnings', () => {
+  const unused = `version: 1
+legacy: http://127.0.0.1:3000
+services:
+  catalog: http://127.0.0.1:4001
+  orders: http://127.0.0.1:4002
+routes:
+  - { id: products, path: /api/products, service: catalog, stage: legacy }
+`;
+
+  it('prints CONFIG_UNUSED_SERVICE at the service, exit 0, and lists it in --json', async () => {
+    await writeFile(path.join(dir, 'unused.yaml'), unused);
+    const result = await runStrangler(['validate', 'unused.yaml'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('unused.yaml: valid, 1 route, 1 warning');
+    expect(result.stderr).toMatch(
+      /^unused\.yaml:5:3 {2}CONFIG_UNUSED_SERVICE {2}service "orders" is used by no route$/m,
+    );
+    const json = await runStrangler(['validate', 'unused.yaml', '--json'], { cwd: dir });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: true,
+      warnings: [{ code: 'CONFIG_UNUSED_SERVICE', line: 5, column: 3, path: 'services.orders' }],
+    });
+  });
+
+  it('shows warnings beside the errors of an invalid file', async () => {
+    await writeFile(path.join(dir, 'unused-broken.yaml'), unused.replace('stage: legacy', 'stage: legasy'));
+    const result = await runStrangler(['validate', 'unused-broken.yaml'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/:5:3 {2}CONFIG_UNUSED_SERVICE/);
+    expect(result.stderr).toMatch(/:7:\d+ {2}CONFIG_INVALID_VALUE/);
+    const json = await runStrangler(['validate', 'unused-broken.yaml', '--json'], { cwd: dir });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: false,
+      warnings: [{ code: 'CONFIG_UNUSED_SERVICE' }],
+    });
   });
 });
 

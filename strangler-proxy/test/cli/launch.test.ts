@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { entryModule, isBuildFresh, launcherEnv, launcherNodeFlags, LAUNCHER } from '../../bin/launch.js';
+import {
+  entryModule,
+  isBuildFresh,
+  launcherEnv,
+  launcherNodeFlags,
+  LAUNCHER,
+  unsupportedNode,
+} from '../../bin/launch.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -93,7 +100,7 @@ describe('the launcher’s Node flags', () => {
       default: { bin: Record<string, string> };
     };
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    expect(path.resolve(root, manifest.bin['strangler'] ?? '')).toBe(LAUNCHER);
+    expect(path.resolve(root, manifest.bin['strangler-proxy'] ?? '')).toBe(LAUNCHER);
   });
 });
 
@@ -148,5 +155,24 @@ describe('compiled build or sources', () => {
     mkdirSync(nested, { recursive: true });
     writeFileSync(path.join(nested, 'start.ts'), 'export {};\n');
     expect(isBuildFresh(root)).toBe(false);
+  });
+});
+
+describe('a Node too old for the proxy', () => {
+  it('is refused with the minimum of the package’s engines and advice to install a Node, not to run npx', async () => {
+    const { default: manifest } = (await import('../../package.json', { with: { type: 'json' } })) as {
+      default: { name: string; engines: { node: string } };
+    };
+    const minimum = manifest.engines.node.replace('>=', '');
+    const refusal = unsupportedNode('20.20.2', '/usr/bin/node');
+    expect(refusal).toContain(
+      `${manifest.name} needs Node >= ${minimum} (the node on PATH is 20.20.2, /usr/bin/node)`,
+    );
+    expect(refusal).toContain('Install a current Node');
+    expect(refusal).not.toMatch(/npx|npm exec|run it through npm/);
+    expect(unsupportedNode('22.14.0', 'node')).not.toBeNull();
+    expect(unsupportedNode(minimum, 'node')).toBeNull();
+    expect(unsupportedNode('24.0.0', 'node')).toBeNull();
+    expect(unsupportedNode('30.1.0', 'node')).toBeNull();
   });
 });

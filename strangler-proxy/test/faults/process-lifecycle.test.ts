@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { Agent, createServer as createHttpServer } from 'node:http';
+import { Agent, createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -149,6 +149,59 @@ describe('strangler start under signals', () => {
     expect((await storedComparisons()) - before).toBe(40);
     // And the port is closed.
     expect((await send(url, '/api/products/after')).error).toBe('ECONNREFUSED');
+  });
+
+  it('SIGTERM with a request and a mirror that never end: both cut at the grace, exit 0, configured by environment', async () => {
+    const hung = new Set<ServerResponse>();
+    const stuck = await startTestUpstream('stuck', (req, res) => {
+      hung.add(res); // never answered
+    });
+    const stuckConfig = path.join(dir, 'stuck.yaml');
+    await writeFile(
+      stuckConfig,
+      `
+version: 1
+legacy: ${legacy.url}
+services:
+  stuck: ${stuck.url}
+proxy:
+  drainTimeout: 300ms
+routes:
+  - { id: mirrored, path: /api/mirrored, service: stuck, stage: shadow, shadow: { noiseSample: 0 } }
+  - { id: served, path: /api/served, service: stuck, stage: migrated }
+`,
+    );
+    // Nothing on the command line but the command: every setting from the environment.
+    const cli = startCli(['start'], {
+      cwd: dir,
+      env: {
+        STRANGLER_CONFIG: stuckConfig,
+        STRANGLER_PORT: '0',
+        STRANGLER_ADMIN_PORT: '0',
+        STRANGLER_STORE: 'none',
+        STRANGLER_LOG_FORMAT: 'json',
+        STRANGLER_ACCESS_LOG: 'false',
+      },
+    });
+    try {
+      const [, url] = await cli.waitFor(LISTENING, 20_000);
+      const mirrorArrived = stuck.nextRequest();
+      expect((await send(url as string, '/api/mirrored/1')).status).toBe(200);
+      await mirrorArrived;
+      const servedArrived = stuck.nextRequest();
+      const served = send(url as string, '/api/served/1');
+      await servedArrived;
+      cli.child.kill('SIGTERM');
+      const cut = await served;
+      expect(cut.complete).toBe(false);
+      expect(await cli.exited(15_000)).toBe(0);
+      expect(cli.stdout()).toMatch(/"drained":false,"msg":"strangler proxy stopped"/);
+      expect(cli.stdout()).not.toContain('"msg":"request"');
+    } finally {
+      cli.child.kill('SIGKILL');
+      for (const res of hung) res.destroy();
+      await stuck.close();
+    }
   });
 
   it('SIGTERM with a WebSocket open: it is closed after the drain timeout, on both sides, and exit 0', async () => {

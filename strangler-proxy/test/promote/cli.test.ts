@@ -238,6 +238,24 @@ describe('strangler rollback', () => {
     expect(result.stdout).toContain('+    canary:\n+      percent: 50\n');
   });
 
+  it('removes the canary block the route no longer uses, and shows its removal in the diff', async () => {
+    const dry = await run(createRollbackCommand, [
+      'rollback',
+      'orders.detail',
+      '--to',
+      'legacy',
+      '--dry-run',
+    ]);
+    expect(dry.stdout).toContain('-    canary: { percent: 25 }   # flow canary\n');
+    expect((await run(createRollbackCommand, ['rollback', 'orders.detail', '--to', 'legacy'])).code).toBe(0);
+    expect(await routesText()).toBe(
+      COMMENTED_ROUTES.replace(
+        "stage: 'canary'\n    canary: { percent: 25 }   # flow canary\n",
+        "stage: 'legacy'\n",
+      ),
+    );
+  });
+
   it('succeeds without change when the route already is there', async () => {
     const result = await run(createRollbackCommand, ['rollback', 'orders.list', '--to', 'legacy']);
     expect(result.code).toBe(0);

@@ -56,7 +56,7 @@ describe('editRouteText on a richly commented file', () => {
       splice(fixture, 'stage: "canary"   # quoted on purpose', 'stage: "migrated"   # quoted on purpose'),
     );
     expect(editRouteText(fixture, 'orders.detail', { stage: 'shadow' }).text).toBe(
-      splice(fixture, "stage: 'canary'\n", "stage: 'shadow'\n"),
+      splice(fixture, "stage: 'canary'\n    canary: { percent: 25 }   # flow canary\n", "stage: 'shadow'\n"),
     );
   });
 
@@ -129,6 +129,70 @@ describe('editRouteText on a richly commented file', () => {
           .filter((line) => /^[-+](?![-+]{2} )/.test(line));
         for (const line of changed) expect(line).toMatch(/stage|percent|canary/);
       }),
+    );
+  });
+});
+
+describe('editRouteText leaving canary', () => {
+  const base = (routes: string) => `version: 1\nlegacy: http://legacy\nroutes:\n${routes}`;
+
+  it('removes a block canary that holds only the share, comments inside it too', () => {
+    const text = base(
+      '  - id: a\n    path: /a\n    stage: canary\n    canary:\n      percent: 50  # half\n    service: s\n',
+    );
+    for (const stage of ['migrated', 'shadow', 'legacy'] as const) {
+      expect(editRouteText(text, 'a', { stage }).text).toBe(
+        base(`  - id: a\n    path: /a\n    stage: ${stage}\n    service: s\n`),
+      );
+    }
+  });
+
+  it('removes a flow canary from a block route, and from a flow route with its comma', () => {
+    expect(
+      editRouteText(base('  - id: a\n    stage: canary\n    canary: { percent: 5 }\n'), 'a', {
+        stage: 'migrated',
+      }).text,
+    ).toBe(base('  - id: a\n    stage: migrated\n'));
+    expect(
+      editRouteText(base('  - { id: a, stage: canary, canary: { percent: 5 }, service: s }\n'), 'a', {
+        stage: 'legacy',
+      }).text,
+    ).toBe(base('  - { id: a, stage: legacy, service: s }\n'));
+    expect(
+      editRouteText(base('  - { canary: { percent: 5 }, id: a, stage: canary }\n'), 'a', { stage: 'shadow' })
+        .text,
+    ).toBe(base('  - { id: a, stage: shadow }\n'));
+  });
+
+  it('removes a canary written as the first key of a sequence item, keeping the dash', () => {
+    expect(
+      editRouteText(base('  - canary:\n      percent: 5\n    id: a\n    stage: canary\n'), 'a', {
+        stage: 'migrated',
+      }).text,
+    ).toBe(base('  - id: a\n    stage: migrated\n'));
+  });
+
+  it('removes a canary on the last line without a final newline', () => {
+    expect(
+      editRouteText(base('  - id: a\n    stage: canary\n    canary: { percent: 5 }'), 'a', {
+        stage: 'migrated',
+      }).text,
+    ).toBe(base('  - id: a\n    stage: migrated\n'));
+  });
+
+  it('keeps a canary that also holds sticky: the route needs it again back in canary', () => {
+    const { text } = editRouteText(fixture, 'catalog.product', { stage: 'migrated' });
+    expect(text).toBe(
+      splice(fixture, 'stage: "canary"   # quoted on purpose', 'stage: "migrated"   # quoted on purpose'),
+    );
+  });
+
+  it('keeps CRLF line endings when it removes lines', () => {
+    const text = base(
+      '  - id: a\n    stage: canary\n    canary:\n      percent: 5\n    service: s\n',
+    ).replaceAll('\n', '\r\n');
+    expect(editRouteText(text, 'a', { stage: 'migrated' }).text).toBe(
+      base('  - id: a\n    stage: migrated\n    service: s\n').replaceAll('\n', '\r\n'),
     );
   });
 });

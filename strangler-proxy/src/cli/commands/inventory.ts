@@ -1,6 +1,7 @@
 /**
- * `strangler inventory`: what the monolith still serves. Paths no route matched, grouped into templates
- * (`/api/users/:id`), with request counts: the list of what is left to extract.
+ * `strangler-proxy inventory`: what the monolith still serves. Paths no route matched, grouped into
+ * templates (`/api/users/:id`), with request counts: the list of what is left to extract. `--suggest`
+ * turns them into route entries to append to routes.yaml.
  */
 import { Command } from 'commander';
 import pc from 'picocolors';
@@ -9,12 +10,17 @@ import { parseDuration } from '../../config/schema.ts';
 import { createKnexStore } from '../../store/knex-store.ts';
 import { formatTable } from '../format-table.ts';
 import { DEFAULT_STORE } from '../evidence.ts';
+import { suggestRoutes } from '../suggest-routes.ts';
+import { readRoutesForSuggestions } from '../read-routes-for-suggestions.ts';
 
 interface InventoryOptions {
   store: string;
   since: string;
   limit: string;
   json?: boolean;
+  suggest?: boolean;
+  config: string;
+  service?: string;
 }
 
 export function createInventoryCommand(io: CliIo): Command {
@@ -24,6 +30,9 @@ export function createInventoryCommand(io: CliIo): Command {
     .option('--since <duration>', 'only traffic newer than this (e.g. 1h, 7d as 168h)', '24h')
     .option('--limit <n>', 'templates listed at most', '50')
     .option('--json', 'machine-readable output')
+    .option('--suggest', 'print route entries (stage legacy) to append to routes.yaml')
+    .option('-c, --config <file>', 'routes file --suggest reads', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
+    .option('--service <name>', 'the service --suggest names (default: the first in routes.yaml)')
     .action(async (options: InventoryOptions) => {
       let windowMs: number;
       try {
@@ -43,6 +52,21 @@ export function createInventoryCommand(io: CliIo): Command {
         const all = await store.unmatched({ since: Date.now() - windowMs });
         const total = all.reduce((sum, row) => sum + row.count, 0);
         const rows = all.slice(0, limit);
+        if (options.suggest) {
+          const routes = await readRoutesForSuggestions(io, options.config);
+          const text = suggestRoutes(all, {
+            ...routes,
+            service: options.service,
+            since: options.since,
+            limit,
+          });
+          if (text === '')
+            io.stderr.write(
+              `no request outside the route table in the last ${options.since}: nothing to suggest\n`,
+            );
+          io.stdout.write(text);
+          return;
+        }
         if (options.json) {
           io.stdout.write(`${JSON.stringify({ since: options.since, total, templates: rows }, null, 2)}\n`);
           return;

@@ -26,12 +26,18 @@ export function startCli(
     env?: NodeJS.ProcessEnv;
     /** Node's arguments before the CLI's own: the launcher by default. */
     command?: readonly string[];
+    /** What runs `command`: this Node by default; an installed command runs itself (its #! line). */
+    executable?: string;
+    /** In a process group of its own, to be signalled as a terminal signals a command (Ctrl-C). */
+    detached?: boolean;
   } = {},
 ): CliProcess {
-  const child = spawn(process.execPath, [...(options.command ?? [STRANGLER_BIN]), ...args], {
+  const executable = options.executable ?? process.execPath;
+  const child = spawn(executable, [...(options.command ?? [STRANGLER_BIN]), ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let out = '';
   let err = '';
