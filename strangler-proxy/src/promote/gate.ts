@@ -17,8 +17,13 @@ export interface RouteEvidence {
   readonly compared: number;
   /** Pairs whose answers differ in a way that counts. */
   readonly mismatched: number;
-  /** Pairs where the service side failed (timeout, connection error, bad response). */
+  /** Pairs where the service side failed (no answer, or a 5xx). */
   readonly errors: number;
+  /**
+   * Pairs where either side failed (the service's failures and the monolith's): never a match, so they
+   * count toward no minimum and no mismatch rate. Default: `errors`.
+   */
+  readonly failedPairs?: number;
   /** Client requests the service served (canary, migrated). */
   readonly serviceRequests: number;
   /** Of those, the ones that failed (5xx or no answer). */
@@ -32,6 +37,7 @@ export const NO_EVIDENCE: RouteEvidence = Object.freeze({
   compared: 0,
   mismatched: 0,
   errors: 0,
+  failedPairs: 0,
   serviceRequests: 0,
   serviceErrors: 0,
   legacyP95: null,
@@ -111,15 +117,22 @@ function ungated(note: string): GateResult {
   return { passed: true, forced: false, proceed: true, conditions: [], note };
 }
 
+/** Pairs in which both sides answered without failing: what a mismatch rate is measured on. */
+export function comparablePairs(evidence: RouteEvidence): number {
+  return Math.max(0, evidence.compared - (evidence.failedPairs ?? evidence.errors));
+}
+
 function minCompared(evidence: RouteEvidence, limit: number): GateCondition {
-  const actual = evidence.compared;
+  const actual = comparablePairs(evidence);
   const ok = actual >= limit;
-  const message = `${count(actual)} compared pairs ${ok ? '≥' : '<'} ${count(limit)} needed`;
+  const failed = evidence.compared - actual;
+  const message = `${count(actual)} compared pairs ${ok ? '≥' : '<'} ${count(limit)} needed${failed > 0 ? ` (${count(failed)} more with a side failing, not counted)` : ''}`;
   return { name: 'min_compared', ok, actual, limit, message };
 }
 
 function mismatchRate(evidence: RouteEvidence, limit: number): GateCondition {
-  if (evidence.compared === 0) {
+  const comparable = comparablePairs(evidence);
+  if (comparable === 0) {
     return {
       name: 'mismatch_rate',
       ok: true,
@@ -128,9 +141,9 @@ function mismatchRate(evidence: RouteEvidence, limit: number): GateCondition {
       message: `mismatch rate not measured: no compared pairs (limit ${percent(limit)})`,
     };
   }
-  const actual = evidence.mismatched / evidence.compared;
+  const actual = evidence.mismatched / comparable;
   const ok = actual <= limit;
-  const message = `mismatch rate ${percent(actual)} (${count(evidence.mismatched)} of ${count(evidence.compared)}) ${ok ? '≤' : '>'} ${percent(limit)}`;
+  const message = `mismatch rate ${percent(actual)} (${count(evidence.mismatched)} of ${count(comparable)}) ${ok ? '≤' : '>'} ${percent(limit)}`;
   return { name: 'mismatch_rate', ok, actual, limit, message };
 }
 
@@ -211,13 +224,14 @@ function count(value: number): string {
  * report's code). A fallback is a client request the service failed and legacy answered: it counts as a
  * service request that failed. Missing served figures count as no service traffic.
  *
- * Caveat: the report's `errors` counts pairs where either side failed; the gate wants service-side failures,
- * so a loader reading the store directly should count only those.
+ * The report's `errors` counts pairs where either side failed; the gate's error rate is the service's,
+ * `serviceErrors` (a report without it counts every failed pair against the service).
  */
 export interface ReportRouteFigures {
   readonly compared: number;
   readonly mismatched: number;
   readonly errors: number;
+  readonly serviceErrors?: number;
   readonly latency?: {
     readonly legacy?: { readonly p95?: number | null };
     readonly service?: { readonly p95?: number | null };
@@ -233,7 +247,8 @@ export function evidenceFromReport(entry: ReportRouteFigures): RouteEvidence {
   return {
     compared: entry.compared,
     mismatched: entry.mismatched,
-    errors: entry.errors,
+    errors: entry.serviceErrors ?? entry.errors,
+    failedPairs: entry.errors,
     serviceRequests: (entry.served?.service?.requests ?? 0) + fallbacks,
     serviceErrors: (entry.served?.service?.errors ?? 0) + fallbacks,
     legacyP95: entry.latency?.legacy?.p95 ?? null,

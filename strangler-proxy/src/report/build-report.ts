@@ -219,8 +219,10 @@ function routeReport(
     matched: 0,
     mismatched: 0,
     errors: 0,
+    legacyErrors: 0,
+    serviceErrors: 0,
   };
-  const { compared, matched, mismatched, errors } = totals;
+  const { compared, matched, mismatched, errors, legacyErrors, serviceErrors } = totals;
   const limits = {
     minCompared: gate.minCompared,
     maxMismatchRate: gate.maxMismatchRate,
@@ -249,6 +251,8 @@ function routeReport(
     matched,
     mismatched,
     errors,
+    legacyErrors,
+    serviceErrors,
     mismatchRate: compared === 0 ? null : mismatched / compared,
     errorRate: compared === 0 ? null : errors / compared,
     noisy: extra.noisy,

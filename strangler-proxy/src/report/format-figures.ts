@@ -38,3 +38,11 @@ export function formatVerdictCounts(verdicts: Readonly<Record<RouteVerdict, numb
 export function formatVerdict(verdict: string): string {
   return verdict.replace(/_/g, ' ');
 }
+
+/** `service failed 100 (5xx or no answer), legacy failed 3`: which side failed the pairs in `errors`. */
+export function failedPairs(route: {
+  readonly legacyErrors: number;
+  readonly serviceErrors: number;
+}): string {
+  return `service failed ${formatCount(route.serviceErrors)}, legacy failed ${formatCount(route.legacyErrors)} (5xx or no answer)`;
+}

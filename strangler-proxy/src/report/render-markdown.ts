@@ -5,6 +5,7 @@
  */
 import type { DiffEntry, Report, RouteReport } from './report-model.ts';
 import {
+  failedPairs,
   formatCount,
   formatMs,
   formatPercentiles,
@@ -64,7 +65,7 @@ function routeSection(route: RouteReport): string[] {
     `${route.verdictReason}.`, // our own sentence of figures: nothing to escape
     '',
     `- Stage: ${route.stage ?? 'unknown'}; evidence since ${formatTime(route.since)}`,
-    `- Compared ${formatCount(route.compared)}: ${formatCount(route.matched)} matched, ${formatCount(route.mismatched)} mismatched, ${formatCount(route.errors)} errors`,
+    `- Compared ${formatCount(route.compared)}: ${formatCount(route.matched)} matched, ${formatCount(route.mismatched)} mismatched, ${formatCount(route.errors)} errors${route.errors > 0 ? ` (${failedPairs(route)})` : ''}`,
     `- Latency p50 / p95: legacy ${formatPercentiles(route.latency.legacy)}, service ${formatPercentiles(route.latency.service)}`,
     `- Served: legacy ${formatCount(route.served.legacy.requests)}, service ${formatCount(route.served.service.requests)} (errors ${formatCount(route.served.service.errors)}, fallbacks ${formatCount(route.served.fallbacks)})`,
   ];

@@ -11,6 +11,7 @@ import {
   formatTime,
   formatVerdict,
   formatVerdictCounts,
+  failedPairs,
 } from './format-figures.ts';
 
 export interface TableOptions {
@@ -99,6 +100,7 @@ function routeDetails(
     const hidden = route.diffs.length - shown.length + route.moreDiffs;
     if (hidden > 0) lines.push(c.dim(`  … ${hidden} more (see --format html)`));
   }
+  if (route.errors > 0) lines.push(`  ${failedPairs(route)}`);
   if (route.noisy.length > 0) lines.push(c.dim(`  noisy: ${route.noisy.join(', ')}`));
   const skipped = Object.entries(route.skipped).filter(([, count]) => count > 0);
   if (skipped.length > 0) {

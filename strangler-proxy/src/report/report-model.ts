@@ -98,8 +98,12 @@ export interface RouteReport {
   readonly compared: number;
   readonly matched: number;
   readonly mismatched: number;
-  /** Pairs where one side failed (timeout, connection error, bad response). */
+  /** Pairs where a side failed (no answer, or a 5xx): never counted as a match. */
   readonly errors: number;
+  /** Of those, pairs where the monolith failed. */
+  readonly legacyErrors: number;
+  /** Of those, pairs where the service failed: what the gate's error rate counts. */
+  readonly serviceErrors: number;
   /** mismatched / compared, 0..1; null when nothing was compared. */
   readonly mismatchRate: number | null;
   /** errors / compared, 0..1; null when nothing was compared. */

@@ -14,7 +14,10 @@ export const DEFAULT_GATE: GateConfig = gateSchema.parse({});
 export interface VerdictFigures {
   readonly compared: number;
   readonly mismatched: number;
+  /** Pairs where a side failed: never a match. */
   readonly errors: number;
+  /** Of those, pairs where the service failed. Default: `errors`. */
+  readonly serviceErrors?: number;
   /** p95 of the compared pairs per side, in milliseconds; null when unknown. */
   readonly legacyP95?: number | null;
   readonly serviceP95?: number | null;
@@ -24,17 +27,19 @@ export function decideVerdict(
   figures: VerdictFigures,
   gate: GateLimits,
 ): { verdict: RouteVerdict; verdictReason: string } {
-  const { compared, mismatched, errors } = figures;
+  const { compared, mismatched } = figures;
+  const errors = figures.serviceErrors ?? figures.errors;
+  const comparable = compared - figures.errors;
   if (compared === 0) {
     return {
       verdict: 'insufficient_evidence',
       verdictReason: `no pairs compared yet; ${gate.minCompared} needed`,
     };
   }
-  const mismatchRate = mismatched / compared;
+  const mismatchRate = comparable === 0 ? 0 : mismatched / comparable;
   const errorRate = errors / compared;
-  const mismatches = `mismatch rate ${percent(mismatchRate)} (${count(mismatched)} of ${count(compared)})`;
-  const failures = `error rate ${percent(errorRate)} (${count(errors)} of ${count(compared)})`;
+  const mismatches = `mismatch rate ${percent(mismatchRate)} (${count(mismatched)} of ${count(comparable)})`;
+  const failures = `service error rate ${percent(errorRate)} (${count(errors)} of ${count(compared)})`;
   if (mismatchRate > gate.maxMismatchRate) {
     return {
       verdict: 'mismatching',
@@ -50,10 +55,10 @@ export function decideVerdict(
     gate.maxLatencyRatio,
   );
   if (!latency.ok) return { verdict: 'slower', verdictReason: latency.message };
-  if (compared < gate.minCompared) {
+  if (comparable < gate.minCompared) {
     return {
       verdict: 'insufficient_evidence',
-      verdictReason: `${count(compared)} pairs compared, ${count(gate.minCompared)} needed (${mismatches} so far)`,
+      verdictReason: `${count(comparable)} pairs compared, ${count(gate.minCompared)} needed (${mismatches} so far)`,
     };
   }
   return {

@@ -21,6 +21,7 @@ import { compileRedaction, type Redaction } from './redact-sample.ts';
 import { buildSample, DEFAULT_EXCERPT_BYTES } from './build-sample.ts';
 import { writeInParts } from './write-in-parts.ts';
 import { describeStoreError } from './store-errors.ts';
+import { isFailureStatus, pairOutcome } from './pair-outcome.ts';
 import {
   addBatch,
   addDiff,
@@ -136,10 +137,12 @@ export function createBatchingRecorder(
       const bucket = bucketOf(event.at);
       const row = comparisonRow(aggregate, event.routeId, bucket);
       row.compared++;
-      const outcome = event.verdict.outcome;
+      const { outcome, legacyFailed, serviceFailed } = pairOutcome(event);
       if (outcome === 'match') row.matched++;
       else if (outcome === 'mismatch') row.mismatched++;
       else row.errors++;
+      if (legacyFailed) row.legacyErrors++;
+      if (serviceFailed) row.serviceErrors++;
       for (const side of ['legacy', 'service'] as const) {
         const response = event[side];
         if (response)
@@ -158,7 +161,8 @@ export function createBatchingRecorder(
         addDiff(aggregate, event.routeId, bucket, path, difference.kind);
       }
       seeRoute(aggregate, event.routeId, event.stage, event.at);
-      if (outcome === 'mismatch') maybeSample(aggregate, event);
+      // A failed side's answer is worth an example too (a 500's body says why), when it differed.
+      if (event.verdict.outcome === 'mismatch') maybeSample(aggregate, event);
     });
   }
 
@@ -272,7 +276,7 @@ export function createBatchingRecorder(
         const bucket = bucketOf(event.at);
         const row = servedRow(aggregate, routeId, bucket, event.side);
         row.requests++;
-        if (event.status >= 500 || event.status < 100) row.errors++;
+        if (isFailureStatus(event.status)) row.errors++;
         if (event.fellBack) row.fallbacks++;
         addLatency(aggregate, routeId, bucket, 'served', event.side, latencyBin(event.latencyMs));
         if (event.routeId !== null && event.stage !== null)

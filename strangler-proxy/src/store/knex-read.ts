@@ -7,10 +7,12 @@ import type { Stage } from '../config/schema.ts';
 import type { DiffKind, Side } from '../compare/verdict.ts';
 import type { RouteEventKind, SkipReason } from './types.ts';
 import { TABLES } from './knex-tables.ts';
-import { num, rowsOf, text, type DbRow } from './knex-rows.ts';
+import { columnOf, num, rowsOf, text, type DbRow } from './knex-rows.ts';
 import { resultOrder } from './result-order.ts';
 import {
+  COMPARISON_COUNTERS,
   assertTimelineStep,
+  type ComparisonTotals,
   type LatencySource,
   type NoiseCount,
   type ResultQuery,
@@ -40,7 +42,7 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
       const rows = await rowsOf(
         db(TABLES.comparisons)
           .select('route_id')
-          .modify(sums, ['compared', 'matched', 'mismatched', 'errors'])
+          .modify(sums, COMPARISON_COUNTERS.map(columnOf))
           .modify(inWindow, query)
           .groupBy('route_id'),
       );
@@ -57,7 +59,7 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
       const rows = await rowsOf(
         db(TABLES.comparisons)
           .select('route_id', db.raw(`${period} as at`))
-          .modify(sums, ['compared', 'matched', 'mismatched', 'errors'])
+          .modify(sums, COMPARISON_COUNTERS.map(columnOf))
           .modify(inWindow, query)
           .groupBy('route_id', db.raw(period)),
       );
@@ -226,11 +228,9 @@ function byRoute(builder: Knex.QueryBuilder, query: { readonly routeId?: string 
   if (query.routeId !== undefined) void builder.where('route_id', query.routeId);
 }
 
-function counters(row: DbRow) {
-  return {
-    compared: num(row.compared),
-    matched: num(row.matched),
-    mismatched: num(row.mismatched),
-    errors: num(row.errors),
-  };
+function counters(row: DbRow): Omit<ComparisonTotals, 'routeId'> {
+  const totals = Object.fromEntries(
+    COMPARISON_COUNTERS.map((counter) => [counter, num(row[columnOf(counter)])]),
+  );
+  return totals as Record<(typeof COMPARISON_COUNTERS)[number], number>;
 }

@@ -5,9 +5,10 @@
  */
 import type { Knex } from 'knex';
 import { TABLES } from './knex-tables.ts';
-import { num, rowsOf, type DbRow } from './knex-rows.ts';
+import { columnOf, num, rowsOf, type DbRow } from './knex-rows.ts';
 import { byText } from './result-order.ts';
 import {
+  COMPARISON_COUNTERS,
   MAX_SAMPLES_PER_SIGNATURE,
   unmatchedCutoff,
   type ResultBatch,
@@ -41,15 +42,12 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
     trx,
     TABLES.comparisons,
     ['route_id', 'bucket'],
-    ['compared', 'matched', 'mismatched', 'errors'],
-    batch.comparisons.map((row) => ({
-      route_id: row.routeId,
-      bucket: row.bucket,
-      compared: row.compared,
-      matched: row.matched,
-      mismatched: row.mismatched,
-      errors: row.errors,
-    })),
+    COMPARISON_COUNTERS.map(columnOf),
+    batch.comparisons.map((row) => {
+      const counters: DbRow = { route_id: row.routeId, bucket: row.bucket };
+      for (const counter of COMPARISON_COUNTERS) counters[columnOf(counter)] = row[counter];
+      return counters;
+    }),
   );
   await upsertAdding(
     trx,

@@ -3,6 +3,7 @@
  * exactly like the knex stores (the contract suite checks it), including the sample cap per signature.
  */
 import {
+  COMPARISON_COUNTERS,
   MAX_SAMPLES_PER_SIGNATURE,
   assertTimelineStep,
   type ComparisonTotals,
@@ -53,12 +54,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
       return Promise.resolve(rows.sort(resultOrder.routes));
     },
     comparisons(query = {}) {
-      const sums = sumBy(inWindow(data.comparisons.values(), query), (row) => [row.routeId], [
-        'compared',
-        'matched',
-        'mismatched',
-        'errors',
-      ]);
+      const sums = sumBy(
+        inWindow(data.comparisons.values(), query),
+        (row) => [row.routeId],
+        COMPARISON_COUNTERS,
+      );
       return Promise.resolve(
         sums
           .map(({ row, sum }): ComparisonTotals => ({ routeId: row.routeId, ...counts(sum) }))
@@ -74,7 +74,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
       const sums = sumBy(
         inWindow(data.comparisons.values(), query),
         (row) => [row.routeId, row.bucket - (row.bucket % query.step)],
-        ['compared', 'matched', 'mismatched', 'errors'],
+        COMPARISON_COUNTERS,
       );
       return Promise.resolve(
         sums
@@ -228,7 +228,7 @@ function cloneData(data: Data): Data {
 
 function apply(data: Data, batch: ResultBatch): void {
   for (const row of batch.comparisons) {
-    add(data.comparisons, [row.routeId, row.bucket], row, ['compared', 'matched', 'mismatched', 'errors']);
+    add(data.comparisons, [row.routeId, row.bucket], row, COMPARISON_COUNTERS);
   }
   for (const row of batch.latency) {
     add(data.latency, [row.routeId, row.bucket, row.source, row.side, row.bin], row, ['count']);
@@ -310,11 +310,7 @@ function sumBy<T extends object>(
   return [...groups.values()];
 }
 
-function counts(sum: Record<string, number>) {
-  return {
-    compared: sum.compared ?? 0,
-    matched: sum.matched ?? 0,
-    mismatched: sum.mismatched ?? 0,
-    errors: sum.errors ?? 0,
-  };
+function counts(sum: Record<string, number>): Omit<ComparisonTotals, 'routeId'> {
+  const totals = Object.fromEntries(COMPARISON_COUNTERS.map((counter) => [counter, sum[counter] ?? 0]));
+  return totals as Record<(typeof COMPARISON_COUNTERS)[number], number>;
 }

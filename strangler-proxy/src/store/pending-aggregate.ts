@@ -7,6 +7,7 @@
 import type { Stage } from '../config/schema.ts';
 import type { DiffKind, Side } from '../compare/verdict.ts';
 import type { SkipReason } from './types.ts';
+import { COMPARISON_COUNTERS } from './result-store.ts';
 import type {
   ComparisonCounts,
   DiffCount,
@@ -87,7 +88,16 @@ export function rowsOf(aggregate: PendingAggregate, routeId: string, bucket: num
 export function comparisonRow(aggregate: PendingAggregate, routeId: string, bucket: number) {
   const rows = rowsOf(aggregate, routeId, bucket);
   if (rows.comparison === undefined) {
-    rows.comparison = { routeId, bucket, compared: 0, matched: 0, mismatched: 0, errors: 0 };
+    rows.comparison = {
+      routeId,
+      bucket,
+      compared: 0,
+      matched: 0,
+      mismatched: 0,
+      errors: 0,
+      legacyErrors: 0,
+      serviceErrors: 0,
+    };
     aggregate.rows++;
   }
   return rows.comparison;
@@ -214,10 +224,7 @@ export function addEvent(aggregate: PendingAggregate, event: StoredRouteEvent): 
 export function addBatch(into: PendingAggregate, batch: ResultBatch): void {
   for (const c of batch.comparisons) {
     const target = comparisonRow(into, c.routeId, c.bucket);
-    target.compared += c.compared;
-    target.matched += c.matched;
-    target.mismatched += c.mismatched;
-    target.errors += c.errors;
+    for (const counter of COMPARISON_COUNTERS) target[counter] += c[counter];
   }
   for (const r of batch.latency) addLatency(into, r.routeId, r.bucket, r.source, r.side, r.bin, r.count);
   for (const r of batch.diffs) addDiff(into, r.routeId, r.bucket, r.path, r.kind, r.count);

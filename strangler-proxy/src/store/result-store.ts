@@ -37,7 +37,11 @@ export const UNMATCHED_ROUTE_ID = '';
 /** `shadow`: latency of the two sides of compared pairs; `served`: latency of what clients were served. */
 export type LatencySource = 'shadow' | 'served';
 
-/** Outcome counters of compared pairs in one bucket. `compared` = matched + mismatched + errors. */
+/**
+ * Outcome counters of compared pairs in one bucket. `compared` = matched + mismatched + errors, where
+ * `errors` are pairs in which either side failed (no answer, or a 5xx): such a pair is never a match.
+ * `legacyErrors` and `serviceErrors` say which side failed (both, when both did).
+ */
 export interface ComparisonCounts {
   readonly routeId: string;
   /** Start of the bucket, epoch ms, a multiple of {@link BUCKET_MS}. */
@@ -46,7 +50,19 @@ export interface ComparisonCounts {
   readonly matched: number;
   readonly mismatched: number;
   readonly errors: number;
+  readonly legacyErrors: number;
+  readonly serviceErrors: number;
 }
+
+/** The counters of {@link ComparisonCounts}, in the order every store reads and writes them. */
+export const COMPARISON_COUNTERS = [
+  'compared',
+  'matched',
+  'mismatched',
+  'errors',
+  'legacyErrors',
+  'serviceErrors',
+] as const satisfies readonly (keyof ComparisonCounts)[];
 
 /** One bin of a log-scale latency histogram (see `latencyBin` in `latency-histogram.ts`). */
 export interface LatencyCount {

@@ -16,8 +16,9 @@ const shadow: Position = { stage: 'shadow' };
 const leaveShadow = nextMove(shadow, steps);
 const canaryStep = nextMove({ stage: 'canary', percent: 5 }, steps);
 
+// 500 pairs in which both sides answered, and one in which the service failed.
 const good: RouteEvidence = {
-  compared: 500,
+  compared: 501,
   mismatched: 2,
   errors: 1,
   serviceRequests: 0,
@@ -121,7 +122,7 @@ describe('evaluateGate', () => {
   });
 
   it('holds a rate exactly at its limit', () => {
-    const result = evaluateGate({ ...good, compared: 100, mismatched: 1, errors: 1 }, gate, leaveShadow);
+    const result = evaluateGate({ ...good, compared: 101, mismatched: 1, errors: 1 }, gate, leaveShadow);
     expect(result.passed).toBe(true);
   });
 });
@@ -149,6 +150,7 @@ describe('evidenceFromReport', () => {
       compared: 10,
       mismatched: 1,
       errors: 2,
+      failedPairs: 2,
       serviceRequests: 32,
       serviceErrors: 5,
       legacyP95: 9,

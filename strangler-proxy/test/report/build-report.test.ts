@@ -199,7 +199,7 @@ describe('decideVerdict', () => {
     expect(latency?.ok).toBe(false);
     expect(latency?.message).toBe(decided.verdictReason);
     expect(decideVerdict({ ...figures, serviceP95: 13 }, gate).verdictReason).toBe(
-      'mismatch rate 0% (0 of 500) and error rate 0% (0 of 500) within 1% and 2%; service p95 13 ms is 1.08× legacy p95 12 ms ≤ 1.5×',
+      'mismatch rate 0% (0 of 500) and service error rate 0% (0 of 500) within 1% and 2%; service p95 13 ms is 1.08× legacy p95 12 ms ≤ 1.5×',
     );
   });
 

@@ -55,6 +55,44 @@ export function describeResultStoreContract(
       expect(await store.events()).toEqual([]);
     });
 
+    it('keeps which side of a failed pair failed, summed like the other counters', async () => {
+      const row = {
+        routeId: 'orders',
+        bucket: minute(0),
+        compared: 4,
+        matched: 1,
+        mismatched: 0,
+        errors: 3,
+        legacyErrors: 1,
+        serviceErrors: 3,
+      };
+      await store.write(batch({ comparisons: [row] }));
+      await store.write(batch({ comparisons: [{ ...row, bucket: minute(1) }] }));
+      expect(await store.comparisons()).toEqual([
+        {
+          routeId: 'orders',
+          compared: 8,
+          matched: 2,
+          mismatched: 0,
+          errors: 6,
+          legacyErrors: 2,
+          serviceErrors: 6,
+        },
+      ]);
+      expect(await store.timeline({ step: BUCKET_MS, since: minute(1) })).toEqual([
+        {
+          routeId: 'orders',
+          at: minute(1),
+          compared: 4,
+          matched: 1,
+          mismatched: 0,
+          errors: 3,
+          legacyErrors: 1,
+          serviceErrors: 3,
+        },
+      ]);
+    });
+
     it('adds comparison counters across writes and sums them over a window', async () => {
       const row = {
         routeId: 'orders',
@@ -63,18 +101,47 @@ export function describeResultStoreContract(
         matched: 8,
         mismatched: 1,
         errors: 1,
+        legacyErrors: 1,
+        serviceErrors: 1,
       };
       await store.write(batch({ comparisons: [row] }));
       await store.write(batch({ comparisons: [row, { ...row, bucket: minute(1) }] }));
       await store.write(
         batch({
-          comparisons: [{ ...row, routeId: 'catalog', compared: 1, matched: 1, mismatched: 0, errors: 0 }],
+          comparisons: [
+            {
+              ...row,
+              routeId: 'catalog',
+              compared: 1,
+              matched: 1,
+              mismatched: 0,
+              errors: 0,
+              legacyErrors: 0,
+              serviceErrors: 0,
+            },
+          ],
         }),
       );
 
       expect(await store.comparisons()).toEqual([
-        { routeId: 'catalog', compared: 1, matched: 1, mismatched: 0, errors: 0 },
-        { routeId: 'orders', compared: 30, matched: 24, mismatched: 3, errors: 3 },
+        {
+          routeId: 'catalog',
+          compared: 1,
+          matched: 1,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
+        {
+          routeId: 'orders',
+          compared: 30,
+          matched: 24,
+          mismatched: 3,
+          errors: 3,
+          legacyErrors: 3,
+          serviceErrors: 3,
+        },
       ]);
     });
 
@@ -86,12 +153,22 @@ export function describeResultStoreContract(
         matched: n + 1,
         mismatched: 0,
         errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
       }));
       await store.write(batch({ comparisons: [...rows, { ...rows[0]!, routeId: 'catalog' }] }));
 
       const window = { since: minute(1), until: minute(3), routeId: 'orders' };
       expect(await store.comparisons(window)).toEqual([
-        { routeId: 'orders', compared: 5, matched: 5, mismatched: 0, errors: 0 },
+        {
+          routeId: 'orders',
+          compared: 5,
+          matched: 5,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
       ]);
       expect(await store.comparisons({ since: minute(4) })).toEqual([]);
     });
@@ -104,6 +181,8 @@ export function describeResultStoreContract(
         matched: 10 - n,
         mismatched: n,
         errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
       }));
       await store.write(batch({ comparisons: rows }));
 
@@ -113,8 +192,26 @@ export function describeResultStoreContract(
       expect(timeline.reduce((sum, point) => sum + point.compared, 0)).toBe(50);
       expect(timeline.reduce((sum, point) => sum + point.mismatched, 0)).toBe(10);
       expect(await store.timeline({ step: BUCKET_MS, since: minute(3) })).toEqual([
-        { routeId: 'orders', at: minute(3), compared: 10, matched: 7, mismatched: 3, errors: 0 },
-        { routeId: 'orders', at: minute(4), compared: 10, matched: 6, mismatched: 4, errors: 0 },
+        {
+          routeId: 'orders',
+          at: minute(3),
+          compared: 10,
+          matched: 7,
+          mismatched: 3,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
+        {
+          routeId: 'orders',
+          at: minute(4),
+          compared: 10,
+          matched: 6,
+          mismatched: 4,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
       ]);
       await expect(store.timeline({ step: 1_000 })).rejects.toThrow(RangeError);
     });
@@ -329,7 +426,18 @@ export function describeResultStoreContract(
       const routeId = 'r'.repeat(MAX_ROUTE_ID_LENGTH);
       await store.write(
         batch({
-          comparisons: [{ routeId, bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 }],
+          comparisons: [
+            {
+              routeId,
+              bucket: minute(0),
+              compared: 1,
+              matched: 1,
+              mismatched: 0,
+              errors: 0,
+              legacyErrors: 0,
+              serviceErrors: 0,
+            },
+          ],
           routes: [{ routeId, stage: 'shadow', lastSeen: minute(0) }],
           samples: [sample({ routeId })],
           events: [{ routeId, kind: 'reload', at: minute(0), detail: 'version 2' }],
@@ -342,7 +450,16 @@ export function describeResultStoreContract(
     });
 
     it('sums rows with the same key within one batch', async () => {
-      const row = { routeId: 'orders', bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 };
+      const row = {
+        routeId: 'orders',
+        bucket: minute(0),
+        compared: 1,
+        matched: 1,
+        mismatched: 0,
+        errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
+      };
       await store.write(
         batch({
           comparisons: [row, row],
@@ -361,7 +478,15 @@ export function describeResultStoreContract(
       );
 
       expect(await store.comparisons()).toEqual([
-        { routeId: 'orders', compared: 2, matched: 2, mismatched: 0, errors: 0 },
+        {
+          routeId: 'orders',
+          compared: 2,
+          matched: 2,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
       ]);
       expect(await store.diffs()).toEqual([{ routeId: 'orders', path: '$.a', kind: 'value', count: 2 }]);
       expect(await store.routes()).toEqual([{ routeId: 'orders', stage: 'canary', lastSeen: 2 }]);
@@ -383,7 +508,16 @@ export function describeResultStoreContract(
     });
 
     it('adds up concurrent writes without losing any', async () => {
-      const row = { routeId: 'orders', bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 };
+      const row = {
+        routeId: 'orders',
+        bucket: minute(0),
+        compared: 1,
+        matched: 1,
+        mismatched: 0,
+        errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
+      };
       const other = subject.openAnother ? await subject.openAnother() : store;
       try {
         await Promise.all(
@@ -396,7 +530,15 @@ export function describeResultStoreContract(
       }
 
       expect(await store.comparisons()).toEqual([
-        { routeId: 'orders', compared: 20, matched: 20, mismatched: 0, errors: 0 },
+        {
+          routeId: 'orders',
+          compared: 20,
+          matched: 20,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
       ]);
     });
 
@@ -408,6 +550,8 @@ export function describeResultStoreContract(
         matched: 1,
         mismatched: 0,
         errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
       }));
       const other = subject.openAnother ? await subject.openAnother() : store;
       try {
@@ -430,7 +574,16 @@ export function describeResultStoreContract(
     it.runIf(options.rejectsIncompleteRows)('writes nothing of a batch that fails part-way', async () => {
       const broken = batch({
         comparisons: [
-          { routeId: 'orders', bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 },
+          {
+            routeId: 'orders',
+            bucket: minute(0),
+            compared: 1,
+            matched: 1,
+            mismatched: 0,
+            errors: 0,
+            legacyErrors: 0,
+            serviceErrors: 0,
+          },
         ],
         // detail is NOT NULL: the last statement of the transaction fails
         events: [{ routeId: 'orders', kind: 'reload', at: 1, detail: null as unknown as string }],

@@ -6,6 +6,7 @@
  */
 import type { DiffEntry, Report, RouteReport } from '../report-model.ts';
 import {
+  failedPairs,
   formatCount,
   formatMs,
   formatPercentiles,
@@ -91,7 +92,7 @@ function routeSection(route: RouteReport): string {
 ${figure('Compared', formatCount(route.compared))}
 ${figure('Matched', formatCount(route.matched))}
 ${figure('Mismatched', `${formatCount(route.mismatched)} (${formatRate(route.mismatchRate)})`)}
-${figure('Errors', `${formatCount(route.errors)} (${formatRate(route.errorRate)})`)}
+${figure('Errors', `${formatCount(route.errors)} (${formatRate(route.errorRate)})${route.errors > 0 ? ` · ${failedPairs(route)}` : ''}`)}
 ${figure('Legacy p50 / p95', formatPercentiles(route.latency.legacy))}
 ${figure('Service p50 / p95', formatPercentiles(route.latency.service))}
 ${figure('Served legacy / service', `${formatCount(route.served.legacy.requests)} / ${formatCount(route.served.service.requests)}`)}

@@ -6,12 +6,13 @@
  */
 import type { Knex } from 'knex';
 import * as createResults from './0001-create-results.ts';
+import * as countSideErrors from './0002-count-side-errors.ts';
 
 export interface NamedMigration extends Knex.Migration {
   readonly name: string;
 }
 
-export const MIGRATIONS: readonly NamedMigration[] = [createResults];
+export const MIGRATIONS: readonly NamedMigration[] = [createResults, countSideErrors];
 
 /** A knex migration source over {@link MIGRATIONS}. */
 export const migrationSource: Knex.MigrationSource<NamedMigration> = {
