@@ -179,7 +179,8 @@ export const compareSchema = z.strictObject({
 });
 
 export const gateSchema = z.strictObject({
-  minCompared: z.int().nonnegative().default(100),
+  /** Comparable pairs needed to leave shadow. Default: the fewest whose bound can show `maxMismatchRate`. */
+  minCompared: z.int().nonnegative().optional(),
   maxMismatchRate: z.number().min(0).max(1).default(0.01),
   maxErrorRate: z.number().min(0).max(1).default(0.01),
   /** Service p95 latency at most this many times legacy's. */

@@ -6,10 +6,19 @@
  * - legacy → shadow risks nothing (clients are still served by legacy): no conditions;
  * - leaving shadow: enough compared pairs, mismatch rate, service error rate, latency ratio;
  * - from one canary step to the next (or to migrated): mismatch rate, service error rate, latency ratio;
+ * Rates are judged on confidence bounds, so a gate passes, holds (more evidence decides) or fails.
  * - rollbacks are never gated.
  */
 import type { GateConfig } from '../config/schema.ts';
+import { fewestClean } from './bounds.ts';
 import type { Move } from './plan.ts';
+import {
+  describeMethod,
+  judgeRate,
+  type ConditionState,
+  type JudgedBound,
+  type RateJudgement,
+} from './rate-condition.ts';
 
 /** What the results store knows about one route over the gate's window. */
 export interface RouteEvidence {
@@ -31,6 +40,17 @@ export interface RouteEvidence {
   /** Milliseconds; null when unknown. */
   readonly legacyP95: number | null;
   readonly serviceP95: number | null;
+  /** Observations (pairs, requests the service served) per minute lately: the pace a hold's ETA uses. */
+  readonly pacePerMinute?: number | null;
+  /** Set while the proxy's own rollback of the canary stands (no change to the route since). */
+  readonly autoRollback?: AutoRollbackState | null;
+}
+
+/** The proxy rolled a canary back by itself. */
+export interface AutoRollbackState {
+  /** Epoch ms. */
+  readonly at: number;
+  readonly detail: string;
 }
 
 export const NO_EVIDENCE: RouteEvidence = Object.freeze({
@@ -48,18 +68,27 @@ export type GateConditionName = 'min_compared' | 'mismatch_rate' | 'error_rate' 
 
 export interface GateCondition {
   readonly name: GateConditionName;
+  /** The condition holds now (`state` is `pass`). */
   readonly ok: boolean;
+  /** `hold`: not shown either way yet, more evidence decides; `fail`: shown not to hold. */
+  readonly state: ConditionState;
   /** The measured figure (a count, a rate in 0..1, or a ratio); null when it could not be measured. */
   readonly actual: number | null;
   readonly limit: number;
-  /** For people, with the figures: `mismatch rate 2.4% (12 of 500) > 1%`. */
+  /** For rates: the bound judged against the limit, and the rule that gave it. */
+  readonly bound?: JudgedBound;
+  /** Holding: observations (pairs, or pairs and served requests) still needed; null when none will do. */
+  readonly more?: number | null;
+  /** For people, with the figures, the bound and the rule. */
   readonly message: string;
 }
 
 export interface GateResult {
   /** Every condition holds. */
   readonly passed: boolean;
-  /** The gate failed and `force` overrode it. */
+  /** `pass`, `hold` (more evidence decides) or `fail` (a condition is shown not to hold). */
+  readonly outcome: ConditionState;
+  /** The gate did not pass and `force` overrode it. */
   readonly forced: boolean;
   /** Whether the move may go ahead: passed, or forced. */
   readonly proceed: boolean;
@@ -84,11 +113,19 @@ export function applyGateOverrides(gate: GateConfig, overrides: GateOverrides = 
 }
 
 /**
+ * The fewest comparable pairs a route must show before leaving shadow: `minCompared` when set, else the
+ * fewest with no mismatch at all whose upper bound reaches `maxMismatchRate` (1% → 299).
+ */
+export function minimumPairs(gate: Pick<GateConfig, 'minCompared' | 'maxMismatchRate'>): number {
+  return gate.minCompared ?? fewestClean(gate.maxMismatchRate);
+}
+
+/**
  * Evaluates the gate for a move. Missing evidence counts as none at all.
  *
- * A rate whose denominator is zero is not measured: the mismatch rate and latency ratio then hold (and say
- * so), but the service error rate fails: a step that sends clients to the service needs at least one
- * observed outcome of the service (leaving shadow, `minCompared` asks for more).
+ * Rates are judged on their one-sided 95% bounds ({@link judgeRate}): a rate passes when its upper bound
+ * is within the limit, fails when its lower bound is above it, and holds in between, or while nothing was
+ * observed. The latency ratio passes or fails (it holds, and says so, while a side is unknown).
  *
  * @example
  * evaluateGate(evidence, plan.gate, nextMove(positionOf(route), plan.steps))
@@ -104,17 +141,24 @@ export function evaluateGate(
     return ungated('legacy → shadow risks nothing: clients are still served by legacy');
   const figures = evidence ?? NO_EVIDENCE;
   const conditions: GateCondition[] = [];
-  if (target.from.stage === 'shadow') conditions.push(minCompared(figures, gate.minCompared));
+  if (target.from.stage === 'shadow') conditions.push(minCompared(figures, minimumPairs(gate)));
   conditions.push(mismatchRate(figures, gate.maxMismatchRate));
   conditions.push(errorRate(figures, gate.maxErrorRate));
   conditions.push(latencyRatio(figures, gate.maxLatencyRatio));
-  const passed = conditions.every((condition) => condition.ok);
+  const outcome = overall(conditions);
+  const passed = outcome === 'pass';
   const forced = !passed && options.force === true;
-  return { passed, forced, proceed: passed || forced, conditions };
+  return { passed, outcome, forced, proceed: passed || forced, conditions };
+}
+
+function overall(conditions: readonly GateCondition[]): ConditionState {
+  if (conditions.some((condition) => condition.state === 'fail')) return 'fail';
+  if (conditions.some((condition) => condition.state === 'hold')) return 'hold';
+  return 'pass';
 }
 
 function ungated(note: string): GateResult {
-  return { passed: true, forced: false, proceed: true, conditions: [], note };
+  return { passed: true, outcome: 'pass', forced: false, proceed: true, conditions: [], note };
 }
 
 /** Pairs in which both sides answered without failing: what a mismatch rate is measured on. */
@@ -127,40 +171,35 @@ function minCompared(evidence: RouteEvidence, limit: number): GateCondition {
   const ok = actual >= limit;
   const failed = evidence.compared - actual;
   const message = `${count(actual)} compared pairs ${ok ? '≥' : '<'} ${count(limit)} needed${failed > 0 ? ` (${count(failed)} more with a side failing, not counted)` : ''}`;
-  return { name: 'min_compared', ok, actual, limit, message };
+  return {
+    name: 'min_compared',
+    ok,
+    state: ok ? 'pass' : 'hold',
+    actual,
+    limit,
+    more: ok ? 0 : limit - actual,
+    message,
+  };
 }
 
 function mismatchRate(evidence: RouteEvidence, limit: number): GateCondition {
   const comparable = comparablePairs(evidence);
-  if (comparable === 0) {
-    return {
-      name: 'mismatch_rate',
-      ok: true,
-      actual: null,
-      limit,
-      message: `mismatch rate not measured: no compared pairs (limit ${percent(limit)})`,
-    };
-  }
-  const actual = evidence.mismatched / comparable;
-  const ok = actual <= limit;
-  const message = `mismatch rate ${percent(actual)} (${count(evidence.mismatched)} of ${count(comparable)}) ${ok ? '≤' : '>'} ${percent(limit)}`;
-  return { name: 'mismatch_rate', ok, actual, limit, message };
+  const judged = judgeRate(evidence.mismatched, comparable, limit);
+  const measured =
+    comparable === 0
+      ? 'mismatch rate not measured yet'
+      : `mismatch rate ${percent(judged.rate ?? 0)} (${count(evidence.mismatched)} of ${count(comparable)})`;
+  return rateCondition('mismatch_rate', measured, judged, limit, 'pairs');
 }
 
 function errorRate(evidence: RouteEvidence, limit: number): GateCondition {
   const failures = evidence.errors + evidence.serviceErrors;
   const observed = evidence.compared + evidence.serviceRequests;
+  const judged = judgeRate(failures, observed, limit);
   if (observed === 0) {
-    return {
-      name: 'error_rate',
-      ok: false,
-      actual: null,
-      limit,
-      message: 'service error rate not measured: no shadow pairs and no requests served by the service',
-    };
+    const measured = 'service error rate not measured yet: no pairs, no requests served by the service';
+    return rateCondition('error_rate', measured, judged, limit, 'pairs or requests');
   }
-  const actual = failures / observed;
-  const ok = actual <= limit;
   const sources = [
     evidence.compared > 0
       ? `${count(evidence.errors)} of ${count(evidence.compared)} shadow pairs`
@@ -169,8 +208,40 @@ function errorRate(evidence: RouteEvidence, limit: number): GateCondition {
       ? `${count(evidence.serviceErrors)} of ${count(evidence.serviceRequests)} served`
       : undefined,
   ].filter((source) => source !== undefined);
-  const message = `service error rate ${percent(actual)} (${sources.join(', ')}) ${ok ? '≤' : '>'} ${percent(limit)}`;
-  return { name: 'error_rate', ok, actual, limit, message };
+  const measured = `service error rate ${percent(judged.rate ?? 0)} (${sources.join(', ')})`;
+  return rateCondition('error_rate', measured, judged, limit, 'pairs or requests');
+}
+
+/**
+ * `mismatch rate 0% (0 of 100), 95% upper bound 2.95% (Clopper–Pearson) > 1%: hold, 199 more pairs at
+ * this rate`: the figure, the bound and its rule, the limit, and what would change the answer.
+ */
+function rateCondition(
+  name: GateConditionName,
+  measured: string,
+  judged: RateJudgement,
+  limit: number,
+  unit: string,
+): GateCondition {
+  const { state, bound } = judged;
+  const base = { name, ok: state === 'pass', state, actual: judged.rate, limit, bound, more: judged.more };
+  if (judged.rate === null) {
+    const more = judged.more === null ? '' : `, at least ${count(judged.more)} ${unit} needed`;
+    return { ...base, message: `${measured} (limit ${percent(limit)}${more})` };
+  }
+  const rule = `95% upper bound ${percent(bound.upper)} (${describeMethod(bound.method)})`;
+  if (state === 'pass') return { ...base, message: `${measured}, ${rule} ≤ ${percent(limit)}` };
+  if (state === 'fail') {
+    return {
+      ...base,
+      message: `${measured}, 95% lower bound ${percent(bound.lower)} (Wilson) > ${percent(limit)}`,
+    };
+  }
+  const next =
+    judged.more === null
+      ? `hold: at the rate seen so far the bound never gets under ${percent(limit)}`
+      : `hold: about ${count(judged.more)} more ${unit} at the rate seen so far`;
+  return { ...base, message: `${measured}, ${rule} > ${percent(limit)}: ${next}` };
 }
 
 function latencyRatio(evidence: RouteEvidence, limit: number): GateCondition {
@@ -191,6 +262,7 @@ export function latencyRatioCondition(
     return {
       name: 'latency_ratio',
       ok: true,
+      state: 'pass',
       actual: null,
       limit,
       message: `latency not compared: ${missing} p95 unknown (limit ${limit}×)`,
@@ -200,7 +272,7 @@ export function latencyRatioCondition(
   const actual = legacy > 0 ? service / legacy : service > 0 ? null : 1;
   const ratio = actual === null ? 'above any multiple of' : `${round(actual)}×`;
   const message = `service p95 ${round(service)} ms is ${ratio} legacy p95 ${round(legacy)} ms ${ok ? '≤' : '>'} ${limit}×`;
-  return { name: 'latency_ratio', ok, actual, limit, message };
+  return { name: 'latency_ratio', ok, state: ok ? 'pass' : 'fail', actual, limit, message };
 }
 
 function isKnown(value: number | null): value is number {
@@ -240,6 +312,9 @@ export interface ReportRouteFigures {
     readonly service?: { readonly requests?: number; readonly errors?: number };
     readonly fallbacks?: number;
   };
+  readonly pacePerMinute?: number | null;
+  /** `at` in ISO 8601. */
+  readonly autoRollback?: { readonly at: string; readonly detail: string } | null;
 }
 
 export function evidenceFromReport(entry: ReportRouteFigures): RouteEvidence {
@@ -253,5 +328,9 @@ export function evidenceFromReport(entry: ReportRouteFigures): RouteEvidence {
     serviceErrors: (entry.served?.service?.errors ?? 0) + fallbacks,
     legacyP95: entry.latency?.legacy?.p95 ?? null,
     serviceP95: entry.latency?.service?.p95 ?? null,
+    ...(entry.pacePerMinute === undefined ? {} : { pacePerMinute: entry.pacePerMinute }),
+    ...(entry.autoRollback
+      ? { autoRollback: { at: Date.parse(entry.autoRollback.at), detail: entry.autoRollback.detail } }
+      : {}),
   };
 }

@@ -7,8 +7,9 @@ import type { GateConfig } from '../config/schema.ts';
 import { moveRouteInFile, readRoutesFile } from './edit-routes-file.ts';
 import type { MoveRouteOptions, RouteFileChange, RoutesFileOptions } from './edit-routes-file.ts';
 import { PromoteError } from './errors.ts';
-import { applyGateOverrides, evaluateGate } from './gate.ts';
+import { applyGateOverrides } from './gate.ts';
 import type { GateOverrides, GateResult, RouteEvidence } from './gate.ts';
+import { decideRoute, type RouteDecision } from './decide-route.ts';
 import { nextMove, positionOf, previousMove, resolvePlan } from './plan.ts';
 import type { Move, Position, RollbackTarget } from './plan.ts';
 
@@ -51,6 +52,8 @@ export interface PromoteRouteResult {
   readonly routeId: string;
   readonly move: Move;
   readonly gate: GateResult;
+  /** The route's verdict: the same `report`, `check` and `/status` give. */
+  readonly decision: RouteDecision;
   /** The limits applied (the route's plan with the overrides). */
   readonly gateConfig: GateConfig;
   /** What the gate saw (undefined when the move is not gated). */
@@ -76,11 +79,19 @@ export async function promoteRoute(options: PromoteRouteOptions): Promise<Promot
   const gateConfig = applyGateOverrides(plan.gate, options.gateOverrides);
   const gated = isGated(move);
   const evidence = gated ? await loadOne(options, loaded, route.id, gateConfig.window) : undefined;
-  const gate = evaluateGate(evidence, gateConfig, move, { force: options.force });
+  const decision = decideRoute({
+    position: positionOf(route),
+    steps: plan.steps,
+    gate: gateConfig,
+    evidence,
+    force: options.force,
+  });
+  const gate = decision.gate;
   const base = {
     routeId: route.id,
     move,
     gate,
+    decision,
     gateConfig,
     evidence,
     reloadInterval: config.proxy.reloadInterval,
@@ -134,6 +145,8 @@ export interface RouteCheck {
   /** The next step; absent for a migrated route (nothing left to gate). */
   readonly move?: Move;
   readonly gate?: GateResult;
+  /** The route's verdict: the same `report`, `promote` and `/status` give. */
+  readonly decision: RouteDecision;
   readonly gateConfig?: GateConfig;
   readonly evidence?: RouteEvidence;
   /** Whether the next step may be taken now (true for a migrated route). */
@@ -155,18 +168,21 @@ export async function checkRoutes(options: CheckRoutesOptions): Promise<CheckRou
     const plan = resolvePlan(route, config.defaults);
     const position = positionOf(route);
     const move = position.stage === 'migrated' ? undefined : nextMove(position, plan.steps);
-    return { route, position, move, gateConfig: applyGateOverrides(plan.gate, options.gateOverrides) };
+    const gateConfig = applyGateOverrides(plan.gate, options.gateOverrides);
+    return { route, position, move, steps: plan.steps, gateConfig };
   });
   const evidence = await loadGrouped(
     options,
     loaded,
     planned.filter((entry) => entry.move !== undefined && isGated(entry.move)),
   );
-  const checks = planned.map(({ route, position, move, gateConfig }): RouteCheck => {
-    if (!move) return { routeId: route.id, position, passed: true };
-    const figures = isGated(move) ? evidence.get(route.id) : undefined;
-    const gate = evaluateGate(figures, gateConfig, move);
-    return { routeId: route.id, position, move, gate, gateConfig, evidence: figures, passed: gate.passed };
+  const checks = planned.map(({ route, position, move, steps, gateConfig }): RouteCheck => {
+    const figures = move && isGated(move) ? evidence.get(route.id) : undefined;
+    const decision = decideRoute({ position, steps, gate: gateConfig, evidence: figures });
+    const passed = decision.outcome === 'pass';
+    if (!move) return { routeId: route.id, position, decision, passed };
+    const gate = decision.gate;
+    return { routeId: route.id, position, move, gate, decision, gateConfig, evidence: figures, passed };
   });
   return { passed: checks.every((check) => check.passed), routes: checks };
 }

@@ -14,7 +14,7 @@ import {
   type DiffTotals,
   type LatencySource,
   type LatencyTotals,
-  type ResultStore,
+  type ResultReader,
   type ServedTotals,
   type SkipTotals,
   type StoredRouteEvent,
@@ -22,7 +22,10 @@ import {
   type TimelineCounts,
 } from '../store/result-store.ts';
 import { quantileFromBins } from '../store/latency-histogram.ts';
-import { decideVerdict, DEFAULT_GATE } from './route-verdict.ts';
+import { reportVerdict, DEFAULT_GATE, DEFAULT_STEPS } from './route-verdict.ts';
+import { evidenceFromReport, minimumPairs } from '../promote/gate.ts';
+import { positionOf } from '../promote/plan.ts';
+import { ROUTE_VERDICTS } from '../promote/decide-route.ts';
 import {
   REPORT_VERSION,
   type DiffEntry,
@@ -38,7 +41,8 @@ import {
 export interface ReportRoute {
   readonly id: string;
   readonly stage: Stage;
-  readonly plan?: { readonly gate: Readonly<GateConfig> };
+  readonly canary?: { readonly percent: number } | undefined;
+  readonly plan?: { readonly gate: Readonly<GateConfig>; readonly steps?: readonly number[] };
 }
 
 export interface BuildReportOptions {
@@ -62,10 +66,13 @@ export interface BuildReportOptions {
   readonly onProgress?: (step: string) => void;
 }
 
+/** How far back the pace of a hold's ETA is measured. */
+const PACE_WINDOW_MS = 60 * BUCKET_MS;
+
 const NICE_STEPS_MINUTES = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1_440, 2_880, 10_080];
 
 /** Builds the report. See `docs/report-format.md` for the contract. */
-export async function buildReport(store: ResultStore, options: BuildReportOptions = {}): Promise<Report> {
+export async function buildReport(store: ResultReader, options: BuildReportOptions = {}): Promise<Report> {
   const now = options.now ?? Date.now();
   const until = options.until ?? now;
   const progress = options.onProgress ?? (() => undefined);
@@ -120,9 +127,12 @@ export async function buildReport(store: ResultStore, options: BuildReportOption
   for (const id of ids) {
     const since = sinceOf(id);
     const data = await readWindow(since);
-    const stage = configured?.find((route) => route.id === id)?.stage ?? seenStage.get(id) ?? null;
+    const config = configured?.find((route) => route.id === id);
+    const stage = config?.stage ?? seenStage.get(id) ?? null;
     routes.push(
       routeReport(id, stage, since, gateOf(id), data, {
+        canary: config?.canary,
+        steps: config?.plan?.steps ?? DEFAULT_STEPS,
         samples: samples.filter((sample) => sample.routeId === id),
         noisy: noise.filter((row) => row.routeId === id).map((row) => row.path),
         maxDiffs: options.maxDiffs ?? 50,
@@ -157,10 +167,16 @@ interface WindowData {
   readonly timeline: TimelineCounts[];
   /** Timeline periods, evenly spaced, covering the window. */
   readonly periods: readonly number[];
+  /** Comparisons and served requests over the last hour of activity, and how many minutes that is. */
+  readonly recent: {
+    readonly comparisons: ComparisonTotals[];
+    readonly served: ServedTotals[];
+    readonly minutes: number;
+  };
 }
 
 async function readWindowData(
-  store: ResultStore,
+  store: ResultReader,
   window: { since: number; until: number; routeId: string | undefined },
   points: number,
 ): Promise<WindowData> {
@@ -174,16 +190,24 @@ async function readWindowData(
   const first = start - (start % step);
   const periods: number[] = [];
   for (let at = first; at < window.until; at += step) periods.push(at);
-  const [comparisons, diffs, latency, skips, served, events, timeline] = await Promise.all([
-    store.comparisons(query),
-    store.diffs(query),
-    store.latency(query),
-    store.skips(query),
-    store.served(query),
-    store.events(query),
-    store.timeline({ ...query, since: start, step }),
-  ]);
-  return { comparisons, diffs, latency, skips, served, events, timeline, periods };
+  const recentSince = Math.max(start, window.until - PACE_WINDOW_MS);
+  const recentQuery = { ...query, since: recentSince };
+  const [comparisons, diffs, latency, skips, served, events, timeline, recentComparisons, recentServed] =
+    await Promise.all([
+      store.comparisons(query),
+      store.diffs(query),
+      store.latency(query),
+      store.skips(query),
+      store.served(query),
+      store.events(query),
+      store.timeline({ ...query, since: start, step }),
+      store.comparisons(recentQuery),
+      store.served(recentQuery),
+    ]);
+  // At least a bucket: the store counts by the minute, so a younger window still holds a minute's worth.
+  const minutes = Math.max(1, (window.until - recentSince) / BUCKET_MS);
+  const recent = { comparisons: recentComparisons, served: recentServed, minutes };
+  return { comparisons, diffs, latency, skips, served, events, timeline, periods, recent };
 }
 
 /**
@@ -192,7 +216,7 @@ async function readWindowData(
  * its width on emptiness.
  */
 async function firstActivity(
-  store: ResultStore,
+  store: ResultReader,
   query: { since: number; until: number; routeId?: string },
 ): Promise<number> {
   const coarse = niceStep((query.until - query.since) / 24);
@@ -212,7 +236,13 @@ function routeReport(
   since: number,
   gate: Readonly<GateConfig>,
   data: WindowData,
-  extra: { samples: readonly StoredSample[]; noisy: readonly string[]; maxDiffs: number },
+  extra: {
+    canary: { readonly percent: number } | undefined;
+    steps: readonly number[];
+    samples: readonly StoredSample[];
+    noisy: readonly string[];
+    maxDiffs: number;
+  },
 ): RouteReport {
   const totals = data.comparisons.find((row) => row.routeId === id) ?? {
     compared: 0,
@@ -224,7 +254,7 @@ function routeReport(
   };
   const { compared, matched, mismatched, errors, legacyErrors, serviceErrors } = totals;
   const limits = {
-    minCompared: gate.minCompared,
+    minCompared: minimumPairs(gate),
     maxMismatchRate: gate.maxMismatchRate,
     maxErrorRate: gate.maxErrorRate,
     maxLatencyRatio: gate.maxLatencyRatio,
@@ -243,11 +273,29 @@ function routeReport(
   const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
   for (const row of data.skips) if (row.routeId === id) skipped[row.reason] = row.count;
 
+  const routeEvents = data.events.filter((event) => event.routeId === id);
+  const figures = {
+    compared,
+    matched,
+    mismatched,
+    errors,
+    legacyErrors,
+    serviceErrors,
+    latency: pairLatency,
+    served: {
+      legacy: { requests: legacyServed.requests, errors: legacyServed.errors },
+      service: { requests: serviceServed.requests, errors: serviceServed.errors },
+      fallbacks: legacyServed.fallbacks + serviceServed.fallbacks,
+    },
+    pacePerMinute: pace(data.recent, id),
+    autoRollback: standingRollback(routeEvents),
+  };
+  const position = positionOf({ stage: stage ?? 'shadow', canary: extra.canary });
   return {
     id,
     stage,
     since: new Date(since).toISOString(),
-    compared,
+    ...figures,
     matched,
     mismatched,
     errors,
@@ -264,21 +312,33 @@ function routeReport(
       service: percentiles(data.latency, id, 'served', 'service'),
     },
     skipped,
-    served: {
-      legacy: { requests: legacyServed.requests, errors: legacyServed.errors },
-      service: { requests: serviceServed.requests, errors: serviceServed.errors },
-      fallbacks: legacyServed.fallbacks + serviceServed.fallbacks,
-    },
     timeline: timeline(data, id),
-    events: data.events
-      .filter((event) => event.routeId === id)
-      .map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, detail: event.detail })),
-    ...decideVerdict(
-      { ...totals, legacyP95: pairLatency.legacy.p95, serviceP95: pairLatency.service.p95 },
-      limits,
-    ),
+    events: routeEvents.map((event) => ({
+      at: new Date(event.at).toISOString(),
+      kind: event.kind,
+      detail: event.detail,
+    })),
+    ...reportVerdict(position, extra.steps, gate, evidenceFromReport(figures)),
     gate: limits,
   };
+}
+
+/** Observations per minute lately: pairs compared and requests the service served (and fell back from). */
+function pace(recent: WindowData['recent'], id: string): number | null {
+  const pairs = recent.comparisons.find((row) => row.routeId === id)?.compared ?? 0;
+  const served = recent.served
+    .filter((row) => row.routeId === id)
+    .reduce((sum, row) => sum + (row.side === 'service' ? row.requests : 0) + row.fallbacks, 0);
+  const observations = pairs + served;
+  return observations === 0 ? null : observations / recent.minutes;
+}
+
+/** The proxy's last rollback of the route, unless a later change of the route cleared it. */
+function standingRollback(events: readonly StoredRouteEvent[]): { at: string; detail: string } | null {
+  const last = events.findLast(
+    (event) => event.kind === 'auto_rollback' || event.kind === 'auto_rollback_cleared',
+  );
+  return last?.kind === 'auto_rollback' ? { at: new Date(last.at).toISOString(), detail: last.detail } : null;
 }
 
 function diffEntry(row: DiffTotals, samples: readonly StoredSample[]): DiffEntry {
@@ -324,7 +384,7 @@ function timeline(data: WindowData, id: string): TimelinePoint[] {
 }
 
 async function readProgress(
-  store: ResultStore,
+  store: ResultReader,
   window: { since: number; until: number },
   routes: readonly RouteReport[],
   maxUnmatched: number,
@@ -336,9 +396,14 @@ async function readProgress(
   ]);
   const stages = { legacy: 0, shadow: 0, canary: 0, migrated: 0, unknown: 0 };
   const verdicts = { ready: 0, insufficient_evidence: 0, mismatching: 0, slower: 0 };
+  const decisions = Object.fromEntries(ROUTE_VERDICTS.map((verdict) => [verdict, 0])) as Record<
+    (typeof ROUTE_VERDICTS)[number],
+    number
+  >;
   for (const route of routes) {
     stages[route.stage ?? 'unknown']++;
     verdicts[route.verdict]++;
+    decisions[route.decision.verdict]++;
   }
   const legacy = served.filter((row) => row.side === 'legacy').reduce((sum, row) => sum + row.requests, 0);
   const service = served.filter((row) => row.side === 'service').reduce((sum, row) => sum + row.requests, 0);
@@ -346,6 +411,7 @@ async function readProgress(
   return {
     routes: { total: routes.length, ...stages },
     verdicts,
+    decisions,
     traffic: { requests, legacy, service, serviceShare: requests === 0 ? null : service / requests },
     unmatched,
     events: events

@@ -11,8 +11,7 @@ import {
   formatPercentiles,
   formatRate,
   formatTime,
-  formatVerdict,
-  formatVerdictCounts,
+  formatDecisionCounts,
 } from './format-figures.ts';
 
 export function renderMarkdown(report: Report): string {
@@ -28,18 +27,18 @@ export function renderMarkdown(report: Report): string {
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
       ...report.routes.map(
         (route) =>
-          `| ${cell(route.id)} | ${route.stage ?? '—'} | ${formatCount(route.compared)} | ${formatRate(route.mismatchRate)} | ${formatRate(route.errorRate)} | ${formatMs(route.latency.legacy.p95)} | ${formatMs(route.latency.service.p95)} | **${formatVerdict(route.verdict)}** |`,
+          `| ${cell(route.id)} | ${route.stage ?? '—'} | ${formatCount(route.compared)} | ${formatRate(route.mismatchRate)} | ${formatRate(route.errorRate)} | ${formatMs(route.latency.legacy.p95)} | ${formatMs(route.latency.service.p95)} | **${route.decision.label}** |`,
       ),
       '',
     );
   }
   for (const route of report.routes) out.push(...routeSection(route));
-  const { routes, verdicts, traffic, unmatched } = report.progress;
+  const { routes, decisions, traffic, unmatched } = report.progress;
   out.push(
     '## Progress',
     '',
     `- Routes: ${routes.total} (legacy ${routes.legacy}, shadow ${routes.shadow}, canary ${routes.canary}, migrated ${routes.migrated})`,
-    `- Verdicts: ${formatVerdictCounts(verdicts)}`,
+    `- Verdicts: ${formatDecisionCounts(decisions)}`,
     `- Traffic served by new services: ${formatRate(traffic.serviceShare)} of ${formatCount(traffic.requests)} requests`,
     '',
   );
@@ -60,7 +59,7 @@ export function renderMarkdown(report: Report): string {
 
 function routeSection(route: RouteReport): string[] {
   const out = [
-    `## ${text(route.id)}: ${formatVerdict(route.verdict)}`,
+    `## ${text(route.id)}: ${route.decision.label}`,
     '',
     `${route.verdictReason}.`, // our own sentence of figures: nothing to escape
     '',

@@ -226,6 +226,9 @@ export interface ResultStore {
   close(): Promise<void>;
 }
 
+/** The reading side of a store: what reports read. */
+export type ResultReader = Omit<ResultStore, 'write' | 'close'>;
+
 /** A batch with nothing in it. */
 export function emptyBatch(): ResultBatch {
   return {

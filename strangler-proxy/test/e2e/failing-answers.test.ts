@@ -3,15 +3,8 @@
  * that answers 500 to every mirror is not "0% errors", and two identical 500s are not a match.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { startTestUpstream, type TestUpstream, type UpstreamHandler } from '../support/test-upstream.ts';
-import { runStrangler } from '../support/cli-io.ts';
-import { startProxy, type RunningProxy } from '../../src/runtime/start-proxy.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
-import { openRecorder } from '../../src/runtime/open-recorder.ts';
-import type { ResultRecorder } from '../../src/store/types.ts';
+import { startRecordedProxy, type RecordedProxy } from '../support/recorded-proxy.ts';
 import type { RouteReport } from '../../src/report/report-model.ts';
 
 const answer =
@@ -23,29 +16,15 @@ const answer =
   };
 
 const opened: Array<{ close(): Promise<unknown> }> = [];
-let dir = '';
 afterEach(async () => {
   for (const item of opened.splice(0).reverse()) await item.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-interface Running {
-  proxy: RunningProxy;
-  recorder: ResultRecorder;
-  file: string;
-  store: string;
-}
-
-async function shadowOf(legacyStatus: number, serviceStatus: number): Promise<Running> {
+async function shadowOf(legacyStatus: number, serviceStatus: number): Promise<RecordedProxy> {
   const legacy: TestUpstream = await startTestUpstream('legacy', answer(legacyStatus));
   const service: TestUpstream = await startTestUpstream('service', answer(serviceStatus));
   opened.push(legacy, service);
-  dir = await mkdtemp(path.join(tmpdir(), 'strangler-failing-'));
-  const file = path.join(dir, 'routes.yaml');
-  const store = `sqlite:${path.join(dir, 'strangler.db')}`;
-  await writeFile(
-    file,
-    `version: 1
+  const running = await startRecordedProxy(`version: 1
 legacy: ${legacy.url}
 services:
   catalog: ${service.url}
@@ -57,38 +36,15 @@ routes:
     shadow: { percent: 100, noiseSample: 0 }
     plan:
       gate: { minCompared: 20, maxLatencyRatio: 1000 }
-`,
-  );
-  const recorder = await openRecorder(store, { cwd: dir, logger: silentLogger, flushInterval: 60_000 });
-  const proxy = await startProxy({
-    configFile: file,
-    port: 0,
-    admin: { port: 0 },
-    recorder,
-    logger: silentLogger,
-    reloadInterval: 0,
-  });
-  opened.push(proxy);
-  return { proxy, recorder, file, store };
+`);
+  opened.push(running);
+  return running;
 }
 
-async function traffic(running: Running, count: number): Promise<number[]> {
-  const statuses: number[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const response = await fetch(`${running.proxy.url}/api/products/${i}`);
-    await response.arrayBuffer();
-    statuses.push(response.status);
-  }
-  await running.proxy.mirror.idle();
-  await running.recorder.flush();
-  return statuses;
-}
+const traffic = (running: RecordedProxy, count: number) => running.traffic('/api/products', count);
 
-async function reportOf(running: Running): Promise<RouteReport> {
-  const result = await runStrangler(
-    ['report', '--format', 'json', '--config', running.file, '--store', running.store],
-    { cwd: dir },
-  );
+async function reportOf(running: RecordedProxy): Promise<RouteReport> {
+  const result = await running.cli(['report', '--format', 'json']);
   expect(result.code).toBe(0);
   const report = JSON.parse(result.stdout) as { routes: RouteReport[] };
   const route = report.routes.find((entry) => entry.id === 'products');
@@ -111,16 +67,15 @@ describe('5xx answers are failures', () => {
       errorRate: 1,
       verdict: 'mismatching',
     });
-    expect(route.verdictReason).toMatch(/service error rate 100% \(30 of 30\)/);
+    expect(route.decision).toMatchObject({ verdict: 'failing', outcome: 'fail' });
+    expect(route.verdictReason).toMatch(
+      /^service error rate 100% \(30 of 30 shadow pairs\), 95% lower bound \d+(\.\d+)?% \(Wilson\) > 1%/,
+    );
 
-    const table = await runStrangler(['report', '--config', running.file, '--store', running.store], {
-      cwd: dir,
-    });
+    const table = await running.cli(['report']);
     expect(table.stdout).toMatch(/service failed 30, legacy failed 0/);
 
-    const check = await runStrangler(['check', '--config', running.file, '--store', running.store], {
-      cwd: dir,
-    });
+    const check = await running.cli(['check']);
     expect(check.code).toBe(1);
     expect(check.stdout).toMatch(/service error rate 100% \(30 of 30 shadow pairs\)/);
   });
@@ -135,10 +90,7 @@ describe('5xx answers are failures', () => {
     expect(route).toMatchObject({ legacyErrors: 4, serviceErrors: 4 });
     expect(route.verdict).not.toBe('ready');
 
-    const check = await runStrangler(
-      ['check', '--json', '--config', running.file, '--store', running.store],
-      { cwd: dir },
-    );
+    const check = await running.cli(['check', '--json']);
     expect(check.code).toBe(1);
     const json = JSON.parse(check.stdout) as {
       routes: Array<{ conditions: Array<{ name: string; ok: boolean; actual: number | null }> }>;
@@ -154,10 +106,7 @@ describe('5xx answers are failures', () => {
 
     const route = await reportOf(running);
     expect(route).toMatchObject({ compared: 4, matched: 0, errors: 4, legacyErrors: 4, serviceErrors: 0 });
-    const markdown = await runStrangler(
-      ['report', '--format', 'markdown', '--config', running.file, '--store', running.store],
-      { cwd: dir },
-    );
+    const markdown = await running.cli(['report', '--format', 'markdown']);
     expect(markdown.stdout).toMatch(/service failed 0, legacy failed 4/);
   });
 });

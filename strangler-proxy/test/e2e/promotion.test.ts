@@ -72,7 +72,8 @@ routes:
     shadow: { percent: 100, noiseSample: 0 }
     plan:
       steps: [10, 50, 100]
-      gate: { minCompared: 30, maxLatencyRatio: ${maxLatencyRatio} }
+      # 10% limits: 40 clean pairs show them (their 95% upper bound is 7.2%); 1% would take 299.
+      gate: { minCompared: 30, maxMismatchRate: 0.1, maxErrorRate: 0.1, maxLatencyRatio: ${maxLatencyRatio} }
 `;
 
 async function start(serviceUrl: string, stage = 'legacy', maxLatencyRatio?: number): Promise<Running> {
