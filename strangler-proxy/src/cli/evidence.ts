@@ -6,6 +6,7 @@ import path from 'node:path';
 import { evidenceFromReport, type RouteEvidence } from '../promote/gate.ts';
 import type { LoadEvidence } from '../promote/promote-route.ts';
 import { buildReport } from '../report/build-report.ts';
+import { currentRevisions } from '../config/route-revision.ts';
 import { createKnexStore } from '../store/knex-store.ts';
 import type { CliIo } from './io.ts';
 
@@ -22,6 +23,7 @@ export function createEvidenceLoader(io: CliIo): LoadEvidence {
       const report = await buildReport(store, {
         since,
         routes: source.config.routes.filter((route) => routeIds.includes(route.id)),
+        ...(source.revisions === 'all' ? {} : { revisions: currentRevisions(source.config) }),
       });
       const evidence = new Map<string, RouteEvidence>();
       for (const route of report.routes) evidence.set(route.id, evidenceFromReport(route));

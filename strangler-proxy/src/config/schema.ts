@@ -74,6 +74,12 @@ const upstreamObjectSchema = z.strictObject({
     .describe('Requests in flight at most (bulkhead); beyond it 503 or the fallback.'),
   retry: retrySchema.prefault({}),
   breaker: circuitBreakerSchema.prefault({}),
+  /** A build identity of the service (a version, a commit): a new one starts fresh evidence. */
+  build: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The service's build identity (a version or commit); changing it starts fresh evidence."),
 });
 
 /** An upstream is a URL or an object; both become the full object. */

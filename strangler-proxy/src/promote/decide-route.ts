@@ -104,18 +104,32 @@ export function decideRoute(input: DecideRouteInput): RouteDecision {
       etaMs: null,
     };
   }
-  if (gate.outcome === 'fail') return { ...base, ...failure(gate.conditions), more: null, etaMs: null };
-  if (gate.outcome === 'hold')
-    return { ...base, ...hold(gate.conditions, input.evidence?.pacePerMinute ?? null) };
+  const earlier = leftOutNote(input.evidence);
+  if (gate.outcome === 'fail') {
+    const failed = failure(gate.conditions);
+    return { ...base, ...failed, reason: failed.reason + earlier, more: null, etaMs: null };
+  }
+  if (gate.outcome === 'hold') {
+    const held = hold(gate.conditions, input.evidence?.pacePerMinute ?? null);
+    return { ...base, ...held, reason: held.reason + earlier };
+  }
   return {
     ...base,
     verdict: 'ready',
     outcome: 'pass',
     label: readyLabel(move),
-    reason: gate.conditions.map((condition) => condition.message).join('; '),
+    reason: gate.conditions.map((condition) => condition.message).join('; ') + earlier,
     more: null,
     etaMs: null,
   };
+}
+
+/** ` (left out: 40 pairs and 0 served requests of earlier revisions of the route)`, when any were. */
+function leftOutNote(evidence: RouteEvidence | undefined): string {
+  const left = evidence?.leftOut;
+  if (!left || left.compared + left.served === 0) return '';
+  const count = (value: number) => value.toLocaleString('en-US');
+  return ` (left out: ${count(left.compared)} pairs and ${count(left.served)} served requests of earlier revisions of the route)`;
 }
 
 function readyLabel(move: Move): string {

@@ -44,6 +44,8 @@ export interface RouteEvidence {
   readonly pacePerMinute?: number | null;
   /** Set while the proxy's own rollback of the canary stands (no change to the route since). */
   readonly autoRollback?: AutoRollbackState | null;
+  /** Evidence of earlier revisions of the route in the window, not counted here. */
+  readonly leftOut?: { readonly compared: number; readonly served: number };
 }
 
 /** The proxy rolled a canary back by itself. */
@@ -315,6 +317,7 @@ export interface ReportRouteFigures {
   readonly pacePerMinute?: number | null;
   /** `at` in ISO 8601. */
   readonly autoRollback?: { readonly at: string; readonly detail: string } | null;
+  readonly leftOut?: { readonly compared: number; readonly served: number };
 }
 
 export function evidenceFromReport(entry: ReportRouteFigures): RouteEvidence {
@@ -329,6 +332,7 @@ export function evidenceFromReport(entry: ReportRouteFigures): RouteEvidence {
     legacyP95: entry.latency?.legacy?.p95 ?? null,
     serviceP95: entry.latency?.service?.p95 ?? null,
     ...(entry.pacePerMinute === undefined ? {} : { pacePerMinute: entry.pacePerMinute }),
+    ...(entry.leftOut === undefined ? {} : { leftOut: entry.leftOut }),
     ...(entry.autoRollback
       ? { autoRollback: { at: Date.parse(entry.autoRollback.at), detail: entry.autoRollback.detail } }
       : {}),

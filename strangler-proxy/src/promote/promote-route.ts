@@ -20,6 +20,8 @@ export interface EvidenceSource {
   readonly config: RoutesConfig;
   /** The results store given with `--store`, if any. */
   readonly store?: string;
+  /** Count only each route's current revision (default), or every revision (`--revision all`). */
+  readonly revisions?: 'current' | 'all';
 }
 
 /**
@@ -37,6 +39,9 @@ export interface EvidenceOptions {
   readonly store?: string;
   /** Gate limits over each route's own. */
   readonly gateOverrides?: GateOverrides;
+  /** Evidence newer than this (epoch ms) instead of each route's gate window (`--since`). */
+  readonly since?: number;
+  readonly revisions?: 'current' | 'all';
   /** Epoch milliseconds; `Date.now` by default. */
   readonly now?: () => number;
 }
@@ -208,6 +213,7 @@ function sourceOf(options: EvidenceOptions, loaded: { file: string; config: Rout
     file: loaded.file,
     config: loaded.config,
     ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.revisions === undefined ? {} : { revisions: options.revisions }),
   };
 }
 
@@ -218,7 +224,8 @@ async function loadOne(
   window: number,
 ): Promise<RouteEvidence | undefined> {
   const now = (options.now ?? Date.now)();
-  const figures = await options.loadEvidence([routeId], sourceOf(options, loaded), now - window);
+  const since = options.since ?? now - window;
+  const figures = await options.loadEvidence([routeId], sourceOf(options, loaded), since);
   return figures.get(routeId);
 }
 
@@ -229,11 +236,11 @@ async function loadGrouped(
   entries: readonly { route: LoadedRoute; gateConfig: GateConfig }[],
 ): Promise<ReadonlyMap<string, RouteEvidence>> {
   const now = (options.now ?? Date.now)();
-  const byWindow = Map.groupBy(entries, (entry) => entry.gateConfig.window);
+  const byWindow = Map.groupBy(entries, (entry) => options.since ?? now - entry.gateConfig.window);
   const merged = new Map<string, RouteEvidence>();
-  for (const [window, group] of byWindow) {
+  for (const [since, group] of byWindow) {
     const ids = group.map((entry) => entry.route.id);
-    const figures = await options.loadEvidence(ids, sourceOf(options, loaded), now - window);
+    const figures = await options.loadEvidence(ids, sourceOf(options, loaded), since);
     for (const id of ids) {
       const found = figures.get(id);
       if (found) merged.set(id, found);

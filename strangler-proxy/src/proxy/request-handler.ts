@@ -113,6 +113,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       recorder.recordServed({
         routeId: route?.id ?? null,
         stage: route?.stage ?? null,
+        revision: route?.revision ?? '',
         side: context.side,
         status,
         latencyMs: durationMs,

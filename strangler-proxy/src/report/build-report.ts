@@ -54,6 +54,12 @@ export interface BuildReportOptions {
   readonly routeId?: string;
   /** Routes from routes.yaml: stages and gates. Without them, the routes the store has seen are reported. */
   readonly routes?: readonly ReportRoute[];
+  /**
+   * Each route's current revision (`currentRevisions`): only its evidence counts, and the report says how
+   * much earlier evidence it left out. Routes not in the map (or no map: `--revision all`) count every
+   * revision.
+   */
+  readonly revisions?: ReadonlyMap<string, string>;
   /** Epoch ms. Default: `Date.now()`. */
   readonly now?: number;
   /** Differences listed per route at most. Default 50. */
@@ -126,11 +132,18 @@ export async function buildReport(store: ResultReader, options: BuildReportOptio
   const routes: RouteReport[] = [];
   for (const id of ids) {
     const since = sinceOf(id);
-    const data = await readWindow(since);
+    const everything = await readWindow(since);
+    const revision = options.revisions?.get(id);
+    const data =
+      revision === undefined
+        ? everything
+        : await readWindowData(store, { since, until, routeId: id, revision }, options.timelinePoints ?? 48);
     const config = configured?.find((route) => route.id === id);
     const stage = config?.stage ?? seenStage.get(id) ?? null;
     routes.push(
       routeReport(id, stage, since, gateOf(id), data, {
+        revision: revision ?? null,
+        leftOut: leftOut(everything, data, id),
         canary: config?.canary,
         steps: config?.plan?.steps ?? DEFAULT_STEPS,
         samples: samples.filter((sample) => sample.routeId === id),
@@ -177,13 +190,14 @@ interface WindowData {
 
 async function readWindowData(
   store: ResultReader,
-  window: { since: number; until: number; routeId: string | undefined },
+  window: { since: number; until: number; routeId: string | undefined; revision?: string },
   points: number,
 ): Promise<WindowData> {
   const query = {
     since: window.since,
     until: window.until,
     ...(window.routeId ? { routeId: window.routeId } : {}),
+    ...(window.revision === undefined ? {} : { revision: window.revision }),
   };
   const start = await firstActivity(store, query);
   const step = niceStep((window.until - start) / Math.max(1, points));
@@ -237,6 +251,8 @@ function routeReport(
   gate: Readonly<GateConfig>,
   data: WindowData,
   extra: {
+    revision: string | null;
+    leftOut: RouteReport['leftOut'];
     canary: { readonly percent: number } | undefined;
     steps: readonly number[];
     samples: readonly StoredSample[];
@@ -289,12 +305,14 @@ function routeReport(
     },
     pacePerMinute: pace(data.recent, id),
     autoRollback: standingRollback(routeEvents),
+    leftOut: extra.leftOut,
   };
   const position = positionOf({ stage: stage ?? 'shadow', canary: extra.canary });
   return {
     id,
     stage,
     since: new Date(since).toISOString(),
+    revision: extra.revision,
     ...figures,
     matched,
     mismatched,
@@ -320,6 +338,18 @@ function routeReport(
     })),
     ...reportVerdict(position, extra.steps, gate, evidenceFromReport(figures)),
     gate: limits,
+  };
+}
+
+/** Evidence of the route in the window that `data` leaves out (other revisions than the one counted). */
+function leftOut(everything: WindowData, data: WindowData, id: string): RouteReport['leftOut'] {
+  const compared = (window: WindowData) =>
+    window.comparisons.find((row) => row.routeId === id)?.compared ?? 0;
+  const served = (window: WindowData) =>
+    window.served.filter((row) => row.routeId === id).reduce((sum, row) => sum + row.requests, 0);
+  return {
+    compared: compared(everything) - compared(data),
+    served: served(everything) - served(data),
   };
 }
 

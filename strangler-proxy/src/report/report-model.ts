@@ -126,6 +126,10 @@ export interface RouteReport {
   readonly stage: Stage | null;
   /** This route's evidence window start (ISO 8601): `--since`, else its gate's window. */
   readonly since: string;
+  /** The route revision whose evidence is counted; null when every revision is (`--revision all`). */
+  readonly revision: string | null;
+  /** Evidence in the window recorded under earlier revisions, left out of every figure here. */
+  readonly leftOut: { readonly compared: number; readonly served: number };
   /** Pairs compared: matched + mismatched + errors. */
   readonly compared: number;
   readonly matched: number;

@@ -5,6 +5,7 @@
  */
 import type { RoutesConfig } from '../config/index.ts';
 import { buildReport } from '../report/build-report.ts';
+import { currentRevisions } from '../config/route-revision.ts';
 import type { DecisionReport } from '../report/report-model.ts';
 import type { ResultReader } from '../store/result-store.ts';
 
@@ -27,7 +28,11 @@ export async function routeVerdicts(
   reader: StoreReading['reader'],
   config: RoutesConfig,
 ): Promise<RouteVerdictStatus[]> {
-  const report = await buildReport(reader, { routes: config.routes, maxDiffs: 0 });
+  const report = await buildReport(reader, {
+    routes: config.routes,
+    revisions: currentRevisions(config),
+    maxDiffs: 0,
+  });
   return report.routes.map((route) => {
     const { conditions: _conditions, ...decision } = route.decision;
     return { route: route.id, stage: route.stage, ...decision, reason: route.verdictReason };

@@ -135,7 +135,8 @@ export function createBatchingRecorder(
   function recordComparison(event: ComparisonEvent): void {
     guard((aggregate) => {
       const bucket = bucketOf(event.at);
-      const row = comparisonRow(aggregate, event.routeId, bucket);
+      const revision = event.revision ?? '';
+      const row = comparisonRow(aggregate, event.routeId, bucket, revision);
       row.compared++;
       const { outcome, legacyFailed, serviceFailed } = pairOutcome(event);
       if (outcome === 'match') row.matched++;
@@ -158,7 +159,7 @@ export function createBatchingRecorder(
           if (seen.has(key)) continue;
           seen.add(key);
         }
-        addDiff(aggregate, event.routeId, bucket, path, difference.kind);
+        addDiff(aggregate, event.routeId, bucket, path, difference.kind, 1, revision);
       }
       seeRoute(aggregate, event.routeId, event.stage, event.at);
       // A failed side's answer is worth an example too (a 500's body says why), when it differed.
@@ -274,7 +275,7 @@ export function createBatchingRecorder(
       guard((aggregate) => {
         const routeId = event.routeId ?? UNMATCHED_ROUTE_ID;
         const bucket = bucketOf(event.at);
-        const row = servedRow(aggregate, routeId, bucket, event.side);
+        const row = servedRow(aggregate, routeId, bucket, event.side, event.revision ?? '');
         row.requests++;
         if (isFailureStatus(event.status)) row.errors++;
         if (event.fellBack) row.fallbacks++;

@@ -44,6 +44,7 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
           .select('route_id')
           .modify(sums, COMPARISON_COUNTERS.map(columnOf))
           .modify(inWindow, query)
+          .modify(inRevision, query)
           .groupBy('route_id'),
       );
       return rows
@@ -61,6 +62,7 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
           .select('route_id', db.raw(`${period} as at`))
           .modify(sums, COMPARISON_COUNTERS.map(columnOf))
           .modify(inWindow, query)
+          .modify(inRevision, query)
           .groupBy('route_id', db.raw(period)),
       );
       return rows
@@ -93,6 +95,7 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
           .select('route_id', 'path', 'kind')
           .modify(sums, ['count'])
           .modify(inWindow, query)
+          .modify(inRevision, query)
           .groupBy('route_id', 'path', 'kind'),
       );
       return rows
@@ -128,6 +131,7 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
           .select('route_id', 'side')
           .modify(sums, ['requests', 'errors', 'fallbacks'])
           .modify(inWindow, query)
+          .modify(inRevision, query)
           .groupBy('route_id', 'side'),
       );
       return rows
@@ -222,6 +226,11 @@ function inWindow(builder: Knex.QueryBuilder, query: ResultQuery): void {
   if (query.routeId !== undefined) void builder.where('route_id', query.routeId);
   if (query.since !== undefined) void builder.where('bucket', '>=', query.since);
   if (query.until !== undefined) void builder.where('bucket', '<', query.until);
+}
+
+/** Only for tables whose rows carry a revision (comparisons, diffs, served). */
+function inRevision(builder: Knex.QueryBuilder, query: ResultQuery): void {
+  if (query.revision !== undefined) void builder.where('revision', query.revision);
 }
 
 function byRoute(builder: Knex.QueryBuilder, query: { readonly routeId?: string }): void {

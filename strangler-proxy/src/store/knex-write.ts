@@ -41,10 +41,10 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
   await upsertAdding(
     trx,
     TABLES.comparisons,
-    ['route_id', 'bucket'],
+    ['route_id', 'bucket', 'revision'],
     COMPARISON_COUNTERS.map(columnOf),
     batch.comparisons.map((row) => {
-      const counters: DbRow = { route_id: row.routeId, bucket: row.bucket };
+      const counters: DbRow = { route_id: row.routeId, bucket: row.bucket, revision: row.revision ?? '' };
       for (const counter of COMPARISON_COUNTERS) counters[columnOf(counter)] = row[counter];
       return counters;
     }),
@@ -66,11 +66,12 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
   await upsertAdding(
     trx,
     TABLES.diffs,
-    ['route_id', 'bucket', 'path', 'kind'],
+    ['route_id', 'bucket', 'path', 'kind', 'revision'],
     ['count'],
     batch.diffs.map((row) => ({
       route_id: row.routeId,
       bucket: row.bucket,
+      revision: row.revision ?? '',
       path: row.path,
       kind: row.kind,
       count: row.count,
@@ -91,11 +92,12 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
   await upsertAdding(
     trx,
     TABLES.served,
-    ['route_id', 'bucket', 'side'],
+    ['route_id', 'bucket', 'side', 'revision'],
     ['requests', 'errors', 'fallbacks'],
     batch.served.map((row) => ({
       route_id: row.routeId,
       bucket: row.bucket,
+      revision: row.revision ?? '',
       side: row.side,
       requests: row.requests,
       errors: row.errors,

@@ -13,6 +13,7 @@ import {
   type ResultBatch,
   type ResultQuery,
   type ResultStore,
+  type RevisionedRow,
   type RouteSeen,
   type ServedTotals,
   type SkipTotals,
@@ -55,7 +56,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
     },
     comparisons(query = {}) {
       const sums = sumBy(
-        inWindow(data.comparisons.values(), query),
+        inRevision(inWindow(data.comparisons.values(), query), query),
         (row) => [row.routeId],
         COMPARISON_COUNTERS,
       );
@@ -72,7 +73,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
       const sums = sumBy(
-        inWindow(data.comparisons.values(), query),
+        inRevision(inWindow(data.comparisons.values(), query), query),
         (row) => [row.routeId, row.bucket - (row.bucket % query.step)],
         COMPARISON_COUNTERS,
       );
@@ -105,9 +106,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
       );
     },
     diffs(query = {}) {
-      const sums = sumBy(inWindow(data.diffs.values(), query), (row) => [row.routeId, row.path, row.kind], [
-        'count',
-      ]);
+      const sums = sumBy(
+        inRevision(inWindow(data.diffs.values(), query), query),
+        (row) => [row.routeId, row.path, row.kind],
+        ['count'],
+      );
       return Promise.resolve(
         sums
           .map(({ row, sum }): DiffTotals => ({
@@ -132,11 +135,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
       );
     },
     served(query = {}) {
-      const sums = sumBy(inWindow(data.served.values(), query), (row) => [row.routeId, row.side], [
-        'requests',
-        'errors',
-        'fallbacks',
-      ]);
+      const sums = sumBy(
+        inRevision(inWindow(data.served.values(), query), query),
+        (row) => [row.routeId, row.side],
+        ['requests', 'errors', 'fallbacks'],
+      );
       return Promise.resolve(
         sums
           .map(({ row, sum }): ServedTotals => ({
@@ -228,16 +231,22 @@ function cloneData(data: Data): Data {
 
 function apply(data: Data, batch: ResultBatch): void {
   for (const row of batch.comparisons) {
-    add(data.comparisons, [row.routeId, row.bucket], row, COMPARISON_COUNTERS);
+    add(data.comparisons, [row.routeId, row.bucket, row.revision ?? ''], revised(row), COMPARISON_COUNTERS);
   }
   for (const row of batch.latency) {
     add(data.latency, [row.routeId, row.bucket, row.source, row.side, row.bin], row, ['count']);
   }
   for (const row of batch.diffs)
-    add(data.diffs, [row.routeId, row.bucket, row.path, row.kind], row, ['count']);
+    add(data.diffs, [row.routeId, row.bucket, row.path, row.kind, row.revision ?? ''], revised(row), [
+      'count',
+    ]);
   for (const row of batch.skips) add(data.skips, [row.routeId, row.bucket, row.reason], row, ['count']);
   for (const row of batch.served) {
-    add(data.served, [row.routeId, row.bucket, row.side], row, ['requests', 'errors', 'fallbacks']);
+    add(data.served, [row.routeId, row.bucket, row.side, row.revision ?? ''], revised(row), [
+      'requests',
+      'errors',
+      'fallbacks',
+    ]);
   }
   for (const row of batch.noise) {
     const existing = add(data.noise, [row.routeId, row.path], row, ['count']);
@@ -287,6 +296,18 @@ function inWindow<T extends Row>(rows: Iterable<T>, query: ResultQuery): T[] {
       (query.since === undefined || row.bucket >= query.since) &&
       (query.until === undefined || row.bucket < query.until),
   );
+}
+
+/** Rows of the query's revision, when it names one (rows from before revisions count as `''`). */
+function inRevision<T extends RevisionedRow>(rows: readonly T[], query: ResultQuery): T[] {
+  return query.revision === undefined
+    ? [...rows]
+    : rows.filter((row) => (row.revision ?? '') === query.revision);
+}
+
+/** A row as stored: with its revision, `''` when it came without one. */
+function revised<T extends RevisionedRow>(row: T): T {
+  return { ...row, revision: row.revision ?? '' };
 }
 
 function matchesRoute(routeId: string, query: { readonly routeId?: string }): boolean {

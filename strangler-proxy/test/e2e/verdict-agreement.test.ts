@@ -16,6 +16,7 @@ import { createKnexStore } from '../../src/store/knex-store.ts';
 import { bucketOf, emptyBatch, type ComparisonCounts } from '../../src/store/result-store.ts';
 import type { ResultRecorder } from '../../src/store/types.ts';
 import type { Report } from '../../src/report/report-model.ts';
+import { revisionsOf } from '../support/revisions.ts';
 
 interface Row {
   readonly id: string;
@@ -101,9 +102,11 @@ function routesYaml(): string {
 async function writeEvidence(): Promise<void> {
   const knex = await createKnexStore({ url: store, cwd: dir });
   const bucket = bucketOf(Date.now() - 5 * 60_000);
+  const revisionOf = revisionsOf(routesYaml());
   const pairs = (routeId: string, counts: Partial<ComparisonCounts>): ComparisonCounts => ({
     routeId,
     bucket,
+    revision: revisionOf(routeId),
     compared: 0,
     matched: 0,
     mismatched: 0,
@@ -115,6 +118,7 @@ async function writeEvidence(): Promise<void> {
   const served = (routeId: string, side: 'legacy' | 'service', requests: number, errors = 0) => ({
     routeId,
     bucket,
+    revision: revisionOf(routeId),
     side,
     requests,
     errors,

@@ -7,31 +7,30 @@ import { createProgressLine, createReportCommand, parseSince } from '../../src/c
 import { CliExit, type CliIo } from '../../src/cli/io.ts';
 import { createKnexStore } from '../../src/store/knex-store.ts';
 import { fillStore, NOW } from './fixtures.ts';
+import { revisionsOf } from '../support/revisions.ts';
 
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'strangler-report-cli-'));
+  const routesYaml = [
+    'version: 1',
+    'legacy: http://127.0.0.1:8080',
+    'services:',
+    '  orders: http://127.0.0.1:8081',
+    'routes:',
+    '  - id: orders',
+    '    path: /orders',
+    '    service: orders',
+    '    stage: shadow',
+    '    plan:',
+    '      gate: { minCompared: 50, maxMismatchRate: 0.2 }',
+    '',
+  ].join('\n');
   const store = await createKnexStore({ url: 'sqlite:strangler.db', cwd: dir });
-  await fillStore(store);
+  await fillStore(store, revisionsOf(routesYaml));
   await store.close();
-  await writeFile(
-    path.join(dir, 'routes.yaml'),
-    [
-      'version: 1',
-      'legacy: http://127.0.0.1:8080',
-      'services:',
-      '  orders: http://127.0.0.1:8081',
-      'routes:',
-      '  - id: orders',
-      '    path: /orders',
-      '    service: orders',
-      '    stage: shadow',
-      '    plan:',
-      '      gate: { minCompared: 50, maxMismatchRate: 0.2 }',
-      '',
-    ].join('\n'),
-  );
+  await writeFile(path.join(dir, 'routes.yaml'), routesYaml);
 });
 
 afterAll(async () => {

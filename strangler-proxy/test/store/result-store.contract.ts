@@ -93,6 +93,86 @@ export function describeResultStoreContract(
       ]);
     });
 
+    it('keeps evidence apart by revision, and sums every revision unless one is asked for', async () => {
+      const pairs = {
+        routeId: 'orders',
+        bucket: minute(0),
+        compared: 10,
+        matched: 8,
+        mismatched: 2,
+        errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
+      };
+      const diff = { routeId: 'orders', bucket: minute(0), path: '$.a', kind: 'value' as const, count: 2 };
+      const served = {
+        routeId: 'orders',
+        bucket: minute(0),
+        side: 'service' as const,
+        requests: 5,
+        errors: 1,
+        fallbacks: 0,
+      };
+      await store.write(
+        batch({
+          comparisons: [pairs, { ...pairs, revision: 'r2', matched: 10, mismatched: 0 }],
+          diffs: [diff],
+          served: [
+            { ...served, revision: 'r1' },
+            { ...served, revision: 'r2' },
+          ],
+        }),
+      );
+      await store.write(batch({ comparisons: [{ ...pairs, revision: 'r2', matched: 10, mismatched: 0 }] }));
+
+      expect(await store.comparisons({ revision: 'r2' })).toEqual([
+        {
+          routeId: 'orders',
+          compared: 20,
+          matched: 20,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
+      ]);
+      expect(await store.comparisons({ revision: '' })).toEqual([
+        {
+          routeId: 'orders',
+          compared: 10,
+          matched: 8,
+          mismatched: 2,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
+      ]);
+      expect((await store.comparisons())[0]?.compared).toBe(30);
+      expect(await store.timeline({ step: BUCKET_MS, revision: 'r2' })).toEqual([
+        {
+          routeId: 'orders',
+          at: minute(0),
+          compared: 20,
+          matched: 20,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
+      ]);
+      expect(await store.diffs({ revision: 'r2' })).toEqual([]);
+      expect(await store.diffs()).toEqual([{ routeId: 'orders', path: '$.a', kind: 'value', count: 2 }]);
+      expect(await store.served({ revision: 'r1' })).toEqual([
+        { routeId: 'orders', side: 'service', requests: 5, errors: 1, fallbacks: 0 },
+      ]);
+      expect((await store.served())[0]?.requests).toBe(10);
+      // Tables without revisions answer a revision query with all they hold.
+      await store.write(
+        batch({ skips: [{ routeId: 'orders', bucket: minute(0), reason: 'timeout', count: 1 }] }),
+      );
+      expect(await store.skips({ revision: 'r2' })).toHaveLength(1);
+    });
+
     it('adds comparison counters across writes and sums them over a window', async () => {
       const row = {
         routeId: 'orders',

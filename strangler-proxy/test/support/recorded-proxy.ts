@@ -2,11 +2,11 @@
  * A real proxy over real upstreams, recording into a SQLite store in a temporary folder, for tests that
  * read the evidence back through the CLI (`report`, `check`, `promote`) and the admin API.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runStrangler, type CliRun } from './cli-io.ts';
-import { startProxy, type RunningProxy } from '../../src/runtime/start-proxy.ts';
+import { startProxy, type ReloadResult, type RunningProxy } from '../../src/runtime/start-proxy.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { openRecorder } from '../../src/runtime/open-recorder.ts';
 import type { ResultRecorder } from '../../src/store/types.ts';
@@ -19,6 +19,8 @@ export interface RecordedProxy {
   readonly store: string;
   /** Sends `count` GETs to `path/<i>`, one after another; resolves once every mirror is recorded. */
   traffic(pathPrefix: string, count: number): Promise<number[]>;
+  /** Rewrites routes.yaml the way editors do (a temporary file renamed over it) and reloads it. */
+  rewrite(routesYaml: string): Promise<ReloadResult>;
   /** Runs the CLI against this proxy's routes file and store. */
   cli(args: readonly string[]): Promise<CliRun>;
   close(): Promise<void>;
@@ -56,6 +58,11 @@ export async function startRecordedProxy(routesYaml: string): Promise<RecordedPr
       await proxy.mirror.idle();
       await recorder.flush();
       return statuses;
+    },
+    async rewrite(text) {
+      await writeFile(`${file}.next`, text);
+      await rename(`${file}.next`, file);
+      return proxy.reload();
     },
     cli: (args) => runStrangler([...args, '--config', file, '--store', store], { cwd: dir }),
     async close() {

@@ -11,7 +11,9 @@ import { checkRoutes } from '../../promote/promote-route.ts';
 import type { CheckRoutesResult, RouteCheck } from '../../promote/promote-route.ts';
 import {
   EXIT_GATE_FAILED,
+  addEvidenceFlags,
   addGateFlags,
+  evidenceChoice,
   colorsFor,
   configPath,
   gateOverrides,
@@ -19,9 +21,9 @@ import {
   lines,
   reportingErrors,
 } from './promote-shared.ts';
-import type { Colors, GateFlags, PromoteCommandDeps } from './promote-shared.ts';
+import type { Colors, EvidenceFlags, GateFlags, PromoteCommandDeps } from './promote-shared.ts';
 
-interface CheckFlags extends GateFlags {
+interface CheckFlags extends GateFlags, EvidenceFlags {
   readonly config: string;
   readonly store?: string;
   readonly route?: string;
@@ -35,7 +37,7 @@ export function createCheckCommand(io: CliIo, deps: PromoteCommandDeps): Command
     .option('--store <url>', 'the results store holding the evidence')
     .option('--route <id>', 'only this route')
     .option('--json', 'print the result as JSON');
-  addGateFlags(command).action((flags: CheckFlags) =>
+  addEvidenceFlags(addGateFlags(command), deps.now ?? Date.now).action((flags: CheckFlags) =>
     reportingErrors(io, async () => {
       const result = await checkRoutes({
         file: configPath(io, flags.config),
@@ -43,6 +45,7 @@ export function createCheckCommand(io: CliIo, deps: PromoteCommandDeps): Command
         loadEvidence: deps.loadEvidence,
         store: flags.store,
         gateOverrides: gateOverrides(flags),
+        ...evidenceChoice(flags),
         now: deps.now,
         validate: deps.validate,
         env: io.env,

@@ -17,6 +17,8 @@ import type { GateCondition, GateOverrides, GateResult } from '../../promote/gat
 import type { RouteFileChange } from '../../promote/edit-routes-file.ts';
 import type { LoadEvidence } from '../../promote/promote-route.ts';
 import type { RouteDecision } from '../../promote/decide-route.ts';
+import { revisionOption, type RevisionChoice } from '../options.ts';
+import { parseSince } from './report.ts';
 import type { ValidateRoutesText } from '../../promote/validate-routes-text.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -89,6 +91,29 @@ export function addGateFlags(command: Command): Command {
     .option('--max-mismatch-rate <rate>', 'highest mismatch rate allowed (0.01 or 1%)', parseRate)
     .option('--max-error-rate <rate>', 'highest service error rate allowed (0.01 or 1%)', parseRate)
     .option('--max-latency-ratio <ratio>', 'highest service p95 / legacy p95 allowed', parseRatio);
+}
+
+export interface EvidenceFlags {
+  readonly since?: number;
+  readonly revision?: RevisionChoice;
+}
+
+/** `--since` and `--revision`: which evidence the gate counts (default: the gate window, current revision). */
+export function addEvidenceFlags(command: Command, now: () => number): Command {
+  return command
+    .option(
+      '--since <duration|time>',
+      'count evidence newer than this: 30m, 6h, 7d or an ISO time (default: the gate window)',
+      (text) => parseSince(text, now()),
+    )
+    .addOption(revisionOption());
+}
+
+export function evidenceChoice(flags: EvidenceFlags): { since?: number; revisions?: RevisionChoice } {
+  return {
+    ...(flags.since === undefined ? {} : { since: flags.since }),
+    ...(flags.revision === undefined ? {} : { revisions: flags.revision }),
+  };
 }
 
 export function gateOverrides(flags: GateFlags): GateOverrides {

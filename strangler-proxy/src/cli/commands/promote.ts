@@ -11,7 +11,9 @@ import { promoteRoute } from '../../promote/promote-route.ts';
 import type { PromoteRouteResult } from '../../promote/promote-route.ts';
 import {
   EXIT_GATE_FAILED,
+  addEvidenceFlags,
   addGateFlags,
+  evidenceChoice,
   colorsFor,
   configPath,
   formatDecision,
@@ -22,13 +24,13 @@ import {
   printChange,
   reportingErrors,
 } from './promote-shared.ts';
-import type { GateFlags, PromoteCommandDeps } from './promote-shared.ts';
+import type { EvidenceFlags, GateFlags, PromoteCommandDeps } from './promote-shared.ts';
 
 export { createRollbackCommand } from './rollback.ts';
 export { createCheckCommand } from './check.ts';
 export type { PromoteCommandDeps } from './promote-shared.ts';
 
-interface PromoteFlags extends GateFlags {
+interface PromoteFlags extends GateFlags, EvidenceFlags {
   readonly config: string;
   readonly store?: string;
   readonly force?: boolean;
@@ -43,22 +45,24 @@ export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Comma
     .option('--store <url>', 'the results store holding the evidence')
     .option('--force', 'promote even though the gate fails (says so loudly)')
     .option('--dry-run', 'print the change as a diff and write nothing');
-  addGateFlags(command).action((routeId: string, flags: PromoteFlags) =>
-    reportingErrors(io, async () => {
-      const result = await promoteRoute({
-        file: configPath(io, flags.config),
-        routeId,
-        loadEvidence: deps.loadEvidence,
-        store: flags.store,
-        force: flags.force === true,
-        dryRun: flags.dryRun === true,
-        gateOverrides: gateOverrides(flags),
-        now: deps.now,
-        validate: deps.validate,
-        env: io.env,
-      });
-      printPromotion(io, flags.config, result);
-    }),
+  addEvidenceFlags(addGateFlags(command), deps.now ?? Date.now).action(
+    (routeId: string, flags: PromoteFlags) =>
+      reportingErrors(io, async () => {
+        const result = await promoteRoute({
+          file: configPath(io, flags.config),
+          routeId,
+          loadEvidence: deps.loadEvidence,
+          store: flags.store,
+          force: flags.force === true,
+          dryRun: flags.dryRun === true,
+          gateOverrides: gateOverrides(flags),
+          ...evidenceChoice(flags),
+          now: deps.now,
+          validate: deps.validate,
+          env: io.env,
+        });
+        printPromotion(io, flags.config, result);
+      }),
   );
   return inProcess(command, io);
 }
