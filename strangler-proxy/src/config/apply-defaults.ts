@@ -5,7 +5,9 @@
  * - Route values win, key by key; nested mappings merge the same way (`plan.gate`, `compare.tolerance`);
  *   lists are replaced, never concatenated.
  * - `compare` and `plan` are given to every route. `shadow` only to routes that have a `shadow` block or are
- *   in stage `shadow`: elsewhere the block is what turns mirroring on, so a default must not.
+ *   in stage `shadow` or `canary` (a canary step is judged on pairs compared at the step, both ways:
+ *   what the monolith serves is mirrored to the service, what the service serves to the monolith);
+ *   elsewhere the block is what turns mirroring on, so a default must not.
  * - Values of the wrong shape are left alone for the schema to report.
  */
 
@@ -21,7 +23,8 @@ export function applyDefaults(raw: unknown): unknown {
     for (const block of ['shadow', 'compare', 'plan'] as const) {
       const base = defaults[block];
       const own = route[block];
-      const applies = block !== 'shadow' || own !== undefined || route.stage === 'shadow';
+      const applies =
+        block !== 'shadow' || own !== undefined || route.stage === 'shadow' || route.stage === 'canary';
       if (!applies || (own !== undefined && !isPlain(own))) continue;
       if (base !== undefined && !isPlain(base)) continue;
       setOwn(result, block, mergeDeep(base ?? {}, own ?? {}));

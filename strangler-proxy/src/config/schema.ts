@@ -193,6 +193,8 @@ export const gateSchema = z.strictObject({
   maxLatencyRatio: z.number().positive().default(1.5),
   /** Only evidence newer than this counts. */
   window: durationSchema.default(86_400_000),
+  /** Requests the service must serve at a canary step. Default: the fewest whose bound can show `maxErrorRate`. */
+  minServed: z.int().nonnegative().optional(),
 });
 
 export const planSchema = z.strictObject({
@@ -205,6 +207,10 @@ export const planSchema = z.strictObject({
     })
     .default([1, 5, 25, 50, 100]),
   gate: gateSchema.prefault({}),
+  /** The least time a route stays at a canary step before the next (evidence needs time, not only counts). */
+  minStepDuration: durationSchema
+    .default(600_000)
+    .describe('Least time at a canary step before the next one: 10m by default.'),
 });
 
 export const autoRollbackSchema = z.strictObject({

@@ -5,7 +5,16 @@ import { NO_EVIDENCE, type RouteEvidence } from './gate.ts';
 
 const gate = gateSchema.parse({});
 const steps = [1, 5, 25, 50, 100];
-const clean: RouteEvidence = { ...NO_EVIDENCE, compared: 1000, legacyP95: 10, serviceP95: 11 };
+const clean: RouteEvidence = {
+  ...NO_EVIDENCE,
+  compared: 1000,
+  legacyP95: 10,
+  serviceP95: 11,
+  // At canary 50%: half the requests, an hour at the step.
+  serviceRequests: 500,
+  legacyRequests: 500,
+  stepDurationMs: 3_600_000,
+};
 
 describe('decideRoute', () => {
   it('answers a legacy route’s own question: it may always be shadowed', () => {

@@ -50,6 +50,8 @@ export interface DecideRouteInput {
   readonly steps: readonly number[];
   readonly gate: GateConfig;
   readonly evidence: RouteEvidence | undefined;
+  /** The least time at a canary step (`plan.minStepDuration`, ms). */
+  readonly minStepDuration?: number;
   /** Let a gate that did not pass go ahead (promote --force). */
   readonly force?: boolean;
 }
@@ -72,7 +74,10 @@ export function decideRoute(input: DecideRouteInput): RouteDecision {
   }
   const move = nextMove(position, input.steps);
   const question = `may it go from ${describePosition(move.from)} to ${describePosition(move.to)}?`;
-  const gate = evaluateGate(input.evidence, input.gate, move, { force: input.force });
+  const gate = evaluateGate(input.evidence, input.gate, move, {
+    force: input.force,
+    minStepDuration: input.minStepDuration,
+  });
   const base = { question, next: move.to, gate };
   if (position.stage === 'legacy') {
     return {

@@ -10,7 +10,7 @@
  * - rollbacks are never gated.
  */
 import type { GateConfig } from '../config/schema.ts';
-import { fewestClean } from './bounds.ts';
+import { fewestClean, sampleRatio, SAMPLE_RATIO_CRITICAL } from './bounds.ts';
 import type { Move } from './plan.ts';
 import {
   describeMethod,
@@ -46,6 +46,10 @@ export interface RouteEvidence {
   readonly autoRollback?: AutoRollbackState | null;
   /** Evidence of earlier revisions of the route in the window, not counted here. */
   readonly leftOut?: { readonly compared: number; readonly served: number };
+  /** Client requests the monolith served (at a canary step: the other side of the split). */
+  readonly legacyRequests?: number;
+  /** How long the current step has had evidence (since its first compared pair), ms; null when none. */
+  readonly stepDurationMs?: number | null;
 }
 
 /** The proxy rolled a canary back by itself. */
@@ -66,7 +70,14 @@ export const NO_EVIDENCE: RouteEvidence = Object.freeze({
   serviceP95: null,
 });
 
-export type GateConditionName = 'min_compared' | 'mismatch_rate' | 'error_rate' | 'latency_ratio';
+export type GateConditionName =
+  | 'min_compared'
+  | 'mismatch_rate'
+  | 'error_rate'
+  | 'latency_ratio'
+  | 'min_step_duration'
+  | 'min_served'
+  | 'sample_ratio';
 
 export interface GateCondition {
   readonly name: GateConditionName;
@@ -102,6 +113,8 @@ export interface GateResult {
 export interface GateOptions {
   /** Let the move go ahead although a condition fails (the result says it was forced). */
   readonly force?: boolean;
+  /** The least time at a canary step (`plan.minStepDuration`, ms). Default 0. */
+  readonly minStepDuration?: number;
 }
 
 /** Gate limits given on the command line, over the route's own. */
@@ -147,6 +160,11 @@ export function evaluateGate(
   conditions.push(mismatchRate(figures, gate.maxMismatchRate));
   conditions.push(errorRate(figures, gate.maxErrorRate));
   conditions.push(latencyRatio(figures, gate.maxLatencyRatio));
+  if (target.from.stage === 'canary') {
+    conditions.push(stepDuration(figures, options.minStepDuration ?? 0, target.from.percent));
+    conditions.push(minServed(figures, gate.minServed ?? fewestClean(gate.maxErrorRate)));
+    conditions.push(splitRatio(figures, target.from.percent));
+  }
   const outcome = overall(conditions);
   const passed = outcome === 'pass';
   const forced = !passed && options.force === true;
@@ -246,6 +264,59 @@ function rateCondition(
   return { ...base, message: `${measured}, ${rule} > ${percent(limit)}: ${next}` };
 }
 
+/** A canary step holds for `plan.minStepDuration` from its first evidence: counts alone come too fast. */
+function stepDuration(evidence: RouteEvidence, limit: number, percent: number): GateCondition {
+  const actual = evidence.stepDurationMs ?? null;
+  const ok = limit === 0 || (actual !== null && actual >= limit);
+  const message =
+    actual === null
+      ? `time at canary ${percent}% unknown: no pair compared at this step yet (${minutes(limit)} needed)`
+      : `at canary ${percent}% for ${minutes(actual)} ${ok ? '≥' : '<'} ${minutes(limit)} needed`;
+  return { name: 'min_step_duration', ok, state: ok ? 'pass' : 'hold', actual, limit, message };
+}
+
+/** Requests the service served at the step (fallbacks included: the service was asked and failed). */
+function minServed(evidence: RouteEvidence, limit: number): GateCondition {
+  const actual = evidence.serviceRequests;
+  const ok = actual >= limit;
+  const message = `${count(actual)} requests served by the service at this step ${ok ? '≥' : '<'} ${count(limit)} needed`;
+  return {
+    name: 'min_served',
+    ok,
+    state: ok ? 'pass' : 'hold',
+    actual,
+    limit,
+    more: ok ? 0 : limit - actual,
+    message,
+  };
+}
+
+/** The split itself: a share far from the setting (χ², p < 0.001) means the evidence is not what it seems. */
+function splitRatio(evidence: RouteEvidence, setting: number): GateCondition {
+  const total = evidence.serviceRequests + (evidence.legacyRequests ?? 0);
+  const check = sampleRatio(evidence.serviceRequests, total, setting / 100);
+  const observed =
+    check.observedShare === null
+      ? 'no requests yet'
+      : `${percent(check.observedShare)} of ${count(total)} requests`;
+  const message = check.mismatch
+    ? `split off: the service served ${observed}, set to ${setting}% (χ² ${round(check.chiSquare)} > ${SAMPLE_RATIO_CRITICAL}): hold while it is`
+    : `split as set: the service served ${observed}, set to ${setting}% (χ² ${round(check.chiSquare)} ≤ ${SAMPLE_RATIO_CRITICAL})`;
+  return {
+    name: 'sample_ratio',
+    ok: !check.mismatch,
+    state: check.mismatch ? 'hold' : 'pass',
+    actual: check.observedShare,
+    limit: setting / 100,
+    message,
+  };
+}
+
+function minutes(ms: number): string {
+  const value = ms / 60_000;
+  return value >= 10 || value === 0 ? `${Math.round(value)} min` : `${Math.round(value * 10) / 10} min`;
+}
+
 function latencyRatio(evidence: RouteEvidence, limit: number): GateCondition {
   return latencyRatioCondition(evidence.legacyP95, evidence.serviceP95, limit);
 }
@@ -311,9 +382,11 @@ export interface ReportRouteFigures {
     readonly service?: { readonly p95?: number | null };
   };
   readonly served?: {
+    readonly legacy?: { readonly requests?: number };
     readonly service?: { readonly requests?: number; readonly errors?: number };
     readonly fallbacks?: number;
   };
+  readonly stepDurationMs?: number | null;
   readonly pacePerMinute?: number | null;
   /** `at` in ISO 8601. */
   readonly autoRollback?: { readonly at: string; readonly detail: string } | null;
@@ -333,6 +406,8 @@ export function evidenceFromReport(entry: ReportRouteFigures): RouteEvidence {
     serviceP95: entry.latency?.service?.p95 ?? null,
     ...(entry.pacePerMinute === undefined ? {} : { pacePerMinute: entry.pacePerMinute }),
     ...(entry.leftOut === undefined ? {} : { leftOut: entry.leftOut }),
+    legacyRequests: entry.served?.legacy?.requests ?? 0,
+    ...(entry.stepDurationMs === undefined ? {} : { stepDurationMs: entry.stepDurationMs }),
     ...(entry.autoRollback
       ? { autoRollback: { at: Date.parse(entry.autoRollback.at), detail: entry.autoRollback.detail } }
       : {}),

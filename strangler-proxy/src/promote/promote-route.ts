@@ -89,6 +89,7 @@ export async function promoteRoute(options: PromoteRouteOptions): Promise<Promot
     steps: plan.steps,
     gate: gateConfig,
     evidence,
+    minStepDuration: plan.minStepDuration,
     force: options.force,
   });
   const gate = decision.gate;
@@ -174,16 +175,16 @@ export async function checkRoutes(options: CheckRoutesOptions): Promise<CheckRou
     const position = positionOf(route);
     const move = position.stage === 'migrated' ? undefined : nextMove(position, plan.steps);
     const gateConfig = applyGateOverrides(plan.gate, options.gateOverrides);
-    return { route, position, move, steps: plan.steps, gateConfig };
+    return { route, position, move, steps: plan.steps, minStepDuration: plan.minStepDuration, gateConfig };
   });
   const evidence = await loadGrouped(
     options,
     loaded,
     planned.filter((entry) => entry.move !== undefined && isGated(entry.move)),
   );
-  const checks = planned.map(({ route, position, move, steps, gateConfig }): RouteCheck => {
+  const checks = planned.map(({ route, position, move, steps, minStepDuration, gateConfig }): RouteCheck => {
     const figures = move && isGated(move) ? evidence.get(route.id) : undefined;
-    const decision = decideRoute({ position, steps, gate: gateConfig, evidence: figures });
+    const decision = decideRoute({ position, steps, gate: gateConfig, evidence: figures, minStepDuration });
     const passed = decision.outcome === 'pass';
     if (!move) return { routeId: route.id, position, decision, passed };
     const gate = decision.gate;

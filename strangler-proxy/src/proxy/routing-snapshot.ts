@@ -164,7 +164,8 @@ function compileRoute(
   const shadowConfig =
     config.stage === 'legacy'
       ? undefined
-      : (config.shadow ?? (config.stage === 'shadow' ? defaultShadow : undefined));
+      : (config.shadow ??
+        (config.stage === 'shadow' || config.stage === 'canary' ? defaultShadow : undefined));
   const shadow: ShadowPlan | null = shadowConfig
     ? {
         config: shadowConfig,

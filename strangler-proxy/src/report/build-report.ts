@@ -22,7 +22,7 @@ import {
   type TimelineCounts,
 } from '../store/result-store.ts';
 import { quantileFromBins } from '../store/latency-histogram.ts';
-import { reportVerdict, DEFAULT_GATE, DEFAULT_STEPS } from './route-verdict.ts';
+import { reportVerdict, DEFAULT_GATE, DEFAULT_MIN_STEP_DURATION, DEFAULT_STEPS } from './route-verdict.ts';
 import { evidenceFromReport, minimumPairs } from '../promote/gate.ts';
 import { positionOf } from '../promote/plan.ts';
 import { ROUTE_VERDICTS } from '../promote/decide-route.ts';
@@ -42,7 +42,11 @@ export interface ReportRoute {
   readonly id: string;
   readonly stage: Stage;
   readonly canary?: { readonly percent: number } | undefined;
-  readonly plan?: { readonly gate: Readonly<GateConfig>; readonly steps?: readonly number[] };
+  readonly plan?: {
+    readonly gate: Readonly<GateConfig>;
+    readonly steps?: readonly number[];
+    readonly minStepDuration?: number;
+  };
 }
 
 export interface BuildReportOptions {
@@ -146,6 +150,8 @@ export async function buildReport(store: ResultReader, options: BuildReportOptio
         leftOut: leftOut(everything, data, id),
         canary: config?.canary,
         steps: config?.plan?.steps ?? DEFAULT_STEPS,
+        minStepDuration: config?.plan?.minStepDuration ?? DEFAULT_MIN_STEP_DURATION,
+        until,
         samples: samples.filter((sample) => sample.routeId === id),
         noisy: noise.filter((row) => row.routeId === id).map((row) => row.path),
         maxDiffs: options.maxDiffs ?? 50,
@@ -180,6 +186,8 @@ interface WindowData {
   readonly timeline: TimelineCounts[];
   /** Timeline periods, evenly spaced, covering the window. */
   readonly periods: readonly number[];
+  /** The minute of the first compared pair, for one route's revision (its step's start); else null. */
+  readonly firstPairAt: number | null;
   /** Comparisons and served requests over the last hour of activity, and how many minutes that is. */
   readonly recent: {
     readonly comparisons: ComparisonTotals[];
@@ -221,7 +229,8 @@ async function readWindowData(
   // At least a bucket: the store counts by the minute, so a younger window still holds a minute's worth.
   const minutes = Math.max(1, (window.until - recentSince) / BUCKET_MS);
   const recent = { comparisons: recentComparisons, served: recentServed, minutes };
-  return { comparisons, diffs, latency, skips, served, events, timeline, periods, recent };
+  const firstPairAt = window.revision === undefined ? null : await firstPair(store, query);
+  return { comparisons, diffs, latency, skips, served, events, timeline, periods, recent, firstPairAt };
 }
 
 /**
@@ -237,6 +246,16 @@ async function firstActivity(
   const periods = await store.timeline({ ...query, step: coarse });
   const first = Math.min(...periods.filter((row) => row.compared > 0).map((row) => row.at));
   return Number.isFinite(first) ? Math.max(query.since, first) : query.since;
+}
+
+/** The minute of the first compared pair in the query's window; null without any. */
+async function firstPair(
+  store: ResultReader,
+  query: { since: number; until: number; routeId?: string; revision?: string },
+): Promise<number | null> {
+  const minutes = await store.timeline({ ...query, step: BUCKET_MS });
+  const first = minutes.find((row) => row.compared > 0);
+  return first === undefined ? null : first.at;
 }
 
 function niceStep(rawMs: number): number {
@@ -255,6 +274,8 @@ function routeReport(
     leftOut: RouteReport['leftOut'];
     canary: { readonly percent: number } | undefined;
     steps: readonly number[];
+    minStepDuration: number;
+    until: number;
     samples: readonly StoredSample[];
     noisy: readonly string[];
     maxDiffs: number;
@@ -306,6 +327,7 @@ function routeReport(
     pacePerMinute: pace(data.recent, id),
     autoRollback: standingRollback(routeEvents),
     leftOut: extra.leftOut,
+    stepDurationMs: data.firstPairAt === null ? null : Math.max(0, extra.until - data.firstPairAt),
   };
   const position = positionOf({ stage: stage ?? 'shadow', canary: extra.canary });
   return {
@@ -336,7 +358,7 @@ function routeReport(
       kind: event.kind,
       detail: event.detail,
     })),
-    ...reportVerdict(position, extra.steps, gate, evidenceFromReport(figures)),
+    ...reportVerdict(position, extra.steps, gate, evidenceFromReport(figures), extra.minStepDuration),
     gate: limits,
   };
 }

@@ -130,6 +130,8 @@ export interface RouteReport {
   readonly revision: string | null;
   /** Evidence in the window recorded under earlier revisions, left out of every figure here. */
   readonly leftOut: { readonly compared: number; readonly served: number };
+  /** How long the current revision (the canary step) has had compared pairs, in ms; null when none. */
+  readonly stepDurationMs: number | null;
   /** Pairs compared: matched + mismatched + errors. */
   readonly compared: number;
   readonly matched: number;

@@ -12,6 +12,8 @@ import type { DecisionReport, RouteVerdict } from './report-model.ts';
 export const DEFAULT_GATE: GateConfig = gateSchema.parse({});
 /** The schema's default plan steps. */
 export const DEFAULT_STEPS: readonly number[] = planSchema.parse({}).steps;
+/** The schema's default least time at a canary step. */
+export const DEFAULT_MIN_STEP_DURATION: number = planSchema.parse({}).minStepDuration;
 
 export interface ReportVerdict {
   readonly verdict: RouteVerdict;
@@ -24,8 +26,9 @@ export function reportVerdict(
   steps: readonly number[],
   gate: GateConfig,
   evidence: RouteEvidence,
+  minStepDuration = DEFAULT_MIN_STEP_DURATION,
 ): ReportVerdict {
-  const decided = decideRoute({ position, steps, gate, evidence });
+  const decided = decideRoute({ position, steps, gate, evidence, minStepDuration });
   return { verdict: versionOneVerdict(decided), verdictReason: decided.reason, decision: toReport(decided) };
 }
 

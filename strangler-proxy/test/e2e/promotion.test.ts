@@ -73,7 +73,9 @@ routes:
     plan:
       steps: [10, 50, 100]
       # 10% limits: 40 clean pairs show them (their 95% upper bound is 7.2%); 1% would take 299.
-      gate: { minCompared: 30, maxMismatchRate: 0.1, maxErrorRate: 0.1, maxLatencyRatio: ${maxLatencyRatio} }
+      # No time at a step and one served request: the walk runs in a test, not over hours.
+      minStepDuration: 0
+      gate: { minCompared: 30, minServed: 1, maxMismatchRate: 0.1, maxErrorRate: 0.1, maxLatencyRatio: ${maxLatencyRatio} }
 `;
 
 async function start(serviceUrl: string, stage = 'legacy', maxLatencyRatio?: number): Promise<Running> {

@@ -26,6 +26,9 @@ const good: RouteEvidence = {
   serviceErrors: 1,
   legacyP95: 40,
   serviceP95: 44,
+  // At a canary step: the split as set (5%), an hour at the step.
+  legacyRequests: 5_700,
+  stepDurationMs: 3_600_000,
 };
 const poor: RouteEvidence = { ...good, compared: 80, mismatched: 6 };
 
@@ -270,7 +273,12 @@ describe('strangler rollback', () => {
 });
 
 describe('strangler check', () => {
-  const evidence = { 'catalog.products': poor, 'catalog.product': good, 'orders.detail': good };
+  // orders.detail is at canary 25%: its split is 300 of 1,200.
+  const evidence = {
+    'catalog.products': poor,
+    'catalog.product': good,
+    'orders.detail': { ...good, legacyRequests: 900 },
+  };
 
   it('prints a table of every route’s next step and exits 1 when one gate fails', async () => {
     const result = await run(createCheckCommand, ['check'], evidence);

@@ -138,6 +138,33 @@ describe('evaluateGate', () => {
     expect(result.outcome).toBe('fail');
   });
 
+  it('asks a canary step for time at the step, requests served there, and a split as set', () => {
+    const atStep = { ...good, serviceRequests: 400, legacyRequests: 7_600, stepDurationMs: 20 * 60_000 };
+    const options = { minStepDuration: 10 * 60_000 };
+    const passed = evaluateGate(atStep, gate, canaryStep, options);
+    expect(byName(passed)['min_step_duration']).toMatchObject({ state: 'pass' });
+    expect(byName(passed)['min_served']).toMatchObject({ state: 'pass', limit: 299 });
+    expect(byName(passed)['sample_ratio']).toMatchObject({ state: 'pass', actual: 0.05 });
+    expect(passed.outcome).toBe('pass');
+
+    const soon = evaluateGate({ ...atStep, stepDurationMs: 3 * 60_000 }, gate, canaryStep, options);
+    expect(byName(soon)['min_step_duration']!.message).toBe('at canary 5% for 3 min < 10 min needed');
+    expect(soon.outcome).toBe('hold');
+    const unserved = evaluateGate(
+      { ...atStep, serviceRequests: 20, legacyRequests: 380 },
+      gate,
+      canaryStep,
+      options,
+    );
+    expect(byName(unserved)['min_served']).toMatchObject({ state: 'hold', more: 279 });
+    const skewed = evaluateGate({ ...atStep, legacyRequests: 1_600 }, gate, canaryStep, options);
+    expect(byName(skewed)['sample_ratio']).toMatchObject({ state: 'hold', actual: 0.2 });
+    expect(byName(skewed)['sample_ratio']!.message).toMatch(
+      /^split off: the service served 20% of 2,000 requests, set to 5%/,
+    );
+    expect(skewed.outcome).toBe('hold');
+  });
+
   it('compares latency only when both p95 are known', () => {
     const slow = evaluateGate({ ...good, serviceP95: 160 }, gate, leaveShadow);
     expect(byName(slow)['latency_ratio']).toMatchObject({ ok: false, state: 'fail', actual: 1.6 });
@@ -203,10 +230,14 @@ describe('evidenceFromReport', () => {
       failedPairs: 2,
       serviceRequests: 32,
       serviceErrors: 5,
+      legacyRequests: 70,
       legacyP95: 9,
       serviceP95: null,
     });
-    expect(evidenceFromReport({ compared: 0, mismatched: 0, errors: 0 })).toEqual(NO_EVIDENCE);
+    expect(evidenceFromReport({ compared: 0, mismatched: 0, errors: 0 })).toEqual({
+      ...NO_EVIDENCE,
+      legacyRequests: 0,
+    });
   });
 
   it('accepts the report model’s route entry as it is (checked by the type checker)', () => {
