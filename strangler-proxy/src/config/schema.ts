@@ -191,6 +191,8 @@ export const gateSchema = z.strictObject({
   maxErrorRate: z.number().min(0).max(1).default(0.01),
   /** Service p95 latency at most this many times legacy's. */
   maxLatencyRatio: z.number().positive().default(1.5),
+  /** Slower than that ratio is still fine within this many ms of legacy's p95 (a floor for fast routes). */
+  maxLatencyIncreaseMs: z.number().nonnegative().default(10),
   /** Only evidence newer than this counts. */
   window: durationSchema.default(86_400_000),
   /** Requests the service must serve at a canary step. Default: the fewest whose bound can show `maxErrorRate`. */

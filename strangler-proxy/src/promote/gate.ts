@@ -159,7 +159,7 @@ export function evaluateGate(
   if (target.from.stage === 'shadow') conditions.push(minCompared(figures, minimumPairs(gate)));
   conditions.push(mismatchRate(figures, gate.maxMismatchRate));
   conditions.push(errorRate(figures, gate.maxErrorRate));
-  conditions.push(latencyRatio(figures, gate.maxLatencyRatio));
+  conditions.push(latencyRatio(figures, gate.maxLatencyRatio, gate.maxLatencyIncreaseMs));
   if (target.from.stage === 'canary') {
     conditions.push(stepDuration(figures, options.minStepDuration ?? 0, target.from.percent));
     conditions.push(minServed(figures, gate.minServed ?? fewestClean(gate.maxErrorRate)));
@@ -317,18 +317,21 @@ function minutes(ms: number): string {
   return value >= 10 || value === 0 ? `${Math.round(value)} min` : `${Math.round(value * 10) / 10} min`;
 }
 
-function latencyRatio(evidence: RouteEvidence, limit: number): GateCondition {
-  return latencyRatioCondition(evidence.legacyP95, evidence.serviceP95, limit);
+function latencyRatio(evidence: RouteEvidence, limit: number, floorMs: number): GateCondition {
+  return latencyRatioCondition(evidence.legacyP95, evidence.serviceP95, limit, floorMs);
 }
 
 /**
- * Service p95 at most `limit` times legacy's. Shared with the report's verdict, so that the report and
- * `strangler promote` never disagree about the same figures. Holds (and says so) when a side is unknown.
+ * Service p95 at most `limit` times legacy's, or at most `floorMs` above it: a service 2 ms slower than a
+ * 2 ms monolith is twice as slow and still not a failure (and the histograms' bins are ~19% wide, so
+ * small values differ by a bin for nothing). Holds (and says so) when a side is unknown. Figures are
+ * printed with two significant digits: the bins measure no more.
  */
 export function latencyRatioCondition(
   legacy: number | null,
   service: number | null,
   limit: number,
+  floorMs = 0,
 ): GateCondition {
   if (!isKnown(legacy) || !isKnown(service)) {
     const missing = !isKnown(legacy) ? 'legacy' : 'service';
@@ -341,15 +344,26 @@ export function latencyRatioCondition(
       message: `latency not compared: ${missing} p95 unknown (limit ${limit}×)`,
     };
   }
-  const ok = service <= limit * legacy;
+  const withinRatio = service <= limit * legacy;
+  const withinFloor = service - legacy <= floorMs;
+  const ok = withinRatio || withinFloor;
   const actual = legacy > 0 ? service / legacy : service > 0 ? null : 1;
-  const ratio = actual === null ? 'above any multiple of' : `${round(actual)}×`;
-  const message = `service p95 ${round(service)} ms is ${ratio} legacy p95 ${round(legacy)} ms ${ok ? '≤' : '>'} ${limit}×`;
+  const ratio = actual === null ? 'above any multiple of' : `${significant(actual)}×`;
+  const figures = `service p95 ${significant(service)} ms is ${ratio} legacy p95 ${significant(legacy)} ms`;
+  const message =
+    withinRatio || !withinFloor
+      ? `${figures} ${ok ? '≤' : '>'} ${limit}×${floorMs > 0 && !ok ? ` and ${significant(service - legacy)} ms slower > ${floorMs} ms` : ''}`
+      : `${figures} > ${limit}×, but only ${significant(service - legacy)} ms slower ≤ ${floorMs} ms`;
   return { name: 'latency_ratio', ok, state: ok ? 'pass' : 'fail', actual, limit, message };
 }
 
 function isKnown(value: number | null): value is number {
   return value !== null && Number.isFinite(value) && value >= 0;
+}
+
+/** Two significant digits: what a histogram with ~19% bins can tell. */
+function significant(value: number): string {
+  return value === 0 ? '0' : String(Number(value.toPrecision(2)));
 }
 
 function round(value: number): string {

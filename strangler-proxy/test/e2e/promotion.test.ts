@@ -198,7 +198,9 @@ describe('moving a route step by step', () => {
       }
     ).routes.find((entry) => entry.id === 'products');
     expect(route).toMatchObject({ mismatched: 0, verdict: 'slower' });
-    expect(route?.verdictReason).toMatch(/^service p95 \d+(\.\d+)? ms is [\d.]+× legacy p95 [\d.]+ ms > 3×$/);
+    expect(route?.verdictReason).toMatch(
+      /^service p95 \d+(\.\d+)? ms is [\d.]+× legacy p95 [\d.]+ ms > 3× and [\d.]+ ms slower > 10 ms$/,
+    );
 
     const result = await step(current, ['promote', 'products']);
     expect(result.code).toBe(1);

@@ -166,7 +166,11 @@ describe('evaluateGate', () => {
   });
 
   it('compares latency only when both p95 are known', () => {
-    const slow = evaluateGate({ ...good, serviceP95: 160 }, gate, leaveShadow);
+    const slow = evaluateGate(
+      { ...good, serviceP95: 160 },
+      { ...gate, maxLatencyIncreaseMs: 0 },
+      leaveShadow,
+    );
     expect(byName(slow)['latency_ratio']).toMatchObject({ ok: false, state: 'fail', actual: 1.6 });
     expect(byName(slow)['latency_ratio']!.message).toBe(
       'service p95 160 ms is 1.6× legacy p95 100 ms > 1.5×',
@@ -176,12 +180,25 @@ describe('evaluateGate', () => {
     expect(byName(unknown)['latency_ratio']!.message).toContain('legacy p95 unknown');
   });
 
+  it('lets a service slower by more than the ratio pass within the absolute floor', () => {
+    const twins = evaluateGate({ ...good, legacyP95: 2.38, serviceP95: 4.76 }, gate, leaveShadow);
+    expect(byName(twins)['latency_ratio']).toMatchObject({ ok: true, actual: 2 });
+    expect(byName(twins)['latency_ratio']!.message).toBe(
+      'service p95 4.8 ms is 2× legacy p95 2.4 ms > 1.5×, but only 2.4 ms slower ≤ 10 ms',
+    );
+    const slow = evaluateGate({ ...good, legacyP95: 2.38, serviceP95: 19 }, gate, leaveShadow);
+    expect(byName(slow)['latency_ratio']!.message).toBe(
+      'service p95 19 ms is 8× legacy p95 2.4 ms > 1.5× and 17 ms slower > 10 ms',
+    );
+  });
+
   it('handles a legacy p95 of zero', () => {
     const zero = { ...good, legacyP95: 0 };
-    expect(byName(evaluateGate({ ...zero, serviceP95: 0 }, gate, leaveShadow))['latency_ratio']!.ok).toBe(
+    const gate_ = { ...gate, maxLatencyIncreaseMs: 0 };
+    expect(byName(evaluateGate({ ...zero, serviceP95: 0 }, gate_, leaveShadow))['latency_ratio']!.ok).toBe(
       true,
     );
-    expect(byName(evaluateGate({ ...zero, serviceP95: 3 }, gate, leaveShadow))['latency_ratio']!.ok).toBe(
+    expect(byName(evaluateGate({ ...zero, serviceP95: 3 }, gate_, leaveShadow))['latency_ratio']!.ok).toBe(
       false,
     );
   });

@@ -173,6 +173,7 @@ describe('reportVerdict', () => {
     maxMismatchRate: 0.01,
     maxErrorRate: 0.02,
     maxLatencyRatio: 1.5,
+    maxLatencyIncreaseMs: 0,
   };
   const shadow = { stage: 'shadow' } as const;
   const steps = [1, 5, 25, 50, 100];
@@ -240,7 +241,7 @@ describe('reportVerdict', () => {
       gateSays.conditions
         .map((condition) =>
           condition.name === 'latency_ratio'
-            ? 'service p95 13 ms is 1.08× legacy p95 12 ms ≤ 1.5×'
+            ? 'service p95 13 ms is 1.1× legacy p95 12 ms ≤ 1.5×'
             : condition.message,
         )
         .join('; '),
