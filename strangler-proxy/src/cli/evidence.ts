@@ -7,6 +7,7 @@ import { evidenceFromReport, type RouteEvidence } from '../promote/gate.ts';
 import type { LoadEvidence } from '../promote/promote-route.ts';
 import { buildReport } from '../report/build-report.ts';
 import type { RootCauseHint } from '../report/report-model.ts';
+import { currentRevisions } from '../config/route-revision.ts';
 import { createKnexStore } from '../store/knex-store.ts';
 import type { CliIo } from './io.ts';
 
@@ -33,6 +34,7 @@ export function createEvidenceLoader(io: CliIo): LoadEvidence {
       const report = await buildReport(store, {
         since,
         routes: source.config.routes.filter((route) => routeIds.includes(route.id)),
+        ...(source.revisions === 'all' ? {} : { revisions: currentRevisions(source.config) }),
       });
       const evidence = new Map<string, EvidenceWithHints>();
       for (const route of report.routes) {

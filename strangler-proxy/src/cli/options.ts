@@ -1,4 +1,5 @@
 /** Small argument parsers shared by the commands; they fail with exit code 2 (usage). */
+import { Option } from 'commander';
 import { CliExit } from './io.ts';
 
 export function parsePort(text: string, flag: string): number {
@@ -6,4 +7,16 @@ export function parsePort(text: string, flag: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new CliExit(2, `strangler: ${flag} must be a port number (0-65535), got "${text}"`);
   return port;
+}
+
+/** Which revisions of a route's evidence count: its current one (the default), or all of them. */
+export const REVISION_CHOICES = ['current', 'all'] as const;
+export type RevisionChoice = (typeof REVISION_CHOICES)[number];
+
+/** `--revision current|all`, shared by report, check and promote. */
+export function revisionOption(): Option {
+  return new Option(
+    '--revision <which>',
+    "evidence of the route's current revision only, or of all (default: current)",
+  ).choices(REVISION_CHOICES);
 }

@@ -6,7 +6,9 @@
  *   lists are replaced, never concatenated.
  * - `compare` and `plan` are given to every route; `rateLimit` and `auth` only where they are written (in
  *   the route or in `defaults`). `shadow` only to routes that have a `shadow` block or are in stage
- *   `shadow`: elsewhere the block is what turns mirroring on, so a default must not.
+ *   `shadow` or `canary` (a canary step is judged on pairs compared at the step, both ways: what the
+ *   monolith serves is mirrored to the service, what the service serves to the monolith); elsewhere the
+ *   block is what turns mirroring on, so a default must not.
  * - Values of the wrong shape are left alone for the schema to report.
  */
 
@@ -24,7 +26,7 @@ export function applyDefaults(raw: unknown): unknown {
       const own = route[block];
       const applies =
         block === 'shadow'
-          ? own !== undefined || route.stage === 'shadow'
+          ? own !== undefined || route.stage === 'shadow' || route.stage === 'canary'
           : (block !== 'rateLimit' && block !== 'auth') || own !== undefined || base !== undefined;
       if (!applies || (own !== undefined && !isPlain(own))) continue;
       if (base !== undefined && !isPlain(base)) continue;

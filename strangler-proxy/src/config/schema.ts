@@ -174,11 +174,17 @@ export const upstreamSchema = z
   .union([httpUrl, upstreamObjectSchema])
   .transform((value) => (typeof value === 'string' ? upstreamObjectSchema.parse({ url: value }) : value));
 
-/** A service is an upstream that may also bridge the monolith's credentials (`auth`). */
+/** A service is an upstream that may also bridge the monolith's credentials (`auth`) and name its build. */
 const serviceObjectSchema = upstreamObjectSchema.extend({
   auth: authBridgeSchema
     .optional()
     .describe("Presents the service with a credential it accepts, made from the monolith's."),
+  /** A build identity of the service (a version, a commit): a new one starts fresh evidence. */
+  build: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The service's build identity (a version or commit); changing it starts fresh evidence."),
 });
 
 export const serviceSchema = z
@@ -369,13 +375,18 @@ export const compareSchema = z.strictObject({
 });
 
 export const gateSchema = z.strictObject({
-  minCompared: z.int().nonnegative().default(100),
+  /** Comparable pairs needed to leave shadow. Default: the fewest whose bound can show `maxMismatchRate`. */
+  minCompared: z.int().nonnegative().optional(),
   maxMismatchRate: z.number().min(0).max(1).default(0.01),
   maxErrorRate: z.number().min(0).max(1).default(0.01),
   /** Service p95 latency at most this many times legacy's. */
   maxLatencyRatio: z.number().positive().default(1.5),
+  /** Slower than that ratio is still fine within this many ms of legacy's p95 (a floor for fast routes). */
+  maxLatencyIncreaseMs: z.number().nonnegative().default(10),
   /** Only evidence newer than this counts. */
   window: durationSchema.default(86_400_000),
+  /** Requests the service must serve at a canary step. Default: the fewest whose bound can show `maxErrorRate`. */
+  minServed: z.int().nonnegative().optional(),
 });
 
 export const planSchema = z.strictObject({
@@ -388,6 +399,10 @@ export const planSchema = z.strictObject({
     })
     .default([1, 5, 25, 50, 100]),
   gate: gateSchema.prefault({}),
+  /** The least time a route stays at a canary step before the next (evidence needs time, not only counts). */
+  minStepDuration: durationSchema
+    .default(600_000)
+    .describe('Least time at a canary step before the next one: 10m by default.'),
 });
 
 export const autoRollbackSchema = z.strictObject({

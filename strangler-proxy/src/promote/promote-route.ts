@@ -7,8 +7,9 @@ import type { GateConfig } from '../config/schema.ts';
 import { moveRouteInFile, readRoutesFile } from './edit-routes-file.ts';
 import type { MoveRouteOptions, RouteFileChange, RoutesFileOptions } from './edit-routes-file.ts';
 import { PromoteError } from './errors.ts';
-import { applyGateOverrides, evaluateGate } from './gate.ts';
+import { applyGateOverrides } from './gate.ts';
 import type { GateOverrides, GateResult, RouteEvidence } from './gate.ts';
+import { decideRoute, type RouteDecision } from './decide-route.ts';
 import { nextMove, positionOf, previousMove, resolvePlan } from './plan.ts';
 import type { Move, Position, RollbackTarget } from './plan.ts';
 
@@ -19,6 +20,8 @@ export interface EvidenceSource {
   readonly config: RoutesConfig;
   /** The results store given with `--store`, if any. */
   readonly store?: string;
+  /** Count only each route's current revision (default), or every revision (`--revision all`). */
+  readonly revisions?: 'current' | 'all';
 }
 
 /**
@@ -36,6 +39,9 @@ export interface EvidenceOptions {
   readonly store?: string;
   /** Gate limits over each route's own. */
   readonly gateOverrides?: GateOverrides;
+  /** Evidence newer than this (epoch ms) instead of each route's gate window (`--since`). */
+  readonly since?: number;
+  readonly revisions?: 'current' | 'all';
   /** Epoch milliseconds; `Date.now` by default. */
   readonly now?: () => number;
 }
@@ -51,6 +57,8 @@ export interface PromoteRouteResult {
   readonly routeId: string;
   readonly move: Move;
   readonly gate: GateResult;
+  /** The route's verdict: the same `report`, `check` and `/status` give. */
+  readonly decision: RouteDecision;
   /** The limits applied (the route's plan with the overrides). */
   readonly gateConfig: GateConfig;
   /** What the gate saw (undefined when the move is not gated). */
@@ -76,11 +84,20 @@ export async function promoteRoute(options: PromoteRouteOptions): Promise<Promot
   const gateConfig = applyGateOverrides(plan.gate, options.gateOverrides);
   const gated = isGated(move);
   const evidence = gated ? await loadOne(options, loaded, route.id, gateConfig.window) : undefined;
-  const gate = evaluateGate(evidence, gateConfig, move, { force: options.force });
+  const decision = decideRoute({
+    position: positionOf(route),
+    steps: plan.steps,
+    gate: gateConfig,
+    evidence,
+    minStepDuration: plan.minStepDuration,
+    force: options.force,
+  });
+  const gate = decision.gate;
   const base = {
     routeId: route.id,
     move,
     gate,
+    decision,
     gateConfig,
     evidence,
     reloadInterval: config.proxy.reloadInterval,
@@ -134,6 +151,8 @@ export interface RouteCheck {
   /** The next step; absent for a migrated route (nothing left to gate). */
   readonly move?: Move;
   readonly gate?: GateResult;
+  /** The route's verdict: the same `report`, `promote` and `/status` give. */
+  readonly decision: RouteDecision;
   readonly gateConfig?: GateConfig;
   readonly evidence?: RouteEvidence;
   /** Whether the next step may be taken now (true for a migrated route). */
@@ -155,18 +174,21 @@ export async function checkRoutes(options: CheckRoutesOptions): Promise<CheckRou
     const plan = resolvePlan(route, config.defaults);
     const position = positionOf(route);
     const move = position.stage === 'migrated' ? undefined : nextMove(position, plan.steps);
-    return { route, position, move, gateConfig: applyGateOverrides(plan.gate, options.gateOverrides) };
+    const gateConfig = applyGateOverrides(plan.gate, options.gateOverrides);
+    return { route, position, move, steps: plan.steps, minStepDuration: plan.minStepDuration, gateConfig };
   });
   const evidence = await loadGrouped(
     options,
     loaded,
     planned.filter((entry) => entry.move !== undefined && isGated(entry.move)),
   );
-  const checks = planned.map(({ route, position, move, gateConfig }): RouteCheck => {
-    if (!move) return { routeId: route.id, position, passed: true };
-    const figures = isGated(move) ? evidence.get(route.id) : undefined;
-    const gate = evaluateGate(figures, gateConfig, move);
-    return { routeId: route.id, position, move, gate, gateConfig, evidence: figures, passed: gate.passed };
+  const checks = planned.map(({ route, position, move, steps, minStepDuration, gateConfig }): RouteCheck => {
+    const figures = move && isGated(move) ? evidence.get(route.id) : undefined;
+    const decision = decideRoute({ position, steps, gate: gateConfig, evidence: figures, minStepDuration });
+    const passed = decision.outcome === 'pass';
+    if (!move) return { routeId: route.id, position, decision, passed };
+    const gate = decision.gate;
+    return { routeId: route.id, position, move, gate, decision, gateConfig, evidence: figures, passed };
   });
   return { passed: checks.every((check) => check.passed), routes: checks };
 }
@@ -192,6 +214,7 @@ function sourceOf(options: EvidenceOptions, loaded: { file: string; config: Rout
     file: loaded.file,
     config: loaded.config,
     ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.revisions === undefined ? {} : { revisions: options.revisions }),
   };
 }
 
@@ -202,7 +225,8 @@ async function loadOne(
   window: number,
 ): Promise<RouteEvidence | undefined> {
   const now = (options.now ?? Date.now)();
-  const figures = await options.loadEvidence([routeId], sourceOf(options, loaded), now - window);
+  const since = options.since ?? now - window;
+  const figures = await options.loadEvidence([routeId], sourceOf(options, loaded), since);
   return figures.get(routeId);
 }
 
@@ -213,11 +237,11 @@ async function loadGrouped(
   entries: readonly { route: LoadedRoute; gateConfig: GateConfig }[],
 ): Promise<ReadonlyMap<string, RouteEvidence>> {
   const now = (options.now ?? Date.now)();
-  const byWindow = Map.groupBy(entries, (entry) => entry.gateConfig.window);
+  const byWindow = Map.groupBy(entries, (entry) => options.since ?? now - entry.gateConfig.window);
   const merged = new Map<string, RouteEvidence>();
-  for (const [window, group] of byWindow) {
+  for (const [since, group] of byWindow) {
     const ids = group.map((entry) => entry.route.id);
-    const figures = await options.loadEvidence(ids, sourceOf(options, loaded), now - window);
+    const figures = await options.loadEvidence(ids, sourceOf(options, loaded), since);
     for (const id of ids) {
       const found = figures.get(id);
       if (found) merged.set(id, found);

@@ -168,14 +168,17 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
         recorder.recordServed({
           routeId: route?.id ?? null,
           stage: route?.stage ?? null,
+          revision: route?.revision ?? '',
           side: context.side,
           status,
           latencyMs: durationMs,
           fellBack: context.fellBack,
           at: Date.now(),
         });
-        if (route && context.side === 'service' && !context.fellBack)
-          route.observeServiceOutcome(status < 500 && context.failure === null);
+        // A fallback is the service's failure too (its own, or its open breaker's): with `fallback: legacy`
+        // the client never sees it, and the automatic rollback must still.
+        if (route && (context.side === 'service' || context.fellBack))
+          route.observeServiceOutcome(!context.fellBack && status < 500 && context.failure === null);
         accessLog?.({
           requestId,
           method,

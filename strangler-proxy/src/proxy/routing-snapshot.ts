@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { shadowSchema, type CompareRules, type ShadowConfig, type Stage } from '../config/schema.ts';
 import type { LoadedRoute, RoutesConfig } from '../config/index.ts';
 import type { DeepReadonly } from '../config/routes-config.ts';
+import { routeRevision } from '../config/route-revision.ts';
 import type { MirrorPlan } from '../shadow/mirror-job.ts';
 import { compileRoute as compileTableRoute, type CompiledRoute } from '../routing/compile-route.ts';
 import { createRouteTable, createRouteTableOf, type RouteTable } from '../routing/route-table.ts';
@@ -27,6 +28,8 @@ export interface RoutingRoute {
   /** `/api/products/:id`: the label for metrics and logs. */
   readonly template: string;
   readonly config: LoadedRoute;
+  /** What its evidence is recorded under ({@link routeRevision}). */
+  readonly revision: string;
   readonly legacy: Upstream;
   readonly service: Upstream;
   readonly shadow: ShadowPlan | null;
@@ -164,7 +167,8 @@ function compileRoute(
   const shadowConfig =
     config.stage === 'legacy'
       ? undefined
-      : (config.shadow ?? (config.stage === 'shadow' ? defaultShadow : undefined));
+      : (config.shadow ??
+        (config.stage === 'shadow' || config.stage === 'canary' ? defaultShadow : undefined));
   const shadow: ShadowPlan | null = shadowConfig
     ? {
         config: shadowConfig,
@@ -184,6 +188,7 @@ function compileRoute(
     stage: config.stage,
     template,
     config,
+    revision: routeRevision(config, service.config),
     legacy,
     service,
     shadow,

@@ -14,7 +14,7 @@ import {
   type DiffTotals,
   type LatencySource,
   type LatencyTotals,
-  type ResultStore,
+  type ResultReader,
   type ServedTotals,
   type SignatureTotals,
   type SkipTotals,
@@ -23,9 +23,12 @@ import {
   type TimelineCounts,
 } from '../store/result-store.ts';
 import { quantileFromBins } from '../store/latency-histogram.ts';
-import { decideVerdict, DEFAULT_GATE } from './route-verdict.ts';
 import { rootCauseHints } from './root-cause-hints.ts';
 import { discountNoise } from './discount-noise.ts';
+import { reportVerdict, DEFAULT_GATE, DEFAULT_MIN_STEP_DURATION, DEFAULT_STEPS } from './route-verdict.ts';
+import { evidenceFromReport, minimumPairs } from '../promote/gate.ts';
+import { positionOf } from '../promote/plan.ts';
+import { ROUTE_VERDICTS } from '../promote/decide-route.ts';
 import {
   REPORT_VERSION,
   type DiffEntry,
@@ -41,7 +44,12 @@ import {
 export interface ReportRoute {
   readonly id: string;
   readonly stage: Stage;
-  readonly plan?: { readonly gate: Readonly<GateConfig> };
+  readonly canary?: { readonly percent: number } | undefined;
+  readonly plan?: {
+    readonly gate: Readonly<GateConfig>;
+    readonly steps?: readonly number[];
+    readonly minStepDuration?: number;
+  };
 }
 
 export interface BuildReportOptions {
@@ -53,6 +61,12 @@ export interface BuildReportOptions {
   readonly routeId?: string;
   /** Routes from routes.yaml: stages and gates. Without them, the routes the store has seen are reported. */
   readonly routes?: readonly ReportRoute[];
+  /**
+   * Each route's current revision (`currentRevisions`): only its evidence counts, and the report says how
+   * much earlier evidence it left out. Routes not in the map (or no map: `--revision all`) count every
+   * revision.
+   */
+  readonly revisions?: ReadonlyMap<string, string>;
   /** Epoch ms. Default: `Date.now()`. */
   readonly now?: number;
   /** Differences listed per route at most. Default 50. */
@@ -65,10 +79,13 @@ export interface BuildReportOptions {
   readonly onProgress?: (step: string) => void;
 }
 
+/** How far back the pace of a hold's ETA is measured. */
+const PACE_WINDOW_MS = 60 * BUCKET_MS;
+
 const NICE_STEPS_MINUTES = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1_440, 2_880, 10_080];
 
 /** Builds the report. See `docs/report-format.md` for the contract. */
-export async function buildReport(store: ResultStore, options: BuildReportOptions = {}): Promise<Report> {
+export async function buildReport(store: ResultReader, options: BuildReportOptions = {}): Promise<Report> {
   const now = options.now ?? Date.now();
   const until = options.until ?? now;
   const progress = options.onProgress ?? (() => undefined);
@@ -122,10 +139,22 @@ export async function buildReport(store: ResultStore, options: BuildReportOption
   const routes: RouteReport[] = [];
   for (const id of ids) {
     const since = sinceOf(id);
-    const data = await readWindow(since);
-    const stage = configured?.find((route) => route.id === id)?.stage ?? seenStage.get(id) ?? null;
+    const everything = await readWindow(since);
+    const revision = options.revisions?.get(id);
+    const data =
+      revision === undefined
+        ? everything
+        : await readWindowData(store, { since, until, routeId: id, revision }, options.timelinePoints ?? 48);
+    const config = configured?.find((route) => route.id === id);
+    const stage = config?.stage ?? seenStage.get(id) ?? null;
     routes.push(
       routeReport(id, stage, since, gateOf(id), data, {
+        revision: revision ?? null,
+        leftOut: leftOut(everything, data, id),
+        canary: config?.canary,
+        steps: config?.plan?.steps ?? DEFAULT_STEPS,
+        minStepDuration: config?.plan?.minStepDuration ?? DEFAULT_MIN_STEP_DURATION,
+        until,
         samples: samples.filter((sample) => sample.routeId === id),
         noisy: noise.filter((row) => row.routeId === id).map((row) => row.path),
         maxDiffs: options.maxDiffs ?? 50,
@@ -161,24 +190,46 @@ interface WindowData {
   readonly timeline: TimelineCounts[];
   /** Timeline periods, evenly spaced, covering the window. */
   readonly periods: readonly number[];
+  /** The minute of the first compared pair, for one route's revision (its step's start); else null. */
+  readonly firstPairAt: number | null;
+  /** Comparisons and served requests over the last hour of activity, and how many minutes that is. */
+  readonly recent: {
+    readonly comparisons: ComparisonTotals[];
+    readonly served: ServedTotals[];
+    readonly minutes: number;
+  };
 }
 
 async function readWindowData(
-  store: ResultStore,
-  window: { since: number; until: number; routeId: string | undefined },
+  store: ResultReader,
+  window: { since: number; until: number; routeId: string | undefined; revision?: string },
   points: number,
 ): Promise<WindowData> {
   const query = {
     since: window.since,
     until: window.until,
     ...(window.routeId ? { routeId: window.routeId } : {}),
+    ...(window.revision === undefined ? {} : { revision: window.revision }),
   };
   const start = await firstActivity(store, query);
   const step = niceStep((window.until - start) / Math.max(1, points));
   const first = start - (start % step);
   const periods: number[] = [];
   for (let at = first; at < window.until; at += step) periods.push(at);
-  const [comparisons, diffs, signatures, latency, skips, served, events, timeline] = await Promise.all([
+  const recentSince = Math.max(start, window.until - PACE_WINDOW_MS);
+  const recentQuery = { ...query, since: recentSince };
+  const [
+    comparisons,
+    diffs,
+    signatures,
+    latency,
+    skips,
+    served,
+    events,
+    timeline,
+    recentComparisons,
+    recentServed,
+  ] = await Promise.all([
     store.comparisons(query),
     store.diffs(query),
     store.signatures(query),
@@ -187,8 +238,26 @@ async function readWindowData(
     store.served(query),
     store.events(query),
     store.timeline({ ...query, since: start, step }),
+    store.comparisons(recentQuery),
+    store.served(recentQuery),
   ]);
-  return { comparisons, diffs, signatures, latency, skips, served, events, timeline, periods };
+  // At least a bucket: the store counts by the minute, so a younger window still holds a minute's worth.
+  const minutes = Math.max(1, (window.until - recentSince) / BUCKET_MS);
+  const recent = { comparisons: recentComparisons, served: recentServed, minutes };
+  const firstPairAt = window.revision === undefined ? null : await firstPair(store, query);
+  return {
+    comparisons,
+    diffs,
+    signatures,
+    latency,
+    skips,
+    served,
+    events,
+    timeline,
+    periods,
+    recent,
+    firstPairAt,
+  };
 }
 
 /**
@@ -197,7 +266,7 @@ async function readWindowData(
  * its width on emptiness.
  */
 async function firstActivity(
-  store: ResultStore,
+  store: ResultReader,
   query: { since: number; until: number; routeId?: string },
 ): Promise<number> {
   const coarse = niceStep((query.until - query.since) / 24);
@@ -215,6 +284,16 @@ async function firstActivity(
   return Math.max(query.since, Number.isFinite(firstMinute) ? firstMinute : first);
 }
 
+/** The minute of the first compared pair in the query's window; null without any. */
+async function firstPair(
+  store: ResultReader,
+  query: { since: number; until: number; routeId?: string; revision?: string },
+): Promise<number | null> {
+  const minutes = await store.timeline({ ...query, step: BUCKET_MS });
+  const first = minutes.find((row) => row.compared > 0);
+  return first === undefined ? null : first.at;
+}
+
 function niceStep(rawMs: number): number {
   const minutes = NICE_STEPS_MINUTES.find((step) => step * BUCKET_MS >= rawMs);
   return (minutes ?? Math.ceil(rawMs / (10_080 * BUCKET_MS)) * 10_080) * BUCKET_MS;
@@ -226,28 +305,42 @@ function routeReport(
   since: number,
   gate: Readonly<GateConfig>,
   data: WindowData,
-  extra: { samples: readonly StoredSample[]; noisy: readonly string[]; maxDiffs: number },
+  extra: {
+    revision: string | null;
+    leftOut: RouteReport['leftOut'];
+    canary: { readonly percent: number } | undefined;
+    steps: readonly number[];
+    minStepDuration: number;
+    until: number;
+    samples: readonly StoredSample[];
+    noisy: readonly string[];
+    maxDiffs: number;
+  },
 ): RouteReport {
   const recorded = data.comparisons.find((row) => row.routeId === id) ?? {
     compared: 0,
     matched: 0,
     mismatched: 0,
     errors: 0,
+    legacyErrors: 0,
+    serviceErrors: 0,
   };
-  // Pairs counted before their only differences were learned to be noise count as matched now.
+  // Pairs counted before their only differences were learned to be noise count as matched now. Signature
+  // counts are not kept per revision: never discount more than the revision's own mismatches.
   const discount = discountNoise(
     extra.noisy,
     data.signatures.filter((row) => row.routeId === id),
     data.diffs.filter((row) => row.routeId === id),
   );
+  const discounted = Math.min(discount.pairs, recorded.mismatched);
   const totals = {
     ...recorded,
-    matched: recorded.matched + discount.pairs,
-    mismatched: recorded.mismatched - discount.pairs,
+    matched: recorded.matched + discounted,
+    mismatched: recorded.mismatched - discounted,
   };
-  const { compared, matched, mismatched, errors } = totals;
+  const { compared, matched, mismatched, errors, legacyErrors, serviceErrors } = totals;
   const limits = {
-    minCompared: gate.minCompared,
+    minCompared: minimumPairs(gate),
     maxMismatchRate: gate.maxMismatchRate,
     maxErrorRate: gate.maxErrorRate,
     maxLatencyRatio: gate.maxLatencyRatio,
@@ -269,18 +362,41 @@ function routeReport(
   const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
   for (const row of data.skips) if (row.routeId === id) skipped[row.reason] = row.count;
 
-  return {
-    id,
-    stage,
-    since: new Date(since).toISOString(),
+  const routeEvents = data.events.filter((event) => event.routeId === id);
+  const figures = {
     compared,
     matched,
     mismatched,
     errors,
+    legacyErrors,
+    serviceErrors,
+    latency: pairLatency,
+    served: {
+      legacy: { requests: legacyServed.requests, errors: legacyServed.errors },
+      service: { requests: serviceServed.requests, errors: serviceServed.errors },
+      fallbacks: legacyServed.fallbacks + serviceServed.fallbacks,
+    },
+    pacePerMinute: pace(data.recent, id),
+    autoRollback: standingRollback(routeEvents),
+    leftOut: extra.leftOut,
+    stepDurationMs: data.firstPairAt === null ? null : Math.max(0, extra.until - data.firstPairAt),
+  };
+  const position = positionOf({ stage: stage ?? 'shadow', canary: extra.canary });
+  return {
+    id,
+    stage,
+    since: new Date(since).toISOString(),
+    revision: extra.revision,
+    ...figures,
+    matched,
+    mismatched,
+    errors,
+    legacyErrors,
+    serviceErrors,
     mismatchRate: compared === 0 ? null : mismatched / compared,
     errorRate: compared === 0 ? null : errors / compared,
     noisy: extra.noisy,
-    noiseDiscounted: discount.pairs,
+    noiseDiscounted: discounted,
     diffs: allDiffs.slice(0, extra.maxDiffs).map((row) => diffEntry(row, extra.samples)),
     moreDiffs: Math.max(0, allDiffs.length - extra.maxDiffs),
     hints: rootCauseHints({ compared, errors, diffs: allDiffs, samples: extra.samples }),
@@ -290,21 +406,45 @@ function routeReport(
       service: percentiles(data.latency, id, 'served', 'service'),
     },
     skipped,
-    served: {
-      legacy: { requests: legacyServed.requests, errors: legacyServed.errors },
-      service: { requests: serviceServed.requests, errors: serviceServed.errors },
-      fallbacks: legacyServed.fallbacks + serviceServed.fallbacks,
-    },
     timeline: timeline(data, id),
-    events: data.events
-      .filter((event) => event.routeId === id)
-      .map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, detail: event.detail })),
-    ...decideVerdict(
-      { ...totals, legacyP95: pairLatency.legacy.p95, serviceP95: pairLatency.service.p95 },
-      limits,
-    ),
+    events: routeEvents.map((event) => ({
+      at: new Date(event.at).toISOString(),
+      kind: event.kind,
+      detail: event.detail,
+    })),
+    ...reportVerdict(position, extra.steps, gate, evidenceFromReport(figures), extra.minStepDuration),
     gate: limits,
   };
+}
+
+/** Evidence of the route in the window that `data` leaves out (other revisions than the one counted). */
+function leftOut(everything: WindowData, data: WindowData, id: string): RouteReport['leftOut'] {
+  const compared = (window: WindowData) =>
+    window.comparisons.find((row) => row.routeId === id)?.compared ?? 0;
+  const served = (window: WindowData) =>
+    window.served.filter((row) => row.routeId === id).reduce((sum, row) => sum + row.requests, 0);
+  return {
+    compared: compared(everything) - compared(data),
+    served: served(everything) - served(data),
+  };
+}
+
+/** Observations per minute lately: pairs compared and requests the service served (and fell back from). */
+function pace(recent: WindowData['recent'], id: string): number | null {
+  const pairs = recent.comparisons.find((row) => row.routeId === id)?.compared ?? 0;
+  const served = recent.served
+    .filter((row) => row.routeId === id)
+    .reduce((sum, row) => sum + (row.side === 'service' ? row.requests : 0) + row.fallbacks, 0);
+  const observations = pairs + served;
+  return observations === 0 ? null : observations / recent.minutes;
+}
+
+/** The proxy's last rollback of the route, unless a later change of the route cleared it. */
+function standingRollback(events: readonly StoredRouteEvent[]): { at: string; detail: string } | null {
+  const last = events.findLast(
+    (event) => event.kind === 'auto_rollback' || event.kind === 'auto_rollback_cleared',
+  );
+  return last?.kind === 'auto_rollback' ? { at: new Date(last.at).toISOString(), detail: last.detail } : null;
 }
 
 function diffEntry(row: DiffTotals, samples: readonly StoredSample[]): DiffEntry {
@@ -350,7 +490,7 @@ function timeline(data: WindowData, id: string): TimelinePoint[] {
 }
 
 async function readProgress(
-  store: ResultStore,
+  store: ResultReader,
   window: { since: number; until: number },
   routes: readonly RouteReport[],
   maxUnmatched: number,
@@ -362,9 +502,14 @@ async function readProgress(
   ]);
   const stages = { legacy: 0, shadow: 0, canary: 0, migrated: 0, unknown: 0 };
   const verdicts = { ready: 0, insufficient_evidence: 0, mismatching: 0, slower: 0 };
+  const decisions = Object.fromEntries(ROUTE_VERDICTS.map((verdict) => [verdict, 0])) as Record<
+    (typeof ROUTE_VERDICTS)[number],
+    number
+  >;
   for (const route of routes) {
     stages[route.stage ?? 'unknown']++;
     verdicts[route.verdict]++;
+    decisions[route.decision.verdict]++;
   }
   const legacy = served.filter((row) => row.side === 'legacy').reduce((sum, row) => sum + row.requests, 0);
   const service = served.filter((row) => row.side === 'service').reduce((sum, row) => sum + row.requests, 0);
@@ -372,6 +517,7 @@ async function readProgress(
   return {
     routes: { total: routes.length, ...stages },
     verdicts,
+    decisions,
     traffic: { requests, legacy, service, serviceShare: requests === 0 ? null : service / requests },
     unmatched,
     events: events

@@ -1,6 +1,7 @@
 /** How figures read in every human-facing format: the same rounding in the table, Markdown and HTML. */
 import { percent } from './route-verdict.ts';
-import type { Percentiles, RouteVerdict } from './report-model.ts';
+import type { Percentiles } from './report-model.ts';
+import { ROUTE_VERDICTS, type RouteVerdictName } from '../promote/decide-route.ts';
 
 /** A rate as a percentage, `—` when unknown. */
 export function formatRate(rate: number | null): string {
@@ -27,11 +28,11 @@ export function formatTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-const VERDICTS: readonly RouteVerdict[] = ['ready', 'insufficient_evidence', 'mismatching', 'slower'];
-
-/** `2 ready, 1 insufficient evidence, 1 mismatching, 0 slower`: every verdict, zeros included. */
-export function formatVerdictCounts(verdicts: Readonly<Record<RouteVerdict, number>>): string {
-  return VERDICTS.map((verdict) => `${verdicts[verdict]} ${formatVerdict(verdict)}`).join(', ');
+/** `2 ready, 1 hold, 1 mismatching`: the verdicts some route has, in the order of the stages. */
+export function formatDecisionCounts(decisions: Readonly<Record<RouteVerdictName, number>>): string {
+  const shown = ROUTE_VERDICTS.filter((verdict) => decisions[verdict] > 0);
+  if (shown.length === 0) return 'no verdicts';
+  return shown.map((verdict) => `${decisions[verdict]} ${formatVerdict(verdict)}`).join(', ');
 }
 
 /** The sentence every format uses for mismatches discounted as noise learned later. */
@@ -42,4 +43,12 @@ export function discountedNote(pairs: number): string {
 /** `insufficient_evidence` → `insufficient evidence`. */
 export function formatVerdict(verdict: string): string {
   return verdict.replace(/_/g, ' ');
+}
+
+/** `service failed 100 (5xx or no answer), legacy failed 3`: which side failed the pairs in `errors`. */
+export function failedPairs(route: {
+  readonly legacyErrors: number;
+  readonly serviceErrors: number;
+}): string {
+  return `service failed ${formatCount(route.serviceErrors)}, legacy failed ${formatCount(route.legacyErrors)} (5xx or no answer)`;
 }

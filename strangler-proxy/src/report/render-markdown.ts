@@ -15,8 +15,8 @@ import {
   formatPercentiles,
   formatRate,
   formatTime,
-  formatVerdict,
-  formatVerdictCounts,
+  failedPairs,
+  formatDecisionCounts,
 } from './format-figures.ts';
 
 /** A pull-request comment holds 65,536 characters; the report stays under this, whatever the traffic. */
@@ -35,18 +35,18 @@ export function renderMarkdown(report: Report): string {
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
       ...report.routes.map(
         (route) =>
-          `| ${cell(route.id)} | ${route.stage ?? '—'} | ${formatCount(route.compared)} | ${formatRate(route.mismatchRate)} | ${formatRate(route.errorRate)} | ${formatMs(route.latency.legacy.p95)} | ${formatMs(route.latency.service.p95)} | **${formatVerdict(route.verdict)}** |`,
+          `| ${cell(route.id)} | ${route.stage ?? '—'} | ${formatCount(route.compared)} | ${formatRate(route.mismatchRate)} | ${formatRate(route.errorRate)} | ${formatMs(route.latency.legacy.p95)} | ${formatMs(route.latency.service.p95)} | **${route.decision.label}** |`,
       ),
       '',
     );
   }
-  const { routes, verdicts, traffic, unmatched } = report.progress;
+  const { routes, decisions, traffic, unmatched } = report.progress;
   const tail: string[] = [];
   tail.push(
     '## Progress',
     '',
     `- Routes: ${routes.total} (legacy ${routes.legacy}, shadow ${routes.shadow}, canary ${routes.canary}, migrated ${routes.migrated})`,
-    `- Verdicts: ${formatVerdictCounts(verdicts)}`,
+    `- Verdicts: ${formatDecisionCounts(decisions)}`,
     `- Traffic served by new services: ${formatRate(traffic.serviceShare)} of ${formatCount(traffic.requests)} requests`,
     '',
   );
@@ -144,13 +144,13 @@ interface RouteParts {
 function routeParts(route: RouteReport): RouteParts {
   const core = (rows: number): string[] => {
     const out = [
-      `## ${text(route.id)}: ${formatVerdict(route.verdict)}`,
+      `## ${text(route.id)}: ${route.decision.label}`,
       '',
       `${route.verdictReason}.`, // our own sentence of figures: nothing to escape
       '',
       ...hintLines(route),
       `- Stage: ${route.stage ?? 'unknown'}; evidence since ${formatTime(route.since)}`,
-      `- Compared ${formatCount(route.compared)}: ${formatCount(route.matched)} matched, ${formatCount(route.mismatched)} mismatched, ${formatCount(route.errors)} errors`,
+      `- Compared ${formatCount(route.compared)}: ${formatCount(route.matched)} matched, ${formatCount(route.mismatched)} mismatched, ${formatCount(route.errors)} errors${route.errors > 0 ? ` (${failedPairs(route)})` : ''}`,
       `- Latency p50 / p95: legacy ${formatPercentiles(route.latency.legacy)}, service ${formatPercentiles(route.latency.service)}`,
       `- Served: legacy ${formatCount(route.served.legacy.requests)}, service ${formatCount(route.served.service.requests)} (errors ${formatCount(route.served.service.errors)}, fallbacks ${formatCount(route.served.fallbacks)})`,
     ];

@@ -3,15 +3,16 @@
  * top differences, then the migration's progress. Colors (verdicts, headings) only when asked.
  */
 import { createColors } from 'picocolors';
-import type { Report, RouteReport, RouteVerdict } from './report-model.ts';
+import type { Report, RouteReport } from './report-model.ts';
+import type { ConditionState } from '../promote/rate-condition.ts';
 import {
   discountedNote,
   formatCount,
   formatMs,
   formatRate,
   formatTime,
-  formatVerdict,
-  formatVerdictCounts,
+  formatDecisionCounts,
+  failedPairs,
 } from './format-figures.ts';
 
 export interface TableOptions {
@@ -23,11 +24,10 @@ const DIFFS_SHOWN = 5;
 
 export function renderTable(report: Report, options: TableOptions): string {
   const c = createColors(options.color);
-  const verdictColor: Record<RouteVerdict, (text: string) => string> = {
-    ready: c.green,
-    insufficient_evidence: c.yellow,
-    mismatching: c.red,
-    slower: c.red,
+  const verdictColor: Record<ConditionState, (text: string) => string> = {
+    pass: c.green,
+    hold: c.yellow,
+    fail: c.red,
   };
   const out: string[] = [];
   out.push(c.dim(`Evidence ${formatTime(report.since)} → ${formatTime(report.until)}`), '');
@@ -53,7 +53,7 @@ export function renderTable(report: Report, options: TableOptions): string {
       formatRate(route.errorRate),
       formatMs(route.latency.legacy.p95),
       formatMs(route.latency.service.p95),
-      formatVerdict(route.verdict),
+      route.decision.label,
     ]);
     const numeric = [false, false, true, true, true, true, true, false];
     const widths = header.map((title, i) =>
@@ -69,7 +69,9 @@ export function renderTable(report: Report, options: TableOptions): string {
         .join('  ');
     out.push(line(header, (cell) => c.bold(cell)));
     report.routes.forEach((route, r) => {
-      out.push(line(rows[r] ?? [], (cell, i) => (i === 7 ? verdictColor[route.verdict](cell) : cell)));
+      out.push(
+        line(rows[r] ?? [], (cell, i) => (i === 7 ? verdictColor[route.decision.outcome](cell) : cell)),
+      );
     });
     for (const route of report.routes) out.push('', ...routeDetails(route, c, verdictColor));
   }
@@ -83,10 +85,10 @@ type Colors = ReturnType<typeof createColors>;
 function routeDetails(
   route: RouteReport,
   c: Colors,
-  verdictColor: Record<RouteVerdict, (text: string) => string>,
+  verdictColor: Record<ConditionState, (text: string) => string>,
 ): string[] {
   const lines = [
-    `${c.bold(route.id)} ${verdictColor[route.verdict](formatVerdict(route.verdict))}: ${route.verdictReason}`,
+    `${c.bold(route.id)} ${verdictColor[route.decision.outcome](route.decision.label)}: ${route.verdictReason}`,
   ];
   for (const hint of route.hints) {
     lines.push(
@@ -107,6 +109,7 @@ function routeDetails(
     const hidden = route.diffs.length - shown.length + route.moreDiffs;
     if (hidden > 0) lines.push(c.dim(`  … ${hidden} more (see --format html)`));
   }
+  if (route.errors > 0) lines.push(`  ${failedPairs(route)}`);
   if (route.noisy.length > 0) lines.push(c.dim(`  noisy: ${route.noisy.join(', ')}`));
   if (route.noiseDiscounted > 0) lines.push(c.dim(`  ${discountedNote(route.noiseDiscounted)}`));
   const skipped = Object.entries(route.skipped).filter(([, count]) => count > 0);
@@ -130,13 +133,13 @@ function routeDetails(
 }
 
 function progressLines(report: Report, c: Colors): string[] {
-  const { routes, verdicts, traffic, unmatched } = report.progress;
+  const { routes, decisions, traffic, unmatched } = report.progress;
   const stages = (['legacy', 'shadow', 'canary', 'migrated', 'unknown'] as const)
     .filter((stage) => routes[stage] > 0)
     .map((stage) => `${routes[stage]} ${stage}`);
   const lines = [
     `${c.bold('Progress')}: ${routes.total} routes${stages.length > 0 ? ` (${stages.join(', ')})` : ''}; ` +
-      formatVerdictCounts(verdicts),
+      formatDecisionCounts(decisions),
     `Traffic: ${formatRate(traffic.serviceShare)} of ${formatCount(traffic.requests)} requests served by new services`,
   ];
   if (unmatched.length > 0) {

@@ -5,11 +5,43 @@
 import type { Stage } from '../config/schema.ts';
 import type { DiffKind } from '../compare/verdict.ts';
 import type { RouteEventKind, SkipReason } from '../store/types.ts';
+import type { RouteVerdictName } from '../promote/decide-route.ts';
+import type { GateConditionName } from '../promote/gate.ts';
+import type { Position } from '../promote/plan.ts';
+import type { ConditionState } from '../promote/rate-condition.ts';
 
 export const REPORT_VERSION = 1;
 
-/** Whether a route's evidence supports promoting it. */
+/** Whether a route's evidence supports promoting it (version 1's vocabulary; `decision` says more). */
 export type RouteVerdict = 'ready' | 'insufficient_evidence' | 'mismatching' | 'slower';
+
+/** The one verdict `report`, `check`, `promote` and `/status` give, with every figure it was decided on. */
+export interface DecisionReport {
+  readonly verdict: RouteVerdictName;
+  readonly outcome: ConditionState;
+  /** For people: `ready for canary 5%`, `hold`, `ready to shadow`. */
+  readonly label: string;
+  /** The stage's own question. */
+  readonly question: string;
+  /** The next step; null for a migrated route. */
+  readonly next: Position | null;
+  /** Holding: observations still needed; null when unknown (or not holding). */
+  readonly more: number | null;
+  /** Holding: about how long `more` takes at the recent pace, in ms; null without a pace. */
+  readonly etaMs: number | null;
+  readonly conditions: readonly {
+    readonly name: GateConditionName;
+    readonly state: ConditionState;
+    readonly actual: number | null;
+    readonly limit: number;
+    /** The one-sided 95% upper bound of a rate; null for counts and ratios. */
+    readonly upper: number | null;
+    /** `clopper-pearson`, `wilson`, `none`; null for counts and ratios. */
+    readonly method: string | null;
+    readonly more: number | null;
+    readonly message: string;
+  }[];
+}
 
 export interface Report {
   readonly version: typeof REPORT_VERSION;
@@ -118,12 +150,22 @@ export interface RouteReport {
   readonly stage: Stage | null;
   /** This route's evidence window start (ISO 8601): `--since`, else its gate's window. */
   readonly since: string;
+  /** The route revision whose evidence is counted; null when every revision is (`--revision all`). */
+  readonly revision: string | null;
+  /** Evidence in the window recorded under earlier revisions, left out of every figure here. */
+  readonly leftOut: { readonly compared: number; readonly served: number };
+  /** How long the current revision (the canary step) has had compared pairs, in ms; null when none. */
+  readonly stepDurationMs: number | null;
   /** Pairs compared: matched + mismatched + errors. */
   readonly compared: number;
   readonly matched: number;
   readonly mismatched: number;
-  /** Pairs where one side failed (timeout, connection error, bad response). */
+  /** Pairs where a side failed (no answer, or a 5xx): never counted as a match. */
   readonly errors: number;
+  /** Of those, pairs where the monolith failed. */
+  readonly legacyErrors: number;
+  /** Of those, pairs where the service failed: what the gate's error rate counts. */
+  readonly serviceErrors: number;
   /** mismatched / compared, 0..1; null when nothing was compared. */
   readonly mismatchRate: number | null;
   /** errors / compared, 0..1; null when nothing was compared. */
@@ -154,6 +196,12 @@ export interface RouteReport {
   readonly verdict: RouteVerdict;
   /** One sentence with the figures behind the verdict. */
   readonly verdictReason: string;
+  /** The verdict in full: the stage's question, its answer, every condition with its bound. */
+  readonly decision: DecisionReport;
+  /** Observations (pairs, requests the service served) per minute over the last hour; null without any. */
+  readonly pacePerMinute: number | null;
+  /** The proxy's own rollback of this canary, while it stands; null otherwise. */
+  readonly autoRollback: { readonly at: string; readonly detail: string } | null;
   /** The limits the verdict used. */
   readonly gate: GateLimits;
 }
@@ -162,6 +210,8 @@ export interface Progress {
   /** Routes in the report by stage (`unknown`: no routes file and never recorded). */
   readonly routes: Readonly<Record<Stage | 'unknown', number>> & { readonly total: number };
   readonly verdicts: Readonly<Record<RouteVerdict, number>>;
+  /** Routes by their full verdict. */
+  readonly decisions: Readonly<Record<RouteVerdictName, number>>;
   /** Every request clients sent through the proxy in the window, routed or not. */
   readonly traffic: {
     readonly requests: number;

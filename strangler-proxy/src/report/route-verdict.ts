@@ -1,64 +1,63 @@
 /**
- * A route's verdict from its figures. Pure. Mismatches are checked first: a clear mismatch is evidence
- * however few pairs were compared; then latency, with the promotion gate's own rule (a report that says
- * `ready` about a route `strangler promote` refuses would mislead); only a clean record needs the minimum
- * number of pairs.
+ * A route's verdict in the report: {@link decideRoute}, the one verdict `check`, `promote` and `/status`
+ * give too, in the report's JSON shape, with the version-1 `verdict` derived from it. Pure.
  */
-import { gateSchema, type GateConfig } from '../config/schema.ts';
-import { latencyRatioCondition } from '../promote/gate.ts';
-import type { GateLimits, RouteVerdict } from './report-model.ts';
+import { gateSchema, planSchema, type GateConfig } from '../config/schema.ts';
+import { decideRoute, type RouteDecision } from '../promote/decide-route.ts';
+import type { RouteEvidence } from '../promote/gate.ts';
+import type { Position } from '../promote/plan.ts';
+import type { DecisionReport, RouteVerdict } from './report-model.ts';
 
 /** The schema's defaults: what a route without `plan.gate` is held to. */
 export const DEFAULT_GATE: GateConfig = gateSchema.parse({});
+/** The schema's default plan steps. */
+export const DEFAULT_STEPS: readonly number[] = planSchema.parse({}).steps;
+/** The schema's default least time at a canary step. */
+export const DEFAULT_MIN_STEP_DURATION: number = planSchema.parse({}).minStepDuration;
 
-export interface VerdictFigures {
-  readonly compared: number;
-  readonly mismatched: number;
-  readonly errors: number;
-  /** p95 of the compared pairs per side, in milliseconds; null when unknown. */
-  readonly legacyP95?: number | null;
-  readonly serviceP95?: number | null;
+export interface ReportVerdict {
+  readonly verdict: RouteVerdict;
+  readonly verdictReason: string;
+  readonly decision: DecisionReport;
 }
 
-export function decideVerdict(
-  figures: VerdictFigures,
-  gate: GateLimits,
-): { verdict: RouteVerdict; verdictReason: string } {
-  const { compared, mismatched, errors } = figures;
-  if (compared === 0) {
-    return {
-      verdict: 'insufficient_evidence',
-      verdictReason: `no pairs compared yet; ${gate.minCompared} needed`,
-    };
-  }
-  const mismatchRate = mismatched / compared;
-  const errorRate = errors / compared;
-  const mismatches = `mismatch rate ${percent(mismatchRate)} (${count(mismatched)} of ${count(compared)})`;
-  const failures = `error rate ${percent(errorRate)} (${count(errors)} of ${count(compared)})`;
-  if (mismatchRate > gate.maxMismatchRate) {
-    return {
-      verdict: 'mismatching',
-      verdictReason: `${mismatches} is above ${percent(gate.maxMismatchRate)}`,
-    };
-  }
-  if (errorRate > gate.maxErrorRate) {
-    return { verdict: 'mismatching', verdictReason: `${failures} is above ${percent(gate.maxErrorRate)}` };
-  }
-  const latency = latencyRatioCondition(
-    figures.legacyP95 ?? null,
-    figures.serviceP95 ?? null,
-    gate.maxLatencyRatio,
-  );
-  if (!latency.ok) return { verdict: 'slower', verdictReason: latency.message };
-  if (compared < gate.minCompared) {
-    return {
-      verdict: 'insufficient_evidence',
-      verdictReason: `${count(compared)} pairs compared, ${count(gate.minCompared)} needed (${mismatches} so far)`,
-    };
-  }
+export function reportVerdict(
+  position: Position,
+  steps: readonly number[],
+  gate: GateConfig,
+  evidence: RouteEvidence,
+  minStepDuration = DEFAULT_MIN_STEP_DURATION,
+): ReportVerdict {
+  const decided = decideRoute({ position, steps, gate, evidence, minStepDuration });
+  return { verdict: versionOneVerdict(decided), verdictReason: decided.reason, decision: toReport(decided) };
+}
+
+/** The version-1 vocabulary: a hold is `insufficient_evidence`, a failure by errors `mismatching`. */
+function versionOneVerdict(decided: RouteDecision): RouteVerdict {
+  if (decided.outcome === 'pass') return 'ready';
+  if (decided.outcome === 'hold') return 'insufficient_evidence';
+  return decided.verdict === 'slower' ? 'slower' : 'mismatching';
+}
+
+export function toReport(decided: RouteDecision): DecisionReport {
   return {
-    verdict: 'ready',
-    verdictReason: `${mismatches} and ${failures} within ${percent(gate.maxMismatchRate)} and ${percent(gate.maxErrorRate)}${latency.actual === null ? '' : `; ${latency.message}`}`,
+    verdict: decided.verdict,
+    outcome: decided.outcome,
+    label: decided.label,
+    question: decided.question,
+    next: decided.next,
+    more: decided.more,
+    etaMs: decided.etaMs,
+    conditions: decided.gate.conditions.map((condition) => ({
+      name: condition.name,
+      state: condition.state,
+      actual: condition.actual,
+      limit: condition.limit,
+      upper: condition.bound?.upper ?? null,
+      method: condition.bound?.method ?? null,
+      more: condition.more ?? null,
+      message: condition.message,
+    })),
   };
 }
 
@@ -67,8 +66,4 @@ export function percent(rate: number): string {
   const value = rate * 100;
   const digits = value === 0 || value >= 10 ? 1 : value >= 1 ? 2 : 3;
   return `${Number(value.toFixed(digits))}%`;
-}
-
-function count(value: number): string {
-  return value.toLocaleString('en-US');
 }

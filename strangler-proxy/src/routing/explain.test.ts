@@ -87,7 +87,8 @@ describe('explainRoute', () => {
       stage: 'canary',
       serve: bucket < 1000 ? 'service' : 'legacy',
       canary: { percent: 10, sticky: 'cookie:uid', key: '42', bucket, included: bucket < 1000 },
-      mirror: null,
+      // A canary keeps comparing, both ways: the side that does not serve gets the mirror.
+      mirror: { to: bucket < 1000 ? 'legacy' : 'service', methodMirrored: true, sample: { percent: 100 } },
     });
   });
 

@@ -67,6 +67,8 @@ export async function openRecorder(
   const close = recorder.close.bind(recorder);
   const status = recorder.status.bind(recorder);
   return Object.assign(recorder, {
+    /** The store read back, for the admin API's verdicts (`/status`). */
+    reader: store,
     async close() {
       await close();
       await store.close();

@@ -21,6 +21,7 @@ import { createShadowMirror, type ShadowMirror } from '../shadow/shadow-mirror.t
 import { readConfigFile, watchFileContent } from './config-source.ts';
 import { loadRoutesOffThread } from './load-routes-off-thread.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
+import { hasReader, routeVerdicts } from './route-verdicts.ts';
 import { describeRoutes } from './describe-routes.ts';
 import { asListenError } from './listen-error.ts';
 import { createTracing } from '../tracing/tracing.ts';
@@ -140,6 +141,17 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   if (!first.ok) throw new StartupConfigError(first.problems);
 
   const safety = createRouteSafety({ logger, metrics, recorder });
+  /** Each route's verdict from the store, as `report` gives it; null without a store to read. */
+  const verdictsNow = async () => {
+    if (!hasReader(recorder)) return null;
+    try {
+      return await routeVerdicts(recorder.reader, current.config);
+    } catch (error) {
+      // The driver's message may name the store's URL: logged (the logger redacts), not served.
+      logger.warn({ err: error }, 'verdicts for /status: the results store could not be read');
+      return { error: 'the results store could not be read' };
+    }
+  };
   let version = 1;
   let current: RoutingSnapshot = buildRoutingSnapshot(first.config, null, safety, version).snapshot;
   safety.watchUpstreams(current);
@@ -330,6 +342,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
             autoRollbacks: safety.rolledBackRoutes(),
             store: storeStatus(),
             progress: await safety.progress(current),
+            verdicts: await verdictsNow(),
           }),
           store: storeStatus,
           reload,

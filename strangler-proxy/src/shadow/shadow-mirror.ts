@@ -114,6 +114,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     recorder.recordComparison({
       routeId: route.id,
       stage: route.stage,
+      revision: route.revision,
       at: Date.now(),
       request,
       ...(pair.legacy ? { legacy: pair.legacy } : {}),

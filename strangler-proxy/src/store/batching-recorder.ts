@@ -22,6 +22,7 @@ import { compileRedaction, type Redaction } from './redact-sample.ts';
 import { buildSample, DEFAULT_EXCERPT_BYTES } from './build-sample.ts';
 import { writeInParts } from './write-in-parts.ts';
 import { describeStoreError } from './store-errors.ts';
+import { isFailureStatus, pairOutcome } from './pair-outcome.ts';
 import {
   addBatch,
   addDiff,
@@ -136,12 +137,15 @@ export function createBatchingRecorder(
   function recordComparison(event: ComparisonEvent): void {
     guard((aggregate) => {
       const bucket = bucketOf(event.at);
-      const row = comparisonRow(aggregate, event.routeId, bucket);
+      const revision = event.revision ?? '';
+      const row = comparisonRow(aggregate, event.routeId, bucket, revision);
       row.compared++;
-      const outcome = event.verdict.outcome;
+      const { outcome, legacyFailed, serviceFailed } = pairOutcome(event);
       if (outcome === 'match') row.matched++;
       else if (outcome === 'mismatch') row.mismatched++;
       else row.errors++;
+      if (legacyFailed) row.legacyErrors++;
+      if (serviceFailed) row.serviceErrors++;
       for (const side of ['legacy', 'service'] as const) {
         const response = event[side];
         if (response)
@@ -157,7 +161,7 @@ export function createBatchingRecorder(
           if (seen.has(key)) continue;
           seen.add(key);
         }
-        addDiff(aggregate, event.routeId, bucket, path, difference.kind);
+        addDiff(aggregate, event.routeId, bucket, path, difference.kind, 1, revision);
       }
       if (outcome === 'mismatch') {
         addSignature(
@@ -169,7 +173,8 @@ export function createBatchingRecorder(
         );
       }
       seeRoute(aggregate, event.routeId, event.stage, event.at);
-      if (outcome === 'mismatch') maybeSample(aggregate, event);
+      // A failed side's answer is worth an example too (a 500's body says why), when it differed.
+      if (event.verdict.outcome === 'mismatch') maybeSample(aggregate, event);
     });
   }
 
@@ -281,9 +286,9 @@ export function createBatchingRecorder(
       guard((aggregate) => {
         const routeId = event.routeId ?? UNMATCHED_ROUTE_ID;
         const bucket = bucketOf(event.at);
-        const row = servedRow(aggregate, routeId, bucket, event.side);
+        const row = servedRow(aggregate, routeId, bucket, event.side, event.revision ?? '');
         row.requests++;
-        if (event.status >= 500 || event.status < 100) row.errors++;
+        if (isFailureStatus(event.status)) row.errors++;
         if (event.fellBack) row.fallbacks++;
         addLatency(aggregate, routeId, bucket, 'served', event.side, latencyBin(event.latencyMs));
         if (event.routeId !== null && event.stage !== null)

@@ -7,10 +7,12 @@ import type { Stage } from '../config/schema.ts';
 import type { DiffKind, Side } from '../compare/verdict.ts';
 import type { RouteEventKind, SkipReason } from './types.ts';
 import { TABLES } from './knex-tables.ts';
-import { num, rowsOf, text, type DbRow } from './knex-rows.ts';
+import { columnOf, num, rowsOf, text, type DbRow } from './knex-rows.ts';
 import { resultOrder } from './result-order.ts';
 import {
+  COMPARISON_COUNTERS,
   assertTimelineStep,
+  type ComparisonTotals,
   type LatencySource,
   type NoiseCount,
   type ResultQuery,
@@ -40,8 +42,9 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
       const rows = await rowsOf(
         db(TABLES.comparisons)
           .select('route_id')
-          .modify(sums, ['compared', 'matched', 'mismatched', 'errors'])
+          .modify(sums, COMPARISON_COUNTERS.map(columnOf))
           .modify(inWindow, query)
+          .modify(inRevision, query)
           .groupBy('route_id'),
       );
       return rows
@@ -57,8 +60,9 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
       const rows = await rowsOf(
         db(TABLES.comparisons)
           .select('route_id', db.raw(`${period} as at`))
-          .modify(sums, ['compared', 'matched', 'mismatched', 'errors'])
+          .modify(sums, COMPARISON_COUNTERS.map(columnOf))
           .modify(inWindow, query)
+          .modify(inRevision, query)
           .groupBy('route_id', db.raw(period)),
       );
       return rows
@@ -91,6 +95,7 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
           .select('route_id', 'path', 'kind')
           .modify(sums, ['count'])
           .modify(inWindow, query)
+          .modify(inRevision, query)
           .groupBy('route_id', 'path', 'kind'),
       );
       return rows
@@ -145,6 +150,7 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
           .select('route_id', 'side')
           .modify(sums, ['requests', 'errors', 'fallbacks'])
           .modify(inWindow, query)
+          .modify(inRevision, query)
           .groupBy('route_id', 'side'),
       );
       return rows
@@ -241,15 +247,18 @@ function inWindow(builder: Knex.QueryBuilder, query: ResultQuery): void {
   if (query.until !== undefined) void builder.where('bucket', '<', query.until);
 }
 
+/** Only for tables whose rows carry a revision (comparisons, diffs, served). */
+function inRevision(builder: Knex.QueryBuilder, query: ResultQuery): void {
+  if (query.revision !== undefined) void builder.where('revision', query.revision);
+}
+
 function byRoute(builder: Knex.QueryBuilder, query: { readonly routeId?: string }): void {
   if (query.routeId !== undefined) void builder.where('route_id', query.routeId);
 }
 
-function counters(row: DbRow) {
-  return {
-    compared: num(row.compared),
-    matched: num(row.matched),
-    mismatched: num(row.mismatched),
-    errors: num(row.errors),
-  };
+function counters(row: DbRow): Omit<ComparisonTotals, 'routeId'> {
+  const totals = Object.fromEntries(
+    COMPARISON_COUNTERS.map((counter) => [counter, num(row[columnOf(counter)])]),
+  );
+  return totals as Record<(typeof COMPARISON_COUNTERS)[number], number>;
 }

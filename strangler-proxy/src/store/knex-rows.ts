@@ -15,3 +15,8 @@ export function num(value: unknown): number {
 export function text(value: unknown): string {
   return typeof value === 'string' ? value : String(value);
 }
+
+/** The column of a camelCase field of the store's types (`legacyErrors` → `legacy_errors`). */
+export function columnOf(field: string): string {
+  return field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}

@@ -5,9 +5,10 @@
  */
 import type { Knex } from 'knex';
 import { TABLES } from './knex-tables.ts';
-import { num, rowsOf, type DbRow } from './knex-rows.ts';
+import { columnOf, num, rowsOf, type DbRow } from './knex-rows.ts';
 import { byText } from './result-order.ts';
 import {
+  COMPARISON_COUNTERS,
   MAX_SAMPLES_PER_SIGNATURE,
   unmatchedCutoff,
   type ResultBatch,
@@ -40,16 +41,13 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
   await upsertAdding(
     trx,
     TABLES.comparisons,
-    ['route_id', 'bucket'],
-    ['compared', 'matched', 'mismatched', 'errors'],
-    batch.comparisons.map((row) => ({
-      route_id: row.routeId,
-      bucket: row.bucket,
-      compared: row.compared,
-      matched: row.matched,
-      mismatched: row.mismatched,
-      errors: row.errors,
-    })),
+    ['route_id', 'bucket', 'revision'],
+    COMPARISON_COUNTERS.map(columnOf),
+    batch.comparisons.map((row) => {
+      const counters: DbRow = { route_id: row.routeId, bucket: row.bucket, revision: row.revision ?? '' };
+      for (const counter of COMPARISON_COUNTERS) counters[columnOf(counter)] = row[counter];
+      return counters;
+    }),
   );
   await upsertAdding(
     trx,
@@ -68,11 +66,12 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
   await upsertAdding(
     trx,
     TABLES.diffs,
-    ['route_id', 'bucket', 'path', 'kind'],
+    ['route_id', 'bucket', 'path', 'kind', 'revision'],
     ['count'],
     batch.diffs.map((row) => ({
       route_id: row.routeId,
       bucket: row.bucket,
+      revision: row.revision ?? '',
       path: row.path,
       kind: row.kind,
       count: row.count,
@@ -107,11 +106,12 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
   await upsertAdding(
     trx,
     TABLES.served,
-    ['route_id', 'bucket', 'side'],
+    ['route_id', 'bucket', 'side', 'revision'],
     ['requests', 'errors', 'fallbacks'],
     batch.served.map((row) => ({
       route_id: row.routeId,
       bucket: row.bucket,
+      revision: row.revision ?? '',
       side: row.side,
       requests: row.requests,
       errors: row.errors,

@@ -3,6 +3,7 @@
  * exactly like the knex stores (the contract suite checks it), including the sample cap per signature.
  */
 import {
+  COMPARISON_COUNTERS,
   MAX_SAMPLES_PER_SIGNATURE,
   assertTimelineStep,
   type ComparisonTotals,
@@ -13,6 +14,7 @@ import {
   type ResultBatch,
   type ResultQuery,
   type ResultStore,
+  type RevisionedRow,
   type RouteSeen,
   type ServedTotals,
   type SkipTotals,
@@ -54,12 +56,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
       return Promise.resolve(rows.sort(resultOrder.routes));
     },
     comparisons(query = {}) {
-      const sums = sumBy(inWindow(data.comparisons.values(), query), (row) => [row.routeId], [
-        'compared',
-        'matched',
-        'mismatched',
-        'errors',
-      ]);
+      const sums = sumBy(
+        inRevision(inWindow(data.comparisons.values(), query), query),
+        (row) => [row.routeId],
+        COMPARISON_COUNTERS,
+      );
       return Promise.resolve(
         sums
           .map(({ row, sum }): ComparisonTotals => ({ routeId: row.routeId, ...counts(sum) }))
@@ -73,9 +74,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
       const sums = sumBy(
-        inWindow(data.comparisons.values(), query),
+        inRevision(inWindow(data.comparisons.values(), query), query),
         (row) => [row.routeId, row.bucket - (row.bucket % query.step)],
-        ['compared', 'matched', 'mismatched', 'errors'],
+        COMPARISON_COUNTERS,
       );
       return Promise.resolve(
         sums
@@ -106,9 +107,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
       );
     },
     diffs(query = {}) {
-      const sums = sumBy(inWindow(data.diffs.values(), query), (row) => [row.routeId, row.path, row.kind], [
-        'count',
-      ]);
+      const sums = sumBy(
+        inRevision(inWindow(data.diffs.values(), query), query),
+        (row) => [row.routeId, row.path, row.kind],
+        ['count'],
+      );
       return Promise.resolve(
         sums
           .map(({ row, sum }): DiffTotals => ({
@@ -148,11 +151,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
       );
     },
     served(query = {}) {
-      const sums = sumBy(inWindow(data.served.values(), query), (row) => [row.routeId, row.side], [
-        'requests',
-        'errors',
-        'fallbacks',
-      ]);
+      const sums = sumBy(
+        inRevision(inWindow(data.served.values(), query), query),
+        (row) => [row.routeId, row.side],
+        ['requests', 'errors', 'fallbacks'],
+      );
       return Promise.resolve(
         sums
           .map(({ row, sum }): ServedTotals => ({
@@ -246,18 +249,24 @@ function cloneData(data: Data): Data {
 
 function apply(data: Data, batch: ResultBatch): void {
   for (const row of batch.comparisons) {
-    add(data.comparisons, [row.routeId, row.bucket], row, ['compared', 'matched', 'mismatched', 'errors']);
+    add(data.comparisons, [row.routeId, row.bucket, row.revision ?? ''], revised(row), COMPARISON_COUNTERS);
   }
   for (const row of batch.latency) {
     add(data.latency, [row.routeId, row.bucket, row.source, row.side, row.bin], row, ['count']);
   }
   for (const row of batch.diffs)
-    add(data.diffs, [row.routeId, row.bucket, row.path, row.kind], row, ['count']);
+    add(data.diffs, [row.routeId, row.bucket, row.path, row.kind, row.revision ?? ''], revised(row), [
+      'count',
+    ]);
   for (const row of batch.signatures)
     add(data.signatures, [row.routeId, row.bucket, row.signature], row, ['count']);
   for (const row of batch.skips) add(data.skips, [row.routeId, row.bucket, row.reason], row, ['count']);
   for (const row of batch.served) {
-    add(data.served, [row.routeId, row.bucket, row.side], row, ['requests', 'errors', 'fallbacks']);
+    add(data.served, [row.routeId, row.bucket, row.side, row.revision ?? ''], revised(row), [
+      'requests',
+      'errors',
+      'fallbacks',
+    ]);
   }
   for (const row of batch.noise) {
     const existing = add(data.noise, [row.routeId, row.path], row, ['count']);
@@ -309,6 +318,18 @@ function inWindow<T extends Row>(rows: Iterable<T>, query: ResultQuery): T[] {
   );
 }
 
+/** Rows of the query's revision, when it names one (rows from before revisions count as `''`). */
+function inRevision<T extends RevisionedRow>(rows: readonly T[], query: ResultQuery): T[] {
+  return query.revision === undefined
+    ? [...rows]
+    : rows.filter((row) => (row.revision ?? '') === query.revision);
+}
+
+/** A row as stored: with its revision, `''` when it came without one. */
+function revised<T extends RevisionedRow>(row: T): T {
+  return { ...row, revision: row.revision ?? '' };
+}
+
 function matchesRoute(routeId: string, query: { readonly routeId?: string }): boolean {
   return query.routeId === undefined || routeId === query.routeId;
 }
@@ -330,11 +351,7 @@ function sumBy<T extends object>(
   return [...groups.values()];
 }
 
-function counts(sum: Record<string, number>) {
-  return {
-    compared: sum.compared ?? 0,
-    matched: sum.matched ?? 0,
-    mismatched: sum.mismatched ?? 0,
-    errors: sum.errors ?? 0,
-  };
+function counts(sum: Record<string, number>): Omit<ComparisonTotals, 'routeId'> {
+  const totals = Object.fromEntries(COMPARISON_COUNTERS.map((counter) => [counter, sum[counter] ?? 0]));
+  return totals as Record<(typeof COMPARISON_COUNTERS)[number], number>;
 }

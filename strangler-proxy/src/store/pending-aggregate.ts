@@ -7,6 +7,7 @@
 import type { Stage } from '../config/schema.ts';
 import type { DiffKind, Side } from '../compare/verdict.ts';
 import type { SkipReason } from './types.ts';
+import { COMPARISON_COUNTERS } from './result-store.ts';
 import type {
   ComparisonCounts,
   DiffCount,
@@ -68,10 +69,19 @@ export function isEmpty(aggregate: PendingAggregate): boolean {
   return aggregate.records === 0 && aggregate.rows === 0 && aggregate.samples.length === 0;
 }
 
-/** The rows of a route in a bucket, created when absent. */
-export function rowsOf(aggregate: PendingAggregate, routeId: string, bucket: number): BucketRows {
-  let byBucket = aggregate.buckets.get(routeId);
-  if (byBucket === undefined) aggregate.buckets.set(routeId, (byBucket = new Map<number, BucketRows>()));
+/**
+ * The rows of a route (under one revision) in a bucket, created when absent. A route's rows of other
+ * revisions are kept apart; rows without a revision column (latency, skips) merge when written.
+ */
+export function rowsOf(
+  aggregate: PendingAggregate,
+  routeId: string,
+  bucket: number,
+  revision = '',
+): BucketRows {
+  const key = revision === '' ? routeId : `${routeId}\0${revision}`;
+  let byBucket = aggregate.buckets.get(key);
+  if (byBucket === undefined) aggregate.buckets.set(key, (byBucket = new Map<number, BucketRows>()));
   let rows = byBucket.get(bucket);
   if (rows === undefined) {
     rows = {
@@ -87,10 +97,20 @@ export function rowsOf(aggregate: PendingAggregate, routeId: string, bucket: num
   return rows;
 }
 
-export function comparisonRow(aggregate: PendingAggregate, routeId: string, bucket: number) {
-  const rows = rowsOf(aggregate, routeId, bucket);
+export function comparisonRow(aggregate: PendingAggregate, routeId: string, bucket: number, revision = '') {
+  const rows = rowsOf(aggregate, routeId, bucket, revision);
   if (rows.comparison === undefined) {
-    rows.comparison = { routeId, bucket, compared: 0, matched: 0, mismatched: 0, errors: 0 };
+    rows.comparison = {
+      routeId,
+      bucket,
+      revision,
+      compared: 0,
+      matched: 0,
+      mismatched: 0,
+      errors: 0,
+      legacyErrors: 0,
+      serviceErrors: 0,
+    };
     aggregate.rows++;
   }
   return rows.comparison;
@@ -127,12 +147,13 @@ export function addDiff(
   path: string,
   kind: DiffKind,
   count = 1,
+  revision = '',
 ): void {
-  const rows = rowsOf(aggregate, routeId, bucket);
+  const rows = rowsOf(aggregate, routeId, bucket, revision);
   const key = `${path}\0${kind}`;
   let row = rows.diffs.get(key);
   if (row === undefined) {
-    rows.diffs.set(key, (row = { routeId, bucket, path, kind, count: 0 }));
+    rows.diffs.set(key, (row = { routeId, bucket, revision, path, kind, count: 0 }));
     aggregate.rows++;
   }
   row.count += count;
@@ -171,11 +192,17 @@ export function addSkip(
   row.count += count;
 }
 
-export function servedRow(aggregate: PendingAggregate, routeId: string, bucket: number, side: Side) {
-  const rows = rowsOf(aggregate, routeId, bucket);
+export function servedRow(
+  aggregate: PendingAggregate,
+  routeId: string,
+  bucket: number,
+  side: Side,
+  revision = '',
+) {
+  const rows = rowsOf(aggregate, routeId, bucket, revision);
   let row = rows.served.get(side);
   if (row === undefined) {
-    rows.served.set(side, (row = { routeId, bucket, side, requests: 0, errors: 0, fallbacks: 0 }));
+    rows.served.set(side, (row = { routeId, bucket, revision, side, requests: 0, errors: 0, fallbacks: 0 }));
     aggregate.rows++;
   }
   return row;
@@ -233,18 +260,15 @@ export function addEvent(aggregate: PendingAggregate, event: StoredRouteEvent): 
 /** Adds a batch's rows into `into` (what a partly failed write left over, kept for a retry). */
 export function addBatch(into: PendingAggregate, batch: ResultBatch): void {
   for (const c of batch.comparisons) {
-    const target = comparisonRow(into, c.routeId, c.bucket);
-    target.compared += c.compared;
-    target.matched += c.matched;
-    target.mismatched += c.mismatched;
-    target.errors += c.errors;
+    const target = comparisonRow(into, c.routeId, c.bucket, c.revision);
+    for (const counter of COMPARISON_COUNTERS) target[counter] += c[counter];
   }
   for (const r of batch.latency) addLatency(into, r.routeId, r.bucket, r.source, r.side, r.bin, r.count);
-  for (const r of batch.diffs) addDiff(into, r.routeId, r.bucket, r.path, r.kind, r.count);
+  for (const r of batch.diffs) addDiff(into, r.routeId, r.bucket, r.path, r.kind, r.count, r.revision);
   for (const r of batch.signatures) addSignature(into, r.routeId, r.bucket, r.signature, r.shapes, r.count);
   for (const r of batch.skips) addSkip(into, r.routeId, r.bucket, r.reason, r.count);
   for (const r of batch.served) {
-    const target = servedRow(into, r.routeId, r.bucket, r.side);
+    const target = servedRow(into, r.routeId, r.bucket, r.side, r.revision);
     target.requests += r.requests;
     target.errors += r.errors;
     target.fallbacks += r.fallbacks;

@@ -37,16 +37,34 @@ export const UNMATCHED_ROUTE_ID = '';
 /** `shadow`: latency of the two sides of compared pairs; `served`: latency of what clients were served. */
 export type LatencySource = 'shadow' | 'served';
 
-/** Outcome counters of compared pairs in one bucket. `compared` = matched + mismatched + errors. */
+/**
+ * Outcome counters of compared pairs in one bucket. `compared` = matched + mismatched + errors, where
+ * `errors` are pairs in which either side failed (no answer, or a 5xx): such a pair is never a match.
+ * `legacyErrors` and `serviceErrors` say which side failed (both, when both did).
+ */
 export interface ComparisonCounts {
   readonly routeId: string;
   /** Start of the bucket, epoch ms, a multiple of {@link BUCKET_MS}. */
   readonly bucket: number;
+  /** The route's revision when recorded ({@link RevisionedRow}). */
+  readonly revision?: string;
   readonly compared: number;
   readonly matched: number;
   readonly mismatched: number;
   readonly errors: number;
+  readonly legacyErrors: number;
+  readonly serviceErrors: number;
 }
+
+/** The counters of {@link ComparisonCounts}, in the order every store reads and writes them. */
+export const COMPARISON_COUNTERS = [
+  'compared',
+  'matched',
+  'mismatched',
+  'errors',
+  'legacyErrors',
+  'serviceErrors',
+] as const satisfies readonly (keyof ComparisonCounts)[];
 
 /** One bin of a log-scale latency histogram (see `latencyBin` in `latency-histogram.ts`). */
 export interface LatencyCount {
@@ -62,6 +80,7 @@ export interface LatencyCount {
 export interface DiffCount {
   readonly routeId: string;
   readonly bucket: number;
+  readonly revision?: string;
   readonly path: string;
   readonly kind: DiffKind;
   readonly count: number;
@@ -78,6 +97,7 @@ export interface SkipCount {
 export interface ServedCount {
   readonly routeId: string;
   readonly bucket: number;
+  readonly revision?: string;
   readonly side: Side;
   readonly requests: number;
   readonly errors: number;
@@ -176,24 +196,35 @@ export interface ResultBatch {
   readonly events: readonly StoredRouteEvent[];
 }
 
-/** A time window and optional route filter. `since` inclusive, `until` exclusive, epoch ms. */
+/**
+ * Rows that count evidence (comparisons, differences, served requests) carry the revision of the route
+ * they were recorded under: a hash of what decides the route's evidence (`routeRevision`), `''` for rows
+ * written before revisions were kept. A changed compare rule starts a new revision; the old rows stay.
+ */
+export type RevisionedRow = ComparisonCounts | DiffCount | ServedCount;
+
+/**
+ * A time window and optional route filter. `since` inclusive, `until` exclusive, epoch ms. `revision`
+ * narrows the rows that carry one (comparisons, timeline, diffs, served) to that revision.
+ */
 export interface ResultQuery {
   readonly since?: number;
   readonly until?: number;
   readonly routeId?: string;
+  readonly revision?: string;
 }
 
 /** Totals of {@link ComparisonCounts} for a route over a window. */
-export type ComparisonTotals = Omit<ComparisonCounts, 'bucket'>;
+export type ComparisonTotals = Omit<ComparisonCounts, 'bucket' | 'revision'>;
 /** Counters per route per `step`-wide period (`at` is the period's start, a multiple of `step`). */
 export interface TimelineCounts extends ComparisonTotals {
   readonly at: number;
 }
 export type LatencyTotals = Omit<LatencyCount, 'bucket'>;
-export type DiffTotals = Omit<DiffCount, 'bucket'>;
+export type DiffTotals = Omit<DiffCount, 'bucket' | 'revision'>;
 export type SignatureTotals = Omit<SignatureCount, 'bucket'>;
 export type SkipTotals = Omit<SkipCount, 'bucket'>;
-export type ServedTotals = Omit<ServedCount, 'bucket'>;
+export type ServedTotals = Omit<ServedCount, 'bucket' | 'revision'>;
 export type UnmatchedTotals = Omit<UnmatchedCount, 'bucket'>;
 
 /**
@@ -230,6 +261,9 @@ export interface ResultStore {
   events(query?: ResultQuery): Promise<StoredRouteEvent[]>;
   close(): Promise<void>;
 }
+
+/** The reading side of a store: what reports read. */
+export type ResultReader = Omit<ResultStore, 'write' | 'close'>;
 
 /** A batch with nothing in it. */
 export function emptyBatch(): ResultBatch {

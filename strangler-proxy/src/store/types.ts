@@ -40,6 +40,8 @@ export interface RecordedRequest {
 export interface ComparisonEvent {
   readonly routeId: string;
   readonly stage: Stage;
+  /** The route's revision (`routeRevision`); `''` when unknown. */
+  readonly revision?: string;
   /** Epoch milliseconds. */
   readonly at: number;
   readonly request: RecordedRequest;
@@ -52,6 +54,8 @@ export interface ComparisonEvent {
 export interface ServedEvent {
   readonly routeId: string | null; // null: no route matched (the monolith served it)
   readonly stage: Stage | null;
+  /** The route's revision (`routeRevision`); `''` when unknown or unmatched. */
+  readonly revision?: string;
   readonly side: Side;
   readonly status: number;
   readonly latencyMs: number;

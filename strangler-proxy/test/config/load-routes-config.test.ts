@@ -78,7 +78,9 @@ describe('loadRoutesConfig: a valid file', () => {
   it('applies defaults: route values win key by key, lists are replaced, shadow only where it applies', () => {
     expect(byId('orders').shadow).toMatchObject({ percent: 5, timeout: 1_000, sticky: 'header:x-user-id' });
     expect(byId('product-reviews').shadow).toMatchObject({ percent: 50, timeout: 1_000, unsafe: false });
-    expect(byId('products').shadow).toBeUndefined();
+    // A canary is compared at its step: it gets the default shadow block too.
+    expect(byId('products').stage).toBe('canary');
+    expect(byId('products').shadow).toMatchObject({ percent: 50, unsafe: false });
     expect(byId('products').compare).toEqual({
       ignore: ['$.meta.requestId'],
       ignoreHeaders: ['date', 'x-request-id'],

@@ -26,6 +26,9 @@ const good: RouteEvidence = {
   serviceErrors: 1,
   legacyP95: 40,
   serviceP95: 44,
+  // At a canary step: the split as set (5%), an hour at the step.
+  legacyRequests: 5_700,
+  stepDurationMs: 3_600_000,
 };
 const poor: RouteEvidence = { ...good, compared: 80, mismatched: 6 };
 
@@ -107,7 +110,10 @@ describe('strangler promote', () => {
       editRouteText(COMMENTED_ROUTES, 'catalog.products', { stage: 'canary', percent: 1 }).text,
     );
     expect(result.stdout).toContain('catalog.products: shadow → canary 1%');
-    expect(result.stdout).toContain('✓ mismatch rate 0.2% (1 of 500) ≤ 1%');
+    expect(result.stdout).toContain(
+      '✓ mismatch rate 0.2% (1 of 500), 95% upper bound 0.95% (Clopper–Pearson) ≤ 1%',
+    );
+    expect(result.stdout).toContain('verdict: ready for canary 1%');
     expect(result.stdout).toContain('hot reload');
     expect(result.calls).toHaveLength(1);
     expect(result.calls[0]).toMatchObject({
@@ -122,9 +128,11 @@ describe('strangler promote', () => {
       'catalog.products': poor,
     });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('✗ 80 compared pairs < 100 needed');
-    expect(result.stdout).toContain('✗ mismatch rate 7.5% (6 of 80) > 1%');
-    expect(result.stderr).toContain('promotion refused: min_compared, mismatch_rate failed');
+    expect(result.stdout).toContain('… 80 compared pairs < 299 needed');
+    expect(result.stdout).toContain('✗ mismatch rate 7.5% (6 of 80), 95% lower bound 3.93% (Wilson) > 1%');
+    expect(result.stderr).toContain(
+      'promotion refused: mismatch_rate failed; min_compared, error_rate hold for more evidence',
+    );
     expect(await routesText()).toBe(COMMENTED_ROUTES);
   });
 
@@ -133,7 +141,9 @@ describe('strangler promote', () => {
       'catalog.products': poor,
     });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('FORCED: the gate FAILED (min_compared, mismatch_rate)');
+    expect(result.stderr).toContain(
+      'FORCED: the gate FAILED (mismatch_rate failed; min_compared, error_rate hold for more evidence)',
+    );
     expect(result.stdout).toContain('gate FAILED (forced)');
     expect(await routesText()).not.toBe(COMMENTED_ROUTES);
   });
@@ -141,7 +151,16 @@ describe('strangler promote', () => {
   it('applies limits given on the command line', async () => {
     const result = await run(
       createPromoteCommand,
-      ['promote', 'catalog.products', '--min-compared', '50', '--max-mismatch-rate', '10%'],
+      [
+        'promote',
+        'catalog.products',
+        '--min-compared',
+        '50',
+        '--max-mismatch-rate',
+        '20%',
+        '--max-error-rate',
+        '5%',
+      ],
       { 'catalog.products': poor },
     );
     expect(result.code).toBe(0);
@@ -272,7 +291,12 @@ describe('strangler rollback', () => {
 });
 
 describe('strangler check', () => {
-  const evidence = { 'catalog.products': poor, 'catalog.product': good, 'orders.detail': good };
+  // orders.detail is at canary 25%: its split is 300 of 1,200.
+  const evidence = {
+    'catalog.products': poor,
+    'catalog.product': good,
+    'orders.detail': { ...good, legacyRequests: 900 },
+  };
 
   it('prints a table of every route’s next step and exits 1 when one gate fails', async () => {
     const result = await run(createCheckCommand, ['check'], evidence);
@@ -280,7 +304,7 @@ describe('strangler check', () => {
     const rows = result.stdout.split('\n');
     expect(rows[0]).toMatch(/^ROUTE\s+STAGE\s+NEXT\s+GATE\s+DETAILS$/);
     expect(rows.find((row) => row.startsWith('catalog.products'))).toMatch(
-      /shadow\s+canary 1%\s+FAIL\s+80 compared pairs < 100/,
+      /shadow\s+canary 1%\s+FAIL\s+mismatching: mismatch rate 7.5% \(6 of 80\), 95% lower bound/,
     );
     expect(rows.find((row) => row.startsWith('catalog.product '))).toMatch(/canary 5%\s+canary 20%\s+pass/);
     expect(rows.find((row) => row.startsWith('catalog.search'))).toMatch(/migrated\s+—\s+—\s+migrated/);
@@ -329,9 +353,12 @@ describe('strangler check', () => {
       name: 'min_compared',
       ok: false,
       actual: 80,
-      limit: 100,
-      message: '80 compared pairs < 100 needed',
+      state: 'hold',
+      limit: 299,
+      message: '80 compared pairs < 299 needed',
     });
+    expect(json.routes[0]).toMatchObject({ verdict: 'mismatching', outcome: 'fail' });
+    expect(json.routes[2]).toMatchObject({ verdict: 'ready_to_shadow', outcome: 'pass' });
     expect(json.routes[4]!.next).toBeNull();
   });
 

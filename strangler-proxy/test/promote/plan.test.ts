@@ -132,11 +132,16 @@ describe('positionOf, resolvePlan, describePosition', () => {
   });
 
   it('prefers the route plan, then the file defaults, then the schema defaults', () => {
-    const own = { steps: [10, 100], gate: resolvePlan({ plan: undefined }).gate };
+    const own = { ...resolvePlan({ plan: undefined }), steps: [10, 100] };
     expect(resolvePlan({ plan: own }, { plan: { steps: [2, 100] } }).steps).toEqual([10, 100]);
     expect(resolvePlan({ plan: undefined }, { plan: { steps: [2, 100] } }).steps).toEqual([2, 100]);
     expect(resolvePlan({ plan: undefined }).steps).toEqual([1, 5, 25, 50, 100]);
-    expect(resolvePlan({ plan: undefined }).gate.minCompared).toBe(100);
+    expect(resolvePlan({ plan: undefined }).gate).toMatchObject({
+      maxMismatchRate: 0.01,
+      maxErrorRate: 0.01,
+    });
+    // No minimum of pairs unless set: it follows from the bound (see minimumPairs).
+    expect(resolvePlan({ plan: undefined }).gate.minCompared).toBeUndefined();
   });
 
   it('describes positions for people', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/build-report.ts';
-import { decideVerdict, DEFAULT_GATE, percent } from '../../src/report/route-verdict.ts';
+import { reportVerdict, DEFAULT_GATE, percent } from '../../src/report/route-verdict.ts';
 import { evaluateGate, evidenceFromReport } from '../../src/promote/gate.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { emptyBatch } from '../../src/store/result-store.ts';
@@ -18,10 +18,13 @@ describe('buildReport', () => {
 
     expect(result.version).toBe(1);
     expect(result.generatedAt).toBe(new Date(NOW).toISOString());
-    expect(result.routes.map((route) => [route.id, route.stage, route.verdict])).toEqual([
-      ['orders', 'shadow', 'mismatching'],
-      ['catalog', 'canary', 'ready'],
-      ['users', 'shadow', 'insufficient_evidence'],
+    expect(
+      result.routes.map((route) => [route.id, route.stage, route.verdict, route.decision.verdict]),
+    ).toEqual([
+      ['orders', 'shadow', 'mismatching', 'mismatching'],
+      // The proxy rolled the canary back by itself, and nothing changed the route since.
+      ['catalog', 'canary', 'mismatching', 'rolled_back'],
+      ['users', 'shadow', 'insufficient_evidence', 'hold'],
     ]);
     const orders = result.routes[0]!;
     expect(orders).toMatchObject({
@@ -33,12 +36,13 @@ describe('buildReport', () => {
       errorRate: 0,
       noisy: ['$.generatedAt'],
       gate: { minCompared: 50, maxMismatchRate: 0.05, maxErrorRate: 0.01 },
-      verdictReason: 'mismatch rate 10% (20 of 200) is above 5%',
+      verdictReason: 'mismatch rate 10% (20 of 200), 95% lower bound 7.03% (Wilson) > 5%',
     });
     expect(orders.skipped).toMatchObject({ unsafe_method: 1, timeout: 1, too_large: 0 });
-    expect(result.routes[2]?.verdictReason).toBe(
-      '10 pairs compared, 100 needed (mismatch rate 0% (0 of 10) so far)',
+    expect(result.routes[2]?.verdictReason).toMatch(
+      /^10 compared pairs < 299 needed; mismatch rate 0% \(0 of 10\), 95% upper bound 25.89% \(Clopper–Pearson\) > 1%: hold: about 289 more pairs/,
     );
+    expect(result.routes[2]?.decision).toMatchObject({ verdict: 'hold', more: 289 });
   });
 
   it('lists differences by folded path with a real, redacted example', async () => {
@@ -112,6 +116,8 @@ describe('buildReport', () => {
         matched: 1,
         mismatched: 1,
         errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
       })),
     });
     const orders = (await buildReport(store, { now: NOW, routes: ROUTES })).routes[0]!;
@@ -131,7 +137,8 @@ describe('buildReport', () => {
     const { progress } = await report();
 
     expect(progress.routes).toEqual({ total: 3, legacy: 0, shadow: 2, canary: 1, migrated: 0, unknown: 0 });
-    expect(progress.verdicts).toEqual({ ready: 1, insufficient_evidence: 1, mismatching: 1, slower: 0 });
+    expect(progress.verdicts).toEqual({ ready: 0, insufficient_evidence: 1, mismatching: 2, slower: 0 });
+    expect(progress.decisions).toMatchObject({ hold: 1, mismatching: 1, rolled_back: 1, ready: 0 });
     expect(progress.traffic).toEqual({ requests: 151, legacy: 113, service: 38, serviceShare: 38 / 151 });
     expect(progress.unmatched).toEqual([
       { method: 'GET', template: '/invoices/:id', count: 2 },
@@ -146,9 +153,10 @@ describe('buildReport', () => {
     const result = await buildReport(store, { now: NOW });
 
     expect(result.routes.map((route) => [route.id, route.stage, route.gate.minCompared])).toEqual([
-      ['catalog', 'canary', 100],
-      ['orders', 'shadow', 100],
-      ['users', 'shadow', 100],
+      // No minCompared set: the fewest clean pairs whose bound shows the default 1%.
+      ['catalog', 'canary', 299],
+      ['orders', 'shadow', 299],
+      ['users', 'shadow', 299],
     ]);
   });
 
@@ -165,7 +173,7 @@ describe('buildReport', () => {
       compared: 0,
       mismatchRate: null,
       verdict: 'insufficient_evidence',
-      verdictReason: 'no pairs compared yet; 50 needed',
+      decision: { verdict: 'hold', more: 299, etaMs: null },
       diffs: [],
     });
     expect(result.progress.traffic.serviceShare).toBeNull();
@@ -180,47 +188,101 @@ describe('buildReport', () => {
   });
 });
 
-describe('decideVerdict', () => {
-  const gate = { minCompared: 100, maxMismatchRate: 0.01, maxErrorRate: 0.02, maxLatencyRatio: 1.5 };
+describe('reportVerdict', () => {
+  const gate = {
+    ...DEFAULT_GATE,
+    minCompared: 100,
+    maxMismatchRate: 0.01,
+    maxErrorRate: 0.02,
+    maxLatencyRatio: 1.5,
+    maxLatencyIncreaseMs: 0,
+  };
+  const shadow = { stage: 'shadow' } as const;
+  const steps = [1, 5, 25, 50, 100];
+  interface Figures {
+    compared: number;
+    mismatched: number;
+    errors: number;
+    legacyP95?: number | null;
+    serviceP95?: number | null;
+  }
+  const evidenceOf = (figures: Figures) =>
+    evidenceFromReport({
+      ...figures,
+      latency: { legacy: { p95: figures.legacyP95 ?? null }, service: { p95: figures.serviceP95 ?? null } },
+    });
+  const judge = (figures: Figures) => reportVerdict(shadow, steps, gate, evidenceOf(figures));
 
   it.each([
-    [{ compared: 0, mismatched: 0, errors: 0 }, 'insufficient_evidence'],
-    [{ compared: 10, mismatched: 5, errors: 0 }, 'mismatching'],
-    [{ compared: 1000, mismatched: 10, errors: 0 }, 'ready'],
-    [{ compared: 1000, mismatched: 11, errors: 0 }, 'mismatching'],
-    [{ compared: 1000, mismatched: 0, errors: 21 }, 'mismatching'],
-    [{ compared: 99, mismatched: 0, errors: 0 }, 'insufficient_evidence'],
-    [{ compared: 100, mismatched: 0, errors: 0 }, 'ready'],
-    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 16 }, 'slower'],
-    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 15 }, 'ready'],
-    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: 0, serviceP95: 1 }, 'slower'],
-    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: null, serviceP95: 900 }, 'ready'],
-    [{ compared: 10, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 40 }, 'slower'],
-    [{ compared: 10, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 12 }, 'insufficient_evidence'],
-    [{ compared: 1000, mismatched: 50, errors: 0, legacyP95: 10, serviceP95: 40 }, 'mismatching'],
-  ] as const)('%o → %s', (figures, expected) => {
-    expect(decideVerdict(figures, gate).verdict).toBe(expected);
+    [{ compared: 0, mismatched: 0, errors: 0 }, 'insufficient_evidence', 'hold'],
+    [{ compared: 10, mismatched: 5, errors: 0 }, 'mismatching', 'mismatching'],
+    // 1% seen is not "at most 1%" shown: its upper bound is above the limit.
+    [{ compared: 1000, mismatched: 10, errors: 0 }, 'insufficient_evidence', 'hold'],
+    [{ compared: 1000, mismatched: 40, errors: 0 }, 'mismatching', 'mismatching'],
+    [{ compared: 1000, mismatched: 0, errors: 100 }, 'mismatching', 'failing'],
+    [{ compared: 99, mismatched: 0, errors: 0 }, 'insufficient_evidence', 'hold'],
+    // Over the minimum, yet 0 of 100 still allows ~3%: the bound needs 299 clean pairs for 1%.
+    [{ compared: 100, mismatched: 0, errors: 0 }, 'insufficient_evidence', 'hold'],
+    [{ compared: 400, mismatched: 0, errors: 0 }, 'ready', 'ready'],
+    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 16 }, 'slower', 'slower'],
+    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 15 }, 'ready', 'ready'],
+    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: 0, serviceP95: 1 }, 'slower', 'slower'],
+    [{ compared: 1000, mismatched: 0, errors: 0, legacyP95: null, serviceP95: 900 }, 'ready', 'ready'],
+    [{ compared: 10, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 40 }, 'slower', 'slower'],
+    [
+      { compared: 10, mismatched: 0, errors: 0, legacyP95: 10, serviceP95: 12 },
+      'insufficient_evidence',
+      'hold',
+    ],
+    [
+      { compared: 1000, mismatched: 50, errors: 0, legacyP95: 10, serviceP95: 40 },
+      'mismatching',
+      'mismatching',
+    ],
+  ] as const)('%o → %s (%s)', (figures, expected, decision) => {
+    const judged = judge(figures);
+    expect(judged.verdict).toBe(expected);
+    expect(judged.decision.verdict).toBe(decision);
   });
 
   it('says why with the gate’s own words and figures, so the report and `strangler promote` agree', () => {
     const figures = { compared: 500, mismatched: 0, errors: 0, legacyP95: 12, serviceP95: 30 };
-    const decided = decideVerdict(figures, gate);
-    const gateSays = evaluateGate(
-      evidenceFromReport({ ...figures, latency: { legacy: { p95: 12 }, service: { p95: 30 } } }),
-      { ...DEFAULT_GATE, ...gate },
-      { from: { stage: 'shadow' }, to: { stage: 'canary', percent: 5 }, direction: 'promote' },
-    );
+    const decided = judge(figures);
+    const gateSays = evaluateGate(evidenceOf(figures), gate, {
+      from: shadow,
+      to: { stage: 'canary', percent: 1 },
+      direction: 'promote',
+    });
     const latency = gateSays.conditions.find((condition) => condition.name === 'latency_ratio');
 
-    expect(decided).toEqual({
-      verdict: 'slower',
-      verdictReason: 'service p95 30 ms is 2.5× legacy p95 12 ms > 1.5×',
-    });
+    expect(decided.verdict).toBe('slower');
+    expect(decided.verdictReason).toBe('service p95 30 ms is 2.5× legacy p95 12 ms > 1.5×');
     expect(latency?.ok).toBe(false);
     expect(latency?.message).toBe(decided.verdictReason);
-    expect(decideVerdict({ ...figures, serviceP95: 13 }, gate).verdictReason).toBe(
-      'mismatch rate 0% (0 of 500) and error rate 0% (0 of 500) within 1% and 2%; service p95 13 ms is 1.08× legacy p95 12 ms ≤ 1.5×',
+    expect(judge({ ...figures, serviceP95: 13 }).verdictReason).toBe(
+      gateSays.conditions
+        .map((condition) =>
+          condition.name === 'latency_ratio'
+            ? 'service p95 13 ms is 1.1× legacy p95 12 ms ≤ 1.5×'
+            : condition.message,
+        )
+        .join('; '),
     );
+    expect(judge({ ...figures, serviceP95: 13 }).decision).toMatchObject({
+      verdict: 'ready',
+      label: 'ready for canary 1%',
+      question: 'may it go from shadow to canary 1%?',
+    });
+  });
+
+  it('holds below the bound’s minimum with how many more pairs, and prints the bound and its rule', () => {
+    const decided = judge({ compared: 100, mismatched: 0, errors: 0 });
+    const mismatch = decided.decision.conditions.find((condition) => condition.name === 'mismatch_rate');
+    expect(mismatch).toMatchObject({ state: 'hold', upper: expect.closeTo(0.0295, 4), more: 199 });
+    expect(mismatch?.message).toBe(
+      'mismatch rate 0% (0 of 100), 95% upper bound 2.95% (Clopper–Pearson) > 1%: hold: about 199 more pairs at the rate seen so far',
+    );
+    expect(decided.decision.more).toBe(199);
   });
 
   it('formats rates with enough digits to compare them with the limit', () => {

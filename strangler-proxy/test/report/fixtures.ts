@@ -1,6 +1,7 @@
 /** A results store filled through the real recorder, as the proxy would fill it. */
 import { createBatchingRecorder } from '../../src/store/batching-recorder.ts';
 import type { ResultStore } from '../../src/store/result-store.ts';
+import type { ResultRecorder } from '../../src/store/types.ts';
 import { routeSchema, type RouteConfig } from '../../src/config/schema.ts';
 import { comparison, response, verdict } from '../store/fixtures.ts';
 
@@ -25,8 +26,23 @@ export const ROUTES: RouteConfig[] = [
  * missing header), so "mismatching" at 10% > 5%. catalog: 150 matching pairs, "ready". users: 10 pairs,
  * "insufficient_evidence". Plus served traffic, skips, noise, unmatched paths and an auto rollback.
  */
-export async function fillStore(store: ResultStore): Promise<void> {
-  const recorder = createBatchingRecorder(store, { routes: ROUTES, clock: () => NOW - 5 * MINUTE });
+export async function fillStore(
+  store: ResultStore,
+  /** The revision each route's evidence is recorded under; none (`''`) by default. */
+  revisionOf: (routeId: string) => string = () => '',
+): Promise<void> {
+  const batching = createBatchingRecorder(store, { routes: ROUTES, clock: () => NOW - 5 * MINUTE });
+  const recorder: ResultRecorder = {
+    ...batching,
+    recordComparison: (event) => batching.recordComparison({ ...event, revision: revisionOf(event.routeId) }),
+    recordServed: (event) =>
+      batching.recordServed({
+        ...event,
+        revision: event.routeId === null ? '' : revisionOf(event.routeId),
+      }),
+    flush: () => batching.flush(),
+    close: () => batching.close(),
+  };
   const legacyOrder = {
     id: 7,
     customer: { name: 'Ada', email: 'ada@example.com' },

@@ -93,8 +93,8 @@ describe.skipIf(missing)('HTML report in Chromium', () => {
   it('shows each route’s verdict and the side-by-side diff view with the differing lines highlighted', async () => {
     const orders = page.locator('#route-orders');
     await expect.poll(() => orders.locator('h2 .verdict').textContent()).toBe('mismatching');
-    expect(await page.locator('#route-catalog h2 .verdict').textContent()).toBe('ready');
-    expect(await page.locator('#route-users h2 .verdict').textContent()).toBe('insufficient evidence');
+    expect(await page.locator('#route-catalog h2 .verdict').textContent()).toBe('rolled back');
+    expect(await page.locator('#route-users h2 .verdict').textContent()).toBe('hold');
 
     const firstExample = orders.locator('details.diff').first();
     expect(await firstExample.locator('.side-legacy, .side-service').count()).toBe(2);

@@ -54,7 +54,9 @@ describe('report renderers', () => {
     expect(
       rows.map((row) => end(row, row.includes('orders') ? '200' : row.includes('catalog') ? '150' : '10')),
     ).toEqual(rows.map(() => end(header!, 'COMPARED')));
-    expect(plain).toContain('orders mismatching: mismatch rate 10% (20 of 200) is above 5%');
+    expect(plain).toContain(
+      'orders mismatching: mismatch rate 10% (20 of 200), 95% lower bound 7.03% (Wilson) > 5%',
+    );
     expect(plain).toContain('Still on the monolith (no route): GET /invoices/:id 2, POST /login 1');
   });
 

@@ -7,31 +7,30 @@ import { createProgressLine, createReportCommand, parseSince } from '../../src/c
 import { CliExit, type CliIo } from '../../src/cli/io.ts';
 import { createKnexStore } from '../../src/store/knex-store.ts';
 import { fillStore, NOW } from './fixtures.ts';
+import { revisionsOf } from '../support/revisions.ts';
 
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'strangler-report-cli-'));
+  const routesYaml = [
+    'version: 1',
+    'legacy: http://127.0.0.1:8080',
+    'services:',
+    '  orders: http://127.0.0.1:8081',
+    'routes:',
+    '  - id: orders',
+    '    path: /orders',
+    '    service: orders',
+    '    stage: shadow',
+    '    plan:',
+    '      gate: { minCompared: 50, maxMismatchRate: 0.2 }',
+    '',
+  ].join('\n');
   const store = await createKnexStore({ url: 'sqlite:strangler.db', cwd: dir });
-  await fillStore(store);
+  await fillStore(store, revisionsOf(routesYaml));
   await store.close();
-  await writeFile(
-    path.join(dir, 'routes.yaml'),
-    [
-      'version: 1',
-      'legacy: http://127.0.0.1:8080',
-      'services:',
-      '  orders: http://127.0.0.1:8081',
-      'routes:',
-      '  - id: orders',
-      '    path: /orders',
-      '    service: orders',
-      '    stage: shadow',
-      '    plan:',
-      '      gate: { minCompared: 50, maxMismatchRate: 0.2 }',
-      '',
-    ].join('\n'),
-  );
+  await writeFile(path.join(dir, 'routes.yaml'), routesYaml);
 });
 
 afterAll(async () => {
@@ -77,7 +76,11 @@ describe('strangler report', () => {
 
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    expect(stdout).toMatch(/^orders\s+shadow\s+200\s+10%\s+0%.*ready$/m); // the file allows 20%
+    // The file allows 20% mismatches, shown by 200 pairs; a 1% error rate is not shown by 0 of 200 yet.
+    expect(stdout).toMatch(/^orders\s+shadow\s+200\s+10%\s+0%.*hold$/m);
+    expect(stdout).toContain(
+      'orders hold: service error rate 0% (0 of 200 shadow pairs), 95% upper bound 1.49% (Clopper–Pearson) > 1%: hold: about 99 more pairs or requests',
+    );
     expect(stdout).not.toContain('catalog'); // the routes file lists only orders
   });
 
@@ -95,7 +98,12 @@ describe('strangler report', () => {
     expect(code).toBe(0);
     expect(report.since).toBe(new Date(NOW - 30 * 60_000).toISOString());
     expect(report.routes).toHaveLength(1);
-    expect(report.routes[0]).toMatchObject({ id: 'orders', compared: 60, verdict: 'ready' });
+    expect(report.routes[0]).toMatchObject({
+      id: 'orders',
+      compared: 60,
+      verdict: 'insufficient_evidence',
+      decision: { verdict: 'hold' },
+    });
   });
 
   it('writes to --out, in the format its extension names, and says so on stderr', async () => {

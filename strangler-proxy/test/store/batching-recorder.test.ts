@@ -65,7 +65,15 @@ describe('createBatchingRecorder', () => {
     await recorder.flush();
 
     expect(await store.comparisons()).toEqual([
-      { routeId: 'orders', compared: 4, matched: 1, mismatched: 2, errors: 1 },
+      {
+        routeId: 'orders',
+        compared: 4,
+        matched: 1,
+        mismatched: 2,
+        errors: 1,
+        legacyErrors: 0,
+        serviceErrors: 1,
+      },
     ]);
     expect(await store.timeline({ step: BUCKET_MS })).toHaveLength(2);
     // Counted once per comparison even though two elements differed.
@@ -221,7 +229,15 @@ describe('createBatchingRecorder', () => {
     await recorder.flush();
 
     expect(await store.comparisons()).toEqual([
-      { routeId: 'orders', compared: 2, matched: 2, mismatched: 0, errors: 0 },
+      {
+        routeId: 'orders',
+        compared: 2,
+        matched: 2,
+        mismatched: 0,
+        errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
+      },
     ]);
     expect(recorder.status()).toMatchObject({ healthy: true, pending: 0, dropped: 0, lastError: null });
   });

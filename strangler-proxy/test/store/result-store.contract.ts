@@ -56,6 +56,124 @@ export function describeResultStoreContract(
       expect(await store.events()).toEqual([]);
     });
 
+    it('keeps which side of a failed pair failed, summed like the other counters', async () => {
+      const row = {
+        routeId: 'orders',
+        bucket: minute(0),
+        compared: 4,
+        matched: 1,
+        mismatched: 0,
+        errors: 3,
+        legacyErrors: 1,
+        serviceErrors: 3,
+      };
+      await store.write(batch({ comparisons: [row] }));
+      await store.write(batch({ comparisons: [{ ...row, bucket: minute(1) }] }));
+      expect(await store.comparisons()).toEqual([
+        {
+          routeId: 'orders',
+          compared: 8,
+          matched: 2,
+          mismatched: 0,
+          errors: 6,
+          legacyErrors: 2,
+          serviceErrors: 6,
+        },
+      ]);
+      expect(await store.timeline({ step: BUCKET_MS, since: minute(1) })).toEqual([
+        {
+          routeId: 'orders',
+          at: minute(1),
+          compared: 4,
+          matched: 1,
+          mismatched: 0,
+          errors: 3,
+          legacyErrors: 1,
+          serviceErrors: 3,
+        },
+      ]);
+    });
+
+    it('keeps evidence apart by revision, and sums every revision unless one is asked for', async () => {
+      const pairs = {
+        routeId: 'orders',
+        bucket: minute(0),
+        compared: 10,
+        matched: 8,
+        mismatched: 2,
+        errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
+      };
+      const diff = { routeId: 'orders', bucket: minute(0), path: '$.a', kind: 'value' as const, count: 2 };
+      const served = {
+        routeId: 'orders',
+        bucket: minute(0),
+        side: 'service' as const,
+        requests: 5,
+        errors: 1,
+        fallbacks: 0,
+      };
+      await store.write(
+        batch({
+          comparisons: [pairs, { ...pairs, revision: 'r2', matched: 10, mismatched: 0 }],
+          diffs: [diff],
+          served: [
+            { ...served, revision: 'r1' },
+            { ...served, revision: 'r2' },
+          ],
+        }),
+      );
+      await store.write(batch({ comparisons: [{ ...pairs, revision: 'r2', matched: 10, mismatched: 0 }] }));
+
+      expect(await store.comparisons({ revision: 'r2' })).toEqual([
+        {
+          routeId: 'orders',
+          compared: 20,
+          matched: 20,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
+      ]);
+      expect(await store.comparisons({ revision: '' })).toEqual([
+        {
+          routeId: 'orders',
+          compared: 10,
+          matched: 8,
+          mismatched: 2,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
+      ]);
+      expect((await store.comparisons())[0]?.compared).toBe(30);
+      expect(await store.timeline({ step: BUCKET_MS, revision: 'r2' })).toEqual([
+        {
+          routeId: 'orders',
+          at: minute(0),
+          compared: 20,
+          matched: 20,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
+      ]);
+      expect(await store.diffs({ revision: 'r2' })).toEqual([]);
+      expect(await store.diffs()).toEqual([{ routeId: 'orders', path: '$.a', kind: 'value', count: 2 }]);
+      expect(await store.served({ revision: 'r1' })).toEqual([
+        { routeId: 'orders', side: 'service', requests: 5, errors: 1, fallbacks: 0 },
+      ]);
+      expect((await store.served())[0]?.requests).toBe(10);
+      // Tables without revisions answer a revision query with all they hold.
+      await store.write(
+        batch({ skips: [{ routeId: 'orders', bucket: minute(0), reason: 'timeout', count: 1 }] }),
+      );
+      expect(await store.skips({ revision: 'r2' })).toHaveLength(1);
+    });
+
     it('adds comparison counters across writes and sums them over a window', async () => {
       const row = {
         routeId: 'orders',
@@ -64,18 +182,47 @@ export function describeResultStoreContract(
         matched: 8,
         mismatched: 1,
         errors: 1,
+        legacyErrors: 1,
+        serviceErrors: 1,
       };
       await store.write(batch({ comparisons: [row] }));
       await store.write(batch({ comparisons: [row, { ...row, bucket: minute(1) }] }));
       await store.write(
         batch({
-          comparisons: [{ ...row, routeId: 'catalog', compared: 1, matched: 1, mismatched: 0, errors: 0 }],
+          comparisons: [
+            {
+              ...row,
+              routeId: 'catalog',
+              compared: 1,
+              matched: 1,
+              mismatched: 0,
+              errors: 0,
+              legacyErrors: 0,
+              serviceErrors: 0,
+            },
+          ],
         }),
       );
 
       expect(await store.comparisons()).toEqual([
-        { routeId: 'catalog', compared: 1, matched: 1, mismatched: 0, errors: 0 },
-        { routeId: 'orders', compared: 30, matched: 24, mismatched: 3, errors: 3 },
+        {
+          routeId: 'catalog',
+          compared: 1,
+          matched: 1,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
+        {
+          routeId: 'orders',
+          compared: 30,
+          matched: 24,
+          mismatched: 3,
+          errors: 3,
+          legacyErrors: 3,
+          serviceErrors: 3,
+        },
       ]);
     });
 
@@ -87,12 +234,22 @@ export function describeResultStoreContract(
         matched: n + 1,
         mismatched: 0,
         errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
       }));
       await store.write(batch({ comparisons: [...rows, { ...rows[0]!, routeId: 'catalog' }] }));
 
       const window = { since: minute(1), until: minute(3), routeId: 'orders' };
       expect(await store.comparisons(window)).toEqual([
-        { routeId: 'orders', compared: 5, matched: 5, mismatched: 0, errors: 0 },
+        {
+          routeId: 'orders',
+          compared: 5,
+          matched: 5,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
       ]);
       expect(await store.comparisons({ since: minute(4) })).toEqual([]);
     });
@@ -105,6 +262,8 @@ export function describeResultStoreContract(
         matched: 10 - n,
         mismatched: n,
         errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
       }));
       await store.write(batch({ comparisons: rows }));
 
@@ -114,8 +273,26 @@ export function describeResultStoreContract(
       expect(timeline.reduce((sum, point) => sum + point.compared, 0)).toBe(50);
       expect(timeline.reduce((sum, point) => sum + point.mismatched, 0)).toBe(10);
       expect(await store.timeline({ step: BUCKET_MS, since: minute(3) })).toEqual([
-        { routeId: 'orders', at: minute(3), compared: 10, matched: 7, mismatched: 3, errors: 0 },
-        { routeId: 'orders', at: minute(4), compared: 10, matched: 6, mismatched: 4, errors: 0 },
+        {
+          routeId: 'orders',
+          at: minute(3),
+          compared: 10,
+          matched: 7,
+          mismatched: 3,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
+        {
+          routeId: 'orders',
+          at: minute(4),
+          compared: 10,
+          matched: 6,
+          mismatched: 4,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
       ]);
       await expect(store.timeline({ step: 1_000 })).rejects.toThrow(RangeError);
     });
@@ -362,7 +539,18 @@ export function describeResultStoreContract(
       const routeId = 'r'.repeat(MAX_ROUTE_ID_LENGTH);
       await store.write(
         batch({
-          comparisons: [{ routeId, bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 }],
+          comparisons: [
+            {
+              routeId,
+              bucket: minute(0),
+              compared: 1,
+              matched: 1,
+              mismatched: 0,
+              errors: 0,
+              legacyErrors: 0,
+              serviceErrors: 0,
+            },
+          ],
           routes: [{ routeId, stage: 'shadow', lastSeen: minute(0) }],
           samples: [sample({ routeId })],
           events: [{ routeId, kind: 'reload', at: minute(0), detail: 'version 2' }],
@@ -375,7 +563,16 @@ export function describeResultStoreContract(
     });
 
     it('sums rows with the same key within one batch', async () => {
-      const row = { routeId: 'orders', bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 };
+      const row = {
+        routeId: 'orders',
+        bucket: minute(0),
+        compared: 1,
+        matched: 1,
+        mismatched: 0,
+        errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
+      };
       await store.write(
         batch({
           comparisons: [row, row],
@@ -394,7 +591,15 @@ export function describeResultStoreContract(
       );
 
       expect(await store.comparisons()).toEqual([
-        { routeId: 'orders', compared: 2, matched: 2, mismatched: 0, errors: 0 },
+        {
+          routeId: 'orders',
+          compared: 2,
+          matched: 2,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
       ]);
       expect(await store.diffs()).toEqual([{ routeId: 'orders', path: '$.a', kind: 'value', count: 2 }]);
       expect(await store.routes()).toEqual([{ routeId: 'orders', stage: 'canary', lastSeen: 2 }]);
@@ -416,7 +621,16 @@ export function describeResultStoreContract(
     });
 
     it('adds up concurrent writes without losing any', async () => {
-      const row = { routeId: 'orders', bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 };
+      const row = {
+        routeId: 'orders',
+        bucket: minute(0),
+        compared: 1,
+        matched: 1,
+        mismatched: 0,
+        errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
+      };
       const other = subject.openAnother ? await subject.openAnother() : store;
       try {
         await Promise.all(
@@ -429,7 +643,15 @@ export function describeResultStoreContract(
       }
 
       expect(await store.comparisons()).toEqual([
-        { routeId: 'orders', compared: 20, matched: 20, mismatched: 0, errors: 0 },
+        {
+          routeId: 'orders',
+          compared: 20,
+          matched: 20,
+          mismatched: 0,
+          errors: 0,
+          legacyErrors: 0,
+          serviceErrors: 0,
+        },
       ]);
     });
 
@@ -441,6 +663,8 @@ export function describeResultStoreContract(
         matched: 1,
         mismatched: 0,
         errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
       }));
       const other = subject.openAnother ? await subject.openAnother() : store;
       try {
@@ -463,7 +687,16 @@ export function describeResultStoreContract(
     it.runIf(options.rejectsIncompleteRows)('writes nothing of a batch that fails part-way', async () => {
       const broken = batch({
         comparisons: [
-          { routeId: 'orders', bucket: minute(0), compared: 1, matched: 1, mismatched: 0, errors: 0 },
+          {
+            routeId: 'orders',
+            bucket: minute(0),
+            compared: 1,
+            matched: 1,
+            mismatched: 0,
+            errors: 0,
+            legacyErrors: 0,
+            serviceErrors: 0,
+          },
         ],
         // detail is NOT NULL: the last statement of the transaction fails
         events: [{ routeId: 'orders', kind: 'reload', at: 1, detail: null as unknown as string }],

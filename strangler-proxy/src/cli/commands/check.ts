@@ -13,7 +13,9 @@ import { checkRoutes } from '../../promote/promote-route.ts';
 import type { CheckRoutesResult, RouteCheck } from '../../promote/promote-route.ts';
 import {
   EXIT_GATE_FAILED,
+  addEvidenceFlags,
   addGateFlags,
+  evidenceChoice,
   colorsFor,
   configPath,
   gateOverrides,
@@ -21,9 +23,9 @@ import {
   lines,
   reportingErrors,
 } from './promote-shared.ts';
-import type { Colors, GateFlags, PromoteCommandDeps } from './promote-shared.ts';
+import type { Colors, EvidenceFlags, GateFlags, PromoteCommandDeps } from './promote-shared.ts';
 
-interface CheckFlags extends GateFlags {
+interface CheckFlags extends GateFlags, EvidenceFlags {
   readonly config: string;
   readonly store?: string;
   readonly route?: string;
@@ -37,7 +39,7 @@ export function createCheckCommand(io: CliIo, deps: PromoteCommandDeps): Command
     .option('--store <url>', 'the results store holding the evidence')
     .option('--route <id>', 'only this route')
     .option('--json', 'print the result as JSON');
-  addGateFlags(command).action((flags: CheckFlags) =>
+  addEvidenceFlags(addGateFlags(command), deps.now ?? Date.now).action((flags: CheckFlags) =>
     reportingErrors(io, async () => {
       const result = await checkRoutes({
         file: configPath(io, flags.config),
@@ -45,6 +47,7 @@ export function createCheckCommand(io: CliIo, deps: PromoteCommandDeps): Command
         loadEvidence: deps.loadEvidence,
         store: flags.store,
         gateOverrides: gateOverrides(flags),
+        ...evidenceChoice(flags),
         now: deps.now,
         validate: deps.validate,
         env: io.env,
@@ -68,10 +71,20 @@ export interface CheckJson {
     /** Null for a migrated route. */
     readonly next: Position | null;
     readonly passed: boolean;
+    /** The route's verdict, as `report` and `/status` give it (`hold`, `ready`, `mismatching`, …). */
+    readonly verdict: string;
+    /** `pass`, `hold` or `fail`. */
+    readonly outcome: string;
+    readonly label: string;
+    readonly reason: string;
+    /** Holding: observations still needed, and about how long at the recent pace (ms). */
+    readonly more: number | null;
+    readonly etaMs: number | null;
     readonly note?: string;
     readonly conditions: readonly {
       readonly name: string;
       readonly ok: boolean;
+      readonly state: string;
       readonly actual: number | null;
       readonly limit: number;
       readonly message: string;
@@ -89,8 +102,21 @@ export function toJson(result: CheckRoutesResult): CheckJson {
       ...check.position,
       next: check.move?.to ?? null,
       passed: check.passed,
+      verdict: check.decision.verdict,
+      outcome: check.decision.outcome,
+      label: check.decision.label,
+      reason: check.decision.reason,
+      more: check.decision.more,
+      etaMs: check.decision.etaMs,
       ...(check.gate?.note === undefined ? {} : { note: check.gate.note }),
-      conditions: (check.gate?.conditions ?? []).map((condition) => ({ ...condition })),
+      conditions: (check.gate?.conditions ?? []).map((condition) => ({
+        name: condition.name,
+        ok: condition.ok,
+        state: condition.state,
+        actual: condition.actual,
+        limit: condition.limit,
+        message: condition.message,
+      })),
       hints: hintsOf(check.evidence),
     })),
   };
@@ -108,7 +134,8 @@ function table(result: CheckRoutesResult, c: Colors): string {
   const width = (key: 'route' | 'stage' | 'next' | 'gate') =>
     Math.max(header[key].length, ...rows.map((row) => row[key].length));
   const widths = { route: width('route'), stage: width('stage'), next: width('next'), gate: width('gate') };
-  const paint = (gate: string) => (gate === 'pass' ? c.green : gate === 'FAIL' ? c.red : c.dim)(gate);
+  const paint = (gate: string) =>
+    (gate === 'pass' ? c.green : gate === 'FAIL' ? c.red : gate === 'HOLD' ? c.yellow : c.dim)(gate);
   const format = (row: typeof header, color: (gate: string) => string) =>
     [
       row.route.padEnd(widths.route),
@@ -122,7 +149,7 @@ function table(result: CheckRoutesResult, c: Colors): string {
   const summary = result.passed
     ? c.green(`every gate passes (${rows.length} route${rows.length === 1 ? '' : 's'})`)
     : c.red(
-        `${result.routes.filter((check) => !check.passed).length} of ${rows.length} routes cannot move on yet`,
+        `${result.routes.filter((check) => !check.passed).length} of ${rows.length} routes cannot move on yet (${result.routes.filter((check) => check.decision.outcome === 'hold').length} holding for more evidence)`,
       );
   // Under a failed gate, what the figures suggest is behind it.
   const causes = result.routes
@@ -145,13 +172,10 @@ function table(result: CheckRoutesResult, c: Colors): string {
 
 function verdict(check: RouteCheck): string {
   if (!check.move) return '—';
-  return check.passed ? 'pass' : 'FAIL';
+  return { pass: 'pass', hold: 'HOLD', fail: 'FAIL' }[check.decision.outcome];
 }
 
+/** `hold: mismatch rate …`: the verdict's own words, which `report` and `promote` print too. */
 function details(check: RouteCheck): string {
-  if (!check.move || !check.gate) return 'migrated: nothing left to gate';
-  if (check.gate.conditions.length === 0) return check.gate.note ?? '';
-  const failed = check.gate.conditions.filter((condition) => !condition.ok);
-  const shown = failed.length > 0 ? failed : check.gate.conditions;
-  return shown.map((condition) => condition.message).join('; ');
+  return `${check.decision.label}: ${check.decision.reason}`;
 }

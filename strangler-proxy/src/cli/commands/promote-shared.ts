@@ -16,6 +16,9 @@ import { isPromoteError } from '../../promote/errors.ts';
 import type { GateCondition, GateOverrides, GateResult } from '../../promote/gate.ts';
 import type { RouteFileChange } from '../../promote/edit-routes-file.ts';
 import type { LoadEvidence } from '../../promote/promote-route.ts';
+import type { RouteDecision } from '../../promote/decide-route.ts';
+import { revisionOption, type RevisionChoice } from '../options.ts';
+import { parseSince } from './report.ts';
 import type { ValidateRoutesText } from '../../promote/validate-routes-text.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -90,6 +93,29 @@ export function addGateFlags(command: Command): Command {
     .option('--max-latency-ratio <ratio>', 'highest service p95 / legacy p95 allowed', parseRatio);
 }
 
+export interface EvidenceFlags {
+  readonly since?: number;
+  readonly revision?: RevisionChoice;
+}
+
+/** `--since` and `--revision`: which evidence the gate counts (default: the gate window, current revision). */
+export function addEvidenceFlags(command: Command, now: () => number): Command {
+  return command
+    .option(
+      '--since <duration|time>',
+      'count evidence newer than this: 30m, 6h, 7d or an ISO time (default: the gate window)',
+      (text) => parseSince(text, now()),
+    )
+    .addOption(revisionOption());
+}
+
+export function evidenceChoice(flags: EvidenceFlags): { since?: number; revisions?: RevisionChoice } {
+  return {
+    ...(flags.since === undefined ? {} : { since: flags.since }),
+    ...(flags.revision === undefined ? {} : { revisions: flags.revision }),
+  };
+}
+
 export function gateOverrides(flags: GateFlags): GateOverrides {
   return {
     minCompared: flags.minCompared,
@@ -100,18 +126,27 @@ export function gateOverrides(flags: GateFlags): GateOverrides {
 }
 
 export function formatCondition(condition: GateCondition, c: Colors): string {
-  const mark = condition.ok ? c.green('✓') : c.red('✗');
+  const mark =
+    condition.state === 'pass' ? c.green('✓') : condition.state === 'hold' ? c.yellow('…') : c.red('✗');
   return `  ${mark} ${condition.message}`;
 }
 
 export function formatGate(gate: GateResult, c: Colors): string[] {
   if (gate.conditions.length === 0) return [`gate: ${gate.note ?? 'nothing to check'}`];
+  const word = gate.outcome === 'hold' ? 'HOLDS' : 'FAILED';
   const verdict = gate.passed
     ? c.green('passed')
     : gate.forced
-      ? c.yellow('FAILED (forced)')
-      : c.red('FAILED');
+      ? c.yellow(`${word} (forced)`)
+      : gate.outcome === 'hold'
+        ? c.yellow(word)
+        : c.red(word);
   return [`gate ${verdict}:`, ...gate.conditions.map((condition) => formatCondition(condition, c))];
+}
+
+/** `verdict: hold: …`: the route's verdict in the words `report` and `check` use. */
+export function formatDecision(decision: RouteDecision): string {
+  return `verdict: ${decision.label}: ${decision.reason}`;
 }
 
 export function seconds(ms: number): string {

@@ -11,9 +11,12 @@ import { promoteRoute } from '../../promote/promote-route.ts';
 import type { PromoteRouteResult } from '../../promote/promote-route.ts';
 import {
   EXIT_GATE_FAILED,
+  addEvidenceFlags,
   addGateFlags,
+  evidenceChoice,
   colorsFor,
   configPath,
+  formatDecision,
   formatGate,
   gateOverrides,
   inProcess,
@@ -21,13 +24,13 @@ import {
   printChange,
   reportingErrors,
 } from './promote-shared.ts';
-import type { GateFlags, PromoteCommandDeps } from './promote-shared.ts';
+import type { EvidenceFlags, GateFlags, PromoteCommandDeps } from './promote-shared.ts';
 
 export { createRollbackCommand } from './rollback.ts';
 export { createCheckCommand } from './check.ts';
 export type { PromoteCommandDeps } from './promote-shared.ts';
 
-interface PromoteFlags extends GateFlags {
+interface PromoteFlags extends GateFlags, EvidenceFlags {
   readonly config: string;
   readonly store?: string;
   readonly force?: boolean;
@@ -42,22 +45,24 @@ export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Comma
     .option('--store <url>', 'the results store holding the evidence')
     .option('--force', 'promote even though the gate fails (says so loudly)')
     .option('--dry-run', 'print the change as a diff and write nothing');
-  addGateFlags(command).action((routeId: string, flags: PromoteFlags) =>
-    reportingErrors(io, async () => {
-      const result = await promoteRoute({
-        file: configPath(io, flags.config),
-        routeId,
-        loadEvidence: deps.loadEvidence,
-        store: flags.store,
-        force: flags.force === true,
-        dryRun: flags.dryRun === true,
-        gateOverrides: gateOverrides(flags),
-        now: deps.now,
-        validate: deps.validate,
-        env: io.env,
-      });
-      printPromotion(io, flags.config, result);
-    }),
+  addEvidenceFlags(addGateFlags(command), deps.now ?? Date.now).action(
+    (routeId: string, flags: PromoteFlags) =>
+      reportingErrors(io, async () => {
+        const result = await promoteRoute({
+          file: configPath(io, flags.config),
+          routeId,
+          loadEvidence: deps.loadEvidence,
+          store: flags.store,
+          force: flags.force === true,
+          dryRun: flags.dryRun === true,
+          gateOverrides: gateOverrides(flags),
+          ...evidenceChoice(flags),
+          now: deps.now,
+          validate: deps.validate,
+          env: io.env,
+        });
+        printPromotion(io, flags.config, result);
+      }),
   );
   return inProcess(command, io);
 }
@@ -65,26 +70,35 @@ export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Comma
 function printPromotion(io: CliIo, file: string, result: PromoteRouteResult): void {
   const c = colorsFor(io);
   io.stdout.write(
-    lines(c.bold(`${result.routeId}: ${result.move.description}`), ...formatGate(result.gate, c)),
+    lines(
+      c.bold(`${result.routeId}: ${result.move.description}`),
+      ...formatGate(result.gate, c),
+      formatDecision(result.decision),
+    ),
   );
-  if (!result.gate.proceed) {
-    const failed = result.gate.conditions
-      .filter((condition) => !condition.ok)
+  const named = (state: 'fail' | 'hold') =>
+    result.gate.conditions
+      .filter((condition) => condition.state === state)
       .map((condition) => condition.name);
+  const failed = named('fail');
+  const holding = named('hold');
+  // `mismatch_rate failed; min_compared, error_rate hold` (or the verdict, for a rolled-back canary).
+  const why = [
+    failed.length > 0 ? `${failed.join(', ')} failed` : undefined,
+    holding.length > 0 ? `${holding.join(', ')} hold for more evidence` : undefined,
+  ].filter((part) => part !== undefined);
+  const because = why.length > 0 ? why.join('; ') : result.decision.label;
+  if (!result.gate.proceed) {
     io.stderr.write(
-      lines(
-        `${c.red('promotion refused')}: ${failed.join(', ')} failed; ${file} not changed (--force overrides the gate)`,
-      ),
+      lines(`${c.red('promotion refused')}: ${because}; ${file} not changed (--force overrides the gate)`),
     );
     throw new CliExit(EXIT_GATE_FAILED);
   }
   if (result.gate.forced) {
-    const failed = result.gate.conditions
-      .filter((condition) => !condition.ok)
-      .map((condition) => condition.name);
+    const word = result.gate.outcome === 'hold' ? 'HOLDS' : 'FAILED';
     io.stderr.write(
       lines(
-        c.bold(c.yellow(`FORCED: the gate FAILED (${failed.join(', ')}) and --force overrides it.`)),
+        c.bold(c.yellow(`FORCED: the gate ${word} (${because}) and --force overrides it.`)),
         c.yellow(
           `${result.routeId} ${result.change?.written === false ? 'would move' : 'moves'} to ${describePosition(result.move.to)} without the evidence its plan asks for.`,
         ),

@@ -15,6 +15,8 @@ import { readRoutesFile } from '../read-routes-file.ts';
 import { formatProblems } from '../../config/index.ts';
 import { parseDuration } from '../../config/schema.ts';
 import { buildReport, type ReportRoute } from '../../report/build-report.ts';
+import { currentRevisions } from '../../config/route-revision.ts';
+import { revisionOption, type RevisionChoice } from '../options.ts';
 import { REPORT_FORMATS, rendererFor, type ReportFormat } from '../../report/renderers.ts';
 import { createKnexStore } from '../../store/knex-store.ts';
 import { parseStoreUrl } from '../../store/store-url.ts';
@@ -28,6 +30,7 @@ interface ReportFlags {
   readonly config?: string;
   readonly route?: string;
   readonly since?: number;
+  readonly revision?: RevisionChoice;
   readonly format?: ReportFormat;
   readonly out?: string;
 }
@@ -57,6 +60,7 @@ export function createReportCommand(io: CliIo, options: ReportCommandOptions = {
       'evidence newer than this: 30m, 6h, 7d or an ISO time (default: gate window)',
       (text) => parseSince(text, now()),
     )
+    .addOption(revisionOption())
     .addOption(
       new Option('--format <name>', 'output format (default: table, or what --out ends with)').choices(
         REPORT_FORMATS,
@@ -92,6 +96,7 @@ async function runReport(io: CliIo, flags: ReportFlags, now: number): Promise<vo
       ...(flags.since === undefined ? {} : { since: flags.since }),
       ...(flags.route === undefined ? {} : { routeId: flags.route }),
       ...(config ? { routes: config.routes } : {}),
+      ...(config && flags.revision !== 'all' ? { revisions: config.revisions } : {}),
       onProgress: progress.update,
     });
   } finally {
@@ -125,7 +130,9 @@ async function runReport(io: CliIo, flags: ReportFlags, now: number): Promise<vo
 async function loadRoutes(
   io: CliIo,
   flag: string | undefined,
-): Promise<{ file: string; routes: readonly ReportRoute[] } | undefined> {
+): Promise<
+  { file: string; routes: readonly ReportRoute[]; revisions: ReadonlyMap<string, string> } | undefined
+> {
   const file =
     flag ??
     io.env.STRANGLER_CONFIG ??
@@ -136,7 +143,11 @@ async function loadRoutes(
     io.stderr.write(`${formatProblems(read.problems, { color: io.color })}\n`);
     throw new CliExit(EXIT_ERROR, `strangler: cannot report with an invalid routes file (${read.file})`);
   }
-  return { file: path.resolve(io.cwd, file), routes: read.config.routes };
+  return {
+    file: path.resolve(io.cwd, file),
+    routes: read.config.routes,
+    revisions: currentRevisions(read.config),
+  };
 }
 
 /**

@@ -7,12 +7,13 @@
 import type { DiffEntry, Report, RouteReport } from '../report-model.ts';
 import {
   discountedNote,
+  failedPairs,
   formatCount,
   formatMs,
   formatPercentiles,
   formatRate,
   formatTime,
-  formatVerdict,
+  formatDecisionCounts,
 } from '../format-figures.ts';
 import { escapeHtml as h, safeId } from './escape-html.ts';
 import { exampleView } from './example-view.ts';
@@ -50,7 +51,7 @@ ${unmatchedSection(report)}
 }
 
 function progressCards(report: Report): string {
-  const { routes, verdicts, traffic } = report.progress;
+  const { routes, decisions, traffic } = report.progress;
   const share = traffic.serviceShare;
   const stages = (['legacy', 'shadow', 'canary', 'migrated', 'unknown'] as const)
     .filter((stage) => routes[stage] > 0)
@@ -58,7 +59,7 @@ function progressCards(report: Report): string {
     .join(' · ');
   return `<section class="cards" aria-label="progress">
 <div class="card"><div class="muted">Routes</div><div class="big">${routes.total}</div><div class="muted">${h(stages || 'none')}</div></div>
-<div class="card"><div class="muted">Verdicts</div><div><span class="verdict verdict-ready">${verdicts.ready} ready</span> <span class="verdict verdict-insufficient_evidence">${verdicts.insufficient_evidence} waiting</span> <span class="verdict verdict-mismatching">${verdicts.mismatching} mismatching</span> <span class="verdict verdict-slower">${verdicts.slower} slower</span></div></div>
+<div class="card"><div class="muted">Verdicts</div><div>${h(formatDecisionCounts(decisions))}</div></div>
 <div class="card"><div class="muted">Served by new services</div><div class="big">${h(formatRate(share))}</div><div class="bar"><span style="width:${((share ?? 0) * 100).toFixed(1)}%"></span></div><div class="muted">of ${h(formatCount(traffic.requests))} requests</div></div>
 </section>`;
 }
@@ -74,7 +75,7 @@ function summaryTable(routes: readonly RouteReport[]): string {
 <td class="num">${h(formatRate(route.errorRate))}</td>
 <td class="num">${h(formatMs(route.latency.legacy.p95))}</td>
 <td class="num">${h(formatMs(route.latency.service.p95))}</td>
-<td><span class="verdict verdict-${route.verdict}">${h(formatVerdict(route.verdict))}</span></td>
+<td><span class="verdict verdict-${route.decision.outcome}" data-verdict="${route.decision.verdict}">${h(route.decision.label)}</span></td>
 </tr>`,
   );
   return `<table class="summary">
@@ -83,18 +84,28 @@ function summaryTable(routes: readonly RouteReport[]): string {
 </table>`;
 }
 
+/** Every condition of the verdict with its figures, bound and rule: what the gate weighed. */
+function conditionList(route: RouteReport): string {
+  const items = route.decision.conditions.map(
+    (condition) => `<li class="condition condition-${condition.state}">${h(condition.message)}</li>`,
+  );
+  return items.length === 0 ? '' : `<ul class="conditions">${items.join('')}</ul>`;
+}
+
 function routeSection(route: RouteReport): string {
   const skipped = Object.entries(route.skipped).filter(([, count]) => count > 0);
   const shown = new Set<string>();
   return `<section class="route" id="${safeId('route', route.id)}">
-<h2>${h(route.id)} <span class="stage">${h(route.stage ?? 'stage unknown')}</span> <span class="verdict verdict-${route.verdict}">${h(formatVerdict(route.verdict))}</span></h2>
+<h2>${h(route.id)} <span class="stage">${h(route.stage ?? 'stage unknown')}</span> <span class="verdict verdict-${route.decision.outcome}" data-verdict="${route.decision.verdict}">${h(route.decision.label)}</span></h2>
+<p class="question">${h(route.decision.question)}</p>
 <p class="reason">${h(route.verdictReason)}. <span class="muted">Evidence since ${h(formatTime(route.since))}; limits: ${h(formatCount(route.gate.minCompared))} pairs, mismatch ≤ ${h(formatRate(route.gate.maxMismatchRate))}, errors ≤ ${h(formatRate(route.gate.maxErrorRate))}.</span></p>
+${conditionList(route)}
 ${hintList(route)}
 <dl class="figures">
 ${figure('Compared', formatCount(route.compared))}
 ${figure('Matched', formatCount(route.matched))}
 ${figure('Mismatched', `${formatCount(route.mismatched)} (${formatRate(route.mismatchRate)})`)}
-${figure('Errors', `${formatCount(route.errors)} (${formatRate(route.errorRate)})`)}
+${figure('Errors', `${formatCount(route.errors)} (${formatRate(route.errorRate)})${route.errors > 0 ? ` · ${failedPairs(route)}` : ''}`)}
 ${route.noiseDiscounted > 0 ? figure('Discounted as noise', discountedNote(route.noiseDiscounted)) : ''}
 ${figure('Legacy p50 / p95', formatPercentiles(route.latency.legacy))}
 ${figure('Service p50 / p95', formatPercentiles(route.latency.service))}

@@ -23,11 +23,16 @@ th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--lin
 thead th { background: var(--bg-soft); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict { display: inline-block; padding: 1px 10px; border-radius: 999px; font-size: 12px; font-weight: 600; }
-.verdict-ready { color: var(--ready); background: var(--ready-bg); }
-.verdict-insufficient_evidence { color: var(--wait); background: var(--wait-bg); }
-.verdict-mismatching, .verdict-slower { color: var(--bad); background: var(--bad-bg); }
+.verdict-pass { color: var(--ready); background: var(--ready-bg); }
+.verdict-hold { color: var(--wait); background: var(--wait-bg); }
+.verdict-fail { color: var(--bad); background: var(--bad-bg); }
 .stage { font-size: 12px; padding: 1px 8px; border: 1px solid var(--line); border-radius: 999px; color: var(--muted); }
 section.route { border: 1px solid var(--line); border-radius: 10px; padding: 20px 24px; margin: 24px 0; }
+.question { margin: 8px 0 0; font-weight: 600; }
+.conditions { margin: 0 0 16px; padding-left: 20px; }
+.condition-pass { color: var(--ready); }
+.condition-hold { color: var(--wait); }
+.condition-fail { color: var(--bad); }
 .reason { margin: 8px 0 16px; }
 dl.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 8px 16px; margin: 0; }
 dl.figures div { background: var(--bg-soft); border-radius: 6px; padding: 8px 12px; }

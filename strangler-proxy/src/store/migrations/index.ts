@@ -7,12 +7,19 @@
 import type { Knex } from 'knex';
 import * as createResults from './0001-create-results.ts';
 import * as countMismatchSignatures from './0002-count-mismatch-signatures.ts';
+import * as countSideErrors from './0003-count-side-errors.ts';
+import * as recordRevisions from './0004-record-revisions.ts';
 
 export interface NamedMigration extends Knex.Migration {
   readonly name: string;
 }
 
-export const MIGRATIONS: readonly NamedMigration[] = [createResults, countMismatchSignatures];
+export const MIGRATIONS: readonly NamedMigration[] = [
+  createResults,
+  countMismatchSignatures,
+  countSideErrors,
+  recordRevisions,
+];
 
 /** A knex migration source over {@link MIGRATIONS}. */
 export const migrationSource: Knex.MigrationSource<NamedMigration> = {
