@@ -1,17 +1,14 @@
 /**
- * The promotion gate's evidence: the report's figures per route, read from the results store named by
- * `--store`, else STRANGLER_STORE, else the default `sqlite:./strangler.db` beside the routes file.
+ * The promotion gate's evidence: the report's figures per route, read from the results store
+ * {@link resolveStore} names. The store is named on stderr, so `check --json` stays JSON.
  */
-import path from 'node:path';
 import { evidenceFromReport, type RouteEvidence } from '../promote/gate.ts';
 import type { LoadEvidence } from '../promote/promote-route.ts';
 import { buildReport } from '../report/build-report.ts';
 import type { RootCauseHint } from '../report/report-model.ts';
 import { currentRevisions } from '../config/route-revision.ts';
-import { createKnexStore } from '../store/knex-store.ts';
 import type { CliIo } from './io.ts';
-
-export const DEFAULT_STORE = 'sqlite:./strangler.db';
+import { describeStore, openStoreForReading, resolveStore } from './store-resolver.ts';
 
 /** The gate's figures with the report's likely causes, which `check` prints beside a failed gate. */
 export interface EvidenceWithHints extends RouteEvidence {
@@ -25,11 +22,15 @@ export function hintsOf(evidence: RouteEvidence | undefined): readonly RootCause
 
 export function createEvidenceLoader(io: CliIo): LoadEvidence {
   return async (routeIds, source, since) => {
-    const url = source.store ?? io.env.STRANGLER_STORE ?? DEFAULT_STORE;
-    // A relative SQLite path in the default means "beside routes.yaml", where `strangler start` keeps it.
-    const cwd =
-      source.store === undefined && io.env.STRANGLER_STORE === undefined ? path.dirname(source.file) : io.cwd;
-    const store = await createKnexStore({ url, cwd });
+    const resolved = resolveStore({
+      flag: source.store,
+      env: io.env,
+      routesFile: source.file,
+      routesStore: source.config.store,
+      cwd: io.cwd,
+    });
+    const store = await openStoreForReading(resolved);
+    io.stderr.write(`store: ${describeStore(resolved)}\n`);
     try {
       const report = await buildReport(store, {
         since,

@@ -58,8 +58,8 @@ export const START_SETTINGS = [
   {
     flags: '--store <url>',
     env: 'STRANGLER_STORE',
-    default: 'sqlite:./strangler.db',
-    description: 'results store: sqlite:FILE, postgres://… or none',
+    description:
+      "results store: sqlite:FILE, postgres://… or none (default: routes file's store:, else strangler.db beside it)",
   },
   {
     flags: '--log-level <level>',

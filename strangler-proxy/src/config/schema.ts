@@ -544,6 +544,13 @@ export const routesFileSchema = z.strictObject({
   proxy: proxySettingsSchema.prefault({}),
   defaults: defaultsSchema.optional(),
   routes: z.array(routeSchema).default([]),
+  store: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'The results store (sqlite:FILE relative to this file, or postgres://…) when neither --store nor STRANGLER_STORE names one; default strangler.db beside this file. Read at start.',
+    ),
 });
 
 export type UpstreamConfig = z.output<typeof upstreamObjectSchema>;

@@ -59,6 +59,8 @@ export interface BuildReportOptions {
   readonly until?: number;
   /** Only this route. */
   readonly routeId?: string;
+  /** The store's name as the reader should see it, credentials redacted. */
+  readonly store?: string;
   /** Routes from routes.yaml: stages and gates. Without them, the routes the store has seen are reported. */
   readonly routes?: readonly ReportRoute[];
   /**
@@ -121,12 +123,9 @@ export async function buildReport(store: ResultReader, options: BuildReportOptio
     ids = configured.map((route) => route.id);
   } else {
     const data = await readWindow(sinceOf(''));
-    const traced = [
-      ...seen.map((row) => row.routeId),
-      ...data.comparisons.map((row) => row.routeId),
-      ...data.skips.map((row) => row.routeId),
-      ...data.served.map((row) => row.routeId),
-    ].filter((id) => id !== UNMATCHED_ROUTE_ID);
+    const traced = [...seen.map((row) => row.routeId), ...tracedIds(data)].filter(
+      (id) => id !== UNMATCHED_ROUTE_ID,
+    );
     ids = [...new Set(traced)].sort();
   }
 
@@ -174,9 +173,27 @@ export async function buildReport(store: ResultReader, options: BuildReportOptio
     generatedAt: new Date(now).toISOString(),
     since: new Date(earliest).toISOString(),
     until: new Date(until).toISOString(),
+    store: options.store ?? null,
     routes,
+    unlistedRoutes: unlisted(
+      [...seen.map((row) => row.routeId), ...[...windows.values()].flatMap(tracedIds)],
+      options.routes,
+    ),
     progress: overall,
   };
+}
+
+/** The routes a window's evidence names. */
+function tracedIds(data: WindowData): string[] {
+  return [...data.comparisons, ...data.skips, ...data.served].map((row) => row.routeId);
+}
+
+/** Routes the store has traces of that the routes file lacks (renamed or removed): none without a file. */
+function unlisted(traced: readonly string[], routes: readonly ReportRoute[] | undefined): string[] {
+  if (routes === undefined) return [];
+  const listed = new Set(routes.map((route) => route.id));
+  const ids = traced.filter((id) => id !== UNMATCHED_ROUTE_ID && !listed.has(id));
+  return [...new Set(ids)].sort();
 }
 
 interface WindowData {

@@ -26,8 +26,11 @@ export function renderMarkdown(report: Report): string {
   const head: string[] = [
     '# Strangler migration report',
     '',
-    `Evidence from ${formatTime(report.since)} to ${formatTime(report.until)}, generated ${formatTime(report.generatedAt)}.`,
+    `Evidence from ${formatTime(report.since)} to ${formatTime(report.until)}, generated ${formatTime(report.generatedAt)}.${report.store === null ? '' : ` Store: \`${report.store}\`.`}`,
     '',
+    ...(report.unlistedRoutes.length > 0
+      ? [`Not in the routes file, not reported: ${report.unlistedRoutes.join(', ')}.`, '']
+      : []),
   ];
   if (report.routes.length > 0) {
     head.push(

@@ -30,7 +30,14 @@ export function renderTable(report: Report, options: TableOptions): string {
     fail: c.red,
   };
   const out: string[] = [];
-  out.push(c.dim(`Evidence ${formatTime(report.since)} → ${formatTime(report.until)}`), '');
+  out.push(
+    c.dim(
+      `Evidence ${formatTime(report.since)} → ${formatTime(report.until)}${report.store === null ? '' : ` · store ${report.store}`}`,
+    ),
+  );
+  if (report.unlistedRoutes.length > 0)
+    out.push(c.yellow(`Not in the routes file, not reported: ${report.unlistedRoutes.join(', ')}`));
+  out.push('');
 
   if (report.routes.length === 0) {
     out.push('No routes to report.');

@@ -51,7 +51,11 @@ export interface Report {
   readonly since: string;
   /** End of the evidence window (ISO 8601, exclusive). */
   readonly until: string;
+  /** The results store read (`sqlite:/abs/strangler.db (default, beside routes.yaml)`); null when not told. */
+  readonly store: string | null;
   readonly routes: readonly RouteReport[];
+  /** Route ids the store has seen that the routes file lacks (renamed or removed); empty without a file. */
+  readonly unlistedRoutes: readonly string[];
   readonly progress: Progress;
 }
 

@@ -7,14 +7,14 @@ import { Command } from 'commander';
 import pc from 'picocolors';
 import { CliExit, type CliIo } from '../io.ts';
 import { parseDuration } from '../../config/schema.ts';
-import { createKnexStore } from '../../store/knex-store.ts';
 import { formatTable } from '../format-table.ts';
-import { DEFAULT_STORE } from '../evidence.ts';
+import { DEFAULT_STORE_FILE, describeStore, openStoreForReading, resolveStore } from '../store-resolver.ts';
+import { readStoreKey } from '../read-store-key.ts';
 import { suggestRoutes } from '../suggest-routes.ts';
 import { readRoutesForSuggestions } from '../read-routes-for-suggestions.ts';
 
 interface InventoryOptions {
-  store: string;
+  store?: string;
   since: string;
   limit: string;
   json?: boolean;
@@ -26,12 +26,19 @@ interface InventoryOptions {
 export function createInventoryCommand(io: CliIo): Command {
   return new Command('inventory')
     .description('list the paths the monolith still serves, grouped into templates, by traffic')
-    .option('--store <url>', 'results store', io.env.STRANGLER_STORE ?? DEFAULT_STORE)
+    .option(
+      '--store <url>',
+      `results store (default: STRANGLER_STORE, else store: in the routes file, else ${DEFAULT_STORE_FILE} beside it)`,
+    )
     .option('--since <duration>', 'only traffic newer than this (e.g. 1h, 7d as 168h)', '24h')
     .option('--limit <n>', 'templates listed at most', '50')
     .option('--json', 'machine-readable output')
     .option('--suggest', 'print route entries (stage legacy) to append to routes.yaml')
-    .option('-c, --config <file>', 'routes file --suggest reads', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
+    .option(
+      '-c, --config <file>',
+      'routes file (--suggest reads it; its store: key names the store)',
+      io.env.STRANGLER_CONFIG ?? 'routes.yaml',
+    )
     .option('--service <name>', 'the service --suggest names (default: the first in routes.yaml)')
     .action(async (options: InventoryOptions) => {
       let windowMs: number;
@@ -46,7 +53,19 @@ export function createInventoryCommand(io: CliIo): Command {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit <= 0)
         throw new CliExit(2, `strangler: --limit expects a positive whole number`);
-      const store = await createKnexStore({ url: options.store, cwd: io.cwd });
+      const resolved = resolveStore({
+        flag: options.store,
+        env: io.env,
+        routesFile: options.config,
+        // Read only when it decides: a flag or variable makes the file's key (and the file) irrelevant.
+        routesStore:
+          options.store === undefined && !io.env.STRANGLER_STORE
+            ? await readStoreKey(io, options.config)
+            : undefined,
+        cwd: io.cwd,
+      });
+      const store = await openStoreForReading(resolved);
+      io.stderr.write(`store: ${describeStore(resolved)}\n`);
       try {
         // Shares are of all unmatched traffic in the window, not of the rows listed.
         const all = await store.unmatched({ since: Date.now() - windowMs });

@@ -2,7 +2,7 @@
  * `strangler report`: route by route, is it safe to promote? A thin layer over {@link buildReport} and the
  * renderers; exit 0 whatever the verdicts (`strangler check` is the gate), 2 when it cannot report.
  *
- *   strangler report [--store sqlite:./strangler.db] [--config routes.yaml] [--route id] [--since 1h]
+ *   strangler report [--store url] [--config routes.yaml] [--route id] [--since 1h]
  *                    [--format table|json|markdown|html] [--out file]
  */
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliExit, type CliIo } from '../io.ts';
-import { DEFAULT_STORE } from '../evidence.ts';
+import { DEFAULT_STORE_FILE, describeStore, openStoreForReading, resolveStore } from '../store-resolver.ts';
 import { readRoutesFile } from '../read-routes-file.ts';
 import { formatProblems } from '../../config/index.ts';
 import { parseDuration } from '../../config/schema.ts';
@@ -18,10 +18,6 @@ import { buildReport, type ReportRoute } from '../../report/build-report.ts';
 import { currentRevisions } from '../../config/route-revision.ts';
 import { revisionOption, type RevisionChoice } from '../options.ts';
 import { REPORT_FORMATS, rendererFor, type ReportFormat } from '../../report/renderers.ts';
-import { createKnexStore } from '../../store/knex-store.ts';
-import { parseStoreUrl } from '../../store/store-url.ts';
-import { redactUrl } from '../../compare/redact-url.ts';
-import type { ResultStore } from '../../store/result-store.ts';
 
 const EXIT_ERROR = 2;
 
@@ -52,7 +48,10 @@ export function createReportCommand(io: CliIo, options: ReportCommandOptions = {
   const now = options.now ?? Date.now;
   return new Command('report')
     .description('show, route by route, the evidence recorded and whether each route is ready to promote')
-    .option('--store <url>', `results store (default: STRANGLER_STORE, else ${DEFAULT_STORE})`)
+    .option(
+      '--store <url>',
+      `results store (default: STRANGLER_STORE, else store: in the routes file, else ${DEFAULT_STORE_FILE} beside it)`,
+    )
     .option('-c, --config <file>', 'routes file for stages and gate limits (default: routes.yaml if present)')
     .option('--route <id>', 'only this route')
     .option(
@@ -87,12 +86,20 @@ async function runReport(io: CliIo, flags: ReportFlags, now: number): Promise<vo
     throw new CliExit(EXIT_ERROR, `strangler: no route "${flags.route}" in ${config.file}`);
   }
 
-  const store = await openStore(io, flags.store, config?.file);
+  const resolved = resolveStore({
+    flag: flags.store,
+    env: io.env,
+    routesFile: config?.file ?? 'routes.yaml',
+    routesStore: config?.store,
+    cwd: io.cwd,
+  });
+  const store = await openStoreForReading(resolved);
   const progress = createProgressLine(io);
   let report;
   try {
     report = await buildReport(store, {
       now,
+      store: describeStore(resolved),
       ...(flags.since === undefined ? {} : { since: flags.since }),
       ...(flags.route === undefined ? {} : { routeId: flags.route }),
       ...(config ? { routes: config.routes } : {}),
@@ -131,7 +138,13 @@ async function loadRoutes(
   io: CliIo,
   flag: string | undefined,
 ): Promise<
-  { file: string; routes: readonly ReportRoute[]; revisions: ReadonlyMap<string, string> } | undefined
+  | {
+      file: string;
+      routes: readonly ReportRoute[];
+      revisions: ReadonlyMap<string, string>;
+      store: string | undefined;
+    }
+  | undefined
 > {
   const file =
     flag ??
@@ -147,44 +160,8 @@ async function loadRoutes(
     file: path.resolve(io.cwd, file),
     routes: read.config.routes,
     revisions: currentRevisions(read.config),
+    store: read.config.store,
   };
-}
-
-/**
- * The store named by `--store`, else STRANGLER_STORE, else `sqlite:./strangler.db` beside the routes file
- * (where `strangler start` keeps it) or in the working directory. A SQLite file that does not exist is an
- * error: opening it would create an empty store and report nothing, silently.
- */
-async function openStore(
-  io: CliIo,
-  flag: string | undefined,
-  routesFile: string | undefined,
-): Promise<ResultStore> {
-  const url = flag ?? io.env.STRANGLER_STORE ?? DEFAULT_STORE;
-  const base =
-    flag === undefined && io.env.STRANGLER_STORE === undefined && routesFile
-      ? path.dirname(routesFile)
-      : io.cwd;
-  let location;
-  try {
-    location = parseStoreUrl(url, base);
-  } catch (error) {
-    throw new CliExit(EXIT_ERROR, `strangler: ${(error as Error).message}`);
-  }
-  if (location.kind === 'sqlite' && location.filename !== ':memory:' && !existsSync(location.filename)) {
-    throw new CliExit(
-      EXIT_ERROR,
-      `strangler: no results store at ${location.filename} (the proxy creates it when it records; use --store to read another)`,
-    );
-  }
-  try {
-    return await createKnexStore({ url, cwd: base });
-  } catch (error) {
-    throw new CliExit(
-      EXIT_ERROR,
-      `strangler: cannot open the results store ${redactUrl(url)}: ${(error as Error).message}`,
-    );
-  }
 }
 
 /** `30m`, `6h`, `7d` (a duration before now) or an ISO 8601 time. */

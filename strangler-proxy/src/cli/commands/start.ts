@@ -3,33 +3,49 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { CliExit, type CliIo } from '../io.ts';
 import { startProxy, StartupConfigError, type RunningProxy } from '../../runtime/start-proxy.ts';
+import { readConfigFile } from '../../runtime/config-source.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { formatProblems } from '../../config/index.ts';
 import { openRecorder } from '../../runtime/open-recorder.ts';
 import { parsePort } from '../options.ts';
-import { redactUrl } from '../../compare/redact-url.ts';
 import { checkSettingsEnv, settingOption, START_SETTINGS } from '../settings.ts';
+import { describeStore, resolveStore } from '../store-resolver.ts';
 
 export function createStartCommand(io: CliIo): Command {
   const command = new Command('start').description(
     'start the proxy on routes.yaml (hot reload on change and on SIGHUP); each option also from its variable',
   );
   for (const setting of START_SETTINGS) command.addOption(settingOption(setting, io));
-  return command.action(async (options: StartOptions) => {
+  return command.action(async (options: StartOptions, self: Command) => {
     checkSettingsEnv(io);
     const port = parsePort(options.port, '--port (or STRANGLER_PORT)');
     const adminPort = parsePort(options.adminPort, '--admin-port (or STRANGLER_ADMIN_PORT)');
     const logFormat = options.logFormat ?? (io.color ? 'pretty' : 'json');
     const logger = createLogger({ level: options.logLevel, pretty: logFormat === 'pretty' });
+    const configFile = path.resolve(io.cwd, options.config);
+    // The file's `store:` key is needed before anything opens; an invalid file stops the start here.
+    const first = await readConfigFile(configFile, io.env);
+    if (!first.ok) throw invalidConfig(io, new StartupConfigError(first.problems));
+    const store =
+      options.store === 'none'
+        ? undefined
+        : resolveStore({
+            // The variable reaches here as the option's default: only a typed flag is `--store`.
+            flag: self.getOptionValueSource('store') === 'cli' ? options.store : undefined,
+            env: io.env,
+            routesFile: configFile,
+            routesStore: first.config.store,
+            cwd: io.cwd,
+          });
     let proxy: RunningProxy | undefined;
-    const recorder = await openRecorder(options.store, {
+    const recorder = await openRecorder(store?.url ?? 'none', {
       cwd: io.cwd,
       logger,
       routes: () => proxy?.snapshot().config.routes ?? [],
     });
     try {
       proxy = await startProxy({
-        configFile: path.resolve(io.cwd, options.config),
+        configFile,
         port,
         host: options.host,
         admin: {
@@ -45,10 +61,7 @@ export function createStartCommand(io: CliIo): Command {
       });
     } catch (error) {
       await recorder.close();
-      if (error instanceof StartupConfigError) {
-        io.stderr.write(`${formatProblems(error.problems, { color: io.color })}\n`);
-        throw new CliExit(1, `strangler: ${error.message}; nothing started`);
-      }
+      if (error instanceof StartupConfigError) throw invalidConfig(io, error);
       if (error instanceof Error && 'code' in error) throw new CliExit(1, `strangler: ${error.message}`);
       throw error;
     }
@@ -68,10 +81,15 @@ export function createStartCommand(io: CliIo): Command {
       process.on('SIGHUP', hup);
     });
     io.stdout.write(
-      `strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${redactUrl(options.store)}\n`,
+      `strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${store ? describeStore(store) : 'none'}\n`,
     );
     await stopped;
   });
+}
+
+function invalidConfig(io: CliIo, error: StartupConfigError): CliExit {
+  io.stderr.write(`${formatProblems(error.problems, { color: io.color })}\n`);
+  return new CliExit(1, `strangler: ${error.message}; nothing started`);
 }
 
 interface StartOptions {
@@ -82,7 +100,8 @@ interface StartOptions {
   adminHost: string;
   adminToken?: string;
   adminAllowedHost: string[];
-  store: string;
+  /** Unset: STRANGLER_STORE was not set either (commander puts the variable here). */
+  store?: string;
   accessLog: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   logFormat?: 'json' | 'pretty';

@@ -38,7 +38,7 @@ export function renderHtml(report: Report): string {
 <body>
 <header>
 <h1>Strangler migration report</h1>
-<p class="muted">Evidence from ${h(formatTime(report.since))} to ${h(formatTime(report.until))} · generated ${h(formatTime(report.generatedAt))}</p>
+<p class="muted">Evidence from ${h(formatTime(report.since))} to ${h(formatTime(report.until))} · generated ${h(formatTime(report.generatedAt))}${report.store === null ? '' : ` · store ${h(report.store)}`}</p>${report.unlistedRoutes.length > 0 ? `\n<p>Not in the routes file, not reported: ${h(report.unlistedRoutes.join(', '))}</p>` : ''}
 </header>
 ${progressCards(report)}
 ${summaryTable(report.routes)}

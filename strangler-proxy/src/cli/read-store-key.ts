@@ -1,0 +1,19 @@
+/**
+ * The routes file's `store:` key, for a command that otherwise needs no routes file (inventory). No file,
+ * no key; a file that does not load stops the command, since its key cannot be trusted to be absent.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { formatProblems } from '../config/index.ts';
+import { CliExit, type CliIo } from './io.ts';
+import { readRoutesFile } from './read-routes-file.ts';
+
+export async function readStoreKey(io: CliIo, file: string): Promise<string | undefined> {
+  if (!existsSync(path.resolve(io.cwd, file))) return undefined;
+  const read = await readRoutesFile(io, file);
+  if (!read.ok) {
+    io.stderr.write(`${formatProblems(read.problems, { color: io.color })}\n`);
+    throw new CliExit(2, `strangler: ${read.file} has problems; cannot tell which results store it names`);
+  }
+  return read.config.store;
+}
