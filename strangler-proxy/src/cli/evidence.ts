@@ -23,13 +23,23 @@ export function hintsOf(evidence: RouteEvidence | undefined): readonly RootCause
   return evidence !== undefined && 'hints' in evidence ? (evidence as EvidenceWithHints).hints : [];
 }
 
+/**
+ * The store a command over routes.yaml reads and writes: `--store`, else STRANGLER_STORE, else the
+ * default, whose relative SQLite path means "beside routes.yaml", where `strangler start` keeps it.
+ */
+export function storeLocation(
+  io: CliIo,
+  source: { readonly file: string; readonly store?: string },
+): { readonly url: string; readonly cwd: string } {
+  const url = source.store ?? io.env.STRANGLER_STORE ?? DEFAULT_STORE;
+  const cwd =
+    source.store === undefined && io.env.STRANGLER_STORE === undefined ? path.dirname(source.file) : io.cwd;
+  return { url, cwd };
+}
+
 export function createEvidenceLoader(io: CliIo): LoadEvidence {
   return async (routeIds, source, since) => {
-    const url = source.store ?? io.env.STRANGLER_STORE ?? DEFAULT_STORE;
-    // A relative SQLite path in the default means "beside routes.yaml", where `strangler start` keeps it.
-    const cwd =
-      source.store === undefined && io.env.STRANGLER_STORE === undefined ? path.dirname(source.file) : io.cwd;
-    const store = await createKnexStore({ url, cwd });
+    const store = await createKnexStore(storeLocation(io, source));
     try {
       const report = await buildReport(store, {
         since,

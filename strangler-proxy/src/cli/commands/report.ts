@@ -155,7 +155,7 @@ async function loadRoutes(
  * (where `strangler start` keeps it) or in the working directory. A SQLite file that does not exist is an
  * error: opening it would create an empty store and report nothing, silently.
  */
-async function openStore(
+export async function openStore(
   io: CliIo,
   flag: string | undefined,
   routesFile: string | undefined,
