@@ -12,6 +12,7 @@ import { createCheckCommand, createPromoteCommand, createRollbackCommand } from 
 import { createInventoryCommand } from './commands/inventory.ts';
 import { createInitCommand } from './commands/init.ts';
 import { createReportCommand } from './commands/report.ts';
+import { createHistoryCommand } from './commands/history.ts';
 import { createEvidenceLoader } from './evidence.ts';
 import { COMMAND_NAME, packageVersion } from './package-info.ts';
 
@@ -37,6 +38,7 @@ export function createProgram(io: CliIo): Command {
     createPromoteCommand(io, deps),
     createRollbackCommand(io),
     createCheckCommand(io, deps),
+    createHistoryCommand(io),
     createInventoryCommand(io),
   ]) {
     // Added commands do not inherit the program's output: `start --help` goes to the same streams.

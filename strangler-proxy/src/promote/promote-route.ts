@@ -7,6 +7,7 @@ import type { GateConfig } from '../config/schema.ts';
 import { moveRouteInFile, readRoutesFile } from './edit-routes-file.ts';
 import type { MoveRouteOptions, RouteFileChange, RoutesFileOptions } from './edit-routes-file.ts';
 import { PromoteError } from './errors.ts';
+import { routeRevision } from '../config/route-revision.ts';
 import { applyGateOverrides } from './gate.ts';
 import type { GateOverrides, GateResult, RouteEvidence } from './gate.ts';
 import { decideRoute, type RouteDecision } from './decide-route.ts';
@@ -67,6 +68,8 @@ export interface PromoteRouteResult {
   readonly change?: RouteFileChange;
   /** How often the proxy polls the file (milliseconds), for telling the user when it takes effect. */
   readonly reloadInterval: number;
+  /** The route's revision before the move: the one its evidence was counted under. */
+  readonly revision: string;
 }
 
 /**
@@ -101,6 +104,7 @@ export async function promoteRoute(options: PromoteRouteOptions): Promise<Promot
     gateConfig,
     evidence,
     reloadInterval: config.proxy.reloadInterval,
+    revision: revisionOf(config, route),
   };
   if (!gate.proceed) return base;
   const change = await moveRouteInFile(loaded, route.id, move.to, options);
@@ -119,6 +123,8 @@ export interface RollbackRouteResult {
   /** Absent when the route already was at the target (`move.changes` is false). */
   readonly change?: RouteFileChange;
   readonly reloadInterval: number;
+  /** The route's revision before the move. */
+  readonly revision: string;
 }
 
 /**
@@ -134,7 +140,12 @@ export async function rollbackRoute(options: RollbackRouteOptions): Promise<Roll
   const route = findRoute(config, options.routeId);
   const plan = resolvePlan(route, config.defaults);
   const move = previousMove(positionOf(route), plan.steps, options.to);
-  const base = { routeId: route.id, move, reloadInterval: config.proxy.reloadInterval };
+  const base = {
+    routeId: route.id,
+    move,
+    reloadInterval: config.proxy.reloadInterval,
+    revision: revisionOf(config, route),
+  };
   if (!move.changes) return base;
   return { ...base, change: await moveRouteInFile(loaded, route.id, move.to, options) };
 }
@@ -191,6 +202,10 @@ export async function checkRoutes(options: CheckRoutesOptions): Promise<CheckRou
     return { routeId: route.id, position, move, gate, decision, gateConfig, evidence: figures, passed };
   });
   return { passed: checks.every((check) => check.passed), routes: checks };
+}
+
+function revisionOf(config: RoutesConfig, route: LoadedRoute): string {
+  return routeRevision(route, config.services[route.service]);
 }
 
 function findRoute(config: RoutesConfig, routeId: string): LoadedRoute {

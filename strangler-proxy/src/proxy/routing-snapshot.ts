@@ -56,7 +56,8 @@ export interface RoutingSnapshot {
 /** Per-route run-time state that outlives a reload (automatic rollback), owned by the proxy. */
 export interface RouteRuntimeHooks {
   isRolledBack(routeId: string): boolean;
-  observeServiceOutcome(route: LoadedRoute, success: boolean): void;
+  /** `revision`: the route's ({@link RoutingRoute.revision}), for the record an automatic rollback leaves. */
+  observeServiceOutcome(route: LoadedRoute, revision: string, success: boolean): void;
 }
 
 export interface BuiltSnapshot {
@@ -183,12 +184,13 @@ function compileRoute(
         },
       }
     : null;
+  const revision = routeRevision(config, service.config);
   return {
     id: config.id,
     stage: config.stage,
     template,
     config,
-    revision: routeRevision(config, service.config),
+    revision,
     legacy,
     service,
     shadow,
@@ -206,7 +208,7 @@ function compileRoute(
       return decision;
     },
     observeServiceOutcome(success) {
-      if (config.stage === 'canary') hooks.observeServiceOutcome(config, success);
+      if (config.stage === 'canary') hooks.observeServiceOutcome(config, revision, success);
     },
   };
 }

@@ -87,6 +87,7 @@ const nullRecorder: ResultRecorder = {
   recordServed: () => undefined,
   recordUnmatched: () => undefined,
   recordEvent: () => undefined,
+  recordDecision: () => undefined,
   flush: () => Promise.resolve(),
   close: () => Promise.resolve(),
 };

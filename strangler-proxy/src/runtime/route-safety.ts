@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { ResultRecorder } from '../store/types.ts';
 import type { RouteRuntimeHooks, RoutingSnapshot } from '../proxy/routing-snapshot.ts';
 import { createAutoRollback, type AutoRollback } from '../safety/auto-rollback.ts';
+import { autoRollbackDecision } from '../safety/auto-rollback-decision.ts';
 import { autoRollbackSchema } from '../config/schema.ts';
 import { describeUpstreamTarget } from '../config/upstream-target.ts';
 import type { EndpointStatus } from '../proxy/endpoint-set.ts';
@@ -40,6 +41,8 @@ export function createRouteSafety(deps: {
   const monitors = new Map<string, { monitor: AutoRollback; configKey: string }>();
   const tripped = new Map<string, { since: number; reason: string }>();
   const watched = new WeakSet<object>();
+  // The revision of the route as last served, so an automatic rollback records what it judged.
+  const revisions = new Map<string, string>();
 
   const monitorFor = (route: LoadedRoute): AutoRollback => {
     const config = route.autoRollback ?? defaultAutoRollback;
@@ -58,6 +61,7 @@ export function createRouteSafety(deps: {
         'canary rolled back automatically: traffic returns to legacy',
       );
       deps.recorder.recordEvent({ routeId: route.id, kind: 'auto_rollback', at, detail: reason });
+      deps.recorder.recordDecision(autoRollbackDecision(route, config, event, revisions.get(route.id) ?? ''));
     });
     monitors.set(route.id, { monitor, configKey });
     return monitor;
@@ -65,8 +69,9 @@ export function createRouteSafety(deps: {
 
   return {
     isRolledBack: (routeId) => tripped.has(routeId),
-    observeServiceOutcome(route, success) {
+    observeServiceOutcome(route, revision, success) {
       if (tripped.has(route.id)) return;
+      revisions.set(route.id, revision);
       const monitor = monitorFor(route);
       if (success) monitor.onSuccess(Date.now());
       else monitor.onFailure(Date.now());
@@ -84,6 +89,7 @@ export function createRouteSafety(deps: {
           : '';
         if (configKey === entry.configKey) continue;
         monitors.delete(routeId);
+        revisions.delete(routeId);
         if (tripped.delete(routeId)) {
           deps.metrics.autoRolledBack.labels(routeId).set(0);
           deps.recorder.recordEvent({
@@ -139,6 +145,7 @@ export function createRouteSafety(deps: {
     progress: (snapshot) => computeProgress(snapshot, deps.metrics),
     close() {
       monitors.clear();
+      revisions.clear();
     },
   };
 }

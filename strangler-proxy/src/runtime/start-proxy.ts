@@ -425,6 +425,7 @@ function createCountingRecorder(): ResultRecorder {
     recordServed: () => undefined,
     recordUnmatched: () => undefined,
     recordEvent: () => undefined,
+    recordDecision: () => undefined,
     flush: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };

@@ -27,6 +27,7 @@ import {
   addBatch,
   addDiff,
   addSignature,
+  addDecision,
   addEvent,
   addLatency,
   addNoise,
@@ -311,6 +312,9 @@ export function createBatchingRecorder(
           detail: event.detail,
         });
       });
+    },
+    recordDecision(decision) {
+      guard((aggregate) => addDecision(aggregate, { ...decision }));
     },
     flush,
     close() {

@@ -18,6 +18,8 @@ import {
   type ResultQuery,
   type ResultStore,
   type RouteSeen,
+  type DecisionKind,
+  type StoredDecision,
   type StoredRouteEvent,
   type StoredSample,
 } from './result-store.ts';
@@ -233,6 +235,45 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
           detail: text(row.detail),
         }))
         .sort(resultOrder.events);
+    },
+
+    async decisions(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.decisions)
+          .select(
+            'route_id',
+            'kind',
+            'at',
+            'from_position',
+            'to_position',
+            'revision',
+            'evidence',
+            'bounds',
+            'user_name',
+            'host',
+            'message',
+          )
+          .modify((builder: Knex.QueryBuilder) => {
+            if (query.routeId !== undefined) void builder.where('route_id', query.routeId);
+            if (query.since !== undefined) void builder.where('at', '>=', query.since);
+            if (query.until !== undefined) void builder.where('at', '<', query.until);
+          }),
+      );
+      return rows
+        .map((row: DbRow): StoredDecision => ({
+          routeId: text(row.route_id),
+          kind: text(row.kind) as DecisionKind,
+          at: num(row.at),
+          from: text(row.from_position),
+          to: text(row.to_position),
+          revision: text(row.revision),
+          evidence: row.evidence == null ? null : text(row.evidence),
+          bounds: row.bounds == null ? null : text(row.bounds),
+          user: text(row.user_name),
+          host: text(row.host),
+          message: row.message == null ? null : text(row.message),
+        }))
+        .sort(resultOrder.decisions);
     },
   };
 }

@@ -14,6 +14,7 @@ export const TABLES = {
   routes: 'strangler_routes',
   samples: 'strangler_samples',
   events: 'strangler_route_events',
+  decisions: 'strangler_decisions',
 } as const;
 
 /** knex's own bookkeeping of applied migrations. */

@@ -165,6 +165,23 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
       })),
     );
   }
+  for (const rows of chunks(batch.decisions)) {
+    await trx(TABLES.decisions).insert(
+      rows.map((decision) => ({
+        route_id: decision.routeId,
+        kind: decision.kind,
+        at: decision.at,
+        from_position: decision.from,
+        to_position: decision.to,
+        revision: decision.revision,
+        evidence: decision.evidence,
+        bounds: decision.bounds,
+        user_name: decision.user,
+        host: decision.host,
+        message: decision.message,
+      })),
+    );
+  }
 }
 
 /** Keeps the first samples per (route, signature): the slot primary key holds the cap under concurrency. */

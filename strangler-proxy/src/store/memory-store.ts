@@ -18,6 +18,7 @@ import {
   type RouteSeen,
   type ServedTotals,
   type SkipTotals,
+  type StoredDecision,
   type StoredRouteEvent,
   type StoredSample,
   type TimelineCounts,
@@ -203,6 +204,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
       );
       return Promise.resolve([...rows].sort(resultOrder.events));
     },
+    decisions(query = {}) {
+      const rows = data.decisions.filter(
+        (decision) =>
+          (query.routeId === undefined || decision.routeId === query.routeId) &&
+          (query.since === undefined || decision.at >= query.since) &&
+          (query.until === undefined || decision.at < query.until),
+      );
+      return Promise.resolve([...rows].sort(resultOrder.decisions));
+    },
     close() {
       closed = true;
       return Promise.resolve();
@@ -226,6 +236,7 @@ function emptyData() {
     routes: new Map<string, RouteSeen>(),
     samples: [] as StoredSample[],
     events: [] as StoredRouteEvent[],
+    decisions: [] as StoredDecision[],
   };
 }
 
@@ -244,6 +255,7 @@ function cloneData(data: Data): Data {
     routes: new Map(data.routes),
     samples: [...data.samples],
     events: [...data.events],
+    decisions: [...data.decisions],
   };
 }
 
@@ -287,6 +299,7 @@ function apply(data: Data, batch: ResultBatch): void {
     if (kept.length < MAX_SAMPLES_PER_SIGNATURE) data.samples.push(sample);
   }
   data.events.push(...batch.events);
+  data.decisions.push(...batch.decisions);
 }
 
 function add<T extends object>(

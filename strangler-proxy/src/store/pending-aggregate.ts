@@ -19,6 +19,7 @@ import type {
   RouteSeen,
   ServedCount,
   SkipCount,
+  StoredDecision,
   StoredRouteEvent,
   StoredSample,
   UnmatchedCount,
@@ -46,6 +47,7 @@ export interface PendingAggregate {
   readonly routes: Map<string, Mutable<RouteSeen>>;
   samples: StoredSample[];
   events: StoredRouteEvent[];
+  decisions: StoredDecision[];
   /** Recorded calls folded into this aggregate (what `dropped` counts when it is lost). */
   records: number;
   /** Counter rows and events held: the measure the recorder bounds memory by. */
@@ -60,6 +62,7 @@ export function createAggregate(): PendingAggregate {
     routes: new Map(),
     samples: [],
     events: [],
+    decisions: [],
     records: 0,
     rows: 0,
   };
@@ -257,6 +260,11 @@ export function addEvent(aggregate: PendingAggregate, event: StoredRouteEvent): 
   aggregate.rows++;
 }
 
+export function addDecision(aggregate: PendingAggregate, decision: StoredDecision): void {
+  aggregate.decisions.push(decision);
+  aggregate.rows++;
+}
+
 /** Adds a batch's rows into `into` (what a partly failed write left over, kept for a retry). */
 export function addBatch(into: PendingAggregate, batch: ResultBatch): void {
   for (const c of batch.comparisons) {
@@ -278,6 +286,7 @@ export function addBatch(into: PendingAggregate, batch: ResultBatch): void {
   for (const r of batch.routes) seeRoute(into, r.routeId, r.stage, r.lastSeen);
   into.samples.push(...batch.samples);
   for (const event of batch.events) addEvent(into, event);
+  for (const decision of batch.decisions) addDecision(into, decision);
 }
 
 /** The aggregate as a store batch (a snapshot: later changes to the aggregate don't affect it). */
@@ -311,5 +320,6 @@ export function toBatch(aggregate: PendingAggregate): ResultBatch {
     routes: copy(aggregate.routes),
     samples: [...aggregate.samples],
     events: [...aggregate.events],
+    decisions: [...aggregate.decisions],
   };
 }

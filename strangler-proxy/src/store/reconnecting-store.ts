@@ -106,6 +106,7 @@ export function createReconnectingStore(
     unmatched: via((opened, query?: Parameters<ResultStore['unmatched']>[0]) => opened.unmatched(query)),
     samples: via((opened, query?: Parameters<ResultStore['samples']>[0]) => opened.samples(query)),
     events: via((opened, query?: Parameters<ResultStore['events']>[0]) => opened.events(query)),
+    decisions: via((opened, query?: Parameters<ResultStore['decisions']>[0]) => opened.decisions(query)),
     async close() {
       closed = true;
       const pending = opening;

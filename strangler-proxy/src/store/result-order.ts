@@ -11,6 +11,7 @@ import type {
   RouteSeen,
   ServedTotals,
   SkipTotals,
+  StoredDecision,
   StoredRouteEvent,
   StoredSample,
   TimelineCounts,
@@ -40,4 +41,6 @@ export const resultOrder = {
   samples: (a: StoredSample, b: StoredSample) =>
     byText(a.routeId, b.routeId) || byText(a.signature, b.signature) || a.at - b.at,
   events: (a: StoredRouteEvent, b: StoredRouteEvent) => a.at - b.at || byText(a.kind, b.kind),
+  decisions: (a: StoredDecision, b: StoredDecision) =>
+    a.at - b.at || byText(a.routeId, b.routeId) || byText(a.kind, b.kind),
 } as const;

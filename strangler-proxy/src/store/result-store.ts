@@ -151,6 +151,35 @@ export interface StoredRouteEvent {
   readonly detail: string;
 }
 
+/** What a decision did: a gated promote, a promote past a failing gate, an operator's or the proxy's rollback. */
+export const DECISION_KINDS = ['promote', 'forced_promote', 'rollback', 'auto_rollback'] as const;
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+
+/**
+ * One entry of the decision ledger: a route moved (or, for `auto_rollback`, its traffic sent back) and what
+ * the move was decided on. Never aggregated: every decision is its own row.
+ */
+export interface StoredDecision {
+  readonly routeId: string;
+  readonly kind: DecisionKind;
+  /** Epoch ms. */
+  readonly at: number;
+  /** Positions as the CLI describes them (`canary 5%`). */
+  readonly from: string;
+  readonly to: string;
+  /** The route's revision when decided (`routeRevision`). */
+  readonly revision: string;
+  /** The figures the decision was made on, as JSON; null when the move was not gated. */
+  readonly evidence: string | null;
+  /** The limits (gate conditions or the automatic rollback's bounds) it was held to, as JSON; or null. */
+  readonly bounds: string | null;
+  /** Who decided: the operating-system user and the host (`proxy` for the proxy's own rollback). */
+  readonly user: string;
+  readonly host: string;
+  /** The one-line summary given with `--message`; null when none was. */
+  readonly message: string | null;
+}
+
 /** A request as kept in a sample: already redacted, body cut to an excerpt. */
 export interface SampleRequest {
   readonly method: string;
@@ -194,6 +223,7 @@ export interface ResultBatch {
   readonly routes: readonly RouteSeen[];
   readonly samples: readonly StoredSample[];
   readonly events: readonly StoredRouteEvent[];
+  readonly decisions: readonly StoredDecision[];
 }
 
 /**
@@ -259,6 +289,8 @@ export interface ResultStore {
   samples(query?: Pick<ResultQuery, 'routeId'>): Promise<StoredSample[]>;
   /** By time, then kind. Events without a route (reloads) have `routeId: null`. */
   events(query?: ResultQuery): Promise<StoredRouteEvent[]>;
+  /** The decision ledger, whatever its age unless `since`/`until` say; by time, then route. */
+  decisions(query?: ResultQuery): Promise<StoredDecision[]>;
   close(): Promise<void>;
 }
 
@@ -279,6 +311,7 @@ export function emptyBatch(): ResultBatch {
     routes: [],
     samples: [],
     events: [],
+    decisions: [],
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Stage } from '../config/schema.ts';
 import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
 import type { RejectedRow } from './write-in-parts.ts';
+import type { StoredDecision } from './result-store.ts';
 
 /** Why a request was not mirrored, or why its mirror produced no comparison. */
 export const SKIP_REASONS = [
@@ -85,6 +86,8 @@ export interface ResultRecorder {
   /** A request no route matched: feeds the inventory of what the monolith still serves. */
   recordUnmatched(method: string, path: string): void;
   recordEvent(event: RouteEvent): void;
+  /** An entry of the decision ledger (the proxy's automatic rollback); kept whole, never summed. */
+  recordDecision(decision: StoredDecision): void;
   /** Writes everything pending; resolves when it is stored (or counted as dropped). */
   flush(): Promise<void>;
   /** Flushes and stops the timer. */

@@ -9,6 +9,7 @@ import {
   createRollbackCommand,
 } from '../../src/cli/commands/promote.ts';
 import type { CheckJson } from '../../src/cli/commands/check.ts';
+import { createHistoryCommand, type HistoryJson } from '../../src/cli/commands/history.ts';
 import { CliExit, type CliIo } from '../../src/cli/io.ts';
 import { editRouteText } from '../../src/promote/edit-routes-text.ts';
 import type { RouteEvidence } from '../../src/promote/gate.ts';
@@ -365,5 +366,84 @@ describe('strangler check', () => {
   it('colors the table when the terminal supports it', async () => {
     const result = await run(createCheckCommand, ['check'], evidence, { color: true });
     expect(result.stdout).toContain('\u001b[');
+  });
+});
+
+describe('strangler-proxy history: the decision ledger', () => {
+  it('records a promote and a rollback with revision, evidence, bounds and who; prints and returns them', async () => {
+    const store = ['--store', 'sqlite:results.db'];
+    const promoted = await run(
+      createPromoteCommand,
+      ['promote', 'catalog.products', ...store, '--message', 'catalog team signed off'],
+      { 'catalog.products': good },
+    );
+    expect(promoted.code).toBe(0);
+    expect(promoted.stdout).toContain('recorded in the decision ledger of sqlite:results.db');
+    const rolledBack = await run(createRollbackCommand, ['rollback', 'catalog.products', ...store]);
+    expect(rolledBack.code).toBe(0);
+
+    const table = await run(createHistoryCommand, ['history', 'catalog.products', ...store]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('decision ledger of sqlite:results.db for catalog.products');
+    expect(table.stdout).toMatch(/catalog\.products +promote +shadow → canary 1% .*catalog team signed off/);
+    expect(table.stdout).toMatch(/catalog\.products +rollback +canary 1% → shadow /);
+
+    const json = await run(createHistoryCommand, ['history', ...store, '--json']);
+    const parsed = JSON.parse(json.stdout) as HistoryJson;
+    expect(parsed.store).toBe('sqlite:results.db');
+    expect(parsed.decisions).toHaveLength(2);
+    const [promote, rollback] = parsed.decisions;
+    expect(promote).toMatchObject({
+      routeId: 'catalog.products',
+      kind: 'promote',
+      at: new Date(NOW).toISOString(),
+      from: 'shadow',
+      to: 'canary 1%',
+      evidence: { compared: 500, mismatched: 1 },
+      message: 'catalog team signed off',
+      user: expect.any(String),
+      host: expect.any(String),
+    });
+    expect(promote?.revision).toMatch(/^[0-9a-f]+$/);
+    expect(promote?.bounds).toContainEqual(
+      expect.objectContaining({ name: 'mismatch_rate', state: 'pass', actual: 0.002, limit: 0.01 }),
+    );
+    expect(rollback).toMatchObject({
+      kind: 'rollback',
+      from: 'canary 1%',
+      to: 'shadow',
+      // The revision the route was at when decided: the canary's, not the shadow's.
+      revision: expect.stringMatching(/^[0-9a-f]+$/),
+      evidence: null,
+      message: null,
+    });
+  });
+
+  it('records a forced promote as forced, and nothing for a refused promote or a dry run', async () => {
+    const store = ['--store', 'sqlite:results.db'];
+    const evidence = { 'catalog.products': poor };
+    expect((await run(createPromoteCommand, ['promote', 'catalog.products', ...store], evidence)).code).toBe(
+      1,
+    );
+    await run(
+      createPromoteCommand,
+      ['promote', 'catalog.products', ...store, '--force', '--dry-run'],
+      evidence,
+    );
+    await run(createPromoteCommand, ['promote', 'catalog.products', ...store, '--force'], evidence);
+
+    const json = await run(createHistoryCommand, ['history', ...store, '--json']);
+    const parsed = JSON.parse(json.stdout) as HistoryJson;
+    expect(parsed.decisions.map((entry) => entry.kind)).toEqual(['forced_promote']);
+    expect(parsed.decisions[0]?.bounds).toContainEqual(expect.objectContaining({ state: 'fail' }));
+  });
+
+  it('refuses a message of more than one line and changes nothing', async () => {
+    const result = await run(createPromoteCommand, ['promote', 'catalog.products', '-m', 'a\nb'], {
+      'catalog.products': good,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('one-line summary');
+    expect(await routesText()).toBe(COMMENTED_ROUTES);
   });
 });

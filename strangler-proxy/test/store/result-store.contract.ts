@@ -54,6 +54,7 @@ export function describeResultStoreContract(
       expect(await store.routes()).toEqual([]);
       expect(await store.samples()).toEqual([]);
       expect(await store.events()).toEqual([]);
+      expect(await store.decisions()).toEqual([]);
     });
 
     it('keeps which side of a failed pair failed, summed like the other counters', async () => {
@@ -533,6 +534,46 @@ export function describeResultStoreContract(
         { routeId: 'orders', kind: 'auto_rollback', at: 2_000, detail: 'error rate 31% over 30s' },
       ]);
       expect((await store.events())[0]?.routeId).toBeNull();
+    });
+
+    it('appends decisions whole, by time, and filters them by route and time', async () => {
+      const promoted = {
+        routeId: 'orders',
+        kind: 'promote',
+        at: 2_000,
+        from: 'shadow',
+        to: 'canary 5%',
+        revision: 'a1b2c3d4e5f6',
+        evidence: '{"compared":500,"mismatched":0}',
+        bounds: '[{"name":"mismatch_rate","state":"pass"}]',
+        user: 'ana',
+        host: 'ops-1',
+        message: 'checkout team signed off',
+      } as const;
+      const autoRolledBack = {
+        ...promoted,
+        kind: 'auto_rollback',
+        at: 3_000,
+        from: 'canary 5%',
+        to: 'legacy',
+        user: 'proxy',
+        message: null,
+      } as const;
+      const rolledBack = {
+        ...promoted,
+        routeId: 'users',
+        kind: 'rollback',
+        at: 1_000,
+        evidence: null,
+        bounds: null,
+      } as const;
+      await store.write(batch({ decisions: [autoRolledBack, promoted] }));
+      await store.write(batch({ decisions: [rolledBack, { ...promoted }] }));
+
+      expect(await store.decisions()).toEqual([rolledBack, promoted, promoted, autoRolledBack]);
+      expect(await store.decisions({ routeId: 'orders', since: 2_001, until: 4_000 })).toEqual([
+        autoRolledBack,
+      ]);
     });
 
     it('holds route ids of the longest length the config accepts', async () => {

@@ -19,6 +19,9 @@ import type { LoadEvidence } from '../../promote/promote-route.ts';
 import type { RouteDecision } from '../../promote/decide-route.ts';
 import { revisionOption, type RevisionChoice } from '../options.ts';
 import { parseSince } from './report.ts';
+import { ledgerStore, recordDecision } from '../ledger.ts';
+import { describeStore } from '../store-resolver.ts';
+import type { StoredDecision } from '../../store/result-store.ts';
 import type { ValidateRoutesText } from '../../promote/validate-routes-text.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -69,6 +72,37 @@ export function parseRate(text: string): number {
     throw new InvalidArgumentError('expected a rate between 0 and 1 (or a percentage such as 1%)');
   }
   return value;
+}
+
+/** `--message`: one line, since it is a summary beside a diff, not a description. */
+export function parseMessage(text: string): string {
+  const message = text.trim();
+  if (message === '' || /[\r\n]/.test(message))
+    throw new InvalidArgumentError('expected a one-line summary (no line breaks, not empty)');
+  return message;
+}
+
+/**
+ * Appends a move to the decision ledger. The file is already changed by then, so a failed write warns
+ * rather than fails: repeating the command would move the route again.
+ */
+export async function recordInLedger(
+  io: CliIo,
+  source: { readonly file: string; readonly store?: string },
+  decision: StoredDecision,
+): Promise<void> {
+  const ledger = await ledgerStore(io, source);
+  const where = describeStore(ledger);
+  try {
+    await recordDecision(ledger, decision);
+    io.stdout.write(lines(`recorded in the decision ledger of ${where}`));
+  } catch (error) {
+    io.stderr.write(
+      lines(
+        `${colorsFor(io).yellow('warning')}: the move is made but not recorded in the decision ledger of ${where}: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+  }
 }
 
 export function parseRatio(text: string): number {

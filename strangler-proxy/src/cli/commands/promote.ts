@@ -9,6 +9,8 @@ import type { CliIo } from '../io.ts';
 import { describePosition } from '../../promote/plan.ts';
 import { promoteRoute } from '../../promote/promote-route.ts';
 import type { PromoteRouteResult } from '../../promote/promote-route.ts';
+import { promoteDecision } from '../../promote/decision-record.ts';
+import { whoIsDeciding } from '../ledger.ts';
 import {
   EXIT_GATE_FAILED,
   addEvidenceFlags,
@@ -21,7 +23,9 @@ import {
   gateOverrides,
   inProcess,
   lines,
+  parseMessage,
   printChange,
+  recordInLedger,
   reportingErrors,
 } from './promote-shared.ts';
 import type { EvidenceFlags, GateFlags, PromoteCommandDeps } from './promote-shared.ts';
@@ -35,6 +39,7 @@ interface PromoteFlags extends GateFlags, EvidenceFlags {
   readonly store?: string;
   readonly force?: boolean;
   readonly dryRun?: boolean;
+  readonly message?: string;
 }
 
 export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Command {
@@ -44,7 +49,8 @@ export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Comma
     .option('-c, --config <file>', 'the routes file', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
     .option('--store <url>', 'the results store holding the evidence')
     .option('--force', 'promote even though the gate fails (says so loudly)')
-    .option('--dry-run', 'print the change as a diff and write nothing');
+    .option('--dry-run', 'print the change as a diff and write nothing')
+    .option('-m, --message <text>', 'a one-line summary kept with the decision in the ledger', parseMessage);
   addEvidenceFlags(addGateFlags(command), deps.now ?? Date.now).action(
     (routeId: string, flags: PromoteFlags) =>
       reportingErrors(io, async () => {
@@ -62,6 +68,13 @@ export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Comma
           env: io.env,
         });
         printPromotion(io, flags.config, result);
+        if (result.change?.written !== true) return;
+        const decision = promoteDecision(result, {
+          ...whoIsDeciding(io),
+          at: (deps.now ?? Date.now)(),
+          ...(flags.message === undefined ? {} : { message: flags.message }),
+        });
+        await recordInLedger(io, { file: configPath(io, flags.config), store: flags.store }, decision);
       }),
   );
   return inProcess(command, io);

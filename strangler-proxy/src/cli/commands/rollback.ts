@@ -7,16 +7,32 @@ import type { CliIo } from '../io.ts';
 import { ROLLBACK_TARGETS, describePosition } from '../../promote/plan.ts';
 import type { RollbackTarget } from '../../promote/plan.ts';
 import { rollbackRoute } from '../../promote/promote-route.ts';
-import { colorsFor, configPath, inProcess, lines, printChange, reportingErrors } from './promote-shared.ts';
+import {
+  colorsFor,
+  configPath,
+  inProcess,
+  lines,
+  parseMessage,
+  printChange,
+  recordInLedger,
+  reportingErrors,
+} from './promote-shared.ts';
+import { rollbackDecision } from '../../promote/decision-record.ts';
+import { whoIsDeciding } from '../ledger.ts';
 import type { PromoteCommandDeps } from './promote-shared.ts';
 
 interface RollbackFlags {
   readonly config: string;
   readonly to?: RollbackTarget;
   readonly dryRun?: boolean;
+  readonly store?: string;
+  readonly message?: string;
 }
 
-export function createRollbackCommand(io: CliIo, deps: Pick<PromoteCommandDeps, 'validate'> = {}): Command {
+export function createRollbackCommand(
+  io: CliIo,
+  deps: Pick<PromoteCommandDeps, 'validate' | 'now'> = {},
+): Command {
   const command = new Command('rollback')
     .description('move a route back in routes.yaml: one step, or straight to a stage with --to (no gate)')
     .argument('<route-id>', 'the route to roll back')
@@ -28,6 +44,8 @@ export function createRollbackCommand(io: CliIo, deps: Pick<PromoteCommandDeps, 
       ).choices(ROLLBACK_TARGETS),
     )
     .option('--dry-run', 'print the change as a diff and write nothing')
+    .option('--store <url>', 'the results store whose decision ledger records the rollback')
+    .option('-m, --message <text>', 'a one-line summary kept with the decision in the ledger', parseMessage)
     .action((routeId: string, flags: RollbackFlags) =>
       reportingErrors(io, async () => {
         const result = await rollbackRoute({
@@ -49,6 +67,13 @@ export function createRollbackCommand(io: CliIo, deps: Pick<PromoteCommandDeps, 
           lines(c.bold(`${result.routeId}: ${result.move.description}`), 'rollback: not gated'),
         );
         if (result.change) printChange(io, flags.config, result.change, result.reloadInterval, c);
+        if (result.change?.written !== true) return;
+        const decision = rollbackDecision(result, {
+          ...whoIsDeciding(io),
+          at: (deps.now ?? Date.now)(),
+          ...(flags.message === undefined ? {} : { message: flags.message }),
+        });
+        await recordInLedger(io, { file: configPath(io, flags.config), store: flags.store }, decision);
       }),
     );
   return inProcess(command, io);

@@ -9,6 +9,7 @@ import * as createResults from './0001-create-results.ts';
 import * as countMismatchSignatures from './0002-count-mismatch-signatures.ts';
 import * as countSideErrors from './0003-count-side-errors.ts';
 import * as recordRevisions from './0004-record-revisions.ts';
+import * as recordDecisions from './0005-record-decisions.ts';
 
 export interface NamedMigration extends Knex.Migration {
   readonly name: string;
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   countMismatchSignatures,
   countSideErrors,
   recordRevisions,
+  recordDecisions,
 ];
 
 /** A knex migration source over {@link MIGRATIONS}. */
