@@ -378,19 +378,22 @@ describe('strangler-proxy history: the decision ledger', () => {
       { 'catalog.products': good },
     );
     expect(promoted.code).toBe(0);
-    expect(promoted.stdout).toContain('recorded in the decision ledger of sqlite:results.db');
+    // Named as every command names its store: the resolved file and which setting chose it.
+    expect(promoted.stdout).toMatch(/recorded in the decision ledger of sqlite:\S*\/results\.db \(--store\)/);
     const rolledBack = await run(createRollbackCommand, ['rollback', 'catalog.products', ...store]);
     expect(rolledBack.code).toBe(0);
 
     const table = await run(createHistoryCommand, ['history', 'catalog.products', ...store]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toContain('decision ledger of sqlite:results.db for catalog.products');
+    expect(table.stdout).toMatch(
+      /decision ledger of sqlite:\S*\/results\.db \(--store\) for catalog\.products/,
+    );
     expect(table.stdout).toMatch(/catalog\.products +promote +shadow → canary 1% .*catalog team signed off/);
     expect(table.stdout).toMatch(/catalog\.products +rollback +canary 1% → shadow /);
 
     const json = await run(createHistoryCommand, ['history', ...store, '--json']);
     const parsed = JSON.parse(json.stdout) as HistoryJson;
-    expect(parsed.store).toBe('sqlite:results.db');
+    expect(parsed.store).toMatch(/^sqlite:\S*\/results\.db \(--store\)$/);
     expect(parsed.decisions).toHaveLength(2);
     const [promote, rollback] = parsed.decisions;
     expect(promote).toMatchObject({
