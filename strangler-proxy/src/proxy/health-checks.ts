@@ -32,7 +32,7 @@ export function startHealthChecks(
     if (streak.probing) return;
     streak.probing = true;
     const counts = streak;
-    void probe(new URL(path, endpoint.url), config.timeout).then((passed) => {
+    void probeHealth(new URL(path, endpoint.url), config.timeout).then((passed) => {
       counts.probing = false;
       if (stopped || endpoint.retired) return;
       if (passed) {
@@ -62,7 +62,8 @@ export function startHealthChecks(
   };
 }
 
-function probe(url: URL, timeout: number): Promise<boolean> {
+/** One health request: a 2xx answer within `timeout`, on a connection of its own. */
+export function probeHealth(url: URL, timeout: number): Promise<boolean> {
   const target = withoutUserinfo(url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {

@@ -207,7 +207,9 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
       function send(side: Side): void {
         const upstream: Upstream = side === 'service' && route ? route.service : snapshot.legacy;
         upstreamName = upstream.name;
-        const admitted = upstream.guard.admit(context.attempts > 0);
+        // Where the monolith would take the request, it is never the service breaker's half-open probe.
+        const fallbackWaits = side === 'service' && route?.fallbackToLegacy === true;
+        const admitted = upstream.guard.admit(context.attempts > 0, !fallbackWaits);
         if (typeof admitted === 'string') return fail(upstream, side, admitted, null);
         context.attempts += 1;
         settleAttempt = admitted;

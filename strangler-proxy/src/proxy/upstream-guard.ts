@@ -2,6 +2,10 @@
  * The safety net in front of one upstream, composed of the small state machines in `safety/`: a
  * bulkhead (requests in flight at most), a circuit breaker and a retry budget. An attempt is admitted
  * (or refused at once), then settled exactly once with its outcome.
+ *
+ * The breaker's half-open probe is a user's request only where that user has nowhere else to go. A request
+ * that a fallback would serve (`userMayProbe` false) is never the probe: it is refused as `circuit_open`
+ * (and goes to the fallback), and a health request to the upstream probes in its place.
  */
 import type { LoadedUpstream } from '../config/routes-config.ts';
 import { createBulkhead } from '../safety/bulkhead.ts';
@@ -19,8 +23,14 @@ export type AttemptOutcome = 'success' | 'failure' | 'unknown';
 export type Settle = (outcome: AttemptOutcome) => void;
 
 export interface UpstreamGuard {
-  /** A settle function when the attempt may go ahead, else why not. */
-  admit(isRetry: boolean): Settle | Extract<ProxyFailure, 'circuit_open' | 'over_capacity'>;
+  /**
+   * A settle function when the attempt may go ahead, else why not. `userMayProbe` false: this request is
+   * not to be the breaker's half-open probe (a health request is sent instead).
+   */
+  admit(
+    isRetry: boolean,
+    userMayProbe?: boolean,
+  ): Settle | Extract<ProxyFailure, 'circuit_open' | 'over_capacity'>;
   /** Whether one more retry fits the budget (and spends it). */
   allowRetry(): boolean;
   readonly inFlight: number;
@@ -28,16 +38,28 @@ export interface UpstreamGuard {
   onBreakerChange(listener: (state: BreakerState) => void): void;
 }
 
-export function createUpstreamGuard(config: LoadedUpstream): UpstreamGuard {
+/** Asks the upstream whether it is well (a health request); never rejects. */
+export type HealthProbe = () => Promise<boolean>;
+
+export function createUpstreamGuard(config: LoadedUpstream, healthProbe: HealthProbe): UpstreamGuard {
   const bulkhead = createBulkhead({ maxConcurrent: config.maxConcurrent });
   const breaker = createCircuitBreaker({ ...config.breaker, probeTimeout: config.timeout });
   const budget = createRetryBudget({ budget: config.retry.budget });
   return {
-    admit(isRetry) {
+    admit(isRetry, userMayProbe = true) {
+      const now = Date.now();
+      if (!userMayProbe && breaker.state !== 'closed') {
+        // `canRequest` is true here only when it just handed out the half-open probe: a health request takes it.
+        if (breaker.canRequest(now))
+          void healthProbe().then((well) => {
+            if (well) breaker.onSuccess(Date.now());
+            else breaker.onFailure(Date.now());
+          });
+        return 'circuit_open';
+      }
       // The bulkhead first: the breaker hands out its single half-open probe only to a request that will go.
       const release = bulkhead.tryAcquire();
       if (release === null) return 'over_capacity';
-      const now = Date.now();
       if (!breaker.canRequest(now)) {
         release();
         return 'circuit_open';

@@ -24,7 +24,7 @@ import { releaseWrittenChunks } from './release-written-chunks.ts';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.ts';
 import { ExchangeDeadline, type DeadlineExpired } from './exchange-deadline.ts';
 import { createEndpointSet, type EndpointSet, type EndpointTransport } from './endpoint-set.ts';
-import { startHealthChecks } from './health-checks.ts';
+import { probeHealth, startHealthChecks } from './health-checks.ts';
 import { startDnsDiscovery, type DnsDiscovery } from './dns-discovery.ts';
 import type { UpstreamBase } from './upstream-path.ts';
 
@@ -299,7 +299,12 @@ export function createUpstream(name: string, config: LoadedUpstream): Upstream {
     agent,
     base: first ? { pathname: first.pathname, search: first.search } : { pathname: '/', search: '' },
     endpoints,
-    guard: createUpstreamGuard(config),
+    guard: createUpstreamGuard(config, () => {
+      const endpoint = endpoints.choose(null);
+      if (endpoint === null) return Promise.resolve(false);
+      const path = config.healthCheck?.path ?? config.health;
+      return probeHealth(new URL(path, endpoint.url), config.healthCheck?.timeout ?? config.timeout);
+    }),
     ready: discovery?.ready ?? Promise.resolve(),
     discoveryError: () => discovery?.lastError() ?? null,
     forward(req, res, onFailure) {

@@ -88,3 +88,71 @@ routes:
     expect(table.stdout).toMatch(/products +auto rollback +canary 100% → legacy /);
   });
 });
+
+describe('the breaker of a fallback-protected route probes with a health request', () => {
+  it('never sends a user to the failing service as its half-open probe, and closes once health passes', async () => {
+    const legacy = await startTestUpstream('legacy');
+    opened.push(legacy);
+    let healthy = false;
+    const healthChecked: Array<() => void> = [];
+    const service = await startTestUpstream('service', (req, res) => {
+      if (req.url === '/health') {
+        res.writeHead(healthy ? 200 : 503).end();
+        healthChecked.shift()?.();
+        return;
+      }
+      if (healthy) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      res.socket?.destroy(); // a failing service: the connection drops without an answer
+    });
+    opened.push(service);
+    const running = await startRecordedProxy(`version: 1
+legacy: ${legacy.url}
+services:
+  catalog:
+    url: ${service.url}
+    breaker: { consecutiveFailures: 2, openFor: 1ms }
+routes:
+  - id: products
+    path: /api/products
+    service: catalog
+    stage: migrated
+    fallback: legacy
+`);
+    opened.push(running);
+    const get = async (): Promise<number> => {
+      const response = await fetch(`${running.proxy.url}/api/products/1`);
+      await response.arrayBuffer();
+      return response.status;
+    };
+    const userRequestsAtService = () => service.received.filter((r) => r.url !== '/health').length;
+
+    // Two dropped connections open the breaker; the monolith answers both clients.
+    expect([await get(), await get()]).toEqual([200, 200]);
+    const beforeProbes = userRequestsAtService();
+    expect(beforeProbes).toBe(2);
+
+    // Clients keep coming while the breaker is open and its probe is due: each is served by the monolith,
+    // and the probes that fail keep it open. None of them reaches the service.
+    for (let failedProbes = 0; failedProbes < 3;) {
+      const probed = new Promise<void>((resolve) => healthChecked.push(resolve));
+      let answered = true;
+      void probed.then(() => {
+        answered = false;
+      });
+      while (answered) {
+        expect(await get()).toBe(200);
+        expect(userRequestsAtService()).toBe(beforeProbes);
+      }
+      failedProbes += 1;
+    }
+
+    // A passing health request closes the breaker: the service serves again.
+    healthy = true;
+    let servedByService = false;
+    while (!servedByService) {
+      expect(await get()).toBe(200);
+      servedByService = userRequestsAtService() > beforeProbes;
+    }
+    expect(service.received.some((r) => r.url === '/health')).toBe(true);
+  });
+});
