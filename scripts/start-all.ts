@@ -69,6 +69,11 @@ const urls = {
   proxy: `http://${HOST}:${ports.proxy}`,
   proxyAdmin: `http://${HOST}:${ports.proxyAdmin}`,
 };
+/**
+ * orders-service's token key. DEMO ONLY: a fixed, public value so that `npm start` works out of the box;
+ * set ORDERS_TOKEN_SECRET to override it, and keep a real key in a secret store.
+ */
+const ORDERS_TOKEN_SECRET = process.env.ORDERS_TOKEN_SECRET ?? 'demo-only-orders-token-key-not-a-secret';
 const DATA_DIR = join(ROOT, '.data');
 const dbFile = (name: string): string => join(DATA_DIR, `${name}.db`);
 
@@ -105,6 +110,8 @@ const processes: readonly ProcessSpec[] = [
       DB_FILE: dbFile('orders'),
       CATALOG_URL: urls.catalog,
       LEGACY_URL: urls.monolith,
+      // Its own tokens: the monolith's mean nothing to it, so the proxy's mirrors need the auth bridge.
+      TOKEN_SECRET: ORDERS_TOKEN_SECRET,
     },
     url: urls.orders,
     readyUrl: `${urls.orders}/health`,
@@ -122,6 +129,8 @@ const processes: readonly ProcessSpec[] = [
       LEGACY_URL: urls.monolith,
       CATALOG_URL: urls.catalog,
       ORDERS_URL: urls.orders,
+      // Read by the auth bridge hook (scripts/demo-auth-bridge.ts) to sign orders-service's tokens.
+      ORDERS_TOKEN_SECRET,
       STRANGLER_ADMIN_PORT: String(ports.proxyAdmin),
     },
     url: urls.proxy,

@@ -81,7 +81,8 @@ beforeAll(async () => {
     recorder,
     logger: silentLogger,
     reloadInterval: 0,
-    // orders stays at legacy in routes.yaml: orders-service is never called, so nothing listens there.
+    // orders stays at legacy in routes.yaml; order-placement's mirrors find nothing listening there and are
+    // counted as the service's failures, which no client sees.
     env: { LEGACY_URL: monolith.url, CATALOG_URL: catalog.url, ORDERS_URL: 'http://127.0.0.1:9' },
   });
   const tally = await runDemoTraffic({ base: proxy.url, requests: 400, concurrency: 2, seed: 42 });

@@ -23,6 +23,7 @@ try {
     catalogUrl: settings.catalogUrl,
     legacyUrl: settings.legacyUrl,
     upstreamTimeoutMs: settings.upstreamTimeoutMs,
+    ...(settings.tokenSecret === '' ? {} : { tokenSecret: settings.tokenSecret }),
   });
   running = await serve(app, { port: settings.port, host: settings.host });
   logger.info(
@@ -31,6 +32,7 @@ try {
       port: running.port,
       catalog_url: settings.catalogUrl,
       legacy_url: settings.legacyUrl,
+      tokens: settings.tokenSecret === '' ? 'checked by the monolith' : 'its own key',
     },
     'listening',
   );

@@ -9,6 +9,7 @@
  * | CATALOG_URL         | http://127.0.0.1:4001    |
  * | LEGACY_URL          | http://127.0.0.1:3000    |
  * | UPSTREAM_TIMEOUT_MS | 2000                     |
+ * | TOKEN_SECRET        | (none: the monolith checks tokens) |
  * | LOG_LEVEL           | info                     |
  */
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,8 @@ export interface Settings {
   readonly catalogUrl: string;
   readonly legacyUrl: string;
   readonly upstreamTimeoutMs: number;
+  /** This service's own token key; empty: tokens are checked by the monolith. */
+  readonly tokenSecret: string;
   readonly logLevel: (typeof LEVELS)[number];
 }
 
@@ -37,6 +40,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     catalogUrl: reader.url('CATALOG_URL', 'http://127.0.0.1:4001'),
     legacyUrl: reader.url('LEGACY_URL', 'http://127.0.0.1:3000'),
     upstreamTimeoutMs: reader.int('UPSTREAM_TIMEOUT_MS', 2_000, { min: 1, max: 60_000 }),
+    tokenSecret: reader.string('TOKEN_SECRET', ''),
     logLevel: reader.oneOf('LOG_LEVEL', LEVELS, 'info'),
   };
   reader.done();

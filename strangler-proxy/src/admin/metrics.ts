@@ -15,6 +15,8 @@ export interface ProxyMetrics {
   reload(ok: boolean): void;
   shadowOutcome(route: string, outcome: string): void;
   shadowSkipped(route: string, reason: string): void;
+  /** A correlate path of a mirrored write that gave no identifier pair, by reason. */
+  correlationSkipped(route: string, reason: string): void;
   readonly shadowsInFlight: Gauge;
   readonly breakerState: Gauge;
   readonly autoRolledBack: Gauge;
@@ -76,6 +78,12 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
     help: 'Requests not mirrored, or mirrors that produced no comparison, by reason',
     labelNames: ['route', 'reason'],
     registry,
+  });
+  const correlationSkips = new Counter({
+    name: 'strangler_correlation_skipped_total',
+    help: 'Correlate paths of mirrored writes that gave no identifier pair, by route and reason',
+    labelNames: ['route', 'reason'] as const,
+    registers: [registry],
   });
   const fallbacks = new Counter({
     name: 'strangler_fallbacks_total',
@@ -175,6 +183,7 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}): 
     reload: (ok) => reloads.labels(ok ? 'success' : 'failure').inc(),
     shadowOutcome: (route, outcome) => shadows.inc(route, outcome),
     shadowSkipped: (route, reason) => skipped.inc(route, reason),
+    correlationSkipped: (route, reason) => correlationSkips.labels(route, reason).inc(),
     shadowsInFlight,
     breakerState,
     autoRolledBack,

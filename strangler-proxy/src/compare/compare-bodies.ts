@@ -16,6 +16,7 @@ import { compareText } from './compare-text.ts';
 import type { CompiledRules } from './compile-rules.ts';
 import type { DifferenceCollector } from './collect-differences.ts';
 import type { NoiseModel } from './noise-model.ts';
+import type { Correspondence } from './correspondence.ts';
 import type { BodyMode, CapturedResponse } from './verdict.ts';
 
 type Declared = 'json' | 'text' | 'binary' | 'unknown';
@@ -32,6 +33,7 @@ export function compareBodies(
   rules: CompiledRules,
   noise: NoiseModel | undefined,
   sink: DifferenceCollector,
+  correspondence?: Correspondence,
 ): BodyMode {
   const a = legacy.body;
   const b = service.body;
@@ -59,7 +61,7 @@ export function compareBodies(
     const valueA = parse(textA);
     const valueB = parse(textB);
     if (valueA !== INVALID && valueB !== INVALID) {
-      compareJson(valueA, valueB, rules, noise, sink);
+      compareJson(valueA, valueB, rules, noise, sink, correspondence);
       return 'json';
     }
   }

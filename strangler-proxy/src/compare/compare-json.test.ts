@@ -297,3 +297,27 @@ describe('bounds', () => {
     expect(summary(compare({ rows }, { rows: changed }))).toEqual(['value $.rows[500].price']);
   });
 });
+
+describe('identifiers that correspond (a correlation map passed in)', () => {
+  const captured = (value: unknown) => ({
+    status: 201,
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from(JSON.stringify(value)),
+    truncated: false,
+    latencyMs: 1,
+  });
+  const correspondence = {
+    corresponds: (legacy: string | number, service: string | number) =>
+      String(legacy) === 'hello-m1' && String(service) === 'hello-s5001',
+  };
+
+  it('counts a known pair as equal, and only that pair', () => {
+    const legacy = captured({ slug: 'hello-m1', title: 'Hello' });
+    const service = captured({ slug: 'hello-s5001', title: 'Hello' });
+    const rules = compileCompareRules({});
+    expect(compareResponses(legacy, service, rules).outcome).toBe('mismatch');
+    expect(compareResponses(legacy, service, rules, undefined, correspondence).outcome).toBe('match');
+    const other = captured({ slug: 'hello-s5002', title: 'Hello' });
+    expect(compareResponses(legacy, other, rules, undefined, correspondence).outcome).toBe('mismatch');
+  });
+});

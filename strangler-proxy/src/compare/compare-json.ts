@@ -17,6 +17,7 @@ import type { PathKey } from './json-path.ts';
 import { isNoisy } from './noise-model.ts';
 import { withinTolerance, type Normalizer } from './normalize-values.ts';
 import type { NoiseModel } from './noise-model.ts';
+import { isIdentifier, type Correspondence } from './correspondence.ts';
 import { stepPathSet } from './path-set.ts';
 import type { MatchState } from './path-set.ts';
 import { isRedacted, previewValue } from './preview-value.ts';
@@ -42,6 +43,7 @@ type JsonRecord = Record<string, unknown>;
 interface Walk {
   readonly rules: CompiledRules;
   readonly noise: NoiseModel | undefined;
+  readonly correspondence: Correspondence | undefined;
   /** `null` in a probe: record nothing, stop at the first counted difference. */
   readonly sink: DifferenceCollector | null;
   /** The location being compared; pushed and popped in place, printed only for differences. */
@@ -57,10 +59,12 @@ export function compareJson(
   rules: CompiledRules,
   noise: NoiseModel | undefined,
   sink: DifferenceCollector,
+  correspondence?: Correspondence,
 ): void {
   const loc: PathKey[] = [];
-  const walk: Walk = { rules, noise, sink, loc, probe: undefined as unknown as Walk };
-  const probe: Walk = { rules, noise, sink: null, loc, probe: undefined as unknown as Walk };
+  const common = { rules, noise, correspondence, loc, probe: undefined as unknown as Walk };
+  const walk: Walk = { ...common, sink };
+  const probe: Walk = { ...common, sink: null };
   walk.probe = probe;
   probe.probe = probe;
   compareNode(walk, legacy, service, rules.body.root, 0, false);
@@ -82,6 +86,9 @@ function compareNode(w: Walk, a: unknown, b: unknown, state: State, depth: numbe
   if (a === b) return EQUAL;
   if (normalized && isNormalizedEqual(hits, a, b)) return EQUAL;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    // The same record's identifier on each side (a slug each made for the same create).
+    if (w.correspondence && isIdentifier(a) && isIdentifier(b) && w.correspondence.corresponds(a, b))
+      return EQUAL;
     // At least one primitive (null is one): equal types differ in value, unless a tolerance covers it.
     if (typeof a !== typeof b || a === null || b === null) return report(w, 'type', a, b, state, masked);
     if (tolerance >= 0 && typeof a === 'number' && withinTolerance(a, b as number, tolerance)) return EQUAL;

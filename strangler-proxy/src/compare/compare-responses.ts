@@ -8,6 +8,7 @@ import { compareBodies } from './compare-bodies.ts';
 import { compareHeaders, normalizeHeaders } from './compare-headers.ts';
 import { isAcceptedStatus, type CompiledRules } from './compile-rules.ts';
 import type { NoiseModel } from './noise-model.ts';
+import type { Correspondence } from './correspondence.ts';
 import type { CapturedResponse, FailureKind, Side, Verdict } from './verdict.ts';
 
 /**
@@ -21,12 +22,16 @@ import type { CapturedResponse, FailureKind, Side, Verdict } from './verdict.ts'
  * @example
  * const rules = compileCompareRules(route.compare); // once, at config load
  * const verdict = compareResponses(legacy, service, rules, noise);
+ *
+ * `correspondence`: identifiers known to name the same record on both sides (learned from mirrored
+ * writes); a JSON value pair it knows is equal.
  */
 export function compareResponses(
   legacy: CapturedResponse,
   service: CapturedResponse,
   rules: CompiledRules,
   noise?: NoiseModel,
+  correspondence?: Correspondence,
 ): Verdict {
   const sink = new DifferenceCollector(rules.maxDifferences, noise);
   if (!isAcceptedStatus(rules, legacy.status, service.status)) {
@@ -40,7 +45,16 @@ export function compareResponses(
   const legacyHeaders = normalizeHeaders(legacy.headers);
   const serviceHeaders = normalizeHeaders(service.headers);
   compareHeaders(legacyHeaders, serviceHeaders, rules, legacy.truncated || service.truncated, sink);
-  const bodyMode = compareBodies(legacy, service, legacyHeaders, serviceHeaders, rules, noise, sink);
+  const bodyMode = compareBodies(
+    legacy,
+    service,
+    legacyHeaders,
+    serviceHeaders,
+    rules,
+    noise,
+    sink,
+    correspondence,
+  );
   return sink.toVerdict(bodyMode);
 }
 

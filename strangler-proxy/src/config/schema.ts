@@ -445,6 +445,9 @@ export const rateLimitSchema = z.strictObject({
     .describe('How long a request waits for Redis before the local bucket decides instead.'),
 });
 
+/** The most identifier pairs a correlation map (and the results store) may keep. */
+export const MAX_CORRELATION_PAIRS = 100_000;
+
 export const STAGES = ['legacy', 'shadow', 'canary', 'migrated'] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -527,6 +530,19 @@ export const proxySettingsSchema = z.strictObject({
     .describe('Memory bound of the shadow path: bytes all mirrors in flight may hold together.'),
   /** How often the file is polled for changes. */
   reloadInterval: durationSchema.default(2_000),
+  maxCorrelations: z
+    .int()
+    .positive()
+    .max(MAX_CORRELATION_PAIRS)
+    .default(10_000)
+    .describe(
+      'Identifier pairs learned from mirrored writes (shadow.correlate) kept at most; the least recently used is forgotten. Read at start.',
+    ),
+  maxSyncReadsInFlight: z
+    .int()
+    .positive()
+    .default(8)
+    .describe('Read-after-write checks (shadow.verify.read) in flight at most; beyond it they are skipped.'),
 });
 
 export const defaultsSchema = z.strictObject({

@@ -181,6 +181,9 @@ function compileRoute(
           noiseSample: shadowConfig.noiseSample,
           request: shadowConfig.request ?? null,
           bridge,
+          correlate: shadowConfig.correlate,
+          verifyRead: shadowConfig.verify?.read ?? null,
+          bases: { legacy: legacy.base, service: service.base },
         },
       }
     : null;

@@ -19,6 +19,8 @@ import {
   type SignatureTotals,
   type SkipTotals,
   type StoredRouteEvent,
+  type StoredSyncExample,
+  type SyncTotals,
   type StoredSample,
   type TimelineCounts,
 } from '../store/result-store.ts';
@@ -205,6 +207,8 @@ interface WindowData {
   readonly served: ServedTotals[];
   readonly events: StoredRouteEvent[];
   readonly timeline: TimelineCounts[];
+  readonly sync: SyncTotals[];
+  readonly syncExamples: StoredSyncExample[];
   /** Timeline periods, evenly spaced, covering the window. */
   readonly periods: readonly number[];
   /** The minute of the first compared pair, for one route's revision (its step's start); else null. */
@@ -246,6 +250,8 @@ async function readWindowData(
     timeline,
     recentComparisons,
     recentServed,
+    sync,
+    syncExamples,
   ] = await Promise.all([
     store.comparisons(query),
     store.diffs(query),
@@ -257,6 +263,8 @@ async function readWindowData(
     store.timeline({ ...query, since: start, step }),
     store.comparisons(recentQuery),
     store.served(recentQuery),
+    store.sync(query),
+    store.syncExamples(window.routeId ? { routeId: window.routeId } : {}),
   ]);
   // At least a bucket: the store counts by the minute, so a younger window still holds a minute's worth.
   const minutes = Math.max(1, (window.until - recentSince) / BUCKET_MS);
@@ -274,6 +282,8 @@ async function readWindowData(
     periods,
     recent,
     firstPairAt,
+    sync,
+    syncExamples,
   };
 }
 
@@ -431,6 +441,27 @@ function routeReport(
     })),
     ...reportVerdict(position, extra.steps, gate, evidenceFromReport(figures), extra.minStepDuration),
     gate: limits,
+    sync: syncReport(data, id),
+  };
+}
+
+/** The route's read-after-write figures and its first out-of-sync examples. */
+function syncReport(data: WindowData, id: string): RouteReport['sync'] {
+  const row = data.sync.find((r) => r.routeId === id);
+  return {
+    checked: row?.checked ?? 0,
+    inSync: row?.inSync ?? 0,
+    outOfSync: row?.outOfSync ?? 0,
+    skipped: row?.skipped ?? 0,
+    examples: data.syncExamples
+      .filter((example) => example.routeId === id)
+      .map((example) => ({
+        at: new Date(example.at).toISOString(),
+        read: example.read,
+        legacyStatus: example.legacyStatus,
+        serviceStatus: example.serviceStatus,
+        differences: example.differences,
+      })),
   };
 }
 

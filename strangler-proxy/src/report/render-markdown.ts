@@ -5,6 +5,7 @@
  * It stays under {@link MARKDOWN_MAX_CHARS} whatever the traffic, saying what it left out. Recorded data
  * goes into code spans and fenced blocks, escaped for tables, never as raw Markdown or HTML.
  */
+import { syncExampleLines, syncLine } from './sync-summary.ts';
 import type { DiffEntry, Report, RouteReport } from './report-model.ts';
 import { unifiedDiff } from '../promote/line-diff.ts';
 import { indentJsonText } from './indent-json-text.ts';
@@ -166,6 +167,11 @@ function routeParts(route: RouteReport): RouteParts {
       out.push(
         `- Not compared: ${skipped.map(([reason, count]) => `${reason} ${formatCount(count)}`).join(', ')}`,
       );
+    const sync = syncLine(route.sync);
+    if (sync !== null) {
+      out.push(`- ${text(sync.charAt(0).toUpperCase() + sync.slice(1))}`);
+      for (const example of syncExampleLines(route.sync)) out.push(`  - out of sync: ${code(clip(example))}`);
+    }
     for (const event of route.events.slice(0, LIST_ITEMS))
       out.push(`- ${formatTime(event.at)} ${event.kind}: ${text(clip(event.detail))}`);
     if (route.events.length > LIST_ITEMS) out.push(`- … ${route.events.length - LIST_ITEMS} more events`);

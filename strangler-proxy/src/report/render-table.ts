@@ -2,6 +2,7 @@
  * The report for a terminal: a summary table aligned in columns, then per route its verdict's reason and
  * top differences, then the migration's progress. Colors (verdicts, headings) only when asked.
  */
+import { syncExampleLines, syncLine } from './sync-summary.ts';
 import { createColors } from 'picocolors';
 import type { Report, RouteReport } from './report-model.ts';
 import type { ConditionState } from '../promote/rate-condition.ts';
@@ -126,6 +127,11 @@ function routeDetails(
         `  not compared: ${skipped.map(([reason, count]) => `${reason} ${formatCount(count)}`).join(', ')}`,
       ),
     );
+  }
+  const sync = syncLine(route.sync);
+  if (sync !== null) {
+    lines.push(`  ${sync}`);
+    for (const example of syncExampleLines(route.sync)) lines.push(c.dim(`    out of sync: ${example}`));
   }
   if (route.served.fallbacks > 0 || route.served.service.errors > 0) {
     lines.push(

@@ -208,6 +208,25 @@ export interface RouteReport {
   readonly autoRollback: { readonly at: string; readonly detail: string } | null;
   /** The limits the verdict used. */
   readonly gate: GateLimits;
+  /** Read-after-write checks (`shadow.verify.read`) in the window: whether the service's data follows. */
+  readonly sync: SyncReport;
+}
+
+export interface SyncReport {
+  /** Checks made: inSync + outOfSync. */
+  readonly checked: number;
+  readonly inSync: number;
+  readonly outOfSync: number;
+  /** Checks not made: no value to read by, no room, or a read failed. */
+  readonly skipped: number;
+  /** The first out-of-sync reads recorded (whatever their age). */
+  readonly examples: readonly {
+    readonly at: string;
+    readonly read: string;
+    readonly legacyStatus: number;
+    readonly serviceStatus: number;
+    readonly differences: readonly { readonly path: string; readonly kind: string }[];
+  }[];
 }
 
 export interface Progress {

@@ -88,6 +88,8 @@ const nullRecorder: ResultRecorder = {
   recordUnmatched: () => undefined,
   recordEvent: () => undefined,
   recordDecision: () => undefined,
+  recordCorrelations: () => undefined,
+  recordSync: () => undefined,
   flush: () => Promise.resolve(),
   close: () => Promise.resolve(),
 };

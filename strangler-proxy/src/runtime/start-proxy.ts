@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { ConfigProblem, RoutesConfig } from '../config/index.ts';
 import type { RecorderStatus, ResultRecorder } from '../store/types.ts';
+import type { StoredCorrelation } from '../store/result-store.ts';
 import { createProxyMetrics, type ProxyMetrics } from '../admin/metrics.ts';
 import { startAdminServer } from '../admin/admin-server.ts';
 import { createLogger, droppedLogLines, type Logger } from '../logging/logger.ts';
@@ -120,6 +121,31 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<voi
 
 const noop = (): void => {};
 
+/**
+ * Fills the identifier correlation map from the results store, so that a restarted proxy still reaches
+ * the service's copy of records created before. A store that cannot be read starts it empty (logged).
+ */
+async function seedCorrelations(
+  mirror: ShadowMirror,
+  recorder: ResultRecorder,
+  settings: { readonly maxCorrelations: number; readonly maxSyncReadsInFlight: number },
+  logger: Logger,
+): Promise<void> {
+  let pairs: readonly StoredCorrelation[] = [];
+  if (hasReader(recorder)) {
+    try {
+      pairs = await recorder.reader.correlations(settings.maxCorrelations);
+    } catch (error) {
+      logger.warn({ err: error }, 'the correlation map starts empty: the results store could not be read');
+    }
+  }
+  mirror.seedCorrelations({
+    capacity: settings.maxCorrelations,
+    pairs,
+    maxSyncReads: settings.maxSyncReadsInFlight,
+  });
+}
+
 export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
   const env = options.env ?? process.env;
   const configFile = path.resolve(options.configFile);
@@ -179,6 +205,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     }
   };
   prepareMirroring(current);
+  await seedCorrelations(mirror, recorder, current.config.proxy, logger);
   // A start that fails from here on releases what it started: the shadow worker's thread and the
   // upstreams' timers would otherwise keep a process alive that serves nothing.
   const abandonStart = async (): Promise<void> => {
@@ -426,6 +453,8 @@ function createCountingRecorder(): ResultRecorder {
     recordUnmatched: () => undefined,
     recordEvent: () => undefined,
     recordDecision: () => undefined,
+    recordCorrelations: () => undefined,
+    recordSync: () => undefined,
     flush: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };

@@ -13,6 +13,34 @@ import type { CompiledMirrorPlan, MirrorJob, MirrorPlan, MirrorResult } from './
 import { isMatchReply, postedJob, resultOfMatch } from './posted-job.ts';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './shadow-worker.ts';
 import type { WarmUpReport } from './warm-up.ts';
+import type { CorrelationSettings } from './mirror-runner.ts';
+import {
+  createCorrelationMap,
+  type CorrelationMap,
+  type CorrelationPair,
+} from '../correlate/correlation-map.ts';
+
+/**
+ * The correlation settings as this thread last knew them: the seed, and every pair learned since (a
+ * restarted worker starts from them).
+ */
+function createCorrelationMemory() {
+  let settings: CorrelationSettings | null = null;
+  let map: CorrelationMap | null = null;
+  return {
+    seed(next: CorrelationSettings) {
+      settings = next;
+      map = createCorrelationMap(next.capacity, next.pairs);
+    },
+    learned(pairs: readonly CorrelationPair[]) {
+      for (const pair of pairs) map?.learn(pair);
+    },
+    /** What to tell a runner; null before any seed. */
+    current(): CorrelationSettings | null {
+      return settings && map ? { ...settings, pairs: map.pairs() } : null;
+    },
+  };
+}
 
 export interface MirrorExecutor {
   /** The budget of every mirror's bytes, wherever they are held. */
@@ -29,6 +57,13 @@ export interface MirrorExecutor {
    * at once when no worker is running or starting, or when mirrors run inline.
    */
   ready(): Promise<WarmUpReport | null>;
+  /**
+   * The correlation map's capacity and pairs (loaded from the store at start); pairs learned later are
+   * added with {@link learned}, so a worker started again gets them all.
+   */
+  seedCorrelations(settings: CorrelationSettings): void;
+  /** Pairs a job learned: kept here too, for a worker started again. */
+  learned(pairs: readonly CorrelationPair[]): void;
   close(): Promise<void>;
 }
 
@@ -75,12 +110,17 @@ function inlineExecutor(budget: SharedByteBudget): MirrorExecutor {
   const compiled = new WeakMap<MirrorPlan, CompiledMirrorPlan>();
   let loaded: Promise<{
     run: (plan: MirrorPlan, job: MirrorJob) => Promise<MirrorResult>;
+    seed(settings: CorrelationSettings): void;
     close(): void;
   }> | null = null;
+  const memory = createCorrelationMemory();
   const load = () =>
     (loaded ??= runnerModule().then(({ compileMirrorPlan, createMirrorRunner, closeShadowPools }) => {
       const runner = createMirrorRunner(budget);
+      const known = memory.current();
+      if (known) runner.seedCorrelations(known);
       return {
+        seed: (settings: CorrelationSettings) => runner.seedCorrelations(settings),
         run(plan: MirrorPlan, job: MirrorJob) {
           let ready = compiled.get(plan);
           if (ready === undefined) {
@@ -100,6 +140,12 @@ function inlineExecutor(budget: SharedByteBudget): MirrorExecutor {
     prepare() {
       void load();
     },
+    seedCorrelations(settings) {
+      memory.seed(settings);
+      if (loaded) void loaded.then((runner) => runner.seed(settings));
+    },
+    // The inline runner learned them itself.
+    learned: (pairs) => memory.learned(pairs),
     ready: () => Promise.resolve(null),
     async close() {
       if (loaded) (await loaded).close();
@@ -133,6 +179,7 @@ function workerExecutor(
   let nextJobId = 1;
   const pending = new Map<number, Pending>();
   let closing = false;
+  const memory = createCorrelationMemory();
   const forget = new FinalizationRegistry<number>((planId) => post({ type: 'forget', planId }));
 
   /** A job's waiter, no longer pending; none when the job already failed with the worker that held it. */
@@ -194,6 +241,8 @@ function workerExecutor(
       if (!closing && code !== 0) logger.error({ code }, 'shadow worker exited');
       failAll(`shadow worker exited (${code})`);
     });
+    const known = memory.current();
+    if (known) started.postMessage({ type: 'correlations', settings: known } satisfies WorkerRequest);
     return started;
   };
 
@@ -203,6 +252,12 @@ function workerExecutor(
       if (!closing) worker ??= start();
     },
     ready: () => (worker ? warmedUp : Promise.resolve(null)),
+    seedCorrelations(settings) {
+      memory.seed(settings);
+      post({ type: 'correlations', settings });
+    },
+    // The worker learned them itself: this copy is for a worker started again.
+    learned: (pairs) => memory.learned(pairs),
     run(plan, job, transfer = []) {
       if (closing) return Promise.reject(new Error('the shadow worker is closing'));
       const running = (worker ??= start());

@@ -5,9 +5,13 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { CompareRules } from '../config/schema.ts';
 import type { CapturedResponse, FailureKind, Side, Verdict } from '../compare/verdict.ts';
-import type { CompiledRules } from '../compare/index.ts';
+import type { CompiledRules, JsonPathPattern } from '../compare/index.ts';
 import type { AuthBridgeConfig, MirrorRequestRule } from '../config/auth-schema.ts';
 import type { DeepReadonly } from '../config/routes-config.ts';
+import type { UpstreamBase } from '../proxy/upstream-path.ts';
+import type { CorrelationPair } from '../correlate/correlation-map.ts';
+import type { CorrelationSkipReason } from '../correlate/learn-correlations.ts';
+import type { SyncCheck } from './read-after-write.ts';
 
 /** What a route's shadow settings say about its mirrors: sent once per plan, not with every job. */
 export interface MirrorPlan {
@@ -20,6 +24,18 @@ export interface MirrorPlan {
   readonly request?: DeepReadonly<MirrorRequestRule> | null;
   /** The service's auth bridge: mirrors to it carry a credential it accepts. */
   readonly bridge?: DeepReadonly<AuthBridgeConfig> | null;
+  /** `shadow.correlate`: paths of a write's answers whose values correspond. */
+  readonly correlate?: readonly string[];
+  /** `shadow.verify.read`: the read sent to both sides after a write. */
+  readonly verifyRead?: string | null;
+  /** Each upstream URL's path and query, for the read-after-write. */
+  readonly bases?: { readonly legacy: UpstreamBase; readonly service: UpstreamBase };
+}
+
+/** Identifiers a write's answers correlated anew, and the correlate paths that gave none (why). */
+export interface CorrelationsLearned {
+  readonly learned: readonly CorrelationPair[];
+  readonly skipped: readonly CorrelationSkipReason[];
 }
 
 export interface MirrorJob {
@@ -62,10 +78,15 @@ export type MirrorResult =
       readonly shadow: CapturedResponse;
       /** Paths this job's noise probe found noisy for the first time. */
       readonly learnedNoise: readonly string[];
+      /** Identifiers this write's answers correlated, and the correlate paths that gave none (why). */
+      readonly correlations?: CorrelationsLearned;
+      /** The read-after-write check of this write. */
+      readonly sync?: SyncCheck;
     };
 
 export interface CompiledMirrorPlan extends MirrorPlan {
   readonly rules: CompiledRules;
+  readonly correlatePaths: readonly JsonPathPattern[];
 }
 
 /**

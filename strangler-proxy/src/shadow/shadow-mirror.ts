@@ -25,6 +25,8 @@ import { failedVerdict } from '../compare/index.ts';
 import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
 import { isMirrorEligible } from './mirror-request-rule.ts';
 import { clientHeaders } from '../auth/served-bridge.ts';
+import type { CorrelationSettings } from './mirror-runner.ts';
+import { recordWriteFindings } from './record-write-findings.ts';
 
 export interface ShadowSettled {
   readonly routeId: string;
@@ -59,6 +61,8 @@ export interface ShadowMirror {
   ready(): Promise<void>;
   /** Stops the shadow worker (after `idle()`, at shutdown). */
   close(): Promise<void>;
+  /** The identifier correlation map's capacity and first pairs (from the results store, at start). */
+  seedCorrelations(settings: CorrelationSettings): void;
 }
 
 export interface ShadowMirrorOptions {
@@ -140,6 +144,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     prepare: () => executor.prepare(),
     ready: async () => void (await executor.ready()),
     close: () => executor.close(),
+    seedCorrelations: (settings) => executor.seedCorrelations(settings),
     begin(route, decision, req, res, context, ownMirror) {
       const plan = route.shadow;
       if (!plan) return;
@@ -325,6 +330,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       return conclude(route, requestId, recorded, pair, verdict);
     }
     if (result.learnedNoise.length > 0) recorder.recordNoise(route.id, result.learnedNoise);
+    recordWriteFindings(route.id, result, executor, recorder, metrics);
     const pair: Pair =
       primarySide === 'legacy'
         ? { legacy: result.primary, service: result.shadow }

@@ -6,13 +6,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { joinSharedByteBudget } from './byte-budget.ts';
 import type { CompiledMirrorPlan, MirrorPlan, MirrorResult } from './mirror-job.ts';
-import { compileMirrorPlan, createMirrorRunner } from './mirror-runner.ts';
+import { compileMirrorPlan, createMirrorRunner, type CorrelationSettings } from './mirror-runner.ts';
 import { matchReply, receivedJob, type MatchReply, type PostedJob } from './posted-job.ts';
 import { warmUpMirrorPath, type WarmUpReport } from './warm-up.ts';
 
 export type WorkerRequest =
   | { readonly type: 'plan'; readonly planId: number; readonly plan: MirrorPlan }
   | { readonly type: 'forget'; readonly planId: number }
+  | { readonly type: 'correlations'; readonly settings: CorrelationSettings }
   | { readonly type: 'job'; readonly jobId: number; readonly planId: number; readonly job: PostedJob };
 
 export type WorkerReply =
@@ -40,6 +41,7 @@ if (port) {
   port.on('message', (message: WorkerRequest) => {
     if (message.type === 'plan') plans.set(message.planId, compileMirrorPlan(message.plan));
     else if (message.type === 'forget') plans.delete(message.planId);
+    else if (message.type === 'correlations') runner.seedCorrelations(message.settings);
     else {
       const { jobId, planId, job } = message;
       const plan = plans.get(planId);

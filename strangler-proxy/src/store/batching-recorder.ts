@@ -12,7 +12,16 @@
  * dropped (a failed remainder that no longer fits, then new records while the backlog is full) and counted
  * in `status().dropped`. Writes resume by themselves when the store comes back.
  */
-import { bucketOf, UNMATCHED_ROUTE_ID, MAX_SAMPLES_PER_SIGNATURE, type ResultStore } from './result-store.ts';
+import {
+  bucketOf,
+  UNMATCHED_ROUTE_ID,
+  MAX_SAMPLES_PER_SIGNATURE,
+  MAX_SYNC_EXAMPLES_PER_ROUTE,
+  type ResultStore,
+} from './result-store.ts';
+
+/** Differences kept with an out-of-sync example. */
+const MAX_SYNC_EXAMPLE_DIFFERENCES = 20;
 import type { ComparisonEvent, FlushResult, ObservableRecorder, RecorderStatus } from './types.ts';
 import { latencyBin } from './latency-histogram.ts';
 import { foldPath } from '../compare/json-path.ts';
@@ -28,6 +37,8 @@ import {
   addDiff,
   addSignature,
   addDecision,
+  addCorrelation,
+  syncRow,
   addEvent,
   addLatency,
   addNoise,
@@ -101,6 +112,8 @@ export function createBatchingRecorder(
 
   let pending = createAggregate();
   const sampled = new Map<string, number>();
+  /** Out-of-sync examples taken per route (the store keeps the first few only). */
+  const syncExamplesTaken = new Map<string, number>();
   const listeners = new Set<(result: FlushResult) => void>();
   let chain: Promise<void> = Promise.resolve();
   let writing: PendingAggregate | null = null;
@@ -315,6 +328,40 @@ export function createBatchingRecorder(
     },
     recordDecision(decision) {
       guard((aggregate) => addDecision(aggregate, { ...decision }));
+    },
+    recordCorrelations(pairs) {
+      guard((aggregate) => {
+        for (const pair of pairs) addCorrelation(aggregate, { ...pair });
+      });
+    },
+    recordSync(routeId, check) {
+      guard((aggregate) => {
+        const at = clock();
+        const row = syncRow(aggregate, routeId, bucketOf(at));
+        if (check.outcome === 'skipped') {
+          row.skipped++;
+          return;
+        }
+        row.checked++;
+        if (check.outcome === 'in_sync') {
+          row.inSync++;
+          return;
+        }
+        row.outOfSync++;
+        const taken = (syncExamplesTaken.get(routeId) ?? 0) + 1;
+        if (taken > MAX_SYNC_EXAMPLES_PER_ROUTE) return;
+        syncExamplesTaken.set(routeId, taken);
+        aggregate.syncExamples.push({
+          routeId,
+          at,
+          read: check.read,
+          legacyStatus: check.legacyStatus,
+          serviceStatus: check.serviceStatus,
+          differences: check.differences
+            .slice(0, MAX_SYNC_EXAMPLE_DIFFERENCES)
+            .map(({ path, kind }) => ({ path, kind })),
+        });
+      });
     },
     flush,
     close() {

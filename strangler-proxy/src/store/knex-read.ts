@@ -22,6 +22,9 @@ import {
   type StoredDecision,
   type StoredRouteEvent,
   type StoredSample,
+  type StoredCorrelation,
+  type StoredSyncExample,
+  type SyncTotals,
 } from './result-store.ts';
 
 /** Every read of {@link ResultStore}, over a knex connection. */
@@ -274,6 +277,62 @@ export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
           message: row.message == null ? null : text(row.message),
         }))
         .sort(resultOrder.decisions);
+    },
+
+    async correlations(limit) {
+      const rows = await rowsOf(
+        db(TABLES.correlations)
+          .select('legacy_value', 'service_value', 'at')
+          .orderBy([
+            { column: 'at', order: 'desc' },
+            { column: 'legacy_value', order: 'desc' },
+          ])
+          .limit(limit),
+      );
+      return rows
+        .map((row: DbRow): StoredCorrelation => ({
+          legacy: JSON.parse(text(row.legacy_value)) as StoredCorrelation['legacy'],
+          service: JSON.parse(text(row.service_value)) as StoredCorrelation['service'],
+          at: num(row.at),
+        }))
+        .sort(resultOrder.correlations);
+    },
+
+    async sync(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.sync)
+          .select('route_id')
+          .modify(sums, ['checked', 'in_sync', 'out_of_sync', 'skipped'])
+          .modify(inWindow, query)
+          .groupBy('route_id'),
+      );
+      return rows
+        .map((row: DbRow): SyncTotals => ({
+          routeId: text(row.route_id),
+          checked: num(row.checked),
+          inSync: num(row.in_sync),
+          outOfSync: num(row.out_of_sync),
+          skipped: num(row.skipped),
+        }))
+        .sort(resultOrder.sync);
+    },
+
+    async syncExamples(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.syncExamples)
+          .select('route_id', 'at', 'read', 'legacy_status', 'service_status', 'differences')
+          .modify(byRoute, query),
+      );
+      return rows
+        .map((row: DbRow): StoredSyncExample => ({
+          routeId: text(row.route_id),
+          at: num(row.at),
+          read: text(row.read),
+          legacyStatus: num(row.legacy_status),
+          serviceStatus: num(row.service_status),
+          differences: JSON.parse(text(row.differences)) as StoredSyncExample['differences'],
+        }))
+        .sort(resultOrder.syncExamples);
     },
   };
 }

@@ -15,6 +15,9 @@ export const TABLES = {
   samples: 'strangler_samples',
   events: 'strangler_route_events',
   decisions: 'strangler_decisions',
+  correlations: 'strangler_correlations',
+  sync: 'strangler_sync',
+  syncExamples: 'strangler_sync_examples',
 } as const;
 
 /** knex's own bookkeeping of applied migrations. */

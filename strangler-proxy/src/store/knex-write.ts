@@ -10,9 +10,13 @@ import { byText } from './result-order.ts';
 import {
   COMPARISON_COUNTERS,
   MAX_SAMPLES_PER_SIGNATURE,
+  MAX_STORED_CORRELATIONS,
+  MAX_SYNC_EXAMPLES_PER_ROUTE,
   unmatchedCutoff,
   type ResultBatch,
+  type StoredCorrelation,
   type StoredSample,
+  type StoredSyncExample,
 } from './result-store.ts';
 
 /** Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -181,6 +185,88 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
         message: decision.message,
       })),
     );
+  }
+  await writeCorrelations(trx, batch.correlations);
+  await upsertAdding(
+    trx,
+    TABLES.sync,
+    ['route_id', 'bucket'],
+    ['checked', 'in_sync', 'out_of_sync', 'skipped'],
+    batch.sync.map((row) => ({
+      route_id: row.routeId,
+      bucket: row.bucket,
+      checked: row.checked,
+      in_sync: row.inSync,
+      out_of_sync: row.outOfSync,
+      skipped: row.skipped,
+    })),
+  );
+  await insertSyncExamples(trx, batch.syncExamples);
+}
+
+/** Upserts pairs (the newest wins per legacy identifier), then forgets all but the newest ones. */
+async function writeCorrelations(trx: Knex.Transaction, pairs: readonly StoredCorrelation[]): Promise<void> {
+  if (pairs.length === 0) return;
+  const byLegacy = new Map<string, StoredCorrelation>();
+  for (const pair of pairs) {
+    const key = JSON.stringify(pair.legacy);
+    const existing = byLegacy.get(key);
+    if (existing === undefined || pair.at >= existing.at) byLegacy.set(key, pair);
+  }
+  const table = TABLES.correlations;
+  const ordered = [...byLegacy.entries()].sort(([a], [b]) => byText(a, b));
+  for (const rows of chunks(ordered)) {
+    await trx(table)
+      .insert(
+        rows.map(([key, pair]) => ({
+          legacy_value: key,
+          service_value: JSON.stringify(pair.service),
+          at: pair.at,
+        })),
+      )
+      .onConflict('legacy_value')
+      .merge({
+        service_value: trx.raw(
+          `CASE WHEN excluded.at >= "${table}".at THEN excluded.service_value ELSE "${table}".service_value END`,
+        ),
+        at: trx.raw(latest(table, 'at')),
+      });
+  }
+  const [cutoff] = await rowsOf(
+    trx(table).select('at').orderBy('at', 'desc').limit(1).offset(MAX_STORED_CORRELATIONS),
+  );
+  if (cutoff !== undefined) await trx(table).where('at', '<=', num(cutoff.at)).delete();
+}
+
+/** Keeps the first out-of-sync examples per route: the slot primary key holds the cap under concurrency. */
+async function insertSyncExamples(
+  trx: Knex.Transaction,
+  examples: readonly StoredSyncExample[],
+): Promise<void> {
+  const taken = new Map<string, number>();
+  const ordered = [...examples].sort((a, b) => byText(a.routeId, b.routeId) || a.at - b.at);
+  for (const example of ordered) {
+    let slot = taken.get(example.routeId);
+    if (slot === undefined) {
+      const [row] = await rowsOf(
+        trx(TABLES.syncExamples).where({ route_id: example.routeId }).count({ n: '*' }),
+      );
+      slot = num(row?.n);
+    }
+    if (slot >= MAX_SYNC_EXAMPLES_PER_ROUTE) continue;
+    taken.set(example.routeId, slot + 1);
+    await trx(TABLES.syncExamples)
+      .insert({
+        route_id: example.routeId,
+        slot,
+        at: example.at,
+        read: example.read,
+        legacy_status: example.legacyStatus,
+        service_status: example.serviceStatus,
+        differences: JSON.stringify(example.differences),
+      })
+      .onConflict(['route_id', 'slot'])
+      .ignore();
   }
 }
 

@@ -5,7 +5,14 @@
 import {
   COMPARISON_COUNTERS,
   MAX_SAMPLES_PER_SIGNATURE,
+  MAX_STORED_CORRELATIONS,
+  MAX_SYNC_EXAMPLES_PER_ROUTE,
+  SYNC_COUNTERS,
   assertTimelineStep,
+  type StoredCorrelation,
+  type StoredSyncExample,
+  type SyncCount,
+  type SyncTotals,
   type ComparisonTotals,
   type DiffTotals,
   type SignatureTotals,
@@ -204,6 +211,28 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
       );
       return Promise.resolve([...rows].sort(resultOrder.events));
     },
+    correlations(limit) {
+      const rows = [...data.correlations.values()].sort(resultOrder.correlations);
+      return Promise.resolve(rows.slice(Math.max(0, rows.length - limit)).map((row) => ({ ...row })));
+    },
+    sync(query = {}) {
+      const sums = sumBy(inWindow(data.sync.values(), query), (row) => [row.routeId], [...SYNC_COUNTERS]);
+      return Promise.resolve(
+        sums
+          .map(({ row, sum }): SyncTotals => ({
+            routeId: row.routeId,
+            checked: sum.checked ?? 0,
+            inSync: sum.inSync ?? 0,
+            outOfSync: sum.outOfSync ?? 0,
+            skipped: sum.skipped ?? 0,
+          }))
+          .sort(resultOrder.sync),
+      );
+    },
+    syncExamples(query = {}) {
+      const rows = data.syncExamples.filter((example) => matchesRoute(example.routeId, query));
+      return Promise.resolve([...rows].sort(resultOrder.syncExamples));
+    },
     decisions(query = {}) {
       const rows = data.decisions.filter(
         (decision) =>
@@ -237,6 +266,9 @@ function emptyData() {
     samples: [] as StoredSample[],
     events: [] as StoredRouteEvent[],
     decisions: [] as StoredDecision[],
+    correlations: new Map<string, StoredCorrelation>(),
+    sync: new Map<string, Mutable<SyncCount>>(),
+    syncExamples: [] as StoredSyncExample[],
   };
 }
 
@@ -256,6 +288,9 @@ function cloneData(data: Data): Data {
     samples: [...data.samples],
     events: [...data.events],
     decisions: [...data.decisions],
+    correlations: new Map(data.correlations),
+    sync: copy(data.sync),
+    syncExamples: [...data.syncExamples],
   };
 }
 
@@ -300,6 +335,22 @@ function apply(data: Data, batch: ResultBatch): void {
   }
   data.events.push(...batch.events);
   data.decisions.push(...batch.decisions);
+  for (const pair of batch.correlations) {
+    // Keyed as the databases key it: by JSON text, so 17 and "17" are two identifiers.
+    const key = JSON.stringify(pair.legacy);
+    const existing = data.correlations.get(key);
+    if (existing === undefined || pair.at >= existing.at) data.correlations.set(key, { ...pair });
+  }
+  if (data.correlations.size > MAX_STORED_CORRELATIONS) {
+    const oldest = [...data.correlations.values()].sort(resultOrder.correlations);
+    for (const pair of oldest.slice(0, data.correlations.size - MAX_STORED_CORRELATIONS))
+      data.correlations.delete(JSON.stringify(pair.legacy));
+  }
+  for (const row of batch.sync) add(data.sync, [row.routeId, row.bucket], row, [...SYNC_COUNTERS]);
+  for (const example of batch.syncExamples) {
+    const kept = data.syncExamples.filter((e) => e.routeId === example.routeId);
+    if (kept.length < MAX_SYNC_EXAMPLES_PER_ROUTE) data.syncExamples.push(example);
+  }
 }
 
 function add<T extends object>(

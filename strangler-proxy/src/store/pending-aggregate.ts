@@ -7,7 +7,7 @@
 import type { Stage } from '../config/schema.ts';
 import type { DiffKind, Side } from '../compare/verdict.ts';
 import type { SkipReason } from './types.ts';
-import { COMPARISON_COUNTERS } from './result-store.ts';
+import { COMPARISON_COUNTERS, SYNC_COUNTERS } from './result-store.ts';
 import type {
   ComparisonCounts,
   DiffCount,
@@ -19,8 +19,11 @@ import type {
   RouteSeen,
   ServedCount,
   SkipCount,
+  StoredCorrelation,
   StoredDecision,
   StoredRouteEvent,
+  StoredSyncExample,
+  SyncCount,
   StoredSample,
   UnmatchedCount,
 } from './result-store.ts';
@@ -48,6 +51,11 @@ export interface PendingAggregate {
   samples: StoredSample[];
   events: StoredRouteEvent[];
   decisions: StoredDecision[];
+  /** Learned correlation pairs, by legacy identifier (a later pair replaces an earlier one). */
+  readonly correlations: Map<string, StoredCorrelation>;
+  /** Keyed by `route \0 bucket`. */
+  readonly sync: Map<string, Mutable<SyncCount>>;
+  syncExamples: StoredSyncExample[];
   /** Recorded calls folded into this aggregate (what `dropped` counts when it is lost). */
   records: number;
   /** Counter rows and events held: the measure the recorder bounds memory by. */
@@ -63,13 +71,21 @@ export function createAggregate(): PendingAggregate {
     samples: [],
     events: [],
     decisions: [],
+    correlations: new Map(),
+    sync: new Map(),
+    syncExamples: [],
     records: 0,
     rows: 0,
   };
 }
 
 export function isEmpty(aggregate: PendingAggregate): boolean {
-  return aggregate.records === 0 && aggregate.rows === 0 && aggregate.samples.length === 0;
+  return (
+    aggregate.records === 0 &&
+    aggregate.rows === 0 &&
+    aggregate.samples.length === 0 &&
+    aggregate.syncExamples.length === 0
+  );
 }
 
 /**
@@ -265,6 +281,22 @@ export function addDecision(aggregate: PendingAggregate, decision: StoredDecisio
   aggregate.rows++;
 }
 
+export function addCorrelation(aggregate: PendingAggregate, pair: StoredCorrelation): void {
+  const key = JSON.stringify(pair.legacy);
+  if (!aggregate.correlations.has(key)) aggregate.rows++;
+  aggregate.correlations.set(key, pair);
+}
+
+export function syncRow(aggregate: PendingAggregate, routeId: string, bucket: number): Mutable<SyncCount> {
+  const key = `${routeId}\0${bucket}`;
+  let row = aggregate.sync.get(key);
+  if (row === undefined) {
+    aggregate.sync.set(key, (row = { routeId, bucket, checked: 0, inSync: 0, outOfSync: 0, skipped: 0 }));
+    aggregate.rows++;
+  }
+  return row;
+}
+
 /** Adds a batch's rows into `into` (what a partly failed write left over, kept for a retry). */
 export function addBatch(into: PendingAggregate, batch: ResultBatch): void {
   for (const c of batch.comparisons) {
@@ -287,6 +319,12 @@ export function addBatch(into: PendingAggregate, batch: ResultBatch): void {
   into.samples.push(...batch.samples);
   for (const event of batch.events) addEvent(into, event);
   for (const decision of batch.decisions) addDecision(into, decision);
+  for (const pair of batch.correlations) addCorrelation(into, pair);
+  for (const r of batch.sync) {
+    const target = syncRow(into, r.routeId, r.bucket);
+    for (const counter of SYNC_COUNTERS) target[counter] += r[counter];
+  }
+  into.syncExamples.push(...batch.syncExamples);
 }
 
 /** The aggregate as a store batch (a snapshot: later changes to the aggregate don't affect it). */
@@ -321,5 +359,8 @@ export function toBatch(aggregate: PendingAggregate): ResultBatch {
     samples: [...aggregate.samples],
     events: [...aggregate.events],
     decisions: [...aggregate.decisions],
+    correlations: [...aggregate.correlations.values()],
+    sync: [...aggregate.sync.values()].map((row) => ({ ...row })),
+    syncExamples: [...aggregate.syncExamples],
   };
 }

@@ -107,6 +107,11 @@ export function createReconnectingStore(
     samples: via((opened, query?: Parameters<ResultStore['samples']>[0]) => opened.samples(query)),
     events: via((opened, query?: Parameters<ResultStore['events']>[0]) => opened.events(query)),
     decisions: via((opened, query?: Parameters<ResultStore['decisions']>[0]) => opened.decisions(query)),
+    correlations: via((opened, limit: number) => opened.correlations(limit)),
+    sync: via((opened, query?: Parameters<ResultStore['sync']>[0]) => opened.sync(query)),
+    syncExamples: via((opened, query?: Parameters<ResultStore['syncExamples']>[0]) =>
+      opened.syncExamples(query),
+    ),
     async close() {
       closed = true;
       const pending = opening;

@@ -11,9 +11,12 @@ import type {
   RouteSeen,
   ServedTotals,
   SkipTotals,
+  StoredCorrelation,
   StoredDecision,
   StoredRouteEvent,
   StoredSample,
+  StoredSyncExample,
+  SyncTotals,
   TimelineCounts,
   UnmatchedTotals,
 } from './result-store.ts';
@@ -43,4 +46,8 @@ export const resultOrder = {
   events: (a: StoredRouteEvent, b: StoredRouteEvent) => a.at - b.at || byText(a.kind, b.kind),
   decisions: (a: StoredDecision, b: StoredDecision) =>
     a.at - b.at || byText(a.routeId, b.routeId) || byText(a.kind, b.kind),
+  correlations: (a: StoredCorrelation, b: StoredCorrelation) =>
+    a.at - b.at || byText(String(a.legacy), String(b.legacy)),
+  sync: (a: SyncTotals, b: SyncTotals) => byText(a.routeId, b.routeId),
+  syncExamples: (a: StoredSyncExample, b: StoredSyncExample) => byText(a.routeId, b.routeId) || a.at - b.at,
 } as const;

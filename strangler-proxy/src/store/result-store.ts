@@ -8,7 +8,7 @@
  * Implementations: `createKnexStore` (SQLite, PostgreSQL) and `createMemoryStore` (unit tests); all run
  * the same contract suite (`test/store/result-store.contract.ts`).
  */
-import type { Stage } from '../config/schema.ts';
+import { MAX_CORRELATION_PAIRS, type Stage } from '../config/schema.ts';
 import type { DiffKind, Side } from '../compare/verdict.ts';
 import type { RouteEventKind, SkipReason } from './types.ts';
 
@@ -180,6 +180,56 @@ export interface StoredDecision {
   readonly message: string | null;
 }
 
+/**
+ * One pair of the identifier correlation map (`shadow.correlate`): the monolith's identifier of a record
+ * and the service's. Not aggregated: a later pair for the same legacy identifier replaces it.
+ */
+export interface StoredCorrelation {
+  readonly legacy: string | number;
+  readonly service: string | number;
+  /** Epoch ms when learned. */
+  readonly at: number;
+}
+
+/** The store keeps at most this many correlation pairs, the newest (the map's capacity cannot exceed it). */
+export const MAX_STORED_CORRELATIONS = MAX_CORRELATION_PAIRS;
+
+/**
+ * Read-after-write checks (`shadow.verify.read`) of a route in one bucket: `checked` = `inSync` +
+ * `outOfSync`; `skipped` checks could not be made (no value to read by, no room, a read failed).
+ */
+export interface SyncCount {
+  readonly routeId: string;
+  readonly bucket: number;
+  readonly checked: number;
+  readonly inSync: number;
+  readonly outOfSync: number;
+  readonly skipped: number;
+}
+
+/** The counters of {@link SyncCount}, in the order every store reads and writes them. */
+export const SYNC_COUNTERS = [
+  'checked',
+  'inSync',
+  'outOfSync',
+  'skipped',
+] as const satisfies readonly (keyof SyncCount)[];
+
+/** An out-of-sync read, one of the first {@link MAX_SYNC_EXAMPLES_PER_ROUTE} of a route. */
+export interface StoredSyncExample {
+  readonly routeId: string;
+  readonly at: number;
+  /** The read as sent to the monolith (path and query). */
+  readonly read: string;
+  readonly legacyStatus: number;
+  readonly serviceStatus: number;
+  /** Where the two reads differed; values left out (redaction). */
+  readonly differences: readonly { readonly path: string; readonly kind: DiffKind }[];
+}
+
+/** At most this many out-of-sync examples are kept per route (the first ones). */
+export const MAX_SYNC_EXAMPLES_PER_ROUTE = 3;
+
 /** A request as kept in a sample: already redacted, body cut to an excerpt. */
 export interface SampleRequest {
   readonly method: string;
@@ -224,6 +274,9 @@ export interface ResultBatch {
   readonly samples: readonly StoredSample[];
   readonly events: readonly StoredRouteEvent[];
   readonly decisions: readonly StoredDecision[];
+  readonly correlations: readonly StoredCorrelation[];
+  readonly sync: readonly SyncCount[];
+  readonly syncExamples: readonly StoredSyncExample[];
 }
 
 /**
@@ -256,6 +309,7 @@ export type SignatureTotals = Omit<SignatureCount, 'bucket'>;
 export type SkipTotals = Omit<SkipCount, 'bucket'>;
 export type ServedTotals = Omit<ServedCount, 'bucket' | 'revision'>;
 export type UnmatchedTotals = Omit<UnmatchedCount, 'bucket'>;
+export type SyncTotals = Omit<SyncCount, 'bucket'>;
 
 /**
  * Where the recorder writes and the report reads. Reads sum over buckets whose start lies in
@@ -291,6 +345,12 @@ export interface ResultStore {
   events(query?: ResultQuery): Promise<StoredRouteEvent[]>;
   /** The decision ledger, whatever its age unless `since`/`until` say; by time, then route. */
   decisions(query?: ResultQuery): Promise<StoredDecision[]>;
+  /** The newest `limit` correlation pairs, oldest first (the order a map is filled in). */
+  correlations(limit: number): Promise<StoredCorrelation[]>;
+  /** Read-after-write figures per route, by route id. */
+  sync(query?: ResultQuery): Promise<SyncTotals[]>;
+  /** Out-of-sync examples whatever their age; by route, then time. */
+  syncExamples(query?: Pick<ResultQuery, 'routeId'>): Promise<StoredSyncExample[]>;
   close(): Promise<void>;
 }
 
@@ -312,6 +372,9 @@ export function emptyBatch(): ResultBatch {
     samples: [],
     events: [],
     decisions: [],
+    correlations: [],
+    sync: [],
+    syncExamples: [],
   };
 }
 

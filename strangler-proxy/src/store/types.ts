@@ -5,7 +5,7 @@
 import type { Stage } from '../config/schema.ts';
 import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
 import type { RejectedRow } from './write-in-parts.ts';
-import type { StoredDecision } from './result-store.ts';
+import type { StoredCorrelation, StoredDecision, StoredSyncExample } from './result-store.ts';
 
 /** Why a request was not mirrored, or why its mirror produced no comparison. */
 export const SKIP_REASONS = [
@@ -36,6 +36,11 @@ export interface RecordedRequest {
   readonly body?: Uint8Array;
   readonly requestId: string;
 }
+
+/** A read-after-write check as the shadow path hands it over. */
+export type SyncRecord =
+  | { readonly outcome: 'skipped' }
+  | ({ readonly outcome: 'in_sync' | 'out_of_sync' } & Omit<StoredSyncExample, 'routeId' | 'at'>);
 
 /** One compared pair, as the shadow path hands it over. Redaction happens in the recorder. */
 export interface ComparisonEvent {
@@ -88,6 +93,10 @@ export interface ResultRecorder {
   recordEvent(event: RouteEvent): void;
   /** An entry of the decision ledger (the proxy's automatic rollback); kept whole, never summed. */
   recordDecision(decision: StoredDecision): void;
+  /** Correlation pairs a mirrored write taught (kept so that a restart keeps the map). */
+  recordCorrelations(pairs: readonly StoredCorrelation[]): void;
+  /** A read-after-write check: in sync, out of sync (with what differed), or skipped. */
+  recordSync(routeId: string, check: SyncRecord): void;
   /** Writes everything pending; resolves when it is stored (or counted as dropped). */
   flush(): Promise<void>;
   /** Flushes and stops the timer. */

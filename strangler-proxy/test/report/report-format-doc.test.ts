@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/build-report.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
+import { emptyBatch } from '../../src/store/result-store.ts';
 import { fillStore, NOW, ROUTES } from './fixtures.ts';
 
 function keysOf(value: unknown, into = new Set<string>()): Set<string> {
@@ -22,6 +23,23 @@ describe('docs/report-format.md', () => {
   it('names every field of the JSON report', async () => {
     const store = createMemoryStore();
     await fillStore(store);
+    // Read-after-write figures come from write routes the fixtures do not have.
+    await store.write({
+      ...emptyBatch(),
+      sync: [
+        { routeId: 'orders', bucket: NOW - 60_000 * 5, checked: 2, inSync: 1, outOfSync: 1, skipped: 0 },
+      ],
+      syncExamples: [
+        {
+          routeId: 'orders',
+          at: NOW - 60_000 * 5,
+          read: '/orders/7',
+          legacyStatus: 200,
+          serviceStatus: 404,
+          differences: [{ path: 'status', kind: 'status' }],
+        },
+      ],
+    });
     const report = await buildReport(store, { now: NOW, routes: ROUTES });
     const doc = await readFile(new URL('../../docs/report-format.md', import.meta.url), 'utf8');
 

@@ -55,6 +55,9 @@ export function describeResultStoreContract(
       expect(await store.samples()).toEqual([]);
       expect(await store.events()).toEqual([]);
       expect(await store.decisions()).toEqual([]);
+      expect(await store.correlations(10)).toEqual([]);
+      expect(await store.sync()).toEqual([]);
+      expect(await store.syncExamples()).toEqual([]);
     });
 
     it('keeps which side of a failed pair failed, summed like the other counters', async () => {
@@ -574,6 +577,73 @@ export function describeResultStoreContract(
       expect(await store.decisions({ routeId: 'orders', since: 2_001, until: 4_000 })).toEqual([
         autoRolledBack,
       ]);
+    });
+
+    it('keeps one correlation pair per legacy identifier, the newest, numbers as numbers', async () => {
+      await store.write(
+        batch({
+          correlations: [
+            { legacy: 'hello-world', service: 'hello-world-x1', at: 1_000 },
+            { legacy: 17, service: 4, at: 2_000 },
+            { legacy: '17', service: 'seventeen', at: 1_500 },
+          ],
+        }),
+      );
+      await store.write(
+        batch({
+          correlations: [
+            { legacy: 'hello-world', service: 'hello-world-x2', at: 3_000 },
+            // An older pair arriving late does not replace the newer one.
+            { legacy: 17, service: 9, at: 500 },
+          ],
+        }),
+      );
+      // Oldest first: the order a map is filled in, so the newest end up least likely to be evicted.
+      expect(await store.correlations(10)).toEqual([
+        { legacy: '17', service: 'seventeen', at: 1_500 },
+        { legacy: 17, service: 4, at: 2_000 },
+        { legacy: 'hello-world', service: 'hello-world-x2', at: 3_000 },
+      ]);
+      expect(await store.correlations(1)).toEqual([
+        { legacy: 'hello-world', service: 'hello-world-x2', at: 3_000 },
+      ]);
+    });
+
+    it('sums read-after-write counters and keeps the first out-of-sync examples per route', async () => {
+      const counts = { checked: 2, inSync: 1, outOfSync: 1, skipped: 1 };
+      const example = (n: number, routeId = 'articles') => ({
+        routeId,
+        at: minute(n),
+        read: `/api/articles/a-${n}`,
+        legacyStatus: 200,
+        serviceStatus: 404,
+        differences: [{ path: 'status', kind: 'status' as const }],
+      });
+      await store.write(
+        batch({
+          sync: [
+            { routeId: 'articles', bucket: minute(0), ...counts },
+            { routeId: 'users', bucket: minute(0), ...counts },
+          ],
+          syncExamples: [example(0), example(1), example(0, 'users')],
+        }),
+      );
+      await store.write(
+        batch({
+          sync: [{ routeId: 'articles', bucket: minute(0), ...counts }],
+          syncExamples: [example(2), example(3)],
+        }),
+      );
+      await store.write(batch({ sync: [{ routeId: 'articles', bucket: minute(5), ...counts }] }));
+      expect(await store.sync()).toEqual([
+        { routeId: 'articles', checked: 6, inSync: 3, outOfSync: 3, skipped: 3 },
+        { routeId: 'users', checked: 2, inSync: 1, outOfSync: 1, skipped: 1 },
+      ]);
+      expect(await store.sync({ routeId: 'articles', until: minute(1) })).toEqual([
+        { routeId: 'articles', checked: 4, inSync: 2, outOfSync: 2, skipped: 2 },
+      ]);
+      expect(await store.syncExamples({ routeId: 'articles' })).toEqual([example(0), example(1), example(2)]);
+      expect(await store.syncExamples()).toHaveLength(4);
     });
 
     it('holds route ids of the longest length the config accepts', async () => {

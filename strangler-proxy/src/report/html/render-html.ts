@@ -4,6 +4,7 @@
  * examples. A Content-Security-Policy forbids scripts and fetches as a second line of defence; the first
  * is that every recorded value is escaped.
  */
+import { syncExampleLines, syncLine } from '../sync-summary.ts';
 import type { DiffEntry, Report, RouteReport } from '../report-model.ts';
 import {
   discountedNote,
@@ -126,9 +127,17 @@ ${latencyChart(route.latency, `Latency of ${route.id} on compared pairs`)}
 ${route.diffs.length === 0 ? '<p class="muted">No differences recorded in this window.</p>' : route.diffs.map((diff) => diffDetails(diff, shown)).join('\n')}
 ${route.moreDiffs > 0 ? `<p class="muted">${route.moreDiffs} more differences not listed.</p>` : ''}
 ${route.noisy.length === 0 ? '' : `<h4>Noisy paths (differ between two legacy answers; not counted)</h4><ul class="plain">${route.noisy.map((path) => `<li><code>${h(path)}</code></li>`).join('')}</ul>`}
+${syncSection(route)}
 ${skipped.length === 0 ? '' : `<h4>Not compared</h4><ul class="plain">${skipped.map(([reason, count]) => `<li>${h(reason)}: ${h(formatCount(count))}</li>`).join('')}</ul>`}
 ${route.events.length === 0 ? '' : `<h4>Events</h4><ul class="plain">${route.events.map((event) => `<li>${h(formatTime(event.at))} <strong>${h(event.kind)}</strong> ${h(event.detail)}</li>`).join('')}</ul>`}
 </section>`;
+}
+
+function syncSection(route: RouteReport): string {
+  const line = syncLine(route.sync);
+  if (line === null) return '';
+  const examples = syncExampleLines(route.sync);
+  return `<h4>Data sync (read after write)</h4><p class="sync">${h(line)}</p>${examples.length === 0 ? '' : `<ul class="plain">${examples.map((example) => `<li>out of sync: <code>${h(example)}</code></li>`).join('')}</ul>`}`;
 }
 
 function hintList(route: RouteReport): string {
