@@ -41,7 +41,7 @@ function tapRequestBody(
   req: IncomingMessage,
   context: RequestContext,
 ): void {
-  if (!listeners.some((listener) => listener.requestBytes !== undefined)) return;
+  if (!listeners.some(wantsRequestBytes)) return;
   const onChunk = (chunk: Buffer) => {
     for (const listener of listeners) {
       if (listener.requestBytes?.(chunk) === true) context.requestChunksHeld = true;
@@ -58,11 +58,8 @@ function tapRequestBody(
 }
 
 function tapResponses(listeners: readonly ExchangeListener[], context: RequestContext): void {
-  const wantsBytes = listeners.some((listener) => listener.responseBytes !== undefined);
-  const wantsAnswer =
-    wantsBytes ||
-    listeners.some((listener) => listener.responseHead !== undefined || listener.responseEnd !== undefined);
-  if (!wantsAnswer) return;
+  const wantsBytes = listeners.some(wantsResponseBytes);
+  if (!wantsBytes && !listeners.some(wantsResponse)) return;
   const onChunk = (chunk: Buffer) => {
     for (const listener of listeners) listener.responseBytes?.(chunk);
   };
@@ -78,3 +75,9 @@ function tapResponses(listeners: readonly ExchangeListener[], context: RequestCo
     },
   };
 }
+
+// Predicates made once, not per exchange.
+const wantsRequestBytes = (listener: ExchangeListener) => listener.requestBytes !== undefined;
+const wantsResponseBytes = (listener: ExchangeListener) => listener.responseBytes !== undefined;
+const wantsResponse = (listener: ExchangeListener) =>
+  listener.responseHead !== undefined || listener.responseEnd !== undefined;
