@@ -56,6 +56,24 @@ export default tseslint.config(
       ],
     },
   },
+  // Proxy → shadow boundary: the proxy knows its observers only through `proxy/exchange-observer.ts`; the
+  // shadow is a plug-in that depends on the proxy, never the other way round.
+  {
+    files: ['strangler-proxy/src/proxy/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/shadow/**', '**/shadow'],
+              message: 'proxy/ imports nothing from shadow/: observe exchanges through exchange-observer.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.test.ts', '**/test/**/*.ts'],
     rules: {

@@ -14,6 +14,8 @@ import type { AttemptTrace, RequestTrace } from '../tracing/tracing.ts';
 export interface ResponseTap {
   /** Called with the upstream response before it is piped to the client (same tick: no byte is missed). */
   onResponse(response: IncomingMessage): void;
+  /** The tap keeps the answer's chunks by reference: they must not be freed once written. */
+  readonly holdsChunks: boolean;
 }
 
 /**
@@ -52,13 +54,14 @@ export interface RequestContext {
   reusedSocketUnanswered: boolean;
   /** The current attempt's failure handler; taken (set to null) by whoever reports the failure first. */
   onUpstreamFailure: UpstreamFailureHandler | null;
-  /** Taps the request body as it is piped upstream (shadow). */
+  /** Taps the request body as it is piped upstream (exchange observers, the streamed-body limit). */
   requestTap: ((proxyRequest: ClientRequest) => void) | null;
   /**
-   * A tap keeps references to request-body chunks (the shadow capture of a small body): they must not be
+   * A tap keeps references to request-body chunks (an observer said so of a chunk): they must not be
    * freed once written upstream (`release-written-chunks.ts`).
    */
   requestChunksHeld: boolean;
+  /** Taps each upstream answer (exchange observers). */
   responseTap: ResponseTap | null;
   /** The request's span when tracing is on (null: off, and nothing else is paid). */
   readonly trace: RequestTrace | null;

@@ -8,8 +8,6 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Side } from '../compare/verdict.ts';
 import type { ProxyMetrics } from '../admin/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { ResultRecorder } from '../store/types.ts';
-import type { ShadowMirror } from '../shadow/shadow-mirror.ts';
 import { normalizeRequestTarget } from '../routing/normalize-path.ts';
 import { isBodyless } from './body-framing.ts';
 import {
@@ -20,14 +18,14 @@ import {
   type ProxyFailure,
 } from './failure-status.ts';
 import { prepareForwardedHeaders } from './forwarding-headers.ts';
-import { SHADOW_HEADER } from './shadow-mark.ts';
+import { SHADOW_HEADER, type ShadowMark } from './shadow-mark.ts';
+import type { ExchangeEnd, ExchangeObserver, ExchangeStart } from './exchange-observer.ts';
+import { endObservers, startObservers } from './exchange-listeners.ts';
 import { setContext, type RequestContext } from './request-context.ts';
 import type { RoutingRoute, RoutingSnapshot } from './routing-snapshot.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
 import type { Upstream } from './upstream.ts';
 import type { Settle } from './upstream-guard.ts';
-import { createAccessLog } from '../logging/access-log.ts';
-import { redactQuery } from '../compare/redact.ts';
 import type { Tracing } from '../tracing/tracing.ts';
 import type { EdgeRateLimits } from '../ratelimit/edge-rate-limits.ts';
 import type { ServedBridge } from '../auth/served-bridge.ts';
@@ -38,11 +36,12 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 export interface RequestHandlerDeps {
   readonly current: () => RoutingSnapshot;
-  readonly mirror: ShadowMirror;
-  readonly recorder: ResultRecorder;
+  /** The mark of this proxy's own mirrors (loop guard). */
+  readonly mark: ShadowMark;
+  /** Told of every exchange that is forwarded, in this order (the shadow, the recorder, metrics, the access log). */
+  readonly observers: readonly ExchangeObserver[];
   readonly metrics: ProxyMetrics;
   readonly logger: Logger;
-  readonly accessLog: boolean;
   /** Null when tracing is not configured. */
   readonly tracing: Tracing | null;
   readonly rateLimits: EdgeRateLimits;
@@ -53,8 +52,7 @@ export interface RequestHandlerDeps {
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
-  const { metrics, recorder, logger } = deps;
-  const accessLog = deps.accessLog ? createAccessLog(logger) : null;
+  const { metrics, logger, observers } = deps;
 
   return function handleRequest(req, res) {
     const startedAt = performance.now();
@@ -75,7 +73,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
     const method = req.method ?? 'GET';
     const remoteAddress = req.socket.remoteAddress ?? '';
     // Only the proxy's own mirrors are a loop: anyone else's x-strangler-shadow is stripped, not honoured.
-    const ownMirror = deps.mirror.mark.isOwn(req.headers[SHADOW_HEADER]);
+    const ownMirror = deps.mark.isOwn(req.headers[SHADOW_HEADER]);
     const requestId = prepareForwardedHeaders(req.headers, {
       remoteAddress,
       trustedPeer: snapshot.isTrustedPeer(remoteAddress),
@@ -142,8 +140,17 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
         attemptTrace: null,
       };
       setContext(req, context);
-      if (route === null) recorder.recordUnmatched(method, requested.path);
-      else if (route.shadow) deps.mirror.begin(route, decision, req, res, context, ownMirror);
+      const exchange: ExchangeStart = {
+        requestId,
+        method,
+        path: requested.path,
+        route,
+        decision,
+        request: req,
+        ownMirror,
+        trace,
+      };
+      const listeners = startObservers(observers, exchange, context);
       if (req.headers['transfer-encoding'] !== undefined) {
         limitStreamedBody(req, res, context, snapshot.config.proxy.maxBodyBytes);
       }
@@ -162,33 +169,20 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
           context.attemptTrace?.end(res.headersSent ? status : null, null);
         }
         trace?.end(status, context.failure);
-        const durationMs = performance.now() - startedAt;
-        const routeId = route?.id ?? 'unmatched';
-        metrics.observeRequest(routeId, route?.stage ?? 'legacy', upstreamName, status, durationMs / 1000);
-        recorder.recordServed({
-          routeId: route?.id ?? null,
-          stage: route?.stage ?? null,
-          revision: route?.revision ?? '',
-          side: context.side,
-          status,
-          latencyMs: durationMs,
-          fellBack: context.fellBack,
-          at: Date.now(),
-        });
         // A fallback is the service's failure too (its own, or its open breaker's): with `fallback: legacy`
         // the client never sees it, and the automatic rollback must still.
         if (route && (context.side === 'service' || context.fellBack))
           route.observeServiceOutcome(!context.fellBack && status < 500 && context.failure === null);
-        accessLog?.({
-          requestId,
-          method,
-          // A credential in the query string is not the log's to keep (one scan when there is none).
-          path: redactQuery(req.url ?? '', route?.redactQuery),
-          route: routeId,
-          upstream: upstreamName,
+        const outcome: ExchangeEnd = {
           status,
-          durationMs: round(durationMs),
-        });
+          durationMs: performance.now() - startedAt,
+          side: context.side,
+          fellBack: context.fellBack,
+          failure: context.failure,
+          timedOut: context.timedOut,
+          upstream: upstreamName,
+        };
+        endObservers(listeners, exchange, outcome, res.writableFinished);
       });
 
       // A service that does not take the monolith's credential gets one it accepts (`services.X.auth`);
@@ -362,8 +356,4 @@ function limitStreamedBody(
     attached = true;
     req.on('data', count);
   };
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

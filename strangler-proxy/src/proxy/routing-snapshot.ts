@@ -4,22 +4,26 @@
  * snapshot and swaps one reference; requests in flight keep the snapshot they started with.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { shadowSchema, type CompareRules, type ShadowConfig, type Stage } from '../config/schema.ts';
+import { shadowSchema, type ShadowConfig, type Stage } from '../config/schema.ts';
+import type { AuthBridgeConfig } from '../config/auth-schema.ts';
 import type { LoadedRoute, RoutesConfig } from '../config/index.ts';
 import type { DeepReadonly } from '../config/routes-config.ts';
 import { routeRevision } from '../config/route-revision.ts';
-import type { MirrorPlan } from '../shadow/mirror-job.ts';
 import { compileRoute as compileTableRoute, type CompiledRoute } from '../routing/compile-route.ts';
 import { createRouteTable, createRouteTableOf, type RouteTable } from '../routing/route-table.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
 import { createTrustedPeerCheck } from './forwarding-headers.ts';
 import { nextTurn, ROUTES_PER_SLICE } from './slices.ts';
 import { createUpstream, upstreamKey, type Upstream } from './upstream.ts';
+import type { UpstreamBase } from './upstream-path.ts';
 
+/** A route's shadow settings, as loaded: the same object for the route until the next reload. */
 export interface ShadowPlan {
   readonly config: DeepReadonly<ShadowConfig>;
-  /** What the shadow worker needs to send and compare this route's mirrors (it compiles the rules). */
-  readonly mirror: MirrorPlan;
+  /** The service's auth bridge (`services.X.auth`): mirrors to it carry a credential it accepts. */
+  readonly bridge: DeepReadonly<AuthBridgeConfig> | null;
+  /** The two upstreams' base paths: read-after-write checks address both sides through them. */
+  readonly bases: { readonly legacy: UpstreamBase; readonly service: UpstreamBase };
 }
 
 export interface RoutingRoute {
@@ -163,7 +167,7 @@ function compileRoute(
   legacy: Upstream,
   service: Upstream,
   hooks: RouteRuntimeHooks,
-  bridge: MirrorPlan['bridge'],
+  bridge: ShadowPlan['bridge'],
 ): RoutingRoute {
   const shadowConfig =
     config.stage === 'legacy'
@@ -171,21 +175,7 @@ function compileRoute(
       : (config.shadow ??
         (config.stage === 'shadow' || config.stage === 'canary' ? defaultShadow : undefined));
   const shadow: ShadowPlan | null = shadowConfig
-    ? {
-        config: shadowConfig,
-        mirror: {
-          routeId: config.id,
-          compare: (config.compare as CompareRules | undefined) ?? null,
-          timeout: shadowConfig.timeout,
-          maxResponseBytes: shadowConfig.maxResponseBytes,
-          noiseSample: shadowConfig.noiseSample,
-          request: shadowConfig.request ?? null,
-          bridge,
-          correlate: shadowConfig.correlate,
-          verifyRead: shadowConfig.verify?.read ?? null,
-          bases: { legacy: legacy.base, service: service.base },
-        },
-      }
+    ? { config: shadowConfig, bridge, bases: { legacy: legacy.base, service: service.base } }
     : null;
   const revision = routeRevision(config, service.config);
   return {

@@ -201,7 +201,7 @@ export function createUpstream(name: string, config: LoadedUpstream): Upstream {
     if (context) context.deadline = new ExchangeDeadline(req, proxyReq, timeout, expire);
   };
 
-  /** Every exchange: failures, the deadline, the shadow's taps, the answer's hop-by-hop headers. */
+  /** Every exchange: failures, the deadline, the observers' taps, the answer's hop-by-hop headers. */
   const exchangePlugin: Plugin = (proxyServer) => {
     // An 'error' event without a listener would crash the process (node-http-proxy#527). With a
     // listener, httpxy reports failures only here (its promise resolves), so this is where they surface.
@@ -231,9 +231,9 @@ export function createUpstream(name: string, config: LoadedUpstream): Upstream {
       context?.deadline?.headArrived(proxyRes);
       sanitizeResponseHead(proxyRes, res);
       const tap = context?.responseTap;
-      // The shadow's capture keeps the answer's chunks by reference: only an untapped answer is freed.
-      if (tap) tap.onResponse(proxyRes);
-      else if (mayBeLargeAnswer(proxyRes)) releaseWrittenChunks(proxyRes, res, NOTHING_HELD);
+      tap?.onResponse(proxyRes);
+      // A tap that keeps the answer's chunks by reference (the shadow's capture) leaves them unfreed.
+      if (!tap?.holdsChunks && mayBeLargeAnswer(proxyRes)) releaseWrittenChunks(proxyRes, res, NOTHING_HELD);
       writeResponseHead(proxyRes, req, res);
     });
   };

@@ -19,6 +19,10 @@ import {
   type RoutingSnapshot,
 } from '../proxy/routing-snapshot.ts';
 import { createShadowMirror, type ShadowMirror } from '../shadow/shadow-mirror.ts';
+import type { ExchangeObserver } from '../proxy/exchange-observer.ts';
+import { createRequestMetricsObserver } from '../admin/request-metrics-observer.ts';
+import { createAccessLogObserver } from '../logging/access-log-observer.ts';
+import { createServedRecordsObserver } from './served-records-observer.ts';
 import { readConfigFile, watchFileContent } from './config-source.ts';
 import { loadRoutesOffThread } from './load-routes-off-thread.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
@@ -54,6 +58,8 @@ export interface StartProxyOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Overrides the file's `proxy.reloadInterval` (0 disables polling). */
   readonly reloadInterval?: number;
+  /** The shadow worker's entry module (tests start one that fails on purpose). */
+  readonly shadowWorkerScript?: URL;
 }
 
 export type ReloadResult =
@@ -196,6 +202,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     logger,
     maxInFlight: () => current.config.proxy.maxShadowsInFlight,
     maxBytesInFlight: () => current.config.proxy.maxShadowBytesInFlight,
+    ...(options.shadowWorkerScript ? { workerScript: options.shadowWorkerScript } : {}),
   });
   // The shadow worker starts with the first table that mirrors anything, not with the first mirror: its
   // start-up (a thread loading its modules) must not land under live traffic or delay those mirrors.
@@ -224,13 +231,19 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   // Shared rate-limit buckets are used from the first request when Redis answers (bounded wait: when it
   // does not, local buckets decide until it does).
   await settledWithin(rateLimits.prepare(first.config), MAX_SHARED_STORE_WAIT_MS);
+  // The proxy knows these only as observers of its exchanges: the shadow is a plug-in, as the rest.
+  const observers: ExchangeObserver[] = [
+    mirror,
+    createServedRecordsObserver(recorder),
+    createRequestMetricsObserver(metrics),
+  ];
+  if (options.accessLog ?? true) observers.push(createAccessLogObserver(logger));
   const serve = createRequestHandler({
     current: () => current,
-    mirror,
-    recorder,
+    mark: mirror.mark,
+    observers,
     metrics,
     logger,
-    accessLog: options.accessLog ?? true,
     tracing,
     rateLimits,
     bridgeServed: createServedBridge(),

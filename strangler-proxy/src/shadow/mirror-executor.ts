@@ -279,6 +279,11 @@ function workerExecutor(
       closing = true;
       const running = worker;
       worker = null;
+      // Failed now, not at the thread's exit: their mirrors are settled (and recorded) before close resolves.
+      for (const [jobId, waiting] of pending) {
+        pending.delete(jobId);
+        waiting.reject(new Error('the shadow worker stopped'));
+      }
       if (running) await running.terminate();
     },
   };

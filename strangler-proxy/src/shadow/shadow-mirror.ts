@@ -1,28 +1,36 @@
 /**
- * The shadow path: decides whether a request is mirrored, taps the primary's request and response as they
- * stream by, and — only after the client's response has ended — sends the copy, compares and records.
+ * The shadow path, an observer of the proxy's exchanges: decides whether a request is mirrored, taps the
+ * primary's request and answer as they stream by, and — only after the client's response has ended —
+ * sends the copy, compares and records.
  *
  * It can never change or delay the client's response: the taps only observe chunks the primary already
  * has, every mirror is bounded (body cap, response cap, timeout, in-flight cap), and every skip or failure
- * is counted by reason instead of queued.
+ * is counted by reason instead of queued. Each mirror has one outcome, recorded in one place
+ * ({@link createShadowMirror}'s `settle`).
  */
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
 import type { ResultRecorder, SkipReason } from '../store/types.ts';
 import type { ProxyMetrics } from '../admin/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { RequestContext } from '../proxy/request-context.ts';
+import type {
+  ExchangeEnd,
+  ExchangeListener,
+  ExchangeObserver,
+  ExchangeStart,
+} from '../proxy/exchange-observer.ts';
 import type { RoutingRoute } from '../proxy/routing-snapshot.ts';
 import { SHADOW_HEADER, createShadowMark, type ShadowMark } from '../proxy/shadow-mark.ts';
 import { upstreamPath } from '../proxy/upstream-path.ts';
 import { createBodyCapture, type BodyCapture } from './body-capture.ts';
 import { createMirrorHealth } from './mirror-health.ts';
 import { createMirrorExecutor, type MirrorThread } from './mirror-executor.ts';
-import type { MirrorJob, MirrorResult } from './mirror-job.ts';
+import type { MirrorJob, MirrorPlan, MirrorResult } from './mirror-job.ts';
+import { mirrorPlanOf } from './mirror-plan.ts';
 import type { AttemptOutcome } from '../proxy/upstream-guard.ts';
 import type { MirrorTraceOutcome, RequestTrace } from '../tracing/tracing.ts';
 import { failedVerdict } from '../compare/index.ts';
-import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
+import { SAFE_METHODS } from '../routing/choose-side.ts';
 import { isMirrorEligible } from './mirror-request-rule.ts';
 import { clientHeaders } from '../auth/served-bridge.ts';
 import type { CorrelationSettings } from './mirror-runner.ts';
@@ -35,20 +43,9 @@ export interface ShadowSettled {
   readonly skipped?: SkipReason;
 }
 
-export interface ShadowMirror {
-  /**
-   * Called for every request on a route that has a shadow plan, before it is forwarded.
-   * `ownMirror`: the request is one of this proxy's mirrors come back, by its {@link mark} (loop guard).
-   */
-  begin(
-    route: RoutingRoute,
-    decision: SideDecision,
-    req: IncomingMessage,
-    res: ServerResponse,
-    context: RequestContext,
-    ownMirror: boolean,
-  ): void;
-  /** What this proxy's mirrors carry in `x-strangler-shadow`, drawn at start. */
+/** Watches every exchange ({@link ExchangeObserver.start}); on a route with a shadow plan, mirrors it. */
+export interface ShadowMirror extends ExchangeObserver {
+  /** What this proxy's mirrors carry in `x-strangler-shadow`, drawn at start (the proxy's loop guard). */
   readonly mark: ShadowMark;
   readonly inFlight: number;
   /** Resolves once no mirror is in flight (tests, shutdown). */
@@ -59,7 +56,7 @@ export interface ShadowMirror {
   prepare(): void;
   /** Settles when the worker `prepare()` started has warmed up or failed to (at once when none runs). */
   ready(): Promise<void>;
-  /** Stops the shadow worker (after `idle()`, at shutdown). */
+  /** Stops the shadow worker (after `idle()`, at shutdown); mirrors it still held are recorded as abandoned. */
   close(): Promise<void>;
   /** The identifier correlation map's capacity and first pairs (from the results store, at start). */
   seedCorrelations(settings: CorrelationSettings): void;
@@ -74,26 +71,59 @@ export interface ShadowMirrorOptions {
   readonly maxBytesInFlight: () => number;
   /** Where mirrors are sent and compared: the shadow worker (default) or this thread. */
   readonly thread?: MirrorThread;
+  /** The shadow worker's entry module (tests start one that fails on purpose). */
+  readonly workerScript?: URL;
 }
 
 interface PrimaryAnswer {
   readonly status: number;
-  readonly headers: IncomingMessage['headers'];
+  readonly headers: IncomingHttpHeaders;
   readonly capture: BodyCapture;
   readonly latencyMs: number;
 }
+
+/** How a mirror ended: skipped (with why), or a verdict on the pair (an error verdict when a side failed). */
+type MirrorOutcome =
+  | { readonly skipped: SkipReason }
+  | { readonly request: RecordedShape; readonly pair: Pair; readonly verdict: Verdict };
 
 export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
   const { recorder, metrics, logger } = options;
   const listeners = new Set<(event: ShadowSettled) => void>();
   const idleWaiters: Array<() => void> = [];
-  const executor = createMirrorExecutor(options.thread ?? 'worker', options.maxBytesInFlight, logger);
+  const executor = createMirrorExecutor(
+    options.thread ?? 'worker',
+    options.maxBytesInFlight,
+    logger,
+    options.workerScript,
+  );
   const budget = executor.budget;
   const health = createMirrorHealth();
   const mark = createShadowMark();
   let inFlight = 0;
 
-  const settle = (event: ShadowSettled, holdsSlot: boolean) => {
+  /** The one place a mirror's outcome is recorded, counted and announced. */
+  const settle = (route: RoutingRoute, requestId: string, outcome: MirrorOutcome, holdsSlot: boolean) => {
+    let event: ShadowSettled;
+    if ('skipped' in outcome) {
+      recorder.recordSkip(route.id, outcome.skipped);
+      metrics.shadowSkipped(route.id, outcome.skipped);
+      event = { routeId: route.id, requestId, skipped: outcome.skipped };
+    } else {
+      const { pair, verdict } = outcome;
+      recorder.recordComparison({
+        routeId: route.id,
+        stage: route.stage,
+        revision: route.revision,
+        at: Date.now(),
+        request: outcome.request,
+        ...(pair.legacy ? { legacy: pair.legacy } : {}),
+        ...(pair.service ? { service: pair.service } : {}),
+        verdict,
+      });
+      metrics.shadowOutcome(route.id, verdict.outcome);
+      event = { routeId: route.id, requestId, verdict };
+    }
     if (holdsSlot) {
       inFlight -= 1;
       metrics.shadowsInFlight.set(inFlight);
@@ -102,31 +132,10 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
   };
 
-  const skip = (route: RoutingRoute, requestId: string, reason: SkipReason, holdsSlot: boolean) => {
-    recorder.recordSkip(route.id, reason);
-    metrics.shadowSkipped(route.id, reason);
-    settle({ routeId: route.id, requestId, skipped: reason }, holdsSlot);
-  };
-
-  const conclude = (
-    route: RoutingRoute,
-    requestId: string,
-    request: RecordedShape,
-    pair: Pair,
-    verdict: Verdict,
-  ) => {
-    recorder.recordComparison({
-      routeId: route.id,
-      stage: route.stage,
-      revision: route.revision,
-      at: Date.now(),
-      request,
-      ...(pair.legacy ? { legacy: pair.legacy } : {}),
-      ...(pair.service ? { service: pair.service } : {}),
-      verdict,
-    });
-    metrics.shadowOutcome(route.id, verdict.outcome);
-    settle({ routeId: route.id, requestId, verdict }, true);
+  /** A request not mirrored, decided as its exchange starts: the exchange is not watched any further. */
+  const notMirrored = (route: RoutingRoute, requestId: string, reason: SkipReason): null => {
+    settle(route, requestId, { skipped: reason }, false);
+    return null;
   };
 
   return {
@@ -145,22 +154,22 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     ready: async () => void (await executor.ready()),
     close: () => executor.close(),
     seedCorrelations: (settings) => executor.seedCorrelations(settings),
-    begin(route, decision, req, res, context, ownMirror) {
-      const plan = route.shadow;
-      if (!plan) return;
-      const requestId = context.requestId;
-      const method = req.method ?? 'GET';
-      const safe = SAFE_METHODS.has(method);
-      if (ownMirror) return skip(route, requestId, 'loop', false);
-      if (!safe && !plan.config.unsafe) return skip(route, requestId, 'unsafe_method', false);
-      if (decision.mirror === null) return skip(route, requestId, 'sampled_out', false);
+    start(exchange) {
+      const route = exchange.route;
+      const plan = route?.shadow;
+      if (!route || !plan) return null;
+      const { requestId, request: req, decision } = exchange;
+      const safe = SAFE_METHODS.has(exchange.method);
+      if (exchange.ownMirror) return notMirrored(route, requestId, 'loop');
+      if (!safe && !plan.config.unsafe) return notMirrored(route, requestId, 'unsafe_method');
+      if (decision.mirror === null) return notMirrored(route, requestId, 'sampled_out');
       if (decision.mirror === 'service' && !isMirrorEligible(plan.config.request?.only, req.headers))
-        return skip(route, requestId, 'filtered_out', false);
+        return notMirrored(route, requestId, 'filtered_out');
       const declaredLength = Number(req.headers['content-length'] ?? 0);
-      if (declaredLength > plan.config.maxBodyBytes) return skip(route, requestId, 'too_large', false);
-      if (inFlight >= options.maxInFlight()) return skip(route, requestId, 'over_capacity', false);
+      if (declaredLength > plan.config.maxBodyBytes) return notMirrored(route, requestId, 'too_large');
+      if (inFlight >= options.maxInFlight()) return notMirrored(route, requestId, 'over_capacity');
       if (!health.allow(route.id, plan.config, Date.now()))
-        return skip(route, requestId, 'shadow_unhealthy', false);
+        return notMirrored(route, requestId, 'shadow_unhealthy');
       inFlight += 1;
       metrics.shadowsInFlight.set(inFlight);
 
@@ -172,68 +181,42 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       const requestBody = hasBody ? createBodyCapture(plan.config.maxBodyBytes, budget, copyDeclared) : null;
       const held: BodyCapture[] = requestBody ? [requestBody] : [];
       const releaseAll = () => held.forEach((capture) => capture.release());
-      if (requestBody) {
-        let tapped = false;
-        context.requestTap = () => {
-          // Attached in the same tick the proxy pipes the body, so no chunk passes unseen.
-          if (tapped) return;
-          tapped = true;
-          req.on('data', (chunk: Buffer) => {
-            requestBody.push(chunk);
-            // Kept by reference (not copied): the proxy must not free it once written.
-            if (requestBody.chunks > 0) context.requestChunksHeld = true;
-          });
-        };
-      }
 
-      let primary: PrimaryAnswer | null = null;
       const forwardedAt = performance.now();
-      context.responseTap = {
-        onResponse(response) {
-          const capture = createBodyCapture(plan.config.maxResponseBytes, budget);
-          held.push(capture);
-          response.on('data', (chunk: Buffer) => capture.push(chunk));
-          response.once('end', () => {
-            primary = {
-              status: response.statusCode ?? 0,
-              headers: response.headers,
-              capture,
-              latencyMs: performance.now() - forwardedAt,
-            };
-          });
-        },
-      };
+      let answer: { status: number; headers: IncomingHttpHeaders; capture: BodyCapture } | null = null;
+      let primary: PrimaryAnswer | null = null;
 
-      res.once('close', () => {
-        const primarySide = context.side;
-        if (primary === null && context.failure === null && !context.fellBack) {
+      const ended = (_exchange: ExchangeStart, outcome: ExchangeEnd): void => {
+        const primarySide = outcome.side;
+        if (primary === null && outcome.failure === null && !outcome.fellBack) {
           releaseAll();
-          return skip(route, requestId, 'client_aborted', true);
+          return settle(route, requestId, { skipped: 'client_aborted' }, true);
         }
         if (requestBody?.overBudget || primary?.capture.overBudget) {
           releaseAll();
-          return skip(route, requestId, 'over_capacity', true);
+          return settle(route, requestId, { skipped: 'over_capacity' }, true);
         }
         const outgoing = outgoingBody(requestBody);
-        const recorded = recordedRequest(req, context, outgoing);
-        if (context.fellBack || primary === null) {
+        const recorded = recordedRequest(exchange, outgoing);
+        if (outcome.fellBack || primary === null) {
           releaseAll();
           // The serving side failed (or fell back): there is no pair to compare, but the failure is evidence.
-          const failedSide: Side = context.fellBack ? 'service' : primarySide;
-          const kind = context.timedOut ? 'timeout' : 'connection_error';
+          const failedSide: Side = outcome.fellBack ? 'service' : primarySide;
+          const kind = outcome.timedOut ? 'timeout' : 'connection_error';
           const verdict = failedVerdict(
             failedSide,
             kind,
-            context.failure ?? 'the primary answer did not complete',
+            outcome.failure ?? 'the primary answer did not complete',
           );
-          return conclude(route, requestId, recorded, {}, verdict);
+          return settle(route, requestId, { request: recorded, pair: {}, verdict }, true);
         }
         if (requestBody?.overLimit) {
           releaseAll();
-          return skip(route, requestId, 'too_large', true);
+          return settle(route, requestId, { skipped: 'too_large' }, true);
         }
         launch({
           route,
+          plan: mirrorPlanOf(route, plan),
           requestId,
           recorded,
           answer: primary,
@@ -241,15 +224,40 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
           primarySide,
           safe,
           held,
-          trace: context.trace,
+          trace: exchange.trace,
         });
-      });
+      };
+
+      const listener: ExchangeListener = {
+        responseHead(status, headers) {
+          const capture = createBodyCapture(plan.config.maxResponseBytes, budget);
+          held.push(capture);
+          answer = { status, headers, capture };
+        },
+        responseBytes(chunk) {
+          answer?.capture.push(chunk);
+        },
+        responseEnd() {
+          if (answer === null) return;
+          primary = { ...answer, latencyMs: performance.now() - forwardedAt };
+        },
+        end: ended,
+        abort: ended,
+      };
+      if (requestBody) {
+        listener.requestBytes = (chunk) => {
+          requestBody.push(chunk);
+          // Kept by reference (not copied): the proxy must not free it once written.
+          return requestBody.chunks > 0;
+        };
+      }
+      return listener;
     },
   };
 
   /**
-   * Starts a mirror in the next turn of the event loop. Defined out here, not in `begin`, and given
-   * only what the mirror needs: a closure made in `begin` would keep the whole exchange (the client's
+   * Starts a mirror in the next turn of the event loop. Defined out here, not in `start`, and given
+   * only what the mirror needs: a closure made in `start` would keep the whole exchange (the client's
    * request and response, the upstream's, their stream state) alive while the mirror waits for a slow
    * shadow service, and one that waits through two scavenges takes all of it into the old generation.
    */
@@ -257,21 +265,23 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     setImmediate(() => {
       const { route, requestId, held } = pending;
       mirror(pending)
-        .catch((error: unknown) => {
-          logger.error({ err: error, route: route.id, requestId }, 'shadow comparison failed');
-          settle({ routeId: route.id, requestId, skipped: 'connection_error' }, true);
-        })
+        .then(
+          (outcome) => settle(route, requestId, outcome, true),
+          (error: unknown) => {
+            // The shadow worker died holding the job, or stopped (shutdown): there is no answer to wait for.
+            logger.error({ err: error, route: route.id, requestId }, 'shadow mirror abandoned');
+            settle(route, requestId, { skipped: 'abandoned' }, true);
+          },
+        )
         .finally(() => {
           for (const capture of held) capture.release();
         });
     });
   }
 
-  async function mirror(pending: PendingMirror): Promise<void> {
-    const { route, requestId, recorded, answer, outgoing, primarySide, safe } = pending;
-    const shadow = route.shadow;
-    if (!shadow) return;
-    const plan = shadow.mirror;
+  /** Sends the copy and compares; rejects when the mirror is abandoned (no result will come). */
+  async function mirror(pending: PendingMirror): Promise<MirrorOutcome> {
+    const { route, plan, recorded, answer, outgoing, primarySide, safe } = pending;
     const shadowSide: Side = primarySide === 'legacy' ? 'service' : 'legacy';
     const shadowUpstream = shadowSide === 'legacy' ? route.legacy : route.service;
     const primaryUpstream = primarySide === 'legacy' ? route.legacy : route.service;
@@ -317,17 +327,15 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       settleEndpoint(mirrorOutcome(result));
       mirrorTrace?.end(traceOutcome(result));
     }
-    if (result.kind === 'over_capacity') return skip(route, requestId, 'over_capacity', true);
-    if (result.kind === 'skipped') return skip(route, requestId, result.reason, true);
-    health.record(route.id, shadow.config, result.kind === 'compared', Date.now());
+    if (result.kind === 'over_capacity') return { skipped: 'over_capacity' };
+    if (result.kind === 'skipped') return { skipped: result.reason };
+    const shadowConfig = route.shadow?.config;
+    if (shadowConfig) health.record(route.id, shadowConfig, result.kind === 'compared', Date.now());
     if (result.kind === 'failed') {
-      const reason: SkipReason = result.failure === 'timeout' ? 'timeout' : 'connection_error';
-      recorder.recordSkip(route.id, reason);
-      metrics.shadowSkipped(route.id, reason);
       const verdict = failedVerdict(shadowSide, result.failure, result.message);
       const pair: Pair =
         primarySide === 'legacy' ? { legacy: primaryResponse } : { service: primaryResponse };
-      return conclude(route, requestId, recorded, pair, verdict);
+      return { request: recorded, pair, verdict };
     }
     if (result.learnedNoise.length > 0) recorder.recordNoise(route.id, result.learnedNoise);
     recordWriteFindings(route.id, result, executor, recorder, metrics);
@@ -335,7 +343,7 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       primarySide === 'legacy'
         ? { legacy: result.primary, service: result.shadow }
         : { legacy: result.shadow, service: result.primary };
-    conclude(route, requestId, recorded, pair, result.verdict);
+    return { request: recorded, pair, verdict: result.verdict };
   }
 }
 
@@ -364,6 +372,7 @@ function mirrorOutcome(result: MirrorResult): AttemptOutcome {
 /** What a mirror needs once the primary exchange is over: no object of the exchange itself. */
 interface PendingMirror {
   readonly route: RoutingRoute;
+  readonly plan: MirrorPlan;
   readonly requestId: string;
   readonly recorded: RecordedShape;
   readonly answer: PrimaryAnswer;
@@ -410,16 +419,13 @@ function outgoingBody(capture: BodyCapture | null): OutgoingBody {
   return { body, excerpt, transfer: ownsMemory && whole ? [body.buffer as ArrayBuffer] : [] };
 }
 
-function recordedRequest(
-  req: IncomingMessage,
-  context: RequestContext,
-  outgoing: OutgoingBody,
-): RecordedShape {
+function recordedRequest(exchange: ExchangeStart, outgoing: OutgoingBody): RecordedShape {
+  const req = exchange.request;
   return {
-    method: req.method ?? 'GET',
+    method: exchange.method,
     url: req.url ?? '/',
     headers: clientHeaders(req),
     ...(outgoing.excerpt ? { body: outgoing.excerpt } : {}),
-    requestId: context.requestId,
+    requestId: exchange.requestId,
   };
 }

@@ -24,6 +24,8 @@ export const SKIP_REASONS = [
   'filtered_out',
   // The service's auth bridge could not verify the client's credential or sign the service's.
   'auth_bridge_failed',
+  // The mirror was in flight when the shadow worker died or the proxy stopped: no answer will come.
+  'abandoned',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
