@@ -15,6 +15,7 @@ export const TABLES = {
   samples: 'strangler_samples',
   events: 'strangler_route_events',
   decisions: 'strangler_decisions',
+  instances: 'strangler_instances',
 } as const;
 
 /** knex's own bookkeeping of applied migrations. */

@@ -107,6 +107,11 @@ export function createReconnectingStore(
     samples: via((opened, query?: Parameters<ResultStore['samples']>[0]) => opened.samples(query)),
     events: via((opened, query?: Parameters<ResultStore['events']>[0]) => opened.events(query)),
     decisions: via((opened, query?: Parameters<ResultStore['decisions']>[0]) => opened.decisions(query)),
+    putInstance: via((opened, instance: Parameters<ResultStore['putInstance']>[0]) =>
+      opened.putInstance(instance),
+    ),
+    removeInstance: via((opened, id: string) => opened.removeInstance(id)),
+    instances: via((opened) => opened.instances()),
     async close() {
       closed = true;
       const pending = opening;

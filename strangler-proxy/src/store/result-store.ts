@@ -180,6 +180,32 @@ export interface StoredDecision {
   readonly message: string | null;
 }
 
+/**
+ * One proxy of the fleet as it registered itself: written at start and at every heartbeat (the same
+ * upsert), removed when it stops cleanly. Never aggregated: one row per instance id.
+ */
+export interface StoredInstance {
+  /** Unique per process run (`host:pid:random`). */
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number;
+  /** The package version it runs. */
+  readonly version: string;
+  /** A hash of every route's revision it applied (`tableRevision`): equal tables, equal hashes. */
+  readonly routesRevision: string;
+  /** Each route's revision it applied, by route id. */
+  readonly routeRevisions: Readonly<Record<string, string>>;
+  /** The published-config version it applied, when its routes came from the store; null otherwise. */
+  readonly configVersion: string | null;
+  /** Epoch ms: when it started, when it applied its current routes, its last heartbeat. */
+  readonly startedAt: number;
+  readonly appliedAt: number;
+  readonly heartbeatAt: number;
+  /** How often it beats (ms), and after how many missed beats it is to be taken as gone. */
+  readonly heartbeatInterval: number;
+  readonly missedHeartbeats: number;
+}
+
 /** A request as kept in a sample: already redacted, body cut to an excerpt. */
 export interface SampleRequest {
   readonly method: string;
@@ -291,11 +317,20 @@ export interface ResultStore {
   events(query?: ResultQuery): Promise<StoredRouteEvent[]>;
   /** The decision ledger, whatever its age unless `since`/`until` say; by time, then route. */
   decisions(query?: ResultQuery): Promise<StoredDecision[]>;
+  /** Registers a proxy of the fleet, or refreshes its row (a heartbeat): the last write wins. */
+  putInstance(instance: StoredInstance): Promise<void>;
+  /** Removes a proxy's row (a clean stop); removing an id not there is no error. */
+  removeInstance(id: string): Promise<void>;
+  /** Every registered row, live or not (`fleet-liveness.ts` tells); by id. */
+  instances(): Promise<StoredInstance[]>;
   close(): Promise<void>;
 }
 
-/** The reading side of a store: what reports read. */
-export type ResultReader = Omit<ResultStore, 'write' | 'close'>;
+/** The methods that keep the fleet's rows (not evidence: reports never read them). */
+export type FleetMethods = Pick<ResultStore, 'putInstance' | 'removeInstance' | 'instances'>;
+
+/** The reading side of a store: the evidence reports read. */
+export type ResultReader = Omit<ResultStore, 'write' | 'close' | keyof FleetMethods>;
 
 /** A batch with nothing in it. */
 export function emptyBatch(): ResultBatch {
