@@ -14,6 +14,7 @@ import { createInitCommand } from './commands/init.ts';
 import { createReportCommand } from './commands/report.ts';
 import { createHistoryCommand } from './commands/history.ts';
 import { createStatusCommand } from './commands/status.ts';
+import { createRetireCommand } from './commands/retire.ts';
 import { createEvidenceLoader } from './evidence.ts';
 import { COMMAND_NAME, packageVersion } from './package-info.ts';
 
@@ -41,6 +42,7 @@ export function createProgram(io: CliIo): Command {
     createCheckCommand(io, deps),
     createHistoryCommand(io),
     createStatusCommand(io),
+    createRetireCommand(io),
     createInventoryCommand(io),
   ]) {
     // Added commands do not inherit the program's output: `start --help` goes to the same streams.
