@@ -139,4 +139,5 @@ it('lists live proxies in status --fleet and /status, a killed one as gone, a st
 it('asks for a view', async () => {
   const run = await runStrangler(['status', '--store', storeUrl], { cwd: dir });
   expect(run.code).toBe(2);
+  expect(run.stderr).toContain('status needs a view: --fleet');
 });

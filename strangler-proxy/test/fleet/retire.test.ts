@@ -81,6 +81,10 @@ it('refuses, with figures, a route the monolith still served and one without any
 });
 
 it('will not prove more than the inventory keeps, nor certify a route it does not know', async () => {
-  expect((await recorded.cli(['retire', 'prices', '--window', '30d'])).code).toBe(2);
-  expect((await recorded.cli(['retire', 'nope'])).code).toBe(2);
+  const long = await recorded.cli(['retire', 'prices', '--window', '30d']);
+  expect(long.code).toBe(2);
+  expect(long.stderr).toContain('--window 30d is longer than the 7 days the inventory');
+  const unknown = await recorded.cli(['retire', 'nope']);
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain('no route "nope"');
 });
