@@ -13,6 +13,8 @@ import { createInventoryCommand } from './commands/inventory.ts';
 import { createInitCommand } from './commands/init.ts';
 import { createReportCommand } from './commands/report.ts';
 import { createHistoryCommand } from './commands/history.ts';
+import { createStatusCommand } from './commands/status.ts';
+import { createRetireCommand } from './commands/retire.ts';
 import { createEvidenceLoader } from './evidence.ts';
 import { COMMAND_NAME, packageVersion } from './package-info.ts';
 
@@ -39,6 +41,8 @@ export function createProgram(io: CliIo): Command {
     createRollbackCommand(io),
     createCheckCommand(io, deps),
     createHistoryCommand(io),
+    createStatusCommand(io),
+    createRetireCommand(io),
     createInventoryCommand(io),
   ]) {
     // Added commands do not inherit the program's output: `start --help` goes to the same streams.

@@ -6,6 +6,7 @@
  */
 import { Option } from 'commander';
 import { CliExit, type CliIo } from './io.ts';
+import { FLEET_HEARTBEAT_DEFAULTS } from '../fleet/fleet-liveness.ts';
 
 export interface Setting {
   /** Commander's flags, e.g. `-p, --port <port>`. */
@@ -81,6 +82,18 @@ export const START_SETTINGS = [
     default: 'true',
     choices: ['true', 'false'],
     description: 'per-request log lines (off: --no-access-log, or the variable set to false)',
+  },
+  {
+    flags: '--heartbeat <duration>',
+    env: 'STRANGLER_HEARTBEAT',
+    default: `${FLEET_HEARTBEAT_DEFAULTS.interval / 1000}s`,
+    description: 'how often the proxy renews its row in the fleet (status --fleet) in the results store',
+  },
+  {
+    flags: '--missed-heartbeats <n>',
+    env: 'STRANGLER_MISSED_HEARTBEATS',
+    default: String(FLEET_HEARTBEAT_DEFAULTS.missedHeartbeats),
+    description: 'heartbeats missed before the fleet takes the proxy as gone',
   },
 ] as const satisfies readonly Setting[];
 

@@ -15,6 +15,8 @@ export const PROMOTE_ERROR_CODES = {
   PROMOTE_INVALID_RESULT:
     'the edited file would not be valid (or not say what was intended), so it was not written',
   PROMOTE_FILE_CHANGED: 'the file changed on disk while it was being edited; nothing was written',
+  PROMOTE_FLEET_DISAGREES:
+    'the live proxies sharing the results store run different revisions of the route (--force overrides)',
 } as const;
 
 export type PromoteErrorCode = keyof typeof PROMOTE_ERROR_CODES;

@@ -10,6 +10,16 @@ import { redactUrl } from '../compare/redact-url.ts';
 import { createBatchingRecorder } from '../store/batching-recorder.ts';
 import type { ObservableRecorder, RecorderStatus, ResultRecorder } from '../store/types.ts';
 import type { RedactionSource } from '../store/batching-recorder.ts';
+import type { FleetMethods } from '../store/result-store.ts';
+
+/** A recorder whose store also keeps the fleet's rows (the one {@link openRecorder} returns). */
+export interface FleetStoreHolder {
+  readonly fleetStore: FleetMethods;
+}
+
+export function hasFleetStore(recorder: object): recorder is FleetStoreHolder {
+  return 'fleetStore' in recorder && typeof recorder.fleetStore === 'object' && recorder.fleetStore !== null;
+}
 
 export interface OpenRecorderOptions {
   readonly cwd: string;
@@ -69,6 +79,8 @@ export async function openRecorder(
   return Object.assign(recorder, {
     /** The store read back, for the admin API's verdicts (`/status`). */
     reader: store,
+    /** The same store, where the proxy registers itself in the fleet. */
+    fleetStore: store,
     async close() {
       await close();
       await store.close();

@@ -33,6 +33,10 @@ import { createTracing } from '../tracing/tracing.ts';
 import { createEdgeRateLimits } from '../ratelimit/edge-rate-limits.ts';
 import { createServedBridge } from '../auth/served-bridge.ts';
 import { withEdgeAuth } from '../auth/edge-auth.ts';
+import { currentRevisions } from '../config/route-revision.ts';
+import type { FleetMethods } from '../store/result-store.ts';
+import { startFleetHeartbeat, type FleetHeartbeat } from '../fleet/fleet-heartbeat.ts';
+import { readFleet } from '../fleet/read-fleet.ts';
 
 /** Logged at start: the compiled build (dist/, made by `npm install`) or the TypeScript sources. */
 const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
@@ -60,6 +64,15 @@ export interface StartProxyOptions {
   readonly reloadInterval?: number;
   /** The shadow worker's entry module (tests start one that fails on purpose). */
   readonly shadowWorkerScript?: URL;
+  /** Registers the proxy in the fleet's shared store and keeps it there by heartbeats. Default: not. */
+  readonly fleet?: {
+    readonly store: FleetMethods;
+    /** The package version the proxy runs, shown to the fleet. */
+    readonly version: string;
+    /** ms between heartbeats. */
+    readonly heartbeatInterval?: number;
+    readonly missedHeartbeats?: number;
+  };
 }
 
 export type ReloadResult =
@@ -74,6 +87,8 @@ export interface RunningProxy {
   readonly mirror: ShadowMirror;
   readonly safety: RouteSafety;
   readonly events: EventEmitter<{ reload: [ReloadResult]; closed: [] }>;
+  /** The proxy's registration in the fleet; null when it keeps none. */
+  readonly fleet: FleetHeartbeat | null;
   snapshot(): RoutingSnapshot;
   lastReload(): ReloadResult;
   /** Reads and applies the file now (what SIGHUP does). */
@@ -114,6 +129,9 @@ function upstreamHealthUrls(snapshot: RoutingSnapshot): Map<string, URL> {
   }
   return urls;
 }
+
+/** How long a start waits at most for its first fleet heartbeat to be stored. */
+const MAX_FIRST_HEARTBEAT_WAIT_MS = 5_000;
 
 /** Waits for `promise` to settle, or for `ms` to pass, whichever comes first. */
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
@@ -266,6 +284,38 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     throw asListenError(error, 'proxy', proxyHost, proxyPort);
   });
 
+  let appliedAt = Date.now();
+  const fleet = options.fleet
+    ? startFleetHeartbeat({
+        store: options.fleet.store,
+        version: options.fleet.version,
+        logger,
+        ...(options.fleet.heartbeatInterval === undefined
+          ? {}
+          : { interval: options.fleet.heartbeatInterval }),
+        ...(options.fleet.missedHeartbeats === undefined
+          ? {}
+          : { missedHeartbeats: options.fleet.missedHeartbeats }),
+        applied: () => ({
+          routeRevisions: Object.fromEntries(currentRevisions(current.config)),
+          appliedAt,
+        }),
+      })
+    : null;
+  // Registered before the proxy says it is up, so that status --fleet lists it from then on (bounded:
+  // a store that does not answer delays the start by this much at most).
+  if (fleet) await settledWithin(fleet.beat(), MAX_FIRST_HEARTBEAT_WAIT_MS);
+  /** The live proxies of the fleet and the ones gone, for /status; null when this one keeps none. */
+  const fleetNow = async () => {
+    if (!fleet || !options.fleet) return null;
+    try {
+      return { self: fleet.id, ...(await readFleet(options.fleet.store, Date.now())) };
+    } catch (error) {
+      logger.warn({ err: error }, 'fleet for /status: the results store could not be read');
+      return { self: fleet.id, error: 'the results store could not be read' };
+    }
+  };
+
   const apply = async (config: RoutesConfig): Promise<void> => {
     // Built before anything changes (requests meanwhile use the current table): a build that throws
     // leaves the version and the table as they were.
@@ -276,6 +326,9 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     version += 1;
     const previous = current;
     current = built.snapshot;
+    appliedAt = Date.now();
+    // The fleet sees the revisions this proxy now runs at once, not at its next heartbeat.
+    void fleet?.beat();
     prepareMirroring(current);
     safety.onReload(previous, current);
     safety.watchUpstreams(current);
@@ -383,6 +436,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
             store: storeStatus(),
             progress: await safety.progress(current),
             verdicts: await verdictsNow(),
+            fleet: await fleetNow(),
           }),
           store: storeStatus,
           reload,
@@ -391,6 +445,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     } catch (error) {
       await proxyServer.drain(0);
       watcher?.stop();
+      await fleet?.stop();
       await abandonStart();
       throw asListenError(error, 'admin', adminHost, adminPort);
     }
@@ -415,6 +470,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     mirror,
     safety,
     events,
+    fleet,
     snapshot: () => current,
     lastReload: () => last,
     reload,
@@ -432,6 +488,8 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       await mirror.close();
       await tracing?.close();
       await rateLimits.close();
+      // Out of the fleet before the store closes (the recorder's close closes it).
+      await fleet?.stop();
       await recorder.close();
       await admin?.close();
       for (const upstream of current.upstreams.values()) upstream.destroy();

@@ -377,6 +377,7 @@ export function createBatchingRecorder(
           stalled && lastError === null ? `a write has been running for ${runningFor} ms` : lastError,
         lastFlushAt,
         pending: pending.records,
+        writing: writing?.records ?? 0,
         dropped,
         droppedSamples,
         rejectedRows,

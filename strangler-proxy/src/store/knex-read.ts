@@ -16,7 +16,7 @@ import {
   type LatencySource,
   type NoiseCount,
   type ResultQuery,
-  type ResultStore,
+  type ResultReader,
   type RouteSeen,
   type DecisionKind,
   type StoredDecision,
@@ -27,8 +27,8 @@ import {
   type SyncTotals,
 } from './result-store.ts';
 
-/** Every read of {@link ResultStore}, over a knex connection. */
-export function knexReader(db: Knex): Omit<ResultStore, 'write' | 'close'> {
+/** Every read of the evidence ({@link ResultReader}), over a knex connection. */
+export function knexReader(db: Knex): ResultReader {
   return {
     async routes(query = {}) {
       const rows = await rowsOf(

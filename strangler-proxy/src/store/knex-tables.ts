@@ -18,6 +18,7 @@ export const TABLES = {
   correlations: 'strangler_correlations',
   sync: 'strangler_sync',
   syncExamples: 'strangler_sync_examples',
+  instances: 'strangler_instances',
 } as const;
 
 /** knex's own bookkeeping of applied migrations. */

@@ -26,6 +26,7 @@ import {
   type ServedTotals,
   type SkipTotals,
   type StoredDecision,
+  type StoredInstance,
   type StoredRouteEvent,
   type StoredSample,
   type TimelineCounts,
@@ -49,6 +50,8 @@ export interface MemoryStoreOptions {
 export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore {
   let data = emptyData();
   let closed = false;
+  // The fleet's rows are not part of a batch: upserted and removed one at a time, like the knex stores'.
+  const instances = new Map<string, StoredInstance>();
 
   return {
     async write(batch) {
@@ -241,6 +244,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
           (query.until === undefined || decision.at < query.until),
       );
       return Promise.resolve([...rows].sort(resultOrder.decisions));
+    },
+    putInstance(instance) {
+      if (closed) return Promise.reject(new Error('the results store is closed'));
+      instances.set(instance.id, { ...instance, routeRevisions: { ...instance.routeRevisions } });
+      return Promise.resolve();
+    },
+    removeInstance(id) {
+      instances.delete(id);
+      return Promise.resolve();
+    },
+    instances() {
+      return Promise.resolve(
+        [...instances.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      );
     },
     close() {
       closed = true;

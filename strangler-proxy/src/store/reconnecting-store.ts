@@ -112,6 +112,11 @@ export function createReconnectingStore(
     syncExamples: via((opened, query?: Parameters<ResultStore['syncExamples']>[0]) =>
       opened.syncExamples(query),
     ),
+    putInstance: via((opened, instance: Parameters<ResultStore['putInstance']>[0]) =>
+      opened.putInstance(instance),
+    ),
+    removeInstance: via((opened, id: string) => opened.removeInstance(id)),
+    instances: via((opened) => opened.instances()),
     async close() {
       closed = true;
       const pending = opening;

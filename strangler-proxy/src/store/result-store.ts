@@ -230,6 +230,32 @@ export interface StoredSyncExample {
 /** At most this many out-of-sync examples are kept per route (the first ones). */
 export const MAX_SYNC_EXAMPLES_PER_ROUTE = 3;
 
+/**
+ * One proxy of the fleet as it registered itself: written at start and at every heartbeat (the same
+ * upsert), removed when it stops cleanly. Never aggregated: one row per instance id.
+ */
+export interface StoredInstance {
+  /** Unique per process run (`host:pid:random`). */
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number;
+  /** The package version it runs. */
+  readonly version: string;
+  /** A hash of every route's revision it applied (`tableRevision`): equal tables, equal hashes. */
+  readonly routesRevision: string;
+  /** Each route's revision it applied, by route id. */
+  readonly routeRevisions: Readonly<Record<string, string>>;
+  /** The published-config version it applied, when its routes came from the store; null otherwise. */
+  readonly configVersion: string | null;
+  /** Epoch ms: when it started, when it applied its current routes, its last heartbeat. */
+  readonly startedAt: number;
+  readonly appliedAt: number;
+  readonly heartbeatAt: number;
+  /** How often it beats (ms), and after how many missed beats it is to be taken as gone. */
+  readonly heartbeatInterval: number;
+  readonly missedHeartbeats: number;
+}
+
 /** A request as kept in a sample: already redacted, body cut to an excerpt. */
 export interface SampleRequest {
   readonly method: string;
@@ -351,11 +377,20 @@ export interface ResultStore {
   sync(query?: ResultQuery): Promise<SyncTotals[]>;
   /** Out-of-sync examples whatever their age; by route, then time. */
   syncExamples(query?: Pick<ResultQuery, 'routeId'>): Promise<StoredSyncExample[]>;
+  /** Registers a proxy of the fleet, or refreshes its row (a heartbeat): the last write wins. */
+  putInstance(instance: StoredInstance): Promise<void>;
+  /** Removes a proxy's row (a clean stop); removing an id not there is no error. */
+  removeInstance(id: string): Promise<void>;
+  /** Every registered row, live or not (`fleet-liveness.ts` tells); by id. */
+  instances(): Promise<StoredInstance[]>;
   close(): Promise<void>;
 }
 
-/** The reading side of a store: what reports read. */
-export type ResultReader = Omit<ResultStore, 'write' | 'close'>;
+/** The methods that keep the fleet's rows (not evidence: reports never read them). */
+export type FleetMethods = Pick<ResultStore, 'putInstance' | 'removeInstance' | 'instances'>;
+
+/** The reading side of a store: the evidence reports read. */
+export type ResultReader = Omit<ResultStore, 'write' | 'close' | keyof FleetMethods>;
 
 /** A batch with nothing in it. */
 export function emptyBatch(): ResultBatch {

@@ -127,6 +127,8 @@ export interface RecorderStatus {
   readonly lastFlushAt: number | null;
   /** Records (recorded calls) aggregated and not yet stored, including ones kept from failed writes. */
   readonly pending: number;
+  /** Records of the write under way, not yet stored (0 between writes). */
+  readonly writing: number;
   /** Records lost for good because the store stayed unavailable beyond the retry bound (since start). */
   readonly dropped: number;
   /** Samples not kept because the sample queue was full (the counts themselves were kept). */

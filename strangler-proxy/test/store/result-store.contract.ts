@@ -58,6 +58,7 @@ export function describeResultStoreContract(
       expect(await store.correlations(10)).toEqual([]);
       expect(await store.sync()).toEqual([]);
       expect(await store.syncExamples()).toEqual([]);
+      expect(await store.instances()).toEqual([]);
     });
 
     it('keeps which side of a failed pair failed, summed like the other counters', async () => {
@@ -644,6 +645,41 @@ export function describeResultStoreContract(
       ]);
       expect(await store.syncExamples({ routeId: 'articles' })).toEqual([example(0), example(1), example(2)]);
       expect(await store.syncExamples()).toHaveLength(4);
+    });
+
+    it('keeps one row per proxy of the fleet: a heartbeat replaces it, a stop removes it', async () => {
+      const first = {
+        id: 'ops-1:4242:a1b2',
+        host: 'ops-1',
+        pid: 4242,
+        version: '0.1.0',
+        routesRevision: 'aaaaaaaaaaaa',
+        routeRevisions: { orders: '111111111111', users: '222222222222' },
+        configVersion: null,
+        startedAt: 1_000,
+        appliedAt: 1_000,
+        heartbeatAt: 1_000,
+        heartbeatInterval: 10_000,
+        missedHeartbeats: 3,
+      };
+      const second = { ...first, id: 'ops-2:77:c3d4', host: 'ops-2', pid: 77, configVersion: '12' };
+      await store.putInstance(second);
+      await store.putInstance(first);
+      const beat = { ...first, routesRevision: 'bbbbbbbbbbbb', routeRevisions: { orders: '333333333333' } };
+      await store.putInstance({ ...beat, appliedAt: 5_000, heartbeatAt: 11_000 });
+
+      expect(await store.instances()).toEqual([{ ...beat, appliedAt: 5_000, heartbeatAt: 11_000 }, second]);
+      const other = await subject.openAnother?.();
+      if (other) {
+        try {
+          expect((await other.instances()).map((instance) => instance.id)).toEqual([first.id, second.id]);
+        } finally {
+          await other.close();
+        }
+      }
+      await store.removeInstance(first.id);
+      await store.removeInstance('never-registered');
+      expect(await store.instances()).toEqual([second]);
     });
 
     it('holds route ids of the longest length the config accepts', async () => {

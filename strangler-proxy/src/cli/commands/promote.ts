@@ -11,6 +11,7 @@ import { promoteRoute } from '../../promote/promote-route.ts';
 import type { PromoteRouteResult } from '../../promote/promote-route.ts';
 import { promoteDecision } from '../../promote/decision-record.ts';
 import { whoIsDeciding } from '../ledger.ts';
+import { checkFleetAgreement } from '../fleet-agreement.ts';
 import {
   EXIT_GATE_FAILED,
   addEvidenceFlags,
@@ -54,6 +55,10 @@ export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Comma
   addEvidenceFlags(addGateFlags(command), deps.now ?? Date.now).action(
     (routeId: string, flags: PromoteFlags) =>
       reportingErrors(io, async () => {
+        await checkFleetAgreement(io, { file: configPath(io, flags.config), store: flags.store }, routeId, {
+          refuse: flags.force !== true && flags.dryRun !== true,
+          now: (deps.now ?? Date.now)(),
+        });
         const result = await promoteRoute({
           file: configPath(io, flags.config),
           routeId,

@@ -6,8 +6,10 @@ import { startProxy, StartupConfigError, type RunningProxy } from '../../runtime
 import { readConfigFile } from '../../runtime/config-source.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { formatProblems } from '../../config/index.ts';
-import { openRecorder } from '../../runtime/open-recorder.ts';
+import { hasFleetStore, openRecorder } from '../../runtime/open-recorder.ts';
+import { parseDuration } from '../../config/schema.ts';
 import { parsePort } from '../options.ts';
+import { packageVersion } from '../package-info.ts';
 import { checkSettingsEnv, settingOption, START_SETTINGS } from '../settings.ts';
 import { describeStore, resolveStore } from '../store-resolver.ts';
 
@@ -20,6 +22,8 @@ export function createStartCommand(io: CliIo): Command {
     checkSettingsEnv(io);
     const port = parsePort(options.port, '--port (or STRANGLER_PORT)');
     const adminPort = parsePort(options.adminPort, '--admin-port (or STRANGLER_ADMIN_PORT)');
+    const heartbeatInterval = parseHeartbeat(options.heartbeat);
+    const missedHeartbeats = parseMissedHeartbeats(options.missedHeartbeats);
     const logFormat = options.logFormat ?? (io.color ? 'pretty' : 'json');
     const logger = createLogger({ level: options.logLevel, pretty: logFormat === 'pretty' });
     const configFile = path.resolve(io.cwd, options.config);
@@ -58,6 +62,16 @@ export function createStartCommand(io: CliIo): Command {
         logger,
         accessLog: options.accessLog,
         env: io.env,
+        ...(hasFleetStore(recorder)
+          ? {
+              fleet: {
+                store: recorder.fleetStore,
+                version: packageVersion(),
+                heartbeatInterval,
+                missedHeartbeats,
+              },
+            }
+          : {}),
       });
     } catch (error) {
       await recorder.close();
@@ -87,6 +101,31 @@ export function createStartCommand(io: CliIo): Command {
   });
 }
 
+function parseHeartbeat(text: string): number {
+  let interval: number;
+  try {
+    interval = parseDuration(text);
+  } catch {
+    interval = 0;
+  }
+  if (interval <= 0)
+    throw new CliExit(
+      2,
+      `strangler: --heartbeat (or STRANGLER_HEARTBEAT) expects a duration such as 500ms or 10s, got "${text}"`,
+    );
+  return interval;
+}
+
+function parseMissedHeartbeats(text: string): number {
+  const missed = Number(text);
+  if (!Number.isInteger(missed) || missed < 1)
+    throw new CliExit(
+      2,
+      `strangler: --missed-heartbeats (or STRANGLER_MISSED_HEARTBEATS) expects a whole number ≥ 1, got "${text}"`,
+    );
+  return missed;
+}
+
 function invalidConfig(io: CliIo, error: StartupConfigError): CliExit {
   io.stderr.write(`${formatProblems(error.problems, { color: io.color })}\n`);
   return new CliExit(1, `strangler: ${error.message}; nothing started`);
@@ -105,4 +144,6 @@ interface StartOptions {
   accessLog: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   logFormat?: 'json' | 'pretty';
+  heartbeat: string;
+  missedHeartbeats: string;
 }

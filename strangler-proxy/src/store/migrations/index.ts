@@ -11,6 +11,7 @@ import * as countSideErrors from './0003-count-side-errors.ts';
 import * as recordRevisions from './0004-record-revisions.ts';
 import * as recordDecisions from './0005-record-decisions.ts';
 import * as correlateAndSync from './0007-correlate-and-sync.ts';
+import * as registerInstances from './0008-register-instances.ts';
 
 export interface NamedMigration extends Knex.Migration {
   readonly name: string;
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   recordRevisions,
   recordDecisions,
   correlateAndSync,
+  registerInstances,
 ];
 
 /** A knex migration source over {@link MIGRATIONS}. */
