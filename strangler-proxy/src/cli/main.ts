@@ -13,6 +13,7 @@ import { createInventoryCommand } from './commands/inventory.ts';
 import { createInitCommand } from './commands/init.ts';
 import { createReportCommand } from './commands/report.ts';
 import { createHistoryCommand } from './commands/history.ts';
+import { createStatusCommand } from './commands/status.ts';
 import { createEvidenceLoader } from './evidence.ts';
 import { COMMAND_NAME, packageVersion } from './package-info.ts';
 
@@ -32,6 +33,7 @@ export function createProgram(io: CliIo): Command {
     createInitCommand(io),
     createStartCommand(io),
     createValidateCommand(io),
+    createStatusCommand(io),
     createRoutesCommand(io),
     createExplainCommand(io),
     createReportCommand(io),

@@ -23,6 +23,7 @@ import { loadRoutesOffThread } from './load-routes-off-thread.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { hasReader, routeVerdicts } from './route-verdicts.ts';
 import { describeRoutes } from './describe-routes.ts';
+import { explainLive } from './explain-live.ts';
 import { asListenError } from './listen-error.ts';
 import { createTracing } from '../tracing/tracing.ts';
 import { createEdgeRateLimits } from '../ratelimit/edge-rate-limits.ts';
@@ -344,6 +345,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
             progress: await safety.progress(current),
             verdicts: await verdictsNow(),
           }),
+          explain: (request) => explainLive(current, safety, request),
           store: storeStatus,
           reload,
         },

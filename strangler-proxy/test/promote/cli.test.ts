@@ -215,11 +215,21 @@ describe('strangler promote', () => {
   });
 
   it('validates with the config loader, ${VAR} included, and keeps the reference in the file', async () => {
-    const templated = COMMENTED_ROUTES.replace('legacy: http://127.0.0.1:4000', 'legacy: ${LEGACY_URL}');
-    await writeFile(file, templated);
+    // An unset variable where promotion needs the value (a canary's percent) stops it…
+    const percent = COMMENTED_ROUTES.replace('percent: 5     # raise slowly', 'percent: ${PERCENT}');
+    await writeFile(file, percent);
     const missing = await run(createPromoteCommand, ['promote', 'orders.list']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('PROMOTE_INVALID_CONFIG');
+    expect(missing.stderr).toContain('CONFIG_ENV_UNSET');
+    expect(await routesText()).toBe(percent);
+    // …one in an upstream URL, which promotion never uses, does not (it is named; see unset-upstreams.test.ts).
+    const templated = COMMENTED_ROUTES.replace('legacy: http://127.0.0.1:4000', 'legacy: ${LEGACY_URL}');
+    await writeFile(file, templated);
+    const unset = await run(createPromoteCommand, ['promote', 'orders.list']);
+    expect(unset.code).toBe(0);
+    expect(await routesText()).toBe(templated.replace('stage: legacy }', 'stage: shadow }'));
+    await writeFile(file, templated);
     const result = await run(
       createPromoteCommand,
       ['promote', 'orders.list'],

@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { CliExit } from '../io.ts';
 import type { CliIo } from '../io.ts';
+import { noteUnsetUpstreamsOf } from '../read-routes-file.ts';
 import { describePosition } from '../../promote/plan.ts';
 import { promoteRoute } from '../../promote/promote-route.ts';
 import type { PromoteRouteResult } from '../../promote/promote-route.ts';
@@ -62,6 +63,7 @@ export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Comma
   addEvidenceFlags(addGateFlags(command), deps.now ?? Date.now).action(
     (routeId: string, flags: PromoteFlags) =>
       reportingErrors(io, async () => {
+        await noteUnsetUpstreamsOf(io, flags.config);
         const result = await promoteRoute({
           file: configPath(io, flags.config),
           routeId,

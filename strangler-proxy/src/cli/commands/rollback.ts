@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import type { CliIo } from '../io.ts';
+import { noteUnsetUpstreamsOf } from '../read-routes-file.ts';
 import { ROLLBACK_TARGETS, describePosition } from '../../promote/plan.ts';
 import type { RollbackTarget } from '../../promote/plan.ts';
 import { rollbackRoute, type RollbackRouteResult } from '../../promote/promote-route.ts';
@@ -56,6 +57,7 @@ export function createRollbackCommand(
     .option('--json', 'print the change and the commit trailer as JSON')
     .action((routeId: string, flags: RollbackFlags) =>
       reportingErrors(io, async () => {
+        await noteUnsetUpstreamsOf(io, flags.config);
         const result = await rollbackRoute({
           file: configPath(io, flags.config),
           routeId,
