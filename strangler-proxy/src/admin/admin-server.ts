@@ -18,9 +18,18 @@ export interface AdminSources {
   ready(): boolean;
   routes(): unknown;
   status(): unknown;
+  /** Which live route a request would take and where it goes (`GET /explain?method=&path=&header=`). */
+  explain?(request: AdminExplainRequest): unknown;
   /** The results store's health, null when no store is kept; an unhealthy store degrades /health. */
   store(): { readonly healthy: boolean } | null;
   reload(): Promise<unknown>;
+}
+
+export interface AdminExplainRequest {
+  readonly method: string;
+  readonly path: string;
+  /** Lowercased header names. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface AdminServerOptions {
@@ -94,7 +103,7 @@ export async function startAdminServer(
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, sources: AdminSources): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
+  const [path, query = ''] = (req.url ?? '/').split('?', 2);
   if (req.method === 'POST' && path === '/reload') return json(res, 200, await sources.reload());
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return json(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'use GET' } });
@@ -117,9 +126,29 @@ async function route(req: IncomingMessage, res: ServerResponse, sources: AdminSo
       return json(res, 200, sources.routes());
     case '/status':
       return json(res, 200, await sources.status());
-    default:
-      return json(res, 404, { error: { code: 'NOT_FOUND', message: `no admin endpoint ${path}` } });
+    case '/explain': {
+      if (!sources.explain) break;
+      const request = explainRequestOf(new URLSearchParams(query));
+      if (typeof request === 'string')
+        return json(res, 400, { error: { code: 'ADMIN_BAD_REQUEST', message: request } });
+      return json(res, 200, sources.explain(request));
+    }
   }
+  return json(res, 404, { error: { code: 'NOT_FOUND', message: `no admin endpoint ${path}` } });
+}
+
+/** `method=GET&path=/api/x&header=x-user-id:42`, or what is wrong with it. */
+function explainRequestOf(query: URLSearchParams): AdminExplainRequest | string {
+  const method = query.get('method');
+  const path = query.get('path');
+  if (!method || !path) return 'explain needs method and path, e.g. ?method=GET&path=/api/products/7';
+  const headers: Record<string, string> = {};
+  for (const header of query.getAll('header')) {
+    const colon = header.indexOf(':');
+    if (colon <= 0) return `header expects name:value, got "${header}"`;
+    headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
+  }
+  return { method: method.toUpperCase(), path, headers };
 }
 
 interface Probe {

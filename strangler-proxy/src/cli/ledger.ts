@@ -29,7 +29,8 @@ export async function ledgerStore(
   io: CliIo,
   source: { readonly file: string; readonly store?: string },
 ): Promise<ResolvedStore> {
-  const routesStore = source.store === undefined ? await readStoreKey(io, source.file) : undefined;
+  const routesStore =
+    source.store === undefined ? await readStoreKey(io, source.file, { quiet: true }) : undefined;
   return resolveStore({ flag: source.store, env: io.env, routesFile: source.file, routesStore, cwd: io.cwd });
 }
 

@@ -34,6 +34,7 @@ export function createProgram(io: CliIo): Command {
     createInitCommand(io),
     createStartCommand(io),
     createValidateCommand(io),
+    createStatusCommand(io),
     createRoutesCommand(io),
     createExplainCommand(io),
     createReportCommand(io),
@@ -41,7 +42,6 @@ export function createProgram(io: CliIo): Command {
     createRollbackCommand(io),
     createCheckCommand(io, deps),
     createHistoryCommand(io),
-    createStatusCommand(io),
     createRetireCommand(io),
     createInventoryCommand(io),
   ]) {

@@ -1,6 +1,6 @@
 /** Small argument parsers shared by the commands; they fail with exit code 2 (usage). */
 import { Option } from 'commander';
-import { CliExit } from './io.ts';
+import { CliExit, type CliIo } from './io.ts';
 
 export function parsePort(text: string, flag: string): number {
   const port = Number(text);
@@ -19,4 +19,19 @@ export function revisionOption(): Option {
     '--revision <which>',
     "evidence of the route's current revision only, or of all (default: current)",
   ).choices(REVISION_CHOICES);
+}
+
+/** `-c, --config <file>`, as every command spells it; STRANGLER_CONFIG, else routes.yaml, by default. */
+export function configOption(description = 'routes file'): Option {
+  return new Option('-c, --config <file>', `${description} (default: STRANGLER_CONFIG, else routes.yaml)`);
+}
+
+/**
+ * The routes file of a command that also takes it as an argument, the older form (`validate FILE`): the
+ * argument or `-c`, not two different files.
+ */
+export function routesFileOf(io: CliIo, argument: string | undefined, flag: string | undefined): string {
+  if (argument !== undefined && flag !== undefined && argument !== flag)
+    throw new CliExit(2, `strangler: two routes files given ("${argument}" and -c "${flag}"): give one`);
+  return argument ?? flag ?? io.env.STRANGLER_CONFIG ?? 'routes.yaml';
 }

@@ -24,6 +24,10 @@ export const CONFIG_ERRORS = {
   CONFIG_TOO_DEEP: { severity: 'error', summary: 'the document nests deeper than allowed' },
   CONFIG_ROOT_NOT_MAPPING: { severity: 'error', summary: 'the document is empty or not a mapping' },
   CONFIG_ENV_UNSET: { severity: 'error', summary: '${VAR} names an unset variable and gives no default' },
+  CONFIG_ENV_UNSET_UPSTREAM: {
+    severity: 'warning',
+    summary: 'an upstream URL names an unset variable, for a command that needs no upstream URLs',
+  },
   CONFIG_ENV_SYNTAX: { severity: 'error', summary: 'a ${...} reference is malformed' },
   CONFIG_UNKNOWN_KEY: { severity: 'error', summary: 'a key the schema does not know (typo?)' },
   CONFIG_MISSING_KEY: { severity: 'error', summary: 'a required key is absent' },

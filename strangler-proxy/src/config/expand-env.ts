@@ -81,25 +81,62 @@ export function expandEnvString(text: string, env: Env): Expansion {
   return { value: value + text.slice(from), problems };
 }
 
+/**
+ * What an unset variable in an upstream URL (`legacy`, a service, its `url`) is: an error (the proxy needs
+ * the URL), or, for commands that never send anything upstream, a warning, the URL standing in as
+ * {@link UNSET_UPSTREAM_URL}.
+ */
+export type UnsetUpstreams = 'error' | 'warn';
+
+/** The URL an upstream gets when its variable is unset and allowed to be (never contacted). */
+export const UNSET_UPSTREAM_URL = 'http://unset.invalid';
+
 /** Expands every string value of the document in place, reporting problems at the reference. */
-export function expandEnv(doc: Document, env: Env, source: string, problems: ProblemCollector): void {
+export function expandEnv(
+  doc: Document,
+  env: Env,
+  source: string,
+  problems: ProblemCollector,
+  unsetUpstreams: UnsetUpstreams = 'error',
+): void {
   walkNodes(doc.contents, ({ node, path }) => {
     if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('$')) return true;
     const expansion = expandEnvString(node.value, env);
     if (expansion.value === node.value && expansion.problems.length === 0) return true;
     const start = startOf(node) ?? 0;
     const written = source.slice(start, node.range?.[1] ?? start);
+    const tolerated =
+      unsetUpstreams === 'warn' &&
+      isUpstreamUrl(path) &&
+      expansion.problems.every((problem) => problem.kind === 'unset');
     for (const problem of expansion.problems) {
       const at = written.indexOf(problem.token);
-      problems.add(problem.kind === 'unset' ? 'CONFIG_ENV_UNSET' : 'CONFIG_ENV_SYNTAX', problem.message, {
+      const code = tolerated
+        ? 'CONFIG_ENV_UNSET_UPSTREAM'
+        : problem.kind === 'unset'
+          ? 'CONFIG_ENV_UNSET'
+          : 'CONFIG_ENV_SYNTAX';
+      problems.add(code, tolerated ? `${problem.message}; not needed here` : problem.message, {
         offset: at < 0 ? start : start + at,
         path,
       });
       problems.mute(start);
     }
+    if (tolerated && expansion.problems.length > 0) {
+      node.value = UNSET_UPSTREAM_URL;
+      return true;
+    }
     node.value = node.type === Scalar.PLAIN ? readPlain(expansion.value) : expansion.value;
     return true;
   });
+}
+
+/** `legacy`, `legacy.url`, `services.X`, `services.X.url` and its list items. */
+function isUpstreamUrl(path: readonly (string | number)[]): boolean {
+  const [top, second, third] = path;
+  if (top === 'legacy') return path.length === 1 || (second === 'url' && path.length <= 3);
+  if (top === 'services') return path.length === 2 || (third === 'url' && path.length <= 4);
+  return false;
 }
 
 /** The YAML 1.2 core schema's reading of a plain scalar, limited to numbers, booleans and null. */

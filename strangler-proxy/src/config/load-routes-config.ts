@@ -14,7 +14,7 @@
 import { applyDefaults } from './apply-defaults.ts';
 import { checkRoutes } from './check-routes.ts';
 import type { ConfigProblem } from './errors.ts';
-import { expandEnv, type Env } from './expand-env.ts';
+import { expandEnv, type Env, type UnsetUpstreams } from './expand-env.ts';
 import type { KeyPath } from './key-path.ts';
 import { parseYaml } from './parse-yaml.ts';
 import { createProblemCollector } from './problem-collector.ts';
@@ -36,6 +36,8 @@ export interface LoadRoutesOptions {
   readonly maxAliasCount?: number;
   /** Deepest nesting accepted. Default 32 (routes.yaml needs 6). */
   readonly maxDepth?: number;
+  /** An unset variable in an upstream URL: an error (default), or a warning for commands needing no URL. */
+  readonly unsetUpstreams?: UnsetUpstreams;
   /** Errors listed at most; the rest are counted in a `CONFIG_TOO_MANY_PROBLEMS` entry. Default 100. */
   readonly maxProblems?: number;
 }
@@ -79,7 +81,7 @@ export function loadRoutesConfig(text: string, options: LoadRoutesOptions): Load
   }
   const doc = parseYaml(text, problems, limits);
   if (doc === undefined) return fail();
-  expandEnv(doc, options.env, text, problems);
+  expandEnv(doc, options.env, text, problems, options.unsetUpstreams);
 
   let raw: unknown;
   try {

@@ -5,6 +5,7 @@
  * takes starts fresh evidence without deleting any. Pure (hashing only).
  */
 import { createHash } from 'node:crypto';
+import { UNSET_UPSTREAM_URL } from './expand-env.ts';
 
 /** What of a route decides its evidence (a loaded route fits). */
 export interface RevisionedRoute {
@@ -57,12 +58,23 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** Each route's current revision, by route id, from a loaded config. */
+/**
+ * Each route's current revision, by route id, from a loaded config. A route whose service URL was an
+ * unset variable (loaded for a command that needs no URLs) has no knowable revision and is left out:
+ * its evidence is then counted over all revisions.
+ */
 export function currentRevisions(config: {
   readonly routes: readonly (RevisionedRoute & { readonly id: string })[];
   readonly services: Readonly<Record<string, RevisionedService>>;
 }): Map<string, string> {
   return new Map(
-    config.routes.map((route) => [route.id, routeRevision(route, config.services[route.service])]),
+    config.routes
+      .filter((route) => !hasUnsetUrl(config.services[route.service]))
+      .map((route) => [route.id, routeRevision(route, config.services[route.service])]),
   );
+}
+
+function hasUnsetUrl(service: RevisionedService | undefined): boolean {
+  const url = service?.url;
+  return Array.isArray(url) ? url.includes(UNSET_UPSTREAM_URL) : url === UNSET_UPSTREAM_URL;
 }

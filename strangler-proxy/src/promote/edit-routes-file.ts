@@ -51,6 +51,8 @@ export async function readRoutesFile(
 export interface MoveRouteOptions extends RoutesFileOptions {
   /** Compute and return the change without writing. */
   readonly dryRun?: boolean;
+  /** A one-line comment written above the route's `stage:` (see {@link editRouteText}). */
+  readonly note?: string;
 }
 
 export interface RouteFileChange {
@@ -78,7 +80,9 @@ export async function moveRouteInFile(
   options: MoveRouteOptions = {},
 ): Promise<RouteFileChange> {
   const { file, text: before } = loaded;
-  const { text: after, edits } = editRouteText(before, routeId, position);
+  const { text: after, edits } = editRouteText(before, routeId, position, {
+    ...(options.note === undefined ? {} : { note: options.note }),
+  });
   const validate = options.validate ?? validateRoutesText;
   const result = validate(after, { file, env: options.env });
   if (!result.ok) {

@@ -30,8 +30,22 @@ export interface RouteTextEdit {
 
 type Node = Scalar | YAMLMap;
 
+export interface RouteTextEditOptions {
+  /**
+   * A one-line note written as a comment line just above the route's `stage:` (e.g.
+   * `promote shadow → canary 1%: catalog team signed off`), so that the file's diff says why. A note left
+   * there by an earlier move is replaced rather than piled up: the decision ledger keeps the history.
+   */
+  readonly note?: string;
+}
+
 /** Moves route `routeId` to `position` in routes.yaml text. */
-export function editRouteText(text: string, routeId: string, position: Position): RouteTextEdit {
+export function editRouteText(
+  text: string,
+  routeId: string,
+  position: Position,
+  options: RouteTextEditOptions = {},
+): RouteTextEdit {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     throw new PromoteError(
@@ -42,6 +56,8 @@ export function editRouteText(text: string, routeId: string, position: Position)
   }
   const route = findRoute(doc, routeId);
   const edits = planEdits(doc, text, route, routeId, position);
+  if (options.note !== undefined && edits.length > 0)
+    edits.push(noteEdit(text, route, routeId, options.note));
   const edited = applyEdits(text, edits);
   verify(text, edited, routeId, position);
   return { text: edited, edits };
@@ -226,6 +242,26 @@ function insertCanary(
       : `${indent}canary:${eol}${indent}${' '.repeat(indentUnit(doc, text))}percent: ${percent}`;
   if (newline < 0) return { start: text.length, end: text.length, text: `${eol}${entry}` };
   return { start: newline + 1, end: newline + 1, text: `${entry}${eol}` };
+}
+
+/** How a note written by {@link noteEdit} starts: the move's kind, then its from → to. */
+const NOTE_LINE = /^[ \t]*# (?:promote|forced promote|rollback) [^\r\n]* → [^\r\n]*: [^\r\n]*\r?\n$/;
+
+/** The note as a comment line above the line holding `stage`, at that line's indentation. */
+function noteEdit(text: string, route: YAMLMap, routeId: string, note: string): TextEdit {
+  if (/[\r\n]/.test(note)) throw unsupported(routeId, 'a note must be one line');
+  const keyStart = (pairOf(route, 'stage')?.key as Node | undefined)?.range?.[0];
+  if (keyStart === undefined) throw unsupported(routeId, 'its `stage` key has no source position');
+  const start = lineStart(text, keyStart);
+  const indent = /^[ \t]*/.exec(text.slice(start, keyStart))?.[0] ?? '';
+  const newline = text.indexOf('\n', keyStart);
+  const eol = newline > 0 && text[newline - 1] === '\r' ? '\r\n' : lineEnding(text);
+  const line = `${indent}# ${note}${eol}`;
+  const previousStart = start > 0 ? lineStart(text, start - 1) : start;
+  const previous = text.slice(previousStart, start);
+  if (previousStart < start && NOTE_LINE.test(previous))
+    return { start: previousStart, end: start, text: line };
+  return { start, end: start, text: line };
 }
 
 function lineStart(text: string, offset: number): number {

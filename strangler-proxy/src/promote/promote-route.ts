@@ -13,6 +13,7 @@ import type { GateOverrides, GateResult, RouteEvidence } from './gate.ts';
 import { decideRoute, type RouteDecision } from './decide-route.ts';
 import { nextMove, positionOf, previousMove, resolvePlan } from './plan.ts';
 import type { Move, Position, RollbackTarget } from './plan.ts';
+import { describeMove, type DecisionKindText } from './move-summary.ts';
 
 /** What the evidence loader is told about where to look. */
 export interface EvidenceSource {
@@ -52,6 +53,8 @@ export interface PromoteRouteOptions extends MoveRouteOptions, EvidenceOptions {
   readonly routeId: string;
   /** Go ahead although the gate fails. */
   readonly force?: boolean;
+  /** A one-line summary, written as a comment on the route in the file's diff (`--message`). */
+  readonly message?: string;
 }
 
 export interface PromoteRouteResult {
@@ -107,7 +110,8 @@ export async function promoteRoute(options: PromoteRouteOptions): Promise<Promot
     revision: revisionOf(config, route),
   };
   if (!gate.proceed) return base;
-  const change = await moveRouteInFile(loaded, route.id, move.to, options);
+  const note = moveNote(gate.forced ? 'forced promote' : 'promote', move, options.message);
+  const change = await moveRouteInFile(loaded, route.id, move.to, { ...options, ...note });
   return { ...base, change };
 }
 
@@ -115,6 +119,8 @@ export interface RollbackRouteOptions extends MoveRouteOptions {
   readonly file: string;
   readonly routeId: string;
   readonly to?: RollbackTarget;
+  /** A one-line summary, written as a comment on the route in the file's diff (`--message`). */
+  readonly message?: string;
 }
 
 export interface RollbackRouteResult {
@@ -147,7 +153,8 @@ export async function rollbackRoute(options: RollbackRouteOptions): Promise<Roll
     revision: revisionOf(config, route),
   };
   if (!move.changes) return base;
-  return { ...base, change: await moveRouteInFile(loaded, route.id, move.to, options) };
+  const note = moveNote('rollback', move, options.message);
+  return { ...base, change: await moveRouteInFile(loaded, route.id, move.to, { ...options, ...note }) };
 }
 
 export interface CheckRoutesOptions extends RoutesFileOptions, EvidenceOptions {
@@ -202,6 +209,11 @@ export async function checkRoutes(options: CheckRoutesOptions): Promise<CheckRou
     return { routeId: route.id, position, move, gate, decision, gateConfig, evidence: figures, passed };
   });
   return { passed: checks.every((check) => check.passed), routes: checks };
+}
+
+/** `{ note: 'promote shadow → canary 1%: signed off' }`, or nothing without a message. */
+function moveNote(kind: DecisionKindText, move: Move, message: string | undefined): { note?: string } {
+  return message === undefined ? {} : { note: describeMove(kind, move, message) };
 }
 
 function revisionOf(config: RoutesConfig, route: LoadedRoute): string {

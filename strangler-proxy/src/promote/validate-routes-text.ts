@@ -16,11 +16,17 @@ export interface ValidateOptions {
   readonly env?: Env;
 }
 
+/**
+ * Promotion never sends anything upstream: an unset variable in an upstream URL is a warning, so that
+ * `check` in CI and `promote` on a laptop need not know where the services live.
+ */
+const UNSET_UPSTREAMS = 'warn';
+
 export type ValidateRoutesText = (text: string, options: ValidateOptions) => RoutesTextValidation;
 
 /** Loads the text as the proxy would; every problem is reported, one line each. */
 export const validateRoutesText: ValidateRoutesText = (text, { file, env = {} }) => {
-  const result = loadRoutesConfig(text, { file, env });
+  const result = loadRoutesConfig(text, { file, env, unsetUpstreams: UNSET_UPSTREAMS });
   if (result.ok) return { ok: true, config: result.config };
   return {
     ok: false,

@@ -63,6 +63,8 @@ export interface BuildReportOptions {
   readonly routeId?: string;
   /** The store's name as the reader should see it, credentials redacted. */
   readonly store?: string;
+  /** The routes file read, for the reader (`routes.yaml`). */
+  readonly routesFile?: string;
   /** Routes from routes.yaml: stages and gates. Without them, the routes the store has seen are reported. */
   readonly routes?: readonly ReportRoute[];
   /**
@@ -176,6 +178,7 @@ export async function buildReport(store: ResultReader, options: BuildReportOptio
     since: new Date(earliest).toISOString(),
     until: new Date(until).toISOString(),
     store: options.store ?? null,
+    routesFile: options.routesFile ?? null,
     routes,
     unlistedRoutes: unlisted(
       [...seen.map((row) => row.routeId), ...[...windows.values()].flatMap(tracedIds)],

@@ -33,7 +33,7 @@ export function renderTable(report: Report, options: TableOptions): string {
   const out: string[] = [];
   out.push(
     c.dim(
-      `Evidence ${formatTime(report.since)} → ${formatTime(report.until)}${report.store === null ? '' : ` · store ${report.store}`}`,
+      `Evidence ${formatTime(report.since)} → ${formatTime(report.until)}${report.store === null ? '' : ` · store ${report.store}`}${report.routesFile === null ? '' : ` · routes ${report.routesFile}`}`,
     ),
   );
   if (report.unlistedRoutes.length > 0)

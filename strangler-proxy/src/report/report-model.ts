@@ -53,6 +53,8 @@ export interface Report {
   readonly until: string;
   /** The results store read (`sqlite:/abs/strangler.db (default, beside routes.yaml)`); null when not told. */
   readonly store: string | null;
+  /** The routes file the stages and gates came from; null without one. */
+  readonly routesFile: string | null;
   readonly routes: readonly RouteReport[];
   /** Route ids the store has seen that the routes file lacks (renamed or removed); empty without a file. */
   readonly unlistedRoutes: readonly string[];

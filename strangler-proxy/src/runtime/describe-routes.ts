@@ -15,6 +15,8 @@ export interface RouteDescription {
   readonly shadowPercent: number | null;
   readonly fallback: string;
   readonly autoRolledBack: boolean;
+  /** The route's revision: what its evidence is counted under (`config/route-revision.ts`). */
+  readonly revision: string;
   /** `10 per 1000 ms, burst 20, by header:x-api-key (memory)`, null without a limit. */
   readonly rateLimit: string | null;
 }
@@ -35,6 +37,7 @@ export function describeRoutes(
     shadowPercent: route.shadow ? route.shadow.config.percent : null,
     fallback: route.config.fallback,
     autoRolledBack: state.isRolledBack(route.id),
+    revision: route.revision,
     rateLimit: describeRateLimit(route.config.rateLimit),
   }));
 }

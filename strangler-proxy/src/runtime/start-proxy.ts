@@ -28,6 +28,7 @@ import { loadRoutesOffThread } from './load-routes-off-thread.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { hasReader, routeVerdicts } from './route-verdicts.ts';
 import { describeRoutes } from './describe-routes.ts';
+import { explainLive } from './explain-live.ts';
 import { asListenError } from './listen-error.ts';
 import { createTracing } from '../tracing/tracing.ts';
 import { createEdgeRateLimits } from '../ratelimit/edge-rate-limits.ts';
@@ -438,6 +439,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
             verdicts: await verdictsNow(),
             fleet: await fleetNow(),
           }),
+          explain: (request) => explainLive(current, safety, request),
           store: storeStatus,
           reload,
         },

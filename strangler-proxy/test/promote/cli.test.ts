@@ -9,6 +9,8 @@ import {
   createRollbackCommand,
 } from '../../src/cli/commands/promote.ts';
 import type { CheckJson } from '../../src/cli/commands/check.ts';
+import type { PromoteJson } from '../../src/cli/commands/promote.ts';
+import type { MoveJson } from '../../src/cli/commands/promote-shared.ts';
 import { createHistoryCommand, type HistoryJson } from '../../src/cli/commands/history.ts';
 import { CliExit, type CliIo } from '../../src/cli/io.ts';
 import { editRouteText } from '../../src/promote/edit-routes-text.ts';
@@ -213,11 +215,21 @@ describe('strangler promote', () => {
   });
 
   it('validates with the config loader, ${VAR} included, and keeps the reference in the file', async () => {
-    const templated = COMMENTED_ROUTES.replace('legacy: http://127.0.0.1:4000', 'legacy: ${LEGACY_URL}');
-    await writeFile(file, templated);
+    // An unset variable where promotion needs the value (a canary's percent) stops it…
+    const percent = COMMENTED_ROUTES.replace('percent: 5     # raise slowly', 'percent: ${PERCENT}');
+    await writeFile(file, percent);
     const missing = await run(createPromoteCommand, ['promote', 'orders.list']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('PROMOTE_INVALID_CONFIG');
+    expect(missing.stderr).toContain('CONFIG_ENV_UNSET');
+    expect(await routesText()).toBe(percent);
+    // …one in an upstream URL, which promotion never uses, does not (it is named; see unset-upstreams.test.ts).
+    const templated = COMMENTED_ROUTES.replace('legacy: http://127.0.0.1:4000', 'legacy: ${LEGACY_URL}');
+    await writeFile(file, templated);
+    const unset = await run(createPromoteCommand, ['promote', 'orders.list']);
+    expect(unset.code).toBe(0);
+    expect(await routesText()).toBe(templated.replace('stage: legacy }', 'stage: shadow }'));
+    await writeFile(file, templated);
     const result = await run(
       createPromoteCommand,
       ['promote', 'orders.list'],
@@ -366,6 +378,75 @@ describe('strangler check', () => {
   it('colors the table when the terminal supports it', async () => {
     const result = await run(createCheckCommand, ['check'], evidence, { color: true });
     expect(result.stdout).toContain('\u001b[');
+  });
+});
+
+describe('promote and rollback --message: the summary beside the diff', () => {
+  it('writes the summary as a comment on the route and, with --json, a commit trailer', async () => {
+    const store = ['--store', 'sqlite:results.db'];
+    const promoted = await run(
+      createPromoteCommand,
+      ['promote', 'catalog.products', ...store, '-m', 'catalog team signed off', '--json'],
+      { 'catalog.products': good },
+    );
+    expect(promoted.code).toBe(0);
+    const json = JSON.parse(promoted.stdout) as PromoteJson;
+    expect(json).toMatchObject({
+      routeId: 'catalog.products',
+      from: 'shadow',
+      to: 'canary 1%',
+      written: true,
+      message: 'catalog team signed off',
+      gate: { outcome: 'pass', passed: true, forced: false },
+      ledger: expect.stringMatching(/results\.db \(--store\)$/),
+    });
+    expect(json.trailer).toMatch(
+      /^Strangler-Decision: catalog\.products promote shadow → canary 1% \(revision [0-9a-f]+\): catalog team signed off$/,
+    );
+    expect(json.diff).toContain('+    # promote shadow → canary 1%: catalog team signed off\n');
+    expect(await routesText()).toContain(
+      '    # promote shadow → canary 1%: catalog team signed off\n    stage: canary  # since May\n',
+    );
+
+    // A later note replaces the earlier one: the ledger keeps the history, the file says the latest why.
+    const rolledBack = await run(createRollbackCommand, [
+      'rollback',
+      'catalog.products',
+      ...store,
+      '-m',
+      'error spike on checkout',
+      '--json',
+    ]);
+    expect(rolledBack.code).toBe(0);
+    const back = JSON.parse(rolledBack.stdout) as MoveJson;
+    expect(back.trailer).toMatch(/^Strangler-Decision: catalog\.products rollback canary 1% → shadow /);
+    const text = await routesText();
+    expect(text).toContain(
+      '    # rollback canary 1% → shadow: error spike on checkout\n    stage: shadow  # since May\n',
+    );
+    expect(text).not.toContain('catalog team signed off');
+
+    // Without a message nothing is added, and the trailer is null.
+    const plain = await run(
+      createPromoteCommand,
+      ['promote', 'orders.list', ...store, '--json', '--dry-run'],
+      {
+        'orders.list': good,
+      },
+    );
+    expect(JSON.parse(plain.stdout)).toMatchObject({ trailer: null, written: false, message: null });
+  });
+
+  it('puts the note above a flow-style route', () => {
+    const { text } = editRouteText(
+      COMMENTED_ROUTES,
+      'orders.list',
+      { stage: 'shadow' },
+      { note: 'promote legacy → shadow: go' },
+    );
+    expect(text).toContain(
+      '  # promote legacy → shadow: go\n  - { id: orders.list, path: /api/orders, service: orders, stage: shadow }',
+    );
   });
 });
 

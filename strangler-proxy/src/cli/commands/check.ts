@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { CliExit } from '../io.ts';
 import type { CliIo } from '../io.ts';
+import { noteUnsetUpstreamsOf } from '../read-routes-file.ts';
 import { hintsOf } from '../evidence.ts';
 import type { RootCauseHint } from '../../report/report-model.ts';
 import { describePosition } from '../../promote/plan.ts';
@@ -41,6 +42,7 @@ export function createCheckCommand(io: CliIo, deps: PromoteCommandDeps): Command
     .option('--json', 'print the result as JSON');
   addEvidenceFlags(addGateFlags(command), deps.now ?? Date.now).action((flags: CheckFlags) =>
     reportingErrors(io, async () => {
+      await noteUnsetUpstreamsOf(io, flags.config);
       const result = await checkRoutes({
         file: configPath(io, flags.config),
         routeId: flags.route,
@@ -53,7 +55,9 @@ export function createCheckCommand(io: CliIo, deps: PromoteCommandDeps): Command
         env: io.env,
       });
       io.stdout.write(
-        flags.json === true ? `${JSON.stringify(toJson(result), null, 2)}\n` : table(result, colorsFor(io)),
+        flags.json === true
+          ? `${JSON.stringify({ file: flags.config, ...toJson(result) }, null, 2)}\n`
+          : table(result, colorsFor(io)),
       );
       if (!result.passed) throw new CliExit(EXIT_GATE_FAILED);
     }),
@@ -63,6 +67,8 @@ export function createCheckCommand(io: CliIo, deps: PromoteCommandDeps): Command
 
 /** The `--json` shape: stable, documented field names. */
 export interface CheckJson {
+  /** The routes file read, as given (`--json` output only). */
+  readonly file?: string;
   readonly passed: boolean;
   readonly routes: readonly {
     readonly id: string;

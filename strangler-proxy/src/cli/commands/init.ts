@@ -15,6 +15,7 @@ interface InitOptions {
   service: StarterService[];
   config: string;
   force?: boolean;
+  json?: boolean;
 }
 
 export function createInitCommand(io: CliIo): Command {
@@ -24,6 +25,7 @@ export function createInitCommand(io: CliIo): Command {
     .option('--service <name=url>', 'a service that takes routes over (repeatable)', collectService, [])
     .option('-c, --config <file>', 'the file to write', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
     .option('--force', 'replace the file if it exists')
+    .option('--json', 'say what was written as JSON')
     .action(async (options: InitOptions) => {
       const text = starterRoutes({ legacyUrl: options.legacy, services: options.service });
       const file = path.resolve(io.cwd, options.config);
@@ -44,14 +46,26 @@ export function createInitCommand(io: CliIo): Command {
           throw new CliExit(1, `strangler: ${shown} exists; --force replaces it`);
         throw new CliExit(1, `strangler: cannot write ${shown}: ${(error as Error).message}`);
       }
+      if (options.json) {
+        io.stdout.write(
+          `${JSON.stringify({ file: shown, legacy: options.legacy, services: options.service, next: NEXT_STEPS }, null, 2)}\n`,
+        );
+        return;
+      }
       const colors = pc.createColors(io.color);
       io.stdout.write(
         `${colors.green('✓')} wrote ${shown}: legacy ${options.legacy}` +
           `${options.service.map((service) => `, ${service.name} ${service.url}`).join('')}\n` +
-          `  next: strangler-proxy start, send some traffic, then strangler-proxy inventory --suggest\n`,
+          `  next: ${NEXT_STEPS.join(', then ')}\n`,
       );
     });
 }
+
+const NEXT_STEPS = [
+  'strangler-proxy start',
+  'send some traffic',
+  'strangler-proxy inventory --suggest',
+] as const;
 
 function collectService(text: string, previous: StarterService[]): StarterService[] {
   const equals = text.indexOf('=');

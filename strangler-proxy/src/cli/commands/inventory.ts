@@ -87,7 +87,9 @@ export function createInventoryCommand(io: CliIo): Command {
           return;
         }
         if (options.json) {
-          io.stdout.write(`${JSON.stringify({ since: options.since, total, templates: rows }, null, 2)}\n`);
+          io.stdout.write(
+            `${JSON.stringify({ store: describeStore(resolved), since: options.since, total, templates: rows }, null, 2)}\n`,
+          );
           return;
         }
         const colors = pc.createColors(io.color);

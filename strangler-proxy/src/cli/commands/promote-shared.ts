@@ -23,6 +23,8 @@ import { ledgerStore, recordDecision } from '../ledger.ts';
 import { describeStore } from '../store-resolver.ts';
 import type { StoredDecision } from '../../store/result-store.ts';
 import type { ValidateRoutesText } from '../../promote/validate-routes-text.ts';
+import { describePosition, type Move } from '../../promote/plan.ts';
+import { decisionTrailer, type DecisionKindText } from '../../promote/move-summary.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -90,19 +92,70 @@ export async function recordInLedger(
   io: CliIo,
   source: { readonly file: string; readonly store?: string },
   decision: StoredDecision,
-): Promise<void> {
+  quiet = false,
+): Promise<string | null> {
   const ledger = await ledgerStore(io, source);
   const where = describeStore(ledger);
   try {
     await recordDecision(ledger, decision);
-    io.stdout.write(lines(`recorded in the decision ledger of ${where}`));
+    if (!quiet) io.stdout.write(lines(`recorded in the decision ledger of ${where}`));
+    return where;
   } catch (error) {
     io.stderr.write(
       lines(
         `${colorsFor(io).yellow('warning')}: the move is made but not recorded in the decision ledger of ${where}: ${error instanceof Error ? error.message : String(error)}`,
       ),
     );
+    return null;
   }
+}
+
+/** What `promote --json` and `rollback --json` share. */
+export interface MoveJson {
+  readonly routeId: string;
+  /** The routes file, as given. */
+  readonly file: string;
+  readonly from: string;
+  readonly to: string;
+  /** Whether the file was rewritten (false for a dry run, a refused gate, or nothing to change). */
+  readonly written: boolean;
+  /** The unified diff of the change, empty when there is none. */
+  readonly diff: string;
+  /** The route's revision before the move. */
+  readonly revision: string;
+  readonly message: string | null;
+  /** With `--message`: a line to append to the commit that carries the change. */
+  readonly trailer: string | null;
+  /** The store whose ledger recorded the move, null when nothing was recorded. */
+  readonly ledger: string | null;
+}
+
+export function moveJson(
+  flags: { readonly config: string; readonly message?: string },
+  result: {
+    readonly routeId: string;
+    readonly move: Move;
+    readonly revision: string;
+    readonly change?: RouteFileChange;
+  },
+  kind: DecisionKindText,
+  ledger: string | null,
+): MoveJson {
+  return {
+    routeId: result.routeId,
+    file: flags.config,
+    from: describePosition(result.move.from),
+    to: describePosition(result.move.to),
+    written: result.change?.written === true,
+    diff: result.change?.diff ?? '',
+    revision: result.revision,
+    message: flags.message ?? null,
+    trailer:
+      flags.message === undefined
+        ? null
+        : decisionTrailer(result.routeId, kind, result.move, result.revision, flags.message),
+    ledger,
+  };
 }
 
 export function parseRatio(text: string): number {

@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { CliExit } from '../io.ts';
 import type { CliIo } from '../io.ts';
+import { noteUnsetUpstreamsOf } from '../read-routes-file.ts';
 import { describePosition } from '../../promote/plan.ts';
 import { promoteRoute } from '../../promote/promote-route.ts';
 import type { PromoteRouteResult } from '../../promote/promote-route.ts';
@@ -26,9 +27,11 @@ import {
   lines,
   parseMessage,
   printChange,
+  moveJson,
   recordInLedger,
   reportingErrors,
 } from './promote-shared.ts';
+import type { MoveJson } from './promote-shared.ts';
 import type { EvidenceFlags, GateFlags, PromoteCommandDeps } from './promote-shared.ts';
 
 export { createRollbackCommand } from './rollback.ts';
@@ -41,6 +44,7 @@ interface PromoteFlags extends GateFlags, EvidenceFlags {
   readonly force?: boolean;
   readonly dryRun?: boolean;
   readonly message?: string;
+  readonly json?: boolean;
 }
 
 export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Command {
@@ -51,7 +55,12 @@ export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Comma
     .option('--store <url>', 'the results store holding the evidence')
     .option('--force', 'promote even though the gate fails (says so loudly)')
     .option('--dry-run', 'print the change as a diff and write nothing')
-    .option('-m, --message <text>', 'a one-line summary kept with the decision in the ledger', parseMessage);
+    .option(
+      '-m, --message <text>',
+      'a one-line summary: kept in the ledger, written as a comment on the route, a commit trailer in --json',
+      parseMessage,
+    )
+    .option('--json', 'print the gate, the change and the commit trailer as JSON');
   addEvidenceFlags(addGateFlags(command), deps.now ?? Date.now).action(
     (routeId: string, flags: PromoteFlags) =>
       reportingErrors(io, async () => {
@@ -59,6 +68,7 @@ export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Comma
           refuse: flags.force !== true && flags.dryRun !== true,
           now: (deps.now ?? Date.now)(),
         });
+        await noteUnsetUpstreamsOf(io, flags.config);
         const result = await promoteRoute({
           file: configPath(io, flags.config),
           routeId,
@@ -71,18 +81,60 @@ export function createPromoteCommand(io: CliIo, deps: PromoteCommandDeps): Comma
           now: deps.now,
           validate: deps.validate,
           env: io.env,
-        });
-        printPromotion(io, flags.config, result);
-        if (result.change?.written !== true) return;
-        const decision = promoteDecision(result, {
-          ...whoIsDeciding(io),
-          at: (deps.now ?? Date.now)(),
           ...(flags.message === undefined ? {} : { message: flags.message }),
         });
-        await recordInLedger(io, { file: configPath(io, flags.config), store: flags.store }, decision);
+        if (flags.json !== true) printPromotion(io, flags.config, result);
+        const decision =
+          result.change?.written === true
+            ? promoteDecision(result, {
+                ...whoIsDeciding(io),
+                at: (deps.now ?? Date.now)(),
+                ...(flags.message === undefined ? {} : { message: flags.message }),
+              })
+            : undefined;
+        const ledger = decision
+          ? await recordInLedger(
+              io,
+              { file: configPath(io, flags.config), store: flags.store },
+              decision,
+              flags.json === true,
+            )
+          : null;
+        if (flags.json !== true) return;
+        io.stdout.write(`${JSON.stringify(promoteJson(flags, result, ledger), null, 2)}\n`);
+        if (!result.gate.proceed) throw new CliExit(EXIT_GATE_FAILED);
       }),
   );
   return inProcess(command, io);
+}
+
+/** The `--json` shape of promote: the gate, the change, the ledger and the commit trailer. */
+export interface PromoteJson extends MoveJson {
+  readonly gate: {
+    readonly outcome: string;
+    readonly passed: boolean;
+    readonly forced: boolean;
+    readonly conditions: readonly { name: string; state: string; actual: number | null; limit: number }[];
+  };
+  readonly verdict: string;
+}
+
+function promoteJson(flags: PromoteFlags, result: PromoteRouteResult, ledger: string | null): PromoteJson {
+  return {
+    ...moveJson(flags, result, result.gate.forced ? 'forced promote' : 'promote', ledger),
+    gate: {
+      outcome: result.gate.outcome,
+      passed: result.gate.passed,
+      forced: result.gate.forced,
+      conditions: result.gate.conditions.map(({ name, state, actual, limit }) => ({
+        name,
+        state,
+        actual,
+        limit,
+      })),
+    },
+    verdict: result.decision.verdict,
+  };
 }
 
 function printPromotion(io: CliIo, file: string, result: PromoteRouteResult): void {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliExit, type CliIo } from '../io.ts';
 import { DEFAULT_STORE_FILE, describeStore, openStoreForReading, resolveStore } from '../store-resolver.ts';
-import { readRoutesFile } from '../read-routes-file.ts';
+import { noteUnsetUpstreams, readRoutesFile } from '../read-routes-file.ts';
 import { formatProblems } from '../../config/index.ts';
 import { parseDuration } from '../../config/schema.ts';
 import { buildReport, type ReportRoute } from '../../report/build-report.ts';
@@ -28,6 +28,7 @@ interface ReportFlags {
   readonly since?: number;
   readonly revision?: RevisionChoice;
   readonly format?: ReportFormat;
+  readonly json?: boolean;
   readonly out?: string;
 }
 
@@ -65,6 +66,7 @@ export function createReportCommand(io: CliIo, options: ReportCommandOptions = {
         REPORT_FORMATS,
       ),
     )
+    .option('--json', 'the same as --format json, as every command spells it')
     .option('-o, --out <file>', 'write the report to a file instead of stdout')
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
@@ -77,8 +79,10 @@ export function createReportCommand(io: CliIo, options: ReportCommandOptions = {
 }
 
 async function runReport(io: CliIo, flags: ReportFlags, now: number): Promise<void> {
+  if (flags.json === true && flags.format !== undefined && flags.format !== 'json')
+    throw new CliExit(EXIT_ERROR, `strangler: --json and --format ${flags.format} disagree: give one`);
   const format =
-    flags.format ??
+    (flags.json === true ? 'json' : flags.format) ??
     (flags.out ? FORMAT_BY_EXTENSION[path.extname(flags.out).toLowerCase()] : undefined) ??
     'table';
   const config = await loadRoutes(io, flags.config);
@@ -100,6 +104,7 @@ async function runReport(io: CliIo, flags: ReportFlags, now: number): Promise<vo
     report = await buildReport(store, {
       now,
       store: describeStore(resolved),
+      ...(config ? { routesFile: config.shown } : {}),
       ...(flags.since === undefined ? {} : { since: flags.since }),
       ...(flags.route === undefined ? {} : { routeId: flags.route }),
       ...(config ? { routes: config.routes } : {}),
@@ -140,6 +145,8 @@ async function loadRoutes(
 ): Promise<
   | {
       file: string;
+      /** As the user named it. */
+      shown: string;
       routes: readonly ReportRoute[];
       revisions: ReadonlyMap<string, string>;
       store: string | undefined;
@@ -151,13 +158,15 @@ async function loadRoutes(
     io.env.STRANGLER_CONFIG ??
     (existsSync(path.resolve(io.cwd, 'routes.yaml')) ? 'routes.yaml' : undefined);
   if (file === undefined) return undefined;
-  const read = await readRoutesFile(io, file);
+  const read = await readRoutesFile(io, file, { unsetUpstreams: 'warn' });
   if (!read.ok) {
     io.stderr.write(`${formatProblems(read.problems, { color: io.color })}\n`);
     throw new CliExit(EXIT_ERROR, `strangler: cannot report with an invalid routes file (${read.file})`);
   }
+  noteUnsetUpstreams(io, read.warnings);
   return {
     file: path.resolve(io.cwd, file),
+    shown: read.file,
     routes: read.config.routes,
     revisions: currentRevisions(read.config),
     store: read.config.store,

@@ -4,14 +4,17 @@
  */
 import { Command, Option } from 'commander';
 import type { CliIo } from '../io.ts';
+import { noteUnsetUpstreamsOf } from '../read-routes-file.ts';
 import { ROLLBACK_TARGETS, describePosition } from '../../promote/plan.ts';
 import type { RollbackTarget } from '../../promote/plan.ts';
-import { rollbackRoute } from '../../promote/promote-route.ts';
+import { rollbackRoute, type RollbackRouteResult } from '../../promote/promote-route.ts';
+import type { StoredDecision } from '../../store/result-store.ts';
 import {
   colorsFor,
   configPath,
   inProcess,
   lines,
+  moveJson,
   parseMessage,
   printChange,
   recordInLedger,
@@ -27,6 +30,7 @@ interface RollbackFlags {
   readonly dryRun?: boolean;
   readonly store?: string;
   readonly message?: string;
+  readonly json?: boolean;
 }
 
 export function createRollbackCommand(
@@ -45,9 +49,15 @@ export function createRollbackCommand(
     )
     .option('--dry-run', 'print the change as a diff and write nothing')
     .option('--store <url>', 'the results store whose decision ledger records the rollback')
-    .option('-m, --message <text>', 'a one-line summary kept with the decision in the ledger', parseMessage)
+    .option(
+      '-m, --message <text>',
+      'a one-line summary: kept in the ledger, written as a comment on the route, a commit trailer in --json',
+      parseMessage,
+    )
+    .option('--json', 'print the change and the commit trailer as JSON')
     .action((routeId: string, flags: RollbackFlags) =>
       reportingErrors(io, async () => {
+        await noteUnsetUpstreamsOf(io, flags.config);
         const result = await rollbackRoute({
           file: configPath(io, flags.config),
           routeId,
@@ -55,7 +65,21 @@ export function createRollbackCommand(
           dryRun: flags.dryRun === true,
           validate: deps.validate,
           env: io.env,
+          ...(flags.message === undefined ? {} : { message: flags.message }),
         });
+        if (flags.json === true) {
+          const ledger =
+            result.change?.written === true
+              ? await recordInLedger(
+                  io,
+                  { file: configPath(io, flags.config), store: flags.store },
+                  decisionOf(io, deps, result, flags),
+                  true,
+                )
+              : null;
+          io.stdout.write(`${JSON.stringify(moveJson(flags, result, 'rollback', ledger), null, 2)}\n`);
+          return;
+        }
         const c = colorsFor(io);
         if (!result.move.changes) {
           io.stdout.write(
@@ -68,13 +92,25 @@ export function createRollbackCommand(
         );
         if (result.change) printChange(io, flags.config, result.change, result.reloadInterval, c);
         if (result.change?.written !== true) return;
-        const decision = rollbackDecision(result, {
-          ...whoIsDeciding(io),
-          at: (deps.now ?? Date.now)(),
-          ...(flags.message === undefined ? {} : { message: flags.message }),
-        });
-        await recordInLedger(io, { file: configPath(io, flags.config), store: flags.store }, decision);
+        await recordInLedger(
+          io,
+          { file: configPath(io, flags.config), store: flags.store },
+          decisionOf(io, deps, result, flags),
+        );
       }),
     );
   return inProcess(command, io);
+}
+
+function decisionOf(
+  io: CliIo,
+  deps: Pick<PromoteCommandDeps, 'now'>,
+  result: RollbackRouteResult,
+  flags: RollbackFlags,
+): StoredDecision {
+  return rollbackDecision(result, {
+    ...whoIsDeciding(io),
+    at: (deps.now ?? Date.now)(),
+    ...(flags.message === undefined ? {} : { message: flags.message }),
+  });
 }

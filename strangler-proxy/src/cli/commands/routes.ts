@@ -1,50 +1,62 @@
-/** `strangler routes [file]`: the route table with stages and upstreams. */
+/**
+ * `strangler-proxy routes [-c routes.yaml] [--admin URL]`: the route table with stages and upstreams, from
+ * the file or, with `--admin`, live from the running proxy (automatic rollbacks and the table version
+ * included). Says which of the two it shows.
+ */
 import { Command } from 'commander';
 import pc from 'picocolors';
 import { CliExit, type CliIo } from '../io.ts';
-import { formatProblems, type RoutesConfig } from '../../config/index.ts';
+import { formatProblems } from '../../config/index.ts';
 import { readRoutesFile } from '../read-routes-file.ts';
 import { formatTable } from '../format-table.ts';
 import { describeUpstreamTarget } from '../../config/upstream-target.ts';
-import { describeMirrorRequest } from '../../config/describe-mirror-request.ts';
+import { configOption, routesFileOf } from '../options.ts';
+import { adminOption, adminUrlOf } from '../admin-client.ts';
+import { routeRowsFromFile } from '../route-rows/from-file.ts';
+import type { RouteRow, RouteTable } from '../route-rows/route-row.ts';
+import { readLiveRoutes } from '../route-rows/from-admin.ts';
+
+/** The `--json` shape. */
+export type RoutesJson = RouteTable;
 
 export function createRoutesCommand(io: CliIo): Command {
   return new Command('routes')
-    .description('show the route table: paths, stages and where each goes')
-    .argument('[file]', 'routes file', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
+    .description('show the route table: paths, stages and where each goes (the file, or the running proxy)')
+    .argument('[file]', 'routes file (the same as -c)')
+    .addOption(configOption())
+    .addOption(adminOption())
     .option('--json', 'machine-readable output')
-    .action(async (file: string, options: { json?: boolean }) => {
-      const read = await readRoutesFile(io, file);
-      if (!read.ok) {
-        io.stderr.write(`${formatProblems(read.problems, { color: io.color })}\n`);
-        throw new CliExit(1);
-      }
-      if (options.json) {
-        io.stdout.write(`${JSON.stringify(routeRows(read.config), null, 2)}\n`);
-        return;
-      }
-      io.stdout.write(`${renderRoutes(read.config, io.color)}\n`);
-    });
+    .action(
+      async (argument: string | undefined, options: { config?: string; admin?: string; json?: boolean }) => {
+        const adminUrl = adminUrlOf(io, options.admin);
+        const table = adminUrl
+          ? await readLiveRoutes(io, adminUrl)
+          : await fileTable(io, routesFileOf(io, argument, options.config));
+        if (options.json) {
+          io.stdout.write(`${JSON.stringify(table, null, 2)}\n`);
+          return;
+        }
+        io.stdout.write(`${renderRoutes(table, io.color)}\n`);
+      },
+    );
 }
 
-function routeRows(config: RoutesConfig) {
-  return config.routes.map((route) => ({
-    id: route.id,
-    path: route.path,
-    methods: route.methods ?? 'all',
-    stage: route.stage,
-    canaryPercent: route.stage === 'canary' ? (route.canary?.percent ?? 0) : null,
-    service: route.service,
-    serviceUrl: serviceUrl(config, route.service),
-    shadow:
-      route.stage === 'legacy' ? null : (route.shadow?.percent ?? (route.stage === 'shadow' ? 100 : null)),
-    fallback: route.fallback,
-    mirrorRequest: describeMirrorRequest(route.shadow?.request),
-    authBridge: authBridgeKind(config, route.service),
-  }));
+async function fileTable(io: CliIo, file: string): Promise<RoutesJson> {
+  const read = await readRoutesFile(io, file);
+  if (!read.ok) {
+    io.stderr.write(`${formatProblems(read.problems, { color: io.color })}\n`);
+    throw new CliExit(1);
+  }
+  return {
+    source: 'file',
+    from: read.file,
+    version: null,
+    legacy: describeUpstreamTarget(read.config.legacy),
+    routes: routeRowsFromFile(read.config),
+  };
 }
 
-export function renderRoutes(config: RoutesConfig, color: boolean): string {
+export function renderRoutes(table: RoutesJson, color: boolean): string {
   const colors = pc.createColors(color);
   const stageColor = {
     legacy: colors.dim,
@@ -52,35 +64,40 @@ export function renderRoutes(config: RoutesConfig, color: boolean): string {
     canary: colors.yellow,
     migrated: colors.green,
   } as const;
-  const rows = routeRows(config).map((row) => [
+  const rows = table.routes.map((row) => [
     colors.bold(row.id),
     row.path,
     typeof row.methods === 'string' ? colors.dim('all') : row.methods.join(','),
-    stageColor[row.stage](row.canaryPercent === null ? row.stage : `canary ${row.canaryPercent}%`),
-    row.stage === 'legacy'
-      ? `legacy ${colors.dim(describeUpstreamTarget(config.legacy))}`
-      : `${row.service} ${colors.dim(row.serviceUrl ?? '?')}`,
+    row.autoRolledBack
+      ? colors.red(`${describeStage(row)} (rolled back)`)
+      : (stageColor[row.stage as keyof typeof stageColor] ?? colors.dim)(describeStage(row)),
+    servedBy(row, table.legacy, colors),
     row.shadow === null
       ? colors.dim('-')
-      : `${row.shadow}% → ${row.stage === 'migrated' ? 'legacy' : row.service}` +
+      : `${row.shadow}% → ${row.mirroredTo}` +
         (row.mirrorRequest === null ? '' : colors.dim(` (${row.mirrorRequest})`)) +
         (row.authBridge === null ? '' : colors.dim(` [auth ${row.authBridge}]`)),
     row.fallback === 'legacy' ? 'legacy' : colors.dim('-'),
   ]);
-  const table = formatTable(
+  const heading =
+    table.source === 'admin'
+      ? `live route table of the proxy at ${table.from} (version ${table.version})`
+      : `route table of ${table.from} (the file; --admin URL shows the running proxy)`;
+  const body = formatTable(
     ['ROUTE', 'PATH', 'METHODS', 'STAGE', 'SERVED BY', 'MIRRORED TO', 'FALLBACK'],
     rows,
   );
-  return `${table}\n${colors.dim(`anything else → legacy ${describeUpstreamTarget(config.legacy)}`)}`;
+  return `${colors.dim(heading)}\n${body}\n${colors.dim(`anything else → legacy ${table.legacy}`)}`;
 }
 
-/** Which bridge presents the service with credentials (`jwt`, `hook`), never its keys. */
-function authBridgeKind(config: RoutesConfig, name: string): string | null {
-  const auth = config.services[name]?.auth;
-  return auth?.jwt ? 'jwt' : auth?.hook ? 'hook' : null;
+function describeStage(row: RouteRow): string {
+  return row.canaryPercent === null ? row.stage : `canary ${row.canaryPercent}%`;
 }
 
-function serviceUrl(config: RoutesConfig, name: string): string | null {
-  const service = config.services[name];
-  return service === undefined ? null : describeUpstreamTarget(service);
+/** Who answers the route's requests: the monolith until canary, then both, then the service. */
+function servedBy(row: RouteRow, legacy: string, colors: ReturnType<typeof pc.createColors>): string {
+  const service = `${row.service} ${colors.dim(row.serviceUrl ?? '?')}`;
+  if (row.servedBy === 'legacy') return `legacy ${colors.dim(legacy)}`;
+  if (row.servedBy === 'service') return service;
+  return `${service} ${row.canaryPercent}%, legacy ${100 - (row.canaryPercent ?? 0)}%`;
 }

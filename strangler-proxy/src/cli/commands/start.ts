@@ -18,13 +18,14 @@ export function createStartCommand(io: CliIo): Command {
     'start the proxy on routes.yaml (hot reload on change and on SIGHUP); each option also from its variable',
   );
   for (const setting of START_SETTINGS) command.addOption(settingOption(setting, io));
+  command.option('--json', 'the start line as JSON, and JSON logs (as --log-format json)');
   return command.action(async (options: StartOptions, self: Command) => {
     checkSettingsEnv(io);
     const port = parsePort(options.port, '--port (or STRANGLER_PORT)');
     const adminPort = parsePort(options.adminPort, '--admin-port (or STRANGLER_ADMIN_PORT)');
     const heartbeatInterval = parseHeartbeat(options.heartbeat);
     const missedHeartbeats = parseMissedHeartbeats(options.missedHeartbeats);
-    const logFormat = options.logFormat ?? (io.color ? 'pretty' : 'json');
+    const logFormat = options.json ? 'json' : (options.logFormat ?? (io.color ? 'pretty' : 'json'));
     const logger = createLogger({ level: options.logLevel, pretty: logFormat === 'pretty' });
     const configFile = path.resolve(io.cwd, options.config);
     // The file's `store:` key is needed before anything opens; an invalid file stops the start here.
@@ -94,8 +95,11 @@ export function createStartCommand(io: CliIo): Command {
       process.on('SIGINT', stop);
       process.on('SIGHUP', hup);
     });
+    const storeText = store ? describeStore(store) : 'none';
     io.stdout.write(
-      `strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${store ? describeStore(store) : 'none'}\n`,
+      options.json
+        ? `${JSON.stringify({ proxy: proxy.url, admin: proxy.adminUrl, store: storeText, config: path.relative(io.cwd, configFile) || configFile })}\n`
+        : `strangler proxy on ${proxy.url}  admin ${proxy.adminUrl ?? 'off'}  store ${storeText}  routes ${path.relative(io.cwd, configFile) || configFile}\n`,
     );
     await stopped;
   });
@@ -146,4 +150,5 @@ interface StartOptions {
   logFormat?: 'json' | 'pretty';
   heartbeat: string;
   missedHeartbeats: string;
+  json?: boolean;
 }

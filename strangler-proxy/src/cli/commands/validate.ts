@@ -8,14 +8,17 @@ import { CliExit, type CliIo } from '../io.ts';
 import { formatProblems, type ConfigProblem } from '../../config/index.ts';
 import { describePathCase } from '../../routing/path-case.ts';
 import { readRoutesFile } from '../read-routes-file.ts';
+import { configOption, routesFileOf } from '../options.ts';
 
 export function createValidateCommand(io: CliIo): Command {
   return new Command('validate')
     .description('check a routes file and list every problem with its location')
-    .argument('[file]', 'routes file', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
+    .argument('[file]', 'routes file (the same as -c)')
+    .addOption(configOption())
     .option('--json', 'machine-readable output')
-    .action(async (file: string, options: { json?: boolean }) => {
-      const read = await readRoutesFile(io, file);
+    .action(async (argument: string | undefined, options: { config?: string; json?: boolean }) => {
+      const file = routesFileOf(io, argument, options.config);
+      const read = await readRoutesFile(io, file, { unsetUpstreams: 'warn' });
       const colors = pc.createColors(io.color);
       if (options.json) {
         io.stdout.write(
