@@ -12,7 +12,7 @@ import {
   UNMATCHED_ROUTE_ID,
   type ComparisonTotals,
   type DiffTotals,
-  type LatencySource,
+  type NoiseProbeTotals,
   type LatencyTotals,
   type ResultReader,
   type ServedTotals,
@@ -22,7 +22,7 @@ import {
   type StoredSample,
   type TimelineCounts,
 } from '../store/result-store.ts';
-import { quantileFromBins } from '../store/latency-histogram.ts';
+import { pairedLatency, percentiles } from './latency-figures.ts';
 import { rootCauseHints } from './root-cause-hints.ts';
 import { discountNoise } from './discount-noise.ts';
 import { reportVerdict, DEFAULT_GATE, DEFAULT_MIN_STEP_DURATION, DEFAULT_STEPS } from './route-verdict.ts';
@@ -33,7 +33,6 @@ import {
   REPORT_VERSION,
   type DiffEntry,
   type DiffExample,
-  type Percentiles,
   type Progress,
   type Report,
   type RouteReport,
@@ -201,6 +200,7 @@ interface WindowData {
   readonly diffs: DiffTotals[];
   readonly signatures: SignatureTotals[];
   readonly latency: LatencyTotals[];
+  readonly noiseProbes: NoiseProbeTotals[];
   readonly skips: SkipTotals[];
   readonly served: ServedTotals[];
   readonly events: StoredRouteEvent[];
@@ -246,6 +246,7 @@ async function readWindowData(
     timeline,
     recentComparisons,
     recentServed,
+    noiseProbes,
   ] = await Promise.all([
     store.comparisons(query),
     store.diffs(query),
@@ -257,6 +258,7 @@ async function readWindowData(
     store.timeline({ ...query, since: start, step }),
     store.comparisons(recentQuery),
     store.served(recentQuery),
+    store.noiseProbes(query),
   ]);
   // At least a bucket: the store counts by the minute, so a younger window still holds a minute's worth.
   const minutes = Math.max(1, (window.until - recentSince) / BUCKET_MS);
@@ -267,6 +269,7 @@ async function readWindowData(
     diffs,
     signatures,
     latency,
+    noiseProbes,
     skips,
     served,
     events,
@@ -374,6 +377,9 @@ function routeReport(
     legacy: percentiles(data.latency, id, 'shadow', 'legacy'),
     service: percentiles(data.latency, id, 'shadow', 'service'),
   };
+  const paired = pairedLatency(data.latency, id);
+  const probes = data.noiseProbes.find((row) => row.routeId === id);
+  const noiseBaseline = { probes: probes?.probes ?? 0, disagreed: probes?.disagreed ?? 0 };
   const legacyServed = served('legacy');
   const serviceServed = served('service');
   const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
@@ -388,6 +394,8 @@ function routeReport(
     legacyErrors,
     serviceErrors,
     latency: pairLatency,
+    pairedLatency: paired,
+    noiseBaseline,
     served: {
       legacy: { requests: legacyServed.requests, errors: legacyServed.errors },
       service: { requests: serviceServed.requests, errors: serviceServed.errors },
@@ -482,19 +490,6 @@ function exampleOf(sample: StoredSample): DiffExample {
     service: sample.service,
     differences: sample.differences,
   };
-}
-
-function percentiles(
-  rows: readonly LatencyTotals[],
-  id: string,
-  source: LatencySource,
-  side: Side,
-): Percentiles {
-  const bins = new Map<number, number>();
-  for (const row of rows) {
-    if (row.routeId === id && row.source === source && row.side === side) bins.set(row.bin, row.count);
-  }
-  return { p50: quantileFromBins(bins, 0.5), p95: quantileFromBins(bins, 0.95) };
 }
 
 function timeline(data: WindowData, id: string): TimelinePoint[] {

@@ -62,6 +62,11 @@ export type MirrorResult =
       readonly shadow: CapturedResponse;
       /** Paths this job's noise probe found noisy for the first time. */
       readonly learnedNoise: readonly string[];
+      /**
+       * This job asked the monolith twice (a noise probe): whether its two answers disagreed in a way
+       * that would count as a mismatch, after the noise learned so far. Absent without a probe of legacy.
+       */
+      readonly noiseProbe?: { readonly disagreed: boolean };
     };
 
 export interface CompiledMirrorPlan extends MirrorPlan {

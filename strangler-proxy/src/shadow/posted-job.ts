@@ -69,7 +69,12 @@ export type MatchReply = readonly [
 
 /** The short reply for a plain match; null for any other result, which is posted whole. */
 export function matchReply(jobId: number, result: MirrorResult): MatchReply | null {
-  if (result.kind !== 'compared' || result.learnedNoise.length > 0 || !isPlainMatch(result.verdict))
+  if (
+    result.kind !== 'compared' ||
+    result.learnedNoise.length > 0 ||
+    result.noiseProbe !== undefined ||
+    !isPlainMatch(result.verdict)
+  )
     return null;
   const { primary, shadow } = result;
   const truncated = (primary.truncated ? 1 : 0) | (shadow.truncated ? 2 : 0);

@@ -325,6 +325,14 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
       return conclude(route, requestId, recorded, pair, verdict);
     }
     if (result.learnedNoise.length > 0) recorder.recordNoise(route.id, result.learnedNoise);
+    if (result.noiseProbe) {
+      recorder.recordNoiseProbe({
+        routeId: route.id,
+        revision: route.revision,
+        at: Date.now(),
+        disagreed: result.noiseProbe.disagreed,
+      });
+    }
     const pair: Pair =
       primarySide === 'legacy'
         ? { legacy: result.primary, service: result.shadow }

@@ -15,6 +15,7 @@ export const TABLES = {
   samples: 'strangler_samples',
   events: 'strangler_route_events',
   decisions: 'strangler_decisions',
+  noiseProbes: 'strangler_noise_probes',
 } as const;
 
 /** knex's own bookkeeping of applied migrations. */

@@ -11,6 +11,7 @@ import {
   type SignatureTotals,
   type LatencyTotals,
   type NoiseCount,
+  type NoiseProbeTotals,
   type ResultBatch,
   type ResultQuery,
   type ResultStore,
@@ -26,6 +27,7 @@ import {
   unmatchedCutoff,
 } from './result-store.ts';
 import { resultOrder } from './result-order.ts';
+import { CURRENT_SCHEME } from './latency-histogram.ts';
 
 interface Row {
   readonly bucket: number;
@@ -92,7 +94,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
     latency(query = {}) {
       const sums = sumBy(
         inWindow(data.latency.values(), query),
-        (row) => [row.routeId, row.source, row.side, row.bin],
+        (row) => [row.routeId, row.source, row.side, row.scheme ?? CURRENT_SCHEME, row.bin],
         ['count'],
       );
       return Promise.resolve(
@@ -101,10 +103,27 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
             routeId: row.routeId,
             source: row.source,
             side: row.side,
+            scheme: row.scheme ?? CURRENT_SCHEME,
             bin: row.bin,
             count: sum.count ?? 0,
           }))
           .sort(resultOrder.latency),
+      );
+    },
+    noiseProbes(query = {}) {
+      const sums = sumBy(
+        inRevision(inWindow(data.noiseProbes.values(), query), query),
+        (row) => [row.routeId],
+        ['probes', 'disagreed'],
+      );
+      return Promise.resolve(
+        sums
+          .map(({ row, sum }): NoiseProbeTotals => ({
+            routeId: row.routeId,
+            probes: sum.probes ?? 0,
+            disagreed: sum.disagreed ?? 0,
+          }))
+          .sort(resultOrder.noiseProbes),
       );
     },
     diffs(query = {}) {
@@ -237,6 +256,7 @@ function emptyData() {
     samples: [] as StoredSample[],
     events: [] as StoredRouteEvent[],
     decisions: [] as StoredDecision[],
+    noiseProbes: new Map<string, Mutable<ResultBatch['noiseProbes'][number]>>(),
   };
 }
 
@@ -256,6 +276,7 @@ function cloneData(data: Data): Data {
     samples: [...data.samples],
     events: [...data.events],
     decisions: [...data.decisions],
+    noiseProbes: copy(data.noiseProbes),
   };
 }
 
@@ -264,7 +285,16 @@ function apply(data: Data, batch: ResultBatch): void {
     add(data.comparisons, [row.routeId, row.bucket, row.revision ?? ''], revised(row), COMPARISON_COUNTERS);
   }
   for (const row of batch.latency) {
-    add(data.latency, [row.routeId, row.bucket, row.source, row.side, row.bin], row, ['count']);
+    const scheme = row.scheme ?? CURRENT_SCHEME;
+    add(data.latency, [row.routeId, row.bucket, row.source, row.side, scheme, row.bin], { ...row, scheme }, [
+      'count',
+    ]);
+  }
+  for (const row of batch.noiseProbes) {
+    add(data.noiseProbes, [row.routeId, row.bucket, row.revision ?? ''], revised(row), [
+      'probes',
+      'disagreed',
+    ]);
   }
   for (const row of batch.diffs)
     add(data.diffs, [row.routeId, row.bucket, row.path, row.kind, row.revision ?? ''], revised(row), [
