@@ -347,13 +347,24 @@ function minutes(ms: number): string {
   return value >= 10 || value === 0 ? `${Math.round(value)} min` : `${Math.round(value * 10) / 10} min`;
 }
 
-/** Paired differences once they bound the median; the two sides' p95s before that (or without pairs). */
+/**
+ * Paired differences once they bound the median; the two sides' p95s before that (or without pairs).
+ * The mirror is timed after the primary answered, on the shadow thread, among the other mirrors in
+ * flight: its side can look slower by queueing alone. So a failing paired bound calls the route slower
+ * only when its p95 is over the limits too; twin servers whose p95s differ pass on the pairs.
+ */
 function latency(evidence: RouteEvidence, limit: number, floorMs: number): GateCondition {
+  const byPercentile = latencyRatioCondition(evidence.legacyP95, evidence.serviceP95, limit, floorMs);
   const paired = evidence.pairedLatency;
-  if (paired && paired.upper95 !== null) {
-    return latencyDifferenceCondition(paired, evidence.legacyP50 ?? null, limit, floorMs);
-  }
-  return latencyRatioCondition(evidence.legacyP95, evidence.serviceP95, limit, floorMs);
+  if (!paired || paired.upper95 === null) return byPercentile;
+  const byPairs = latencyDifferenceCondition(paired, evidence.legacyP50 ?? null, limit, floorMs);
+  if (byPairs.ok || !byPercentile.ok) return byPairs;
+  return {
+    ...byPairs,
+    ok: true,
+    state: 'pass',
+    message: `${byPairs.message}, but ${byPercentile.message}`,
+  };
 }
 
 /**

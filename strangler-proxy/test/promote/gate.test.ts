@@ -251,11 +251,20 @@ describe('paired latency', () => {
     const withinFloor = evaluateGate(paired(1.9, 2.1), gate, leaveShadow);
     expect(byName(withinFloor)['latency_difference']).toMatchObject({ ok: true });
     expect(byName(withinFloor)['latency_difference']!.message).toContain('≤ 10 ms floor');
-    const slower = evaluateGate(paired(19.8, 20.1), gate, leaveShadow);
+    const slower = evaluateGate({ ...paired(19.8, 20.1), serviceP95: 160 }, gate, leaveShadow);
     expect(slower.outcome).toBe('fail');
     expect(byName(slower)['latency_difference']).toMatchObject({ ok: false, state: 'fail', limit: 10 });
     expect(byName(slower)['latency_difference']!.message).toBe(
       'service − legacy latency on the same requests: median +19.8 ms, 95% upper bound +20.1 ms (sign test, 400 pairs) > +1 ms (0.5 × legacy median 2 ms) and > 10 ms floor',
+    );
+  });
+
+  it('calls a route slower on the pairs only when its p95 is over the limits too', () => {
+    // The mirror's side timed slower by queueing, the p95s within 1.5×.
+    const queued = evaluateGate(paired(19.8, 20.1), gate, leaveShadow);
+    expect(byName(queued)['latency_difference']).toMatchObject({ ok: true, state: 'pass' });
+    expect(byName(queued)['latency_difference']!.message).toMatch(
+      /> 10 ms floor, but service p95 120 ms is 1\.2× legacy p95 100 ms ≤ 1\.5×$/,
     );
   });
 
