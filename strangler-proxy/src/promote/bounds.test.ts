@@ -3,6 +3,7 @@ import {
   SAMPLE_RATIO_CRITICAL,
   clopperPearsonUpper,
   differenceUpper,
+  medianUpperRank,
   fewestClean,
   sampleRatio,
   totalNeeded,
@@ -84,5 +85,29 @@ describe('the canary split', () => {
     expect(skewed.chiSquare).toBeCloseTo(17.78, 2);
     expect(skewed.mismatch).toBe(true);
     expect(sampleRatio(0, 0, 0.1).mismatch).toBe(false);
+  });
+});
+
+describe('medianUpperRank (sign test)', () => {
+  it('matches the binomial tables', () => {
+    // n = 5: P(B ≤ 4) = 31/32 ≥ 0.95, P(B ≤ 3) = 26/32 < 0.95.
+    expect(medianUpperRank(5)).toBe(5);
+    // n = 10: P(B ≤ 7) = 0.9453, P(B ≤ 8) = 0.9893.
+    expect(medianUpperRank(10)).toBe(9);
+    // n = 20: P(B ≤ 13) = 0.9423, P(B ≤ 14) = 0.9793.
+    expect(medianUpperRank(20)).toBe(15);
+    // n = 100: P(B ≤ 57) = 0.9334, P(B ≤ 58) = 0.9557.
+    expect(medianUpperRank(100)).toBe(59);
+  });
+
+  it('has no bound under five values', () => {
+    expect(medianUpperRank(4)).toBeNull();
+    expect(medianUpperRank(0)).toBeNull();
+  });
+
+  it('approximates closely beyond the exact range', () => {
+    const n = 200_000;
+    expect(medianUpperRank(n)! - n / 2).toBeGreaterThan(360);
+    expect(medianUpperRank(n)! - n / 2).toBeLessThan(370);
   });
 });

@@ -139,6 +139,21 @@ export function differenceUpper(
   return Math.min(1, p1 - p0 + Math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2));
 }
 
+/** The lower counterpart of {@link differenceUpper}: p₁ − p₀ − √((p₁ − l₁)² + (u₀ − p₀)²). */
+export function differenceLower(
+  failures: number,
+  total: number,
+  baselineFailures: number,
+  baselineTotal: number,
+  z = Z,
+): number {
+  const p1 = total > 0 ? failures / total : 0;
+  const p0 = baselineTotal > 0 ? baselineFailures / baselineTotal : 0;
+  const l1 = wilsonBound(failures, total, -z);
+  const u0 = wilsonBound(baselineFailures, baselineTotal, z);
+  return Math.max(-1, p1 - p0 - Math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2));
+}
+
 /** χ²₁ above which a split is flagged: p < 0.001. */
 export const SAMPLE_RATIO_CRITICAL = 10.828;
 
@@ -173,4 +188,29 @@ export function sampleRatio(service: number, total: number, expectedShare: numbe
     chiSquare,
     mismatch: chiSquare > SAMPLE_RATIO_CRITICAL,
   };
+}
+
+/** Pairs above which the sign test's binomial is replaced by its normal approximation (exact enough). */
+const SIGN_TEST_EXACT_UP_TO = 100_000;
+
+/**
+ * The sign test's one-sided 95% upper confidence bound on a median, as a rank: the bound is the u-th
+ * smallest of n values, u the least with P(B ≤ u − 1) ≥ 95% for B ~ Binomial(n, ½) (the chance that
+ * fewer than u values lie under the true median). Exact and distribution-free; `null` when n is too
+ * small for any bound (n < 5: even the largest value is under the median with probability ≥ 5%).
+ */
+export function medianUpperRank(n: number): number | null {
+  if (!(n >= 1)) return null;
+  if (n > SIGN_TEST_EXACT_UP_TO) {
+    const rank = Math.ceil(n / 2 + 0.5 + (Z * Math.sqrt(n)) / 2);
+    return Math.min(rank, n);
+  }
+  let logPmf = -n * Math.LN2; // P(B = 0)
+  let cumulative = 0;
+  for (let k = 0; k < n; k++) {
+    cumulative += Math.exp(logPmf);
+    if (cumulative >= CONFIDENCE) return k + 1;
+    logPmf += Math.log(n - k) - Math.log(k + 1);
+  }
+  return null;
 }

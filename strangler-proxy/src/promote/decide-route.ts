@@ -152,7 +152,7 @@ function failure(
     : named('mismatch_rate')
       ? 'mismatching'
       : 'slower';
-  const order = ['error_rate', 'mismatch_rate', 'latency_ratio', 'min_compared'];
+  const order = ['error_rate', 'mismatch_rate', 'latency_difference', 'latency_ratio', 'min_compared'];
   const sorted = [...failed].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   return {
     verdict,

@@ -15,6 +15,7 @@ import type { Move } from './plan.ts';
 import {
   describeMethod,
   judgeRate,
+  judgeRateOverBaseline,
   type ConditionState,
   type JudgedBound,
   type RateJudgement,
@@ -40,6 +41,12 @@ export interface RouteEvidence {
   /** Milliseconds; null when unknown. */
   readonly legacyP95: number | null;
   readonly serviceP95: number | null;
+  /** The monolith's median latency on compared pairs (ms): what the relative latency limit scales. */
+  readonly legacyP50?: number | null;
+  /** Service − legacy latency on the same requests; judged instead of the p95s once it has a bound. */
+  readonly pairedLatency?: PairedLatencyEvidence | null;
+  /** Noise probes (the monolith asked twice) and how many disagreed: the mismatch rate's baseline. */
+  readonly noiseBaseline?: { readonly probes: number; readonly disagreed: number } | null;
   /** Observations (pairs, requests the service served) per minute lately: the pace a hold's ETA uses. */
   readonly pacePerMinute?: number | null;
   /** Set while the proxy's own rollback of the canary stands (no change to the route since). */
@@ -50,6 +57,14 @@ export interface RouteEvidence {
   readonly legacyRequests?: number;
   /** How long the current step has had evidence (since its first compared pair), ms; null when none. */
   readonly stepDurationMs?: number | null;
+}
+
+/** Paired latency differences of shadow pairs (service − legacy), in ms as measured. */
+export interface PairedLatencyEvidence {
+  readonly pairs: number;
+  readonly median: number | null;
+  /** The sign test's one-sided 95% upper bound of the median difference; null under 5 pairs. */
+  readonly upper95: number | null;
 }
 
 /** The proxy rolled a canary back by itself. */
@@ -68,6 +83,7 @@ export const NO_EVIDENCE: RouteEvidence = Object.freeze({
   serviceErrors: 0,
   legacyP95: null,
   serviceP95: null,
+  legacyP50: null,
 });
 
 export type GateConditionName =
@@ -75,6 +91,7 @@ export type GateConditionName =
   | 'mismatch_rate'
   | 'error_rate'
   | 'latency_ratio'
+  | 'latency_difference'
   | 'min_step_duration'
   | 'min_served'
   | 'sample_ratio';
@@ -159,7 +176,7 @@ export function evaluateGate(
   if (target.from.stage === 'shadow') conditions.push(minCompared(figures, minimumPairs(gate)));
   conditions.push(mismatchRate(figures, gate.maxMismatchRate));
   conditions.push(errorRate(figures, gate.maxErrorRate));
-  conditions.push(latencyRatio(figures, gate.maxLatencyRatio, gate.maxLatencyIncreaseMs));
+  conditions.push(latency(figures, gate.maxLatencyRatio, gate.maxLatencyIncreaseMs));
   if (target.from.stage === 'canary') {
     conditions.push(stepDuration(figures, options.minStepDuration ?? 0, target.from.percent));
     conditions.push(minServed(figures, gate.minServed ?? fewestClean(gate.maxErrorRate)));
@@ -204,6 +221,19 @@ function minCompared(evidence: RouteEvidence, limit: number): GateCondition {
 
 function mismatchRate(evidence: RouteEvidence, limit: number): GateCondition {
   const comparable = comparablePairs(evidence);
+  const baseline = evidence.noiseBaseline;
+  if (baseline && baseline.disagreed > 0 && comparable > 0) {
+    // The monolith disagrees with itself this often: the service is judged on what it adds to that.
+    const judged = judgeRateOverBaseline(
+      evidence.mismatched,
+      comparable,
+      baseline.disagreed,
+      baseline.probes,
+      limit,
+    );
+    const measured = `mismatch rate ${percent(judged.rate ?? 0)} (${count(evidence.mismatched)} of ${count(comparable)}) against the monolith's own ${percent(baseline.disagreed / baseline.probes)} (${count(baseline.disagreed)} of ${count(baseline.probes)} noise probes disagreed): excess over it`;
+    return rateCondition('mismatch_rate', measured, judged, limit, 'pairs');
+  }
   const judged = judgeRate(evidence.mismatched, comparable, limit);
   const measured =
     comparable === 0
@@ -254,7 +284,7 @@ function rateCondition(
   if (state === 'fail') {
     return {
       ...base,
-      message: `${measured}, 95% lower bound ${percent(bound.lower)} (Wilson) > ${percent(limit)}`,
+      message: `${measured}, 95% lower bound ${percent(bound.lower)} (${bound.method === 'newcombe' ? 'Newcombe' : 'Wilson'}) > ${percent(limit)}`,
     };
   }
   const next =
@@ -317,15 +347,78 @@ function minutes(ms: number): string {
   return value >= 10 || value === 0 ? `${Math.round(value)} min` : `${Math.round(value * 10) / 10} min`;
 }
 
-function latencyRatio(evidence: RouteEvidence, limit: number, floorMs: number): GateCondition {
-  return latencyRatioCondition(evidence.legacyP95, evidence.serviceP95, limit, floorMs);
+/**
+ * Paired differences once they bound the median; the two sides' p95s before that (or without pairs).
+ * The mirror is timed after the primary answered, on the shadow thread, among the other mirrors in
+ * flight: its side can look slower by queueing alone. So a failing paired bound calls the route slower
+ * only when its p95 is over the limits too; twin servers whose p95s differ pass on the pairs.
+ */
+function latency(evidence: RouteEvidence, limit: number, floorMs: number): GateCondition {
+  const byPercentile = latencyRatioCondition(evidence.legacyP95, evidence.serviceP95, limit, floorMs);
+  const paired = evidence.pairedLatency;
+  if (!paired || paired.upper95 === null) return byPercentile;
+  const byPairs = latencyDifferenceCondition(paired, evidence.legacyP50 ?? null, limit, floorMs);
+  if (byPairs.ok || !byPercentile.ok) return byPairs;
+  return {
+    ...byPairs,
+    ok: true,
+    state: 'pass',
+    message: `${byPairs.message}, but ${byPercentile.message}`,
+  };
+}
+
+/**
+ * The service's latency minus the monolith's on the same requests: the sign test's one-sided 95% upper
+ * bound of the median difference may exceed the relative allowance, (`limit` − 1) × the monolith's
+ * median, or the absolute floor, not both. A service 2 ms slower than a 2 ms monolith is within a 10 ms
+ * floor; a fast monolith's jitter never fails a route.
+ */
+export function latencyDifferenceCondition(
+  paired: PairedLatencyEvidence,
+  legacyMedian: number | null,
+  limit: number,
+  floorMs: number,
+): GateCondition {
+  const upper = paired.upper95 ?? 0;
+  const relative = legacyMedian === null ? null : (limit - 1) * legacyMedian;
+  const overRelative = relative === null || upper > relative;
+  const overFloor = upper > floorMs;
+  const ok = !(overRelative && overFloor);
+  const allowance = Math.max(relative ?? 0, floorMs);
+  const relativeText =
+    relative === null
+      ? `relative limit unknown (no legacy median)`
+      : `${signed(limitFigure(relative))} ms (${limitFigure(limit - 1)} × legacy median ${legacyMedian} ms)`;
+  const figures = `service − legacy latency on the same requests: median ${signed(paired.median ?? 0)} ms, 95% upper bound ${signed(upper)} ms (sign test, ${count(paired.pairs)} pairs)`;
+  const message = ok
+    ? `${figures} ≤ ${overRelative ? `${floorMs} ms floor` : relativeText}`
+    : `${figures} > ${relativeText} and > ${floorMs} ms floor`;
+  return {
+    name: 'latency_difference',
+    ok,
+    state: ok ? 'pass' : 'fail',
+    actual: upper,
+    limit: allowance,
+    message,
+  };
+}
+
+/** `+0.02`, `-1.3`, `0`. */
+function signed(ms: number): string {
+  return ms > 0 ? `+${ms}` : String(ms);
+}
+
+/** A limit derived from settings and a measured median: three significant digits are plenty. */
+function limitFigure(value: number): number {
+  return Number(value.toPrecision(3));
 }
 
 /**
  * Service p95 at most `limit` times legacy's, or at most `floorMs` above it: a service 2 ms slower than a
- * 2 ms monolith is twice as slow and still not a failure (and the histograms' bins are ~19% wide, so
- * small values differ by a bin for nothing). Holds (and says so) when a side is unknown. Figures are
- * printed with two significant digits: the bins measure no more.
+ * 2 ms monolith is twice as slow and still not a failure. Used until paired differences bound the median
+ * (unpaired p95s of two servers differ by their jitter). Passes (and says so) when a side is unknown.
+ * The p95s are printed as measured (the report rounds them to its bins' precision); the ratio with two
+ * significant digits.
  */
 export function latencyRatioCondition(
   legacy: number | null,
@@ -349,11 +442,12 @@ export function latencyRatioCondition(
   const ok = withinRatio || withinFloor;
   const actual = legacy > 0 ? service / legacy : service > 0 ? null : 1;
   const ratio = actual === null ? 'above any multiple of' : `${significant(actual)}×`;
-  const figures = `service p95 ${significant(service)} ms is ${ratio} legacy p95 ${significant(legacy)} ms`;
+  const figures = `service p95 ${service} ms is ${ratio} legacy p95 ${legacy} ms`;
+  const slower = Number((service - legacy).toPrecision(12)); // without binary floating-point residue
   const message =
     withinRatio || !withinFloor
-      ? `${figures} ${ok ? '≤' : '>'} ${limit}×${floorMs > 0 && !ok ? ` and ${significant(service - legacy)} ms slower > ${floorMs} ms` : ''}`
-      : `${figures} > ${limit}×, but only ${significant(service - legacy)} ms slower ≤ ${floorMs} ms`;
+      ? `${figures} ${ok ? '≤' : '>'} ${limit}×${floorMs > 0 && !ok ? ` and ${slower} ms slower > ${floorMs} ms` : ''}`
+      : `${figures} > ${limit}×, but only ${slower} ms slower ≤ ${floorMs} ms`;
   return { name: 'latency_ratio', ok, state: ok ? 'pass' : 'fail', actual, limit, message };
 }
 
@@ -361,7 +455,7 @@ function isKnown(value: number | null): value is number {
   return value !== null && Number.isFinite(value) && value >= 0;
 }
 
-/** Two significant digits: what a histogram with ~19% bins can tell. */
+/** Two significant digits: a ratio of two figures each within a bin. */
 function significant(value: number): string {
   return value === 0 ? '0' : String(Number(value.toPrecision(2)));
 }
@@ -392,9 +486,11 @@ export interface ReportRouteFigures {
   readonly errors: number;
   readonly serviceErrors?: number;
   readonly latency?: {
-    readonly legacy?: { readonly p95?: number | null };
+    readonly legacy?: { readonly p50?: number | null; readonly p95?: number | null };
     readonly service?: { readonly p95?: number | null };
   };
+  readonly pairedLatency?: PairedLatencyEvidence;
+  readonly noiseBaseline?: { readonly probes: number; readonly disagreed: number };
   readonly served?: {
     readonly legacy?: { readonly requests?: number };
     readonly service?: { readonly requests?: number; readonly errors?: number };
@@ -418,6 +514,9 @@ export function evidenceFromReport(entry: ReportRouteFigures): RouteEvidence {
     serviceErrors: (entry.served?.service?.errors ?? 0) + fallbacks,
     legacyP95: entry.latency?.legacy?.p95 ?? null,
     serviceP95: entry.latency?.service?.p95 ?? null,
+    legacyP50: entry.latency?.legacy?.p50 ?? null,
+    ...(entry.pairedLatency === undefined ? {} : { pairedLatency: entry.pairedLatency }),
+    ...(entry.noiseBaseline === undefined ? {} : { noiseBaseline: entry.noiseBaseline }),
     ...(entry.pacePerMinute === undefined ? {} : { pacePerMinute: entry.pacePerMinute }),
     ...(entry.leftOut === undefined ? {} : { leftOut: entry.leftOut }),
     legacyRequests: entry.served?.legacy?.requests ?? 0,

@@ -9,7 +9,15 @@
  *
  * The formulas are in `docs/gate-statistics.md`.
  */
-import { fewestClean, totalNeeded, upperBound, wilsonBound, type RateBound } from './bounds.ts';
+import {
+  differenceLower,
+  differenceUpper,
+  fewestClean,
+  totalNeeded,
+  upperBound,
+  wilsonBound,
+  type RateBound,
+} from './bounds.ts';
 
 export type ConditionState = 'pass' | 'hold' | 'fail';
 
@@ -20,8 +28,11 @@ const Z = 1.6448536269514722;
 export interface JudgedBound {
   readonly upper: number;
   readonly lower: number;
-  /** How the upper bound was computed: exact at small counts, Wilson above. */
-  readonly method: RateBound['method'];
+  /**
+   * How the bounds were computed: exact at small counts, Wilson above; Newcombe's for the excess of a
+   * rate over a baseline (then `upper` and `lower` bound that excess).
+   */
+  readonly method: RateBound['method'] | 'newcombe';
 }
 
 export interface RateJudgement {
@@ -44,7 +55,38 @@ export function judgeRate(failures: number, total: number, limit: number): RateJ
   return { state: 'hold', rate: bound.rate, bound: judged, more };
 }
 
-/** `Clopper–Pearson` or `Wilson`: the rule that gave an upper bound. */
-export function describeMethod(method: RateBound['method']): string {
-  return method === 'clopper-pearson' ? 'Clopper–Pearson' : method === 'wilson' ? 'Wilson' : 'none';
+/**
+ * A rate judged against a baseline rate instead of zero (the service's mismatches against the monolith's
+ * disagreement with itself): on Newcombe's bounds of the excess, rate − baseline. It passes when the upper
+ * bound of the excess is within the limit, fails when its lower bound is above it, and holds in between;
+ * how many more observations that takes is not estimated (`more` is null).
+ */
+export function judgeRateOverBaseline(
+  failures: number,
+  total: number,
+  baselineFailures: number,
+  baselineTotal: number,
+  limit: number,
+): RateJudgement {
+  const rate = total > 0 ? failures / total : null;
+  const upper = differenceUpper(failures, total, baselineFailures, baselineTotal);
+  const lower = differenceLower(failures, total, baselineFailures, baselineTotal);
+  const bound: JudgedBound = { upper, lower, method: 'newcombe' };
+  if (total > 0 && upper <= limit) return { state: 'pass', rate, bound, more: 0 };
+  if (total > 0 && lower > limit) return { state: 'fail', rate, bound, more: null };
+  return { state: 'hold', rate, bound, more: null };
+}
+
+/** `Clopper–Pearson`, `Wilson` or `Newcombe`: the rule that gave a bound. */
+export function describeMethod(method: JudgedBound['method']): string {
+  switch (method) {
+    case 'clopper-pearson':
+      return 'Clopper–Pearson';
+    case 'wilson':
+      return 'Wilson';
+    case 'newcombe':
+      return 'Newcombe';
+    case 'none':
+      return 'none';
+  }
 }

@@ -12,7 +12,7 @@ import {
   UNMATCHED_ROUTE_ID,
   type ComparisonTotals,
   type DiffTotals,
-  type LatencySource,
+  type NoiseProbeTotals,
   type LatencyTotals,
   type ResultReader,
   type ServedTotals,
@@ -24,7 +24,7 @@ import {
   type StoredSample,
   type TimelineCounts,
 } from '../store/result-store.ts';
-import { quantileFromBins } from '../store/latency-histogram.ts';
+import { pairedLatency, percentiles } from './latency-figures.ts';
 import { rootCauseHints } from './root-cause-hints.ts';
 import { discountNoise } from './discount-noise.ts';
 import { reportVerdict, DEFAULT_GATE, DEFAULT_MIN_STEP_DURATION, DEFAULT_STEPS } from './route-verdict.ts';
@@ -35,7 +35,6 @@ import {
   REPORT_VERSION,
   type DiffEntry,
   type DiffExample,
-  type Percentiles,
   type Progress,
   type Report,
   type RouteReport,
@@ -206,6 +205,7 @@ interface WindowData {
   readonly diffs: DiffTotals[];
   readonly signatures: SignatureTotals[];
   readonly latency: LatencyTotals[];
+  readonly noiseProbes: NoiseProbeTotals[];
   readonly skips: SkipTotals[];
   readonly served: ServedTotals[];
   readonly events: StoredRouteEvent[];
@@ -255,6 +255,7 @@ async function readWindowData(
     recentServed,
     sync,
     syncExamples,
+    noiseProbes,
   ] = await Promise.all([
     store.comparisons(query),
     store.diffs(query),
@@ -268,6 +269,7 @@ async function readWindowData(
     store.served(recentQuery),
     store.sync(query),
     store.syncExamples(window.routeId ? { routeId: window.routeId } : {}),
+    store.noiseProbes(query),
   ]);
   // At least a bucket: the store counts by the minute, so a younger window still holds a minute's worth.
   const minutes = Math.max(1, (window.until - recentSince) / BUCKET_MS);
@@ -278,6 +280,7 @@ async function readWindowData(
     diffs,
     signatures,
     latency,
+    noiseProbes,
     skips,
     served,
     events,
@@ -387,6 +390,9 @@ function routeReport(
     legacy: percentiles(data.latency, id, 'shadow', 'legacy'),
     service: percentiles(data.latency, id, 'shadow', 'service'),
   };
+  const paired = pairedLatency(data.latency, id);
+  const probes = data.noiseProbes.find((row) => row.routeId === id);
+  const noiseBaseline = { probes: probes?.probes ?? 0, disagreed: probes?.disagreed ?? 0 };
   const legacyServed = served('legacy');
   const serviceServed = served('service');
   const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
@@ -401,6 +407,8 @@ function routeReport(
     legacyErrors,
     serviceErrors,
     latency: pairLatency,
+    pairedLatency: paired,
+    noiseBaseline,
     served: {
       legacy: { requests: legacyServed.requests, errors: legacyServed.errors },
       service: { requests: serviceServed.requests, errors: serviceServed.errors },
@@ -516,19 +524,6 @@ function exampleOf(sample: StoredSample): DiffExample {
     service: sample.service,
     differences: sample.differences,
   };
-}
-
-function percentiles(
-  rows: readonly LatencyTotals[],
-  id: string,
-  source: LatencySource,
-  side: Side,
-): Percentiles {
-  const bins = new Map<number, number>();
-  for (const row of rows) {
-    if (row.routeId === id && row.source === source && row.side === side) bins.set(row.bin, row.count);
-  }
-  return { p50: quantileFromBins(bins, 0.5), p95: quantileFromBins(bins, 0.95) };
 }
 
 function timeline(data: WindowData, id: string): TimelinePoint[] {

@@ -14,10 +14,19 @@ export function formatMs(ms: number | null): string {
   return ms >= 1_000 ? `${Number((ms / 1_000).toFixed(2))} s` : `${Number(ms.toFixed(ms >= 100 ? 0 : 1))} ms`;
 }
 
-/** `p50 / p95`. */
+/**
+ * `p50 / p95`, and how coarse they are when rows from before the 1% bins are among them
+ * (`12 ms / 45 ms (±16%: older coarse bins)`).
+ */
 export function formatPercentiles(latency: Percentiles): string {
-  return latency.p50 === null ? '—' : `${formatMs(latency.p50)} / ${formatMs(latency.p95)}`;
+  if (latency.p50 === null) return '—';
+  const figures = `${formatMs(latency.p50)} / ${formatMs(latency.p95)}`;
+  const error = latency.relativeError ?? 0;
+  return error > FINE_BINS ? `${figures} (±${Math.round(error * 100)}%: older coarse bins)` : figures;
 }
+
+/** The relative error of the current latency bins; anything coarser is said. */
+const FINE_BINS = 0.01;
 
 export function formatCount(value: number): string {
   return value.toLocaleString('en-US');

@@ -62,9 +62,33 @@ export interface Report {
 }
 
 export interface Percentiles {
-  /** Milliseconds (upper bound of the histogram bin: within ~19%); null without data. */
+  /** Milliseconds, rounded to the precision of the histogram's bins; null without data. */
   readonly p50: number | null;
   readonly p95: number | null;
+  /**
+   * Added: the relative error the figures were measured with: 0.01 for bins within 1%, 0.159 when rows
+   * recorded before migration 0006 (four bins per doubling) are among them; null without data.
+   */
+  readonly relativeError: number | null;
+}
+
+/**
+ * Added: the service's latency minus the monolith's on the same requests (shadow pairs where both sides
+ * answered), in ms, rounded to the bins' precision.
+ */
+export interface PairedLatency {
+  readonly pairs: number;
+  /** The median difference; null without pairs. */
+  readonly median: number | null;
+  /** The sign test's one-sided 95% upper bound of the median difference; null under 5 pairs. */
+  readonly upper95: number | null;
+  readonly relativeError: number | null;
+}
+
+/** Added: noise probes (the monolith asked twice for one request) and how many of them disagreed. */
+export interface NoiseBaseline {
+  readonly probes: number;
+  readonly disagreed: number;
 }
 
 export interface SampleMessage {
@@ -191,6 +215,9 @@ export interface RouteReport {
   readonly moreDiffs: number;
   /** Of compared pairs, per side. */
   readonly latency: { readonly legacy: Percentiles; readonly service: Percentiles };
+  readonly pairedLatency: PairedLatency;
+  /** The monolith's disagreement with itself: the baseline of the gate's mismatch rate. */
+  readonly noiseBaseline: NoiseBaseline;
   /** Of traffic served to clients, per side. */
   readonly servedLatency: { readonly legacy: Percentiles; readonly service: Percentiles };
   /** Requests not mirrored or not compared, by reason (every reason, zeros included). */

@@ -96,6 +96,7 @@ const nullRecorder: ResultRecorder = {
   recordComparison: () => undefined,
   recordSkip: () => undefined,
   recordNoise: () => undefined,
+  recordNoiseProbe: () => undefined,
   recordServed: () => undefined,
   recordUnmatched: () => undefined,
   recordEvent: () => undefined,

@@ -522,6 +522,7 @@ function createCountingRecorder(): ResultRecorder {
     recordComparison: () => undefined,
     recordSkip: () => undefined,
     recordNoise: () => undefined,
+    recordNoiseProbe: () => undefined,
     recordServed: () => undefined,
     recordUnmatched: () => undefined,
     recordEvent: () => undefined,

@@ -82,6 +82,11 @@ export type MirrorResult =
       readonly correlations?: CorrelationsLearned;
       /** The read-after-write check of this write. */
       readonly sync?: SyncCheck;
+      /**
+       * This job asked the monolith twice (a noise probe): whether its two answers disagreed in a way
+       * that would count as a mismatch, after the noise learned so far. Absent without a probe of legacy.
+       */
+      readonly noiseProbe?: { readonly disagreed: boolean };
     };
 
 export interface CompiledMirrorPlan extends MirrorPlan {

@@ -156,17 +156,21 @@ export function createMirrorRunner(budget: ByteBudget, random: () => number = Ma
       }
       try {
         let learnedNoise: readonly string[] = [];
+        let noiseProbe: { readonly disagreed: boolean } | undefined;
         if (job.safe && noise.shouldProbe(plan.routeId, plan.noiseSample, random)) {
           // Ask the primary side again: what differs between two of its own answers is noise, not a regression.
           const again = await send(job.primaryTarget, job.primaryPath);
           if (again.ok) {
             try {
-              const probe = compareResponses(
-                primary,
-                decodeCapturedBody(again.response, plan.maxResponseBytes),
-                plan.rules,
-              );
+              const second = decodeCapturedBody(again.response, plan.maxResponseBytes);
+              const probe = compareResponses(primary, second, plan.rules);
               learnedNoise = noise.learn(plan.routeId, job.primaryTarget, probe);
+              if (job.primarySide === 'legacy') {
+                // Judged as a service's answer would be, with the noise known now: the mismatch rate's baseline.
+                const model = noise.modelFor(plan.routeId, job.primaryTarget);
+                const judged = compareResponses(primary, second, plan.rules, model);
+                noiseProbe = { disagreed: judged.outcome === 'mismatch' };
+              }
             } finally {
               again.release();
             }
@@ -221,6 +225,7 @@ export function createMirrorRunner(budget: ByteBudget, random: () => number = Ma
           learnedNoise,
           ...(learned === undefined ? {} : { correlations: learned }),
           ...(sync === undefined ? {} : { sync }),
+          ...(noiseProbe === undefined ? {} : { noiseProbe }),
         };
       } finally {
         outcome.release();

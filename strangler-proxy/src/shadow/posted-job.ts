@@ -74,6 +74,7 @@ export function matchReply(jobId: number, result: MirrorResult): MatchReply | nu
     result.learnedNoise.length > 0 ||
     result.correlations !== undefined ||
     result.sync !== undefined ||
+    result.noiseProbe !== undefined ||
     !isPlainMatch(result.verdict)
   )
     return null;

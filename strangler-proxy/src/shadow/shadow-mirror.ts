@@ -339,6 +339,14 @@ export function createShadowMirror(options: ShadowMirrorOptions): ShadowMirror {
     }
     if (result.learnedNoise.length > 0) recorder.recordNoise(route.id, result.learnedNoise);
     recordWriteFindings(route.id, result, executor, recorder, metrics);
+    if (result.noiseProbe) {
+      recorder.recordNoiseProbe({
+        routeId: route.id,
+        revision: route.revision,
+        at: Date.now(),
+        disagreed: result.noiseProbe.disagreed,
+      });
+    }
     const pair: Pair =
       primarySide === 'legacy'
         ? { legacy: result.primary, service: result.shadow }

@@ -23,7 +23,7 @@ import {
 /** Differences kept with an out-of-sync example. */
 const MAX_SYNC_EXAMPLE_DIFFERENCES = 20;
 import type { ComparisonEvent, FlushResult, ObservableRecorder, RecorderStatus } from './types.ts';
-import { latencyBin } from './latency-histogram.ts';
+import { differenceBin, latencyBin } from './latency-histogram.ts';
 import { foldPath } from '../compare/json-path.ts';
 import type { Verdict } from '../compare/verdict.ts';
 import { OTHER_TEMPLATE, pathTemplate } from './path-template.ts';
@@ -41,6 +41,7 @@ import {
   syncRow,
   addEvent,
   addLatency,
+  addNoiseProbes,
   addNoise,
   addSkip,
   addUnmatched,
@@ -164,6 +165,12 @@ export function createBatchingRecorder(
         const response = event[side];
         if (response)
           addLatency(aggregate, event.routeId, bucket, 'shadow', side, latencyBin(response.latencyMs));
+      }
+      // The same request on both sides: its difference is the paired evidence the latency gate reads.
+      // A failed side's latency says how fast it failed, not how fast it answers: such pairs are left out.
+      if (outcome !== 'error' && event.legacy && event.service) {
+        const difference = event.service.latencyMs - event.legacy.latencyMs;
+        addLatency(aggregate, event.routeId, bucket, 'paired', 'service', differenceBin(difference));
       }
       // Counted once per comparison: `count` reads as "comparisons that differed here".
       const differences = event.verdict.differences;
@@ -294,6 +301,12 @@ export function createBatchingRecorder(
       guard((aggregate) => {
         const at = clock();
         for (const path of new Set(paths.map(foldPath))) addNoise(aggregate, routeId, path, at);
+      });
+    },
+    recordNoiseProbe(probe) {
+      guard((aggregate) => {
+        const bucket = bucketOf(probe.at);
+        addNoiseProbes(aggregate, probe.routeId, bucket, probe.revision ?? '', 1, probe.disagreed ? 1 : 0);
       });
     },
     recordServed(event) {

@@ -7,6 +7,7 @@ import type { Stage } from '../config/schema.ts';
 import type { DiffKind, Side } from '../compare/verdict.ts';
 import type { RouteEventKind, SkipReason } from './types.ts';
 import { TABLES } from './knex-tables.ts';
+import type { LatencyScheme } from './latency-histogram.ts';
 import { columnOf, num, rowsOf, text, type DbRow } from './knex-rows.ts';
 import { resultOrder } from './result-order.ts';
 import {
@@ -78,20 +79,39 @@ export function knexReader(db: Knex): ResultReader {
     async latency(query = {}) {
       const rows = await rowsOf(
         db(TABLES.latency)
-          .select('route_id', 'source', 'side', 'bin')
+          .select('route_id', 'source', 'side', 'scheme', 'bin')
           .modify(sums, ['count'])
           .modify(inWindow, query)
-          .groupBy('route_id', 'source', 'side', 'bin'),
+          .groupBy('route_id', 'source', 'side', 'scheme', 'bin'),
       );
       return rows
         .map((row: DbRow) => ({
           routeId: text(row.route_id),
           source: text(row.source) as LatencySource,
           side: text(row.side) as Side,
+          scheme: text(row.scheme) as LatencyScheme,
           bin: num(row.bin),
           count: num(row.count),
         }))
         .sort(resultOrder.latency);
+    },
+
+    async noiseProbes(query = {}) {
+      const rows = await rowsOf(
+        db(TABLES.noiseProbes)
+          .select('route_id')
+          .modify(sums, ['probes', 'disagreed'])
+          .modify(inWindow, query)
+          .modify(inRevision, query)
+          .groupBy('route_id'),
+      );
+      return rows
+        .map((row: DbRow) => ({
+          routeId: text(row.route_id),
+          probes: num(row.probes),
+          disagreed: num(row.disagreed),
+        }))
+        .sort(resultOrder.noiseProbes);
     },
 
     async diffs(query = {}) {
@@ -347,7 +367,7 @@ function inWindow(builder: Knex.QueryBuilder, query: ResultQuery): void {
   if (query.until !== undefined) void builder.where('bucket', '<', query.until);
 }
 
-/** Only for tables whose rows carry a revision (comparisons, diffs, served). */
+/** Only for tables whose rows carry a revision (comparisons, diffs, served, noise probes). */
 function inRevision(builder: Knex.QueryBuilder, query: ResultQuery): void {
   if (query.revision !== undefined) void builder.where('revision', query.revision);
 }

@@ -19,6 +19,7 @@ export const TABLES = {
   sync: 'strangler_sync',
   syncExamples: 'strangler_sync_examples',
   instances: 'strangler_instances',
+  noiseProbes: 'strangler_noise_probes',
 } as const;
 
 /** knex's own bookkeeping of applied migrations. */

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { TABLES } from './knex-tables.ts';
 import { columnOf, num, rowsOf, type DbRow } from './knex-rows.ts';
 import { byText } from './result-order.ts';
+import { CURRENT_SCHEME } from './latency-histogram.ts';
 import {
   COMPARISON_COUNTERS,
   MAX_SAMPLES_PER_SIGNATURE,
@@ -56,15 +57,29 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
   await upsertAdding(
     trx,
     TABLES.latency,
-    ['route_id', 'bucket', 'source', 'side', 'bin'],
+    ['route_id', 'bucket', 'source', 'side', 'scheme', 'bin'],
     ['count'],
     batch.latency.map((row) => ({
       route_id: row.routeId,
       bucket: row.bucket,
       source: row.source,
       side: row.side,
+      scheme: row.scheme ?? CURRENT_SCHEME,
       bin: row.bin,
       count: row.count,
+    })),
+  );
+  await upsertAdding(
+    trx,
+    TABLES.noiseProbes,
+    ['route_id', 'bucket', 'revision'],
+    ['probes', 'disagreed'],
+    batch.noiseProbes.map((row) => ({
+      route_id: row.routeId,
+      bucket: row.bucket,
+      revision: row.revision ?? '',
+      probes: row.probes,
+      disagreed: row.disagreed,
     })),
   );
   await upsertAdding(

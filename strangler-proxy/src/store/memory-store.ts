@@ -18,6 +18,7 @@ import {
   type SignatureTotals,
   type LatencyTotals,
   type NoiseCount,
+  type NoiseProbeTotals,
   type ResultBatch,
   type ResultQuery,
   type ResultStore,
@@ -34,6 +35,7 @@ import {
   unmatchedCutoff,
 } from './result-store.ts';
 import { resultOrder } from './result-order.ts';
+import { CURRENT_SCHEME } from './latency-histogram.ts';
 
 interface Row {
   readonly bucket: number;
@@ -102,7 +104,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
     latency(query = {}) {
       const sums = sumBy(
         inWindow(data.latency.values(), query),
-        (row) => [row.routeId, row.source, row.side, row.bin],
+        (row) => [row.routeId, row.source, row.side, row.scheme ?? CURRENT_SCHEME, row.bin],
         ['count'],
       );
       return Promise.resolve(
@@ -111,10 +113,27 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
             routeId: row.routeId,
             source: row.source,
             side: row.side,
+            scheme: row.scheme ?? CURRENT_SCHEME,
             bin: row.bin,
             count: sum.count ?? 0,
           }))
           .sort(resultOrder.latency),
+      );
+    },
+    noiseProbes(query = {}) {
+      const sums = sumBy(
+        inRevision(inWindow(data.noiseProbes.values(), query), query),
+        (row) => [row.routeId],
+        ['probes', 'disagreed'],
+      );
+      return Promise.resolve(
+        sums
+          .map(({ row, sum }): NoiseProbeTotals => ({
+            routeId: row.routeId,
+            probes: sum.probes ?? 0,
+            disagreed: sum.disagreed ?? 0,
+          }))
+          .sort(resultOrder.noiseProbes),
       );
     },
     diffs(query = {}) {
@@ -286,6 +305,7 @@ function emptyData() {
     correlations: new Map<string, StoredCorrelation>(),
     sync: new Map<string, Mutable<SyncCount>>(),
     syncExamples: [] as StoredSyncExample[],
+    noiseProbes: new Map<string, Mutable<ResultBatch['noiseProbes'][number]>>(),
   };
 }
 
@@ -308,6 +328,7 @@ function cloneData(data: Data): Data {
     correlations: new Map(data.correlations),
     sync: copy(data.sync),
     syncExamples: [...data.syncExamples],
+    noiseProbes: copy(data.noiseProbes),
   };
 }
 
@@ -316,7 +337,16 @@ function apply(data: Data, batch: ResultBatch): void {
     add(data.comparisons, [row.routeId, row.bucket, row.revision ?? ''], revised(row), COMPARISON_COUNTERS);
   }
   for (const row of batch.latency) {
-    add(data.latency, [row.routeId, row.bucket, row.source, row.side, row.bin], row, ['count']);
+    const scheme = row.scheme ?? CURRENT_SCHEME;
+    add(data.latency, [row.routeId, row.bucket, row.source, row.side, scheme, row.bin], { ...row, scheme }, [
+      'count',
+    ]);
+  }
+  for (const row of batch.noiseProbes) {
+    add(data.noiseProbes, [row.routeId, row.bucket, row.revision ?? ''], revised(row), [
+      'probes',
+      'disagreed',
+    ]);
   }
   for (const row of batch.diffs)
     add(data.diffs, [row.routeId, row.bucket, row.path, row.kind, row.revision ?? ''], revised(row), [

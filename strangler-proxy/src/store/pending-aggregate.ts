@@ -14,6 +14,7 @@ import type {
   LatencyCount,
   LatencySource,
   NoiseCount,
+  NoiseProbeCount,
   SignatureCount,
   ResultBatch,
   RouteSeen,
@@ -40,6 +41,7 @@ export interface BucketRows {
   readonly signatures: Map<string, Mutable<SignatureCount>>;
   readonly skips: Map<SkipReason, Mutable<SkipCount>>;
   readonly served: Map<Side, Mutable<ServedCount>>;
+  noiseProbes: Mutable<NoiseProbeCount> | undefined;
 }
 
 export interface PendingAggregate {
@@ -110,6 +112,7 @@ export function rowsOf(
       signatures: new Map(),
       skips: new Map(),
       served: new Map(),
+      noiseProbes: undefined,
     };
     byBucket.set(bucket, rows);
   }
@@ -135,9 +138,31 @@ export function comparisonRow(aggregate: PendingAggregate, routeId: string, buck
   return rows.comparison;
 }
 
-/** A small integer naming (source, side, bin): cheap to hash. */
+const SOURCE_KEYS: Readonly<Record<LatencySource, number>> = { shadow: 0, served: 2, paired: 4 };
+/** Bins of one (source, side) lie within ± this: wider than any scheme's range of bins. */
+const BIN_SPAN = 1 << 16;
+
+/** A small integer naming (source, side, bin): cheap to hash. Rows are always of the current scheme. */
 function latencyKey(source: LatencySource, side: Side, bin: number): number {
-  return ((source === 'shadow' ? 0 : 2) + (side === 'legacy' ? 0 : 1)) * 1_000 + bin;
+  return (SOURCE_KEYS[source] + (side === 'legacy' ? 0 : 1)) * 2 * BIN_SPAN + bin;
+}
+
+/** Adds probes of the primary asked twice (and the ones whose answers disagreed). */
+export function addNoiseProbes(
+  aggregate: PendingAggregate,
+  routeId: string,
+  bucket: number,
+  revision: string,
+  probes: number,
+  disagreed: number,
+): void {
+  const rows = rowsOf(aggregate, routeId, bucket, revision);
+  if (rows.noiseProbes === undefined) {
+    rows.noiseProbes = { routeId, bucket, revision, probes: 0, disagreed: 0 };
+    aggregate.rows++;
+  }
+  rows.noiseProbes.probes += probes;
+  rows.noiseProbes.disagreed += disagreed;
 }
 
 export function addLatency(
@@ -304,6 +329,9 @@ export function addBatch(into: PendingAggregate, batch: ResultBatch): void {
     for (const counter of COMPARISON_COUNTERS) target[counter] += c[counter];
   }
   for (const r of batch.latency) addLatency(into, r.routeId, r.bucket, r.source, r.side, r.bin, r.count);
+  for (const r of batch.noiseProbes) {
+    addNoiseProbes(into, r.routeId, r.bucket, r.revision ?? '', r.probes, r.disagreed);
+  }
   for (const r of batch.diffs) addDiff(into, r.routeId, r.bucket, r.path, r.kind, r.count, r.revision);
   for (const r of batch.signatures) addSignature(into, r.routeId, r.bucket, r.signature, r.shapes, r.count);
   for (const r of batch.skips) addSkip(into, r.routeId, r.bucket, r.reason, r.count);
@@ -335,6 +363,7 @@ export function toBatch(aggregate: PendingAggregate): ResultBatch {
   const signatures: SignatureCount[] = [];
   const skips: SkipCount[] = [];
   const served: ServedCount[] = [];
+  const noiseProbes: NoiseProbeCount[] = [];
   for (const byBucket of aggregate.buckets.values()) {
     for (const rows of byBucket.values()) {
       if (rows.comparison) comparisons.push({ ...rows.comparison });
@@ -343,6 +372,7 @@ export function toBatch(aggregate: PendingAggregate): ResultBatch {
       for (const row of rows.signatures.values()) signatures.push({ ...row });
       for (const row of rows.skips.values()) skips.push({ ...row });
       for (const row of rows.served.values()) served.push({ ...row });
+      if (rows.noiseProbes) noiseProbes.push({ ...rows.noiseProbes });
     }
   }
   const copy = <T extends object>(map: Map<string, T>) => [...map.values()].map((row) => ({ ...row }));
@@ -362,5 +392,6 @@ export function toBatch(aggregate: PendingAggregate): ResultBatch {
     correlations: [...aggregate.correlations.values()],
     sync: [...aggregate.sync.values()].map((row) => ({ ...row })),
     syncExamples: [...aggregate.syncExamples],
+    noiseProbes,
   };
 }

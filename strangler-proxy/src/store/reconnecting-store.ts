@@ -98,6 +98,9 @@ export function createReconnectingStore(
     ),
     timeline: via((opened, query: Parameters<ResultStore['timeline']>[0]) => opened.timeline(query)),
     latency: via((opened, query?: Parameters<ResultStore['latency']>[0]) => opened.latency(query)),
+    noiseProbes: via((opened, query?: Parameters<ResultStore['noiseProbes']>[0]) =>
+      opened.noiseProbes(query),
+    ),
     diffs: via((opened, query?: Parameters<ResultStore['diffs']>[0]) => opened.diffs(query)),
     signatures: via((opened, query?: Parameters<ResultStore['signatures']>[0]) => opened.signatures(query)),
     skips: via((opened, query?: Parameters<ResultStore['skips']>[0]) => opened.skips(query)),

@@ -6,6 +6,7 @@ import type {
   ComparisonTotals,
   DiffTotals,
   LatencyTotals,
+  NoiseProbeTotals,
   SignatureTotals,
   NoiseCount,
   RouteSeen,
@@ -31,7 +32,12 @@ export const resultOrder = {
   comparisons: (a: ComparisonTotals, b: ComparisonTotals) => byText(a.routeId, b.routeId),
   timeline: (a: TimelineCounts, b: TimelineCounts) => byText(a.routeId, b.routeId) || a.at - b.at,
   latency: (a: LatencyTotals, b: LatencyTotals) =>
-    byText(a.routeId, b.routeId) || byText(a.source, b.source) || byText(a.side, b.side) || a.bin - b.bin,
+    byText(a.routeId, b.routeId) ||
+    byText(a.source, b.source) ||
+    byText(a.side, b.side) ||
+    byText(a.scheme, b.scheme) ||
+    a.bin - b.bin,
+  noiseProbes: (a: NoiseProbeTotals, b: NoiseProbeTotals) => byText(a.routeId, b.routeId),
   diffs: (a: DiffTotals, b: DiffTotals) =>
     byText(a.routeId, b.routeId) || b.count - a.count || byText(a.path, b.path) || byText(a.kind, b.kind),
   signatures: (a: SignatureTotals, b: SignatureTotals) =>

@@ -11,6 +11,7 @@
 import { MAX_CORRELATION_PAIRS, type Stage } from '../config/schema.ts';
 import type { DiffKind, Side } from '../compare/verdict.ts';
 import type { RouteEventKind, SkipReason } from './types.ts';
+import type { LatencyScheme } from './latency-histogram.ts';
 
 /** Width of a time bucket: counters are kept per route per minute. */
 export const BUCKET_MS = 60_000;
@@ -34,8 +35,12 @@ export function unmatchedCutoff(rows: readonly { readonly bucket: number }[]): n
 /** Route id under which traffic no route matched is counted (served by the monolith). */
 export const UNMATCHED_ROUTE_ID = '';
 
-/** `shadow`: latency of the two sides of compared pairs; `served`: latency of what clients were served. */
-export type LatencySource = 'shadow' | 'served';
+/**
+ * `shadow`: latency of the two sides of compared pairs; `served`: latency of what clients were served;
+ * `paired`: per compared pair, the service's latency minus the monolith's (side `service`, signed bins of
+ * `differenceBin`).
+ */
+export type LatencySource = 'shadow' | 'served' | 'paired';
 
 /**
  * Outcome counters of compared pairs in one bucket. `compared` = matched + mismatched + errors, where
@@ -73,7 +78,23 @@ export interface LatencyCount {
   readonly source: LatencySource;
   readonly side: Side;
   readonly bin: number;
+  /** How `bin` is laid out; default the current scheme. Rows from before migration 0006 read as the old. */
+  readonly scheme?: LatencyScheme;
   readonly count: number;
+}
+
+/**
+ * Noise probes in one bucket: safe requests whose primary was asked twice, and how many of those two
+ * answers disagreed in a way that would count as a mismatch (the monolith's disagreement with itself,
+ * judged by the route's rules and the noise learned so far): the baseline a service's mismatch rate is
+ * compared against.
+ */
+export interface NoiseProbeCount {
+  readonly routeId: string;
+  readonly bucket: number;
+  readonly revision?: string;
+  readonly probes: number;
+  readonly disagreed: number;
 }
 
 /** Comparisons in which a difference of this kind appeared at this path (indices folded to `[*]`). */
@@ -303,6 +324,7 @@ export interface ResultBatch {
   readonly correlations: readonly StoredCorrelation[];
   readonly sync: readonly SyncCount[];
   readonly syncExamples: readonly StoredSyncExample[];
+  readonly noiseProbes: readonly NoiseProbeCount[];
 }
 
 /**
@@ -310,7 +332,7 @@ export interface ResultBatch {
  * they were recorded under: a hash of what decides the route's evidence (`routeRevision`), `''` for rows
  * written before revisions were kept. A changed compare rule starts a new revision; the old rows stay.
  */
-export type RevisionedRow = ComparisonCounts | DiffCount | ServedCount;
+export type RevisionedRow = ComparisonCounts | DiffCount | ServedCount | NoiseProbeCount;
 
 /**
  * A time window and optional route filter. `since` inclusive, `until` exclusive, epoch ms. `revision`
@@ -329,7 +351,8 @@ export type ComparisonTotals = Omit<ComparisonCounts, 'bucket' | 'revision'>;
 export interface TimelineCounts extends ComparisonTotals {
   readonly at: number;
 }
-export type LatencyTotals = Omit<LatencyCount, 'bucket'>;
+export type LatencyTotals = Omit<LatencyCount, 'bucket' | 'scheme'> & { readonly scheme: LatencyScheme };
+export type NoiseProbeTotals = Omit<NoiseProbeCount, 'bucket' | 'revision'>;
 export type DiffTotals = Omit<DiffCount, 'bucket' | 'revision'>;
 export type SignatureTotals = Omit<SignatureCount, 'bucket'>;
 export type SkipTotals = Omit<SkipCount, 'bucket'>;
@@ -350,8 +373,10 @@ export interface ResultStore {
   comparisons(query?: ResultQuery): Promise<ComparisonTotals[]>;
   /** Per route per period of `step` ms (a multiple of {@link BUCKET_MS}), by route then time. */
   timeline(query: ResultQuery & { readonly step: number }): Promise<TimelineCounts[]>;
-  /** Per route, source, side and bin. */
+  /** Per route, source, side, scheme and bin. */
   latency(query?: ResultQuery): Promise<LatencyTotals[]>;
+  /** Noise probes and disagreements per route, by route id. */
+  noiseProbes(query?: ResultQuery): Promise<NoiseProbeTotals[]>;
   /** Per route, path and kind; by route, then count descending, then path. */
   diffs(query?: ResultQuery): Promise<DiffTotals[]>;
   /** Mismatched pairs per route and signature; by route, then count descending, then signature. */
@@ -410,6 +435,7 @@ export function emptyBatch(): ResultBatch {
     correlations: [],
     sync: [],
     syncExamples: [],
+    noiseProbes: [],
   };
 }
 

@@ -72,6 +72,17 @@ export interface ServedEvent {
   readonly at: number;
 }
 
+/** The primary asked twice for one safe request (a noise probe), and whether its answers disagreed. */
+export interface NoiseProbeEvent {
+  readonly routeId: string;
+  /** The route's revision (`routeRevision`); `''` when unknown. */
+  readonly revision?: string;
+  /** Epoch milliseconds. */
+  readonly at: number;
+  /** The two answers differed in a way that would count as a mismatch (after the noise learned so far). */
+  readonly disagreed: boolean;
+}
+
 export type RouteEventKind = 'auto_rollback' | 'auto_rollback_cleared' | 'reload' | 'reload_failed';
 
 export interface RouteEvent {
@@ -89,6 +100,8 @@ export interface ResultRecorder {
   recordComparison(event: ComparisonEvent): void;
   recordSkip(routeId: string, reason: SkipReason): void;
   recordNoise(routeId: string, paths: readonly string[]): void;
+  /** A noise probe: the monolith's disagreement with itself is the mismatch rate's baseline. */
+  recordNoiseProbe(probe: NoiseProbeEvent): void;
   recordServed(event: ServedEvent): void;
   /** A request no route matched: feeds the inventory of what the monolith still serves. */
   recordUnmatched(method: string, path: string): void;

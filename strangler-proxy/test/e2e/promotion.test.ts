@@ -199,7 +199,7 @@ describe('moving a route step by step', () => {
     ).routes.find((entry) => entry.id === 'products');
     expect(route).toMatchObject({ mismatched: 0, verdict: 'slower' });
     expect(route?.verdictReason).toMatch(
-      /^service p95 \d+(\.\d+)? ms is [\d.]+× legacy p95 [\d.]+ ms > 3× and [\d.]+ ms slower > 10 ms$/,
+      /^service − legacy latency on the same requests: median \+[\d.]+ ms, 95% upper bound \+[\d.]+ ms \(sign test, \d+ pairs\) > \+[\d.]+ ms \(2 × legacy median [\d.]+ ms\) and > 10 ms floor$/,
     );
 
     const result = await step(current, ['promote', 'products']);

@@ -184,11 +184,11 @@ describe('evaluateGate', () => {
     const twins = evaluateGate({ ...good, legacyP95: 2.38, serviceP95: 4.76 }, gate, leaveShadow);
     expect(byName(twins)['latency_ratio']).toMatchObject({ ok: true, actual: 2 });
     expect(byName(twins)['latency_ratio']!.message).toBe(
-      'service p95 4.8 ms is 2× legacy p95 2.4 ms > 1.5×, but only 2.4 ms slower ≤ 10 ms',
+      'service p95 4.76 ms is 2× legacy p95 2.38 ms > 1.5×, but only 2.38 ms slower ≤ 10 ms',
     );
     const slow = evaluateGate({ ...good, legacyP95: 2.38, serviceP95: 19 }, gate, leaveShadow);
     expect(byName(slow)['latency_ratio']!.message).toBe(
-      'service p95 19 ms is 8× legacy p95 2.4 ms > 1.5× and 17 ms slower > 10 ms',
+      'service p95 19 ms is 8× legacy p95 2.38 ms > 1.5× and 16.62 ms slower > 10 ms',
     );
   });
 
@@ -230,6 +230,91 @@ describe('applyGateOverrides', () => {
   });
 });
 
+describe('paired latency', () => {
+  const paired = (median: number, upper95: number, pairs = 400) => ({
+    ...good,
+    legacyP50: 2,
+    pairedLatency: { pairs, median, upper95 },
+  });
+
+  it('judges the bound of the median difference instead of the p95s once there is one', () => {
+    // p95s twice apart (jitter of two servers), the same requests no slower.
+    const twins = evaluateGate({ ...paired(0.01, 0.08), legacyP95: 2.4, serviceP95: 4.8 }, gate, leaveShadow);
+    expect(byName(twins)['latency_ratio']).toBeUndefined();
+    expect(byName(twins)['latency_difference']).toMatchObject({ ok: true, state: 'pass', actual: 0.08 });
+    expect(byName(twins)['latency_difference']!.message).toBe(
+      'service − legacy latency on the same requests: median +0.01 ms, 95% upper bound +0.08 ms (sign test, 400 pairs) ≤ +1 ms (0.5 × legacy median 2 ms)',
+    );
+  });
+
+  it('fails only above both the relative allowance and the floor', () => {
+    const withinFloor = evaluateGate(paired(1.9, 2.1), gate, leaveShadow);
+    expect(byName(withinFloor)['latency_difference']).toMatchObject({ ok: true });
+    expect(byName(withinFloor)['latency_difference']!.message).toContain('≤ 10 ms floor');
+    const slower = evaluateGate({ ...paired(19.8, 20.1), serviceP95: 160 }, gate, leaveShadow);
+    expect(slower.outcome).toBe('fail');
+    expect(byName(slower)['latency_difference']).toMatchObject({ ok: false, state: 'fail', limit: 10 });
+    expect(byName(slower)['latency_difference']!.message).toBe(
+      'service − legacy latency on the same requests: median +19.8 ms, 95% upper bound +20.1 ms (sign test, 400 pairs) > +1 ms (0.5 × legacy median 2 ms) and > 10 ms floor',
+    );
+  });
+
+  it('calls a route slower on the pairs only when its p95 is over the limits too', () => {
+    // The mirror's side timed slower by queueing, the p95s within 1.5×.
+    const queued = evaluateGate(paired(19.8, 20.1), gate, leaveShadow);
+    expect(byName(queued)['latency_difference']).toMatchObject({ ok: true, state: 'pass' });
+    expect(byName(queued)['latency_difference']!.message).toMatch(
+      /> 10 ms floor, but service p95 120 ms is 1\.2× legacy p95 100 ms ≤ 1\.5×$/,
+    );
+  });
+
+  it('keeps to the p95s while too few pairs bound the median', () => {
+    const few = evaluateGate(
+      { ...good, pairedLatency: { pairs: 4, median: 30, upper95: null } },
+      gate,
+      leaveShadow,
+    );
+    expect(byName(few)['latency_ratio']).toMatchObject({ ok: true });
+    expect(byName(few)['latency_difference']).toBeUndefined();
+  });
+});
+
+describe('mismatch rate against the monolith’s own noise', () => {
+  // The monolith disagrees with itself on 10% of probes; the service mismatches on 10% of pairs.
+  const noisy: RouteEvidence = {
+    ...good,
+    compared: 400,
+    mismatched: 40,
+    errors: 0,
+    noiseBaseline: { probes: 400, disagreed: 40 },
+  };
+
+  it('passes a service that mismatches no more than the monolith disagrees with itself', () => {
+    const result = evaluateGate(noisy, { ...gate, maxMismatchRate: 0.05 }, leaveShadow);
+    expect(byName(result)['mismatch_rate']).toMatchObject({ ok: true, state: 'pass', actual: 0.1 });
+    expect(byName(result)['mismatch_rate']!.bound).toMatchObject({ method: 'newcombe' });
+    expect(byName(result)['mismatch_rate']!.message).toMatch(
+      "mismatch rate 10% (40 of 400) against the monolith's own 10% (40 of 400 noise probes disagreed): excess over it, 95% upper bound 3.52% (Newcombe) ≤ 5%",
+    );
+  });
+
+  it('still fails a service that mismatches well above that baseline', () => {
+    const worse = evaluateGate(
+      { ...noisy, mismatched: 120 },
+      { ...gate, maxMismatchRate: 0.05 },
+      leaveShadow,
+    );
+    expect(byName(worse)['mismatch_rate']).toMatchObject({ ok: false, state: 'fail' });
+    expect(byName(worse)['mismatch_rate']!.message).toContain('(Newcombe) > 5%');
+  });
+
+  it('judges against zero when the probes never disagreed', () => {
+    const quiet = evaluateGate({ ...noisy, noiseBaseline: { probes: 400, disagreed: 0 } }, gate, leaveShadow);
+    expect(byName(quiet)['mismatch_rate']).toMatchObject({ state: 'fail' });
+    expect(byName(quiet)['mismatch_rate']!.bound?.method).toBe('clopper-pearson');
+  });
+});
+
 describe('evidenceFromReport', () => {
   it('maps a report entry (fallbacks are failed service requests), with unknown figures as null or zero', () => {
     expect(
@@ -250,6 +335,7 @@ describe('evidenceFromReport', () => {
       legacyRequests: 70,
       legacyP95: 9,
       serviceP95: null,
+      legacyP50: 5,
     });
     expect(evidenceFromReport({ compared: 0, mismatched: 0, errors: 0 })).toEqual({
       ...NO_EVIDENCE,

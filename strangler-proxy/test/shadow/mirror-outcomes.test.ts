@@ -25,6 +25,7 @@ function createMirrorRecords(): { recorder: ResultRecorder; records: MirrorRecor
     recordDecision: () => undefined,
     recordCorrelations: () => undefined,
     recordSync: () => undefined,
+    recordNoiseProbe: () => undefined,
     flush: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBatchingRecorder, type BatchingRecorderOptions } from '../../src/store/batching-recorder.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { BUCKET_MS, type ResultStore } from '../../src/store/result-store.ts';
-import { latencyBin } from '../../src/store/latency-histogram.ts';
+import { differenceBin, latencyBin } from '../../src/store/latency-histogram.ts';
 import type { FlushResult, ObservableRecorder } from '../../src/store/types.ts';
 import { routeSchema, type RouteConfig } from '../../src/config/schema.ts';
 import { comparison, response, verdict } from './fixtures.ts';
@@ -80,9 +80,12 @@ describe('createBatchingRecorder', () => {
     expect(await store.diffs()).toEqual([
       { routeId: 'orders', path: '$.items[*].price', kind: 'value', count: 2 },
     ]);
+    const scheme = 'relative_1pct';
     expect(await store.latency()).toEqual([
-      { routeId: 'orders', source: 'shadow', side: 'legacy', bin: latencyBin(10), count: 4 },
-      { routeId: 'orders', source: 'shadow', side: 'service', bin: latencyBin(10), count: 3 },
+      // Paired differences of the three pairs where both sides answered: the same latency, 0 ms apart.
+      { routeId: 'orders', source: 'paired', side: 'service', scheme, bin: differenceBin(0), count: 3 },
+      { routeId: 'orders', source: 'shadow', side: 'legacy', scheme, bin: latencyBin(10), count: 4 },
+      { routeId: 'orders', source: 'shadow', side: 'service', scheme, bin: latencyBin(10), count: 3 },
     ]);
     expect(await store.routes()).toEqual([{ routeId: 'orders', stage: 'shadow', lastSeen: NOW + BUCKET_MS }]);
     expect(recorder.status()).toMatchObject({ healthy: true, pending: 0, dropped: 0, lastFlushAt: NOW });

@@ -45,6 +45,7 @@ export function describeResultStoreContract(
       expect(await store.comparisons()).toEqual([]);
       expect(await store.timeline({ step: BUCKET_MS })).toEqual([]);
       expect(await store.latency()).toEqual([]);
+      expect(await store.noiseProbes()).toEqual([]);
       expect(await store.diffs()).toEqual([]);
       expect(await store.signatures()).toEqual([]);
       expect(await store.skips()).toEqual([]);
@@ -321,11 +322,75 @@ export function describeResultStoreContract(
       );
       await store.write(batch({ latency: [{ ...bin, bucket: minute(1), bin: 20, count: 2 }] }));
 
+      const scheme = 'relative_1pct';
       expect(await store.latency()).toEqual([
-        { routeId: 'orders', source: 'served', side: 'legacy', bin: 20, count: 7 },
-        { routeId: 'orders', source: 'shadow', side: 'legacy', bin: 20, count: 5 },
-        { routeId: 'orders', source: 'shadow', side: 'legacy', bin: 24, count: 1 },
-        { routeId: 'orders', source: 'shadow', side: 'service', bin: 22, count: 4 },
+        { routeId: 'orders', source: 'served', side: 'legacy', scheme, bin: 20, count: 7 },
+        { routeId: 'orders', source: 'shadow', side: 'legacy', scheme, bin: 20, count: 5 },
+        { routeId: 'orders', source: 'shadow', side: 'legacy', scheme, bin: 24, count: 1 },
+        { routeId: 'orders', source: 'shadow', side: 'service', scheme, bin: 22, count: 4 },
+      ]);
+    });
+
+    it('keeps latency bins of the old scheme apart from the current ones, and signed paired bins', async () => {
+      const bin = {
+        routeId: 'orders',
+        bucket: minute(0),
+        source: 'shadow' as const,
+        side: 'legacy' as const,
+      };
+      await store.write(
+        batch({
+          latency: [
+            { ...bin, scheme: 'quarter_doubling', bin: 9, count: 2 },
+            { ...bin, bin: 9, count: 3 },
+            { ...bin, source: 'paired', side: 'service', bin: -400, count: 1 },
+            { ...bin, source: 'paired', side: 'service', bin: 0, count: 2 },
+          ],
+        }),
+      );
+      await store.write(
+        batch({ latency: [{ ...bin, bucket: minute(1), scheme: 'relative_1pct', bin: 9, count: 1 }] }),
+      );
+
+      expect(await store.latency()).toEqual([
+        {
+          routeId: 'orders',
+          source: 'paired',
+          side: 'service',
+          scheme: 'relative_1pct',
+          bin: -400,
+          count: 1,
+        },
+        { routeId: 'orders', source: 'paired', side: 'service', scheme: 'relative_1pct', bin: 0, count: 2 },
+        { routeId: 'orders', source: 'shadow', side: 'legacy', scheme: 'quarter_doubling', bin: 9, count: 2 },
+        { routeId: 'orders', source: 'shadow', side: 'legacy', scheme: 'relative_1pct', bin: 9, count: 4 },
+      ]);
+    });
+
+    it('adds noise probes per route, and narrows them to a revision', async () => {
+      const probes = { routeId: 'orders', bucket: minute(0) };
+      await store.write(
+        batch({
+          noiseProbes: [
+            { ...probes, revision: 'r1', probes: 10, disagreed: 2 },
+            { ...probes, revision: 'r2', probes: 5, disagreed: 0 },
+            { ...probes, routeId: 'users', probes: 3, disagreed: 3 },
+          ],
+        }),
+      );
+      await store.write(
+        batch({ noiseProbes: [{ ...probes, bucket: minute(1), revision: 'r1', probes: 4, disagreed: 1 }] }),
+      );
+
+      expect(await store.noiseProbes()).toEqual([
+        { routeId: 'orders', probes: 19, disagreed: 3 },
+        { routeId: 'users', probes: 3, disagreed: 3 },
+      ]);
+      expect(await store.noiseProbes({ revision: 'r1', since: minute(1) })).toEqual([
+        { routeId: 'orders', probes: 4, disagreed: 1 },
+      ]);
+      expect(await store.noiseProbes({ routeId: 'users', revision: '' })).toEqual([
+        { routeId: 'users', probes: 3, disagreed: 3 },
       ]);
     });
 

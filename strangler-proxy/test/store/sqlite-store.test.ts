@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import knexFactory from 'knex';
 import { createKnexStore } from '../../src/store/knex-store.ts';
-import { MIGRATIONS } from '../../src/store/migrations/index.ts';
+import { MIGRATIONS, migrationSource } from '../../src/store/migrations/index.ts';
 import { TABLES, MIGRATIONS_TABLE } from '../../src/store/knex-tables.ts';
 import { describeResultStoreContract } from './result-store.contract.ts';
 import { batch } from './fixtures.ts';
@@ -73,6 +73,55 @@ describe('SQLite store on disk', () => {
         expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
       } finally {
         await raw.destroy();
+      }
+    });
+  });
+
+  it('reads latency rows written before the finer bins at their own, coarser scheme', async () => {
+    await withFile(async (dir, file) => {
+      const raw = knexFactory({ client: 'sqlite3', connection: { filename: file }, useNullAsDefault: true });
+      try {
+        const before = MIGRATIONS.slice(
+          0,
+          MIGRATIONS.findIndex((m) => m.name.startsWith('0006')),
+        );
+        await raw.migrate.latest({
+          tableName: MIGRATIONS_TABLE,
+          migrationSource: { ...migrationSource, getMigrations: () => Promise.resolve(before) },
+        });
+        await raw(TABLES.latency).insert({
+          route_id: 'orders',
+          bucket: 60_000,
+          source: 'shadow',
+          side: 'legacy',
+          bin: 9,
+          count: 5,
+        });
+      } finally {
+        await raw.destroy();
+      }
+      const store = await createKnexStore({ url: 'sqlite:results.db', cwd: dir });
+      try {
+        await store.write(
+          batch({
+            latency: [
+              { routeId: 'orders', bucket: 60_000, source: 'shadow', side: 'legacy', bin: 9, count: 1 },
+            ],
+          }),
+        );
+        expect(await store.latency()).toEqual([
+          {
+            routeId: 'orders',
+            source: 'shadow',
+            side: 'legacy',
+            scheme: 'quarter_doubling',
+            bin: 9,
+            count: 5,
+          },
+          { routeId: 'orders', source: 'shadow', side: 'legacy', scheme: 'relative_1pct', bin: 9, count: 1 },
+        ]);
+      } finally {
+        await store.close();
       }
     });
   });

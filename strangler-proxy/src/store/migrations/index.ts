@@ -10,6 +10,7 @@ import * as countMismatchSignatures from './0002-count-mismatch-signatures.ts';
 import * as countSideErrors from './0003-count-side-errors.ts';
 import * as recordRevisions from './0004-record-revisions.ts';
 import * as recordDecisions from './0005-record-decisions.ts';
+import * as measureLatencyFinely from './0006-measure-latency-finely.ts';
 import * as correlateAndSync from './0007-correlate-and-sync.ts';
 import * as registerInstances from './0008-register-instances.ts';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   countSideErrors,
   recordRevisions,
   recordDecisions,
+  measureLatencyFinely,
   correlateAndSync,
   registerInstances,
 ];
