@@ -5,7 +5,7 @@
  * the mapped error. The body is never parsed or buffered.
  */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import type { Side } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { ProxyMetrics } from '../admin/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ResultRecorder } from '../store/types.ts';

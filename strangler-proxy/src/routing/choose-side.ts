@@ -15,10 +15,9 @@
  */
 import type { LoadedRoute } from '../config/routes-config.ts';
 import type { Stage } from '../config/schema.ts';
+import type { Side } from '../config/side.ts';
 import { bucketOf, createBucketSeed, isInSplit, randomBucket, shadowSalt } from './bucket.ts';
 import { parseStickySource, readStickyKey, type StickyRequest, type StickySource } from './sticky-key.ts';
-
-export type Side = 'legacy' | 'service';
 
 /** What choosing a side needs from a request. */
 export interface SideRequest extends StickyRequest {

@@ -7,7 +7,8 @@
  * is counted by reason instead of queued.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
+import type { CapturedResponse, Verdict } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { ResultRecorder, SkipReason } from '../store/types.ts';
 import type { ProxyMetrics } from '../admin/metrics.ts';
 import type { Logger } from '../logging/logger.ts';

@@ -9,7 +9,8 @@
  * the same contract suite (`test/store/result-store.contract.ts`).
  */
 import type { Stage } from '../config/schema.ts';
-import type { DiffKind, Side } from '../compare/verdict.ts';
+import type { DiffKind } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { RouteEventKind, SkipReason } from './types.ts';
 
 /** Width of a time bucket: counters are kept per route per minute. */
