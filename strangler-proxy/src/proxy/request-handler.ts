@@ -24,6 +24,7 @@ import { SHADOW_HEADER } from './shadow-mark.ts';
 import { setContext, type RequestContext } from './request-context.ts';
 import type { RoutingRoute, RoutingSnapshot } from './routing-snapshot.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
+import { IDEMPOTENT_METHODS, SAFE_METHODS } from '../config/http-methods.ts';
 import type { Upstream } from './upstream.ts';
 import type { Settle } from './upstream-guard.ts';
 import { createAccessLog } from '../logging/access-log.ts';
@@ -33,8 +34,6 @@ import type { EdgeRateLimits } from '../ratelimit/edge-rate-limits.ts';
 import type { ServedBridge } from '../auth/served-bridge.ts';
 
 const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 export interface RequestHandlerDeps {
   readonly current: () => RoutingSnapshot;
@@ -235,7 +234,9 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
         if (res.headersSent || res.destroyed || !isBodyless(req)) return false;
         const unsent =
           failure === 'connection_refused' ||
-          (failure === 'connection_reset' && context.reusedSocketUnanswered && IDEMPOTENT.has(method));
+          (failure === 'connection_reset' &&
+            context.reusedSocketUnanswered &&
+            IDEMPOTENT_METHODS.has(method));
         return unsent && upstream.endpoints.hasUntried(context.triedEndpoints);
       }
 
@@ -257,14 +258,20 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
           recoverable &&
           isConnectFailure(failure) &&
           failure === 'connection_refused' &&
-          IDEMPOTENT.has(method) &&
+          IDEMPOTENT_METHODS.has(method) &&
           bodyless &&
           context.attempts <= upstream.config.retry.attempts &&
           upstream.guard.allowRetry()
         ) {
           return send(side);
         }
-        if (recoverable && side === 'service' && route?.fallbackToLegacy && SAFE.has(method) && bodyless) {
+        if (
+          recoverable &&
+          side === 'service' &&
+          route?.fallbackToLegacy &&
+          SAFE_METHODS.has(method) &&
+          bodyless
+        ) {
           context.fellBack = true;
           context.side = 'legacy';
           metrics.fallback(route.id);

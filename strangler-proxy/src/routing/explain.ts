@@ -6,7 +6,8 @@
 import type { RoutesConfig } from '../config/routes-config.ts';
 import type { Stage } from '../config/schema.ts';
 import { bucketOf, isInSplit } from './bucket.ts';
-import { SAFE_METHODS, type TrafficSplit } from './choose-side.ts';
+import type { TrafficSplit } from './choose-side.ts';
+import { SAFE_METHODS } from '../config/http-methods.ts';
 import type { Side } from '../config/side.ts';
 import type { CompiledRoute } from './compile-route.ts';
 import { isPathError, normalizePath, type PathErrorCode } from './normalize-path.ts';

@@ -23,7 +23,8 @@ import type { MirrorJob, MirrorResult } from './mirror-job.ts';
 import type { AttemptOutcome } from '../proxy/upstream-guard.ts';
 import type { MirrorTraceOutcome, RequestTrace } from '../tracing/tracing.ts';
 import { failedVerdict } from '../compare/index.ts';
-import { SAFE_METHODS, type SideDecision } from '../routing/choose-side.ts';
+import type { SideDecision } from '../routing/choose-side.ts';
+import { SAFE_METHODS } from '../config/http-methods.ts';
 import { isMirrorEligible } from './mirror-request-rule.ts';
 import { clientHeaders } from '../auth/served-bridge.ts';
 
