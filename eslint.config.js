@@ -19,6 +19,25 @@ const ioLibraries = [
   'node:fs/promises',
 ];
 
+/** Every folder of strangler-proxy/src but config/. */
+const layersAboveConfig = [
+  'admin',
+  'auth',
+  'cli',
+  'compare',
+  'logging',
+  'promote',
+  'proxy',
+  'ratelimit',
+  'report',
+  'routing',
+  'runtime',
+  'safety',
+  'shadow',
+  'store',
+  'tracing',
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'reports/**', '**/*.db'] },
   js.configs.recommended,
@@ -52,6 +71,32 @@ export default tseslint.config(
             name,
             message: 'The pure core does no I/O: move this to the edge.',
           })),
+        },
+      ],
+    },
+  },
+  // config/ is the bottom layer (config < routing, compare < promote; the edges above them): it imports
+  // nothing from another folder of src/. A rule of its own, so that it keeps the pure-core block's
+  // I/O-library paths (a later block's no-restricted-imports replaces an earlier one's for a file).
+  {
+    name: 'layering/config-imports-nothing-above',
+    files: ['strangler-proxy/src/config/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ioLibraries.map((name) => ({
+            name,
+            message: 'The pure core does no I/O: move this to the edge.',
+          })),
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(${layersAboveConfig.join('|')})(/|$)`,
+              message:
+                'config/ is the bottom layer and imports nothing above it: move the code that needs this to that layer.',
+            },
+          ],
         },
       ],
     },

@@ -1,6 +1,7 @@
 /** Reads and validates a routes file for the read-only commands (validate, routes, explain, report). */
 import path from 'node:path';
-import { loadRoutesConfig, type ConfigProblem, type RoutesConfig } from '../config/index.ts';
+import type { ConfigProblem, RoutesConfig } from '../config/index.ts';
+import { loadRoutes } from '../runtime/load-routes.ts';
 import { readRoutesBytes } from '../runtime/read-routes-bytes.ts';
 import type { CliIo } from './io.ts';
 
@@ -14,7 +15,7 @@ export async function readRoutesFile(io: CliIo, file: string): Promise<RoutesFil
   const shown = path.relative(io.cwd, absolute) || absolute;
   const read = await readRoutesBytes(absolute, shown);
   if (!read.ok) return { ok: false, file: shown, problems: [read.problem], warnings: [] };
-  const loaded = loadRoutesConfig(read.bytes.toString('utf8'), { file: shown, env: { ...io.env } });
+  const loaded = loadRoutes(read.bytes.toString('utf8'), { file: shown, env: { ...io.env } });
   return loaded.ok
     ? { ok: true, file: shown, config: loaded.config, warnings: loaded.warnings }
     : { ok: false, file: shown, problems: loaded.problems, warnings: loaded.warnings };

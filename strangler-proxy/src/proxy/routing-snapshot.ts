@@ -9,7 +9,7 @@ import type { LoadedRoute, RoutesConfig } from '../config/index.ts';
 import type { DeepReadonly } from '../config/routes-config.ts';
 import { routeRevision } from '../config/route-revision.ts';
 import type { MirrorPlan } from '../shadow/mirror-job.ts';
-import { compileRoute as compileTableRoute, type CompiledRoute } from '../routing/compile-route.ts';
+import { compileRoute, type CompiledRoute } from '../routing/compile-route.ts';
 import { createRouteTable, createRouteTableOf, type RouteTable } from '../routing/route-table.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
 import { createTrustedPeerCheck } from './forwarding-headers.ts';
@@ -66,32 +66,39 @@ export interface BuiltSnapshot {
   readonly retired: readonly Upstream[];
 }
 
+/** `compiled`: the config's routes as its load compiled them, used as they are when given. */
 export function buildRoutingSnapshot(
   config: RoutesConfig,
   previous: RoutingSnapshot | null,
   hooks: RouteRuntimeHooks,
   version: number,
+  compiled?: readonly CompiledRoute[],
 ): BuiltSnapshot {
-  const table = createRouteTable(config.routes, { caseSensitive: config.proxy.caseSensitive });
+  const options = { caseSensitive: config.proxy.caseSensitive };
+  const table = compiled ? createRouteTableOf(compiled, options) : createRouteTable(config.routes, options);
   return assembleSnapshot(config, table, previous, hooks, version);
 }
 
 /**
  * {@link buildRoutingSnapshot} for a reload: the routes are compiled a slice at a time, and requests are
- * served between slices with the snapshot they have; the new one is whole before anyone sees it.
+ * served between slices with the snapshot they have; the new one is whole before anyone sees it. Routes
+ * the load compiled already are not compiled again.
  */
 export async function buildRoutingSnapshotInSlices(
   config: RoutesConfig,
   previous: RoutingSnapshot | null,
   hooks: RouteRuntimeHooks,
   version: number,
+  precompiled?: readonly CompiledRoute[],
 ): Promise<BuiltSnapshot> {
   const options = { caseSensitive: config.proxy.caseSensitive };
+  if (precompiled)
+    return assembleSnapshot(config, createRouteTableOf(precompiled, options), previous, hooks, version);
   const compiled: CompiledRoute[] = [];
   for (let start = 0; start < config.routes.length; start += ROUTES_PER_SLICE) {
     const slice = config.routes.slice(start, start + ROUTES_PER_SLICE);
     slice.forEach((route, offset) =>
-      compiled.push(compileTableRoute(route, start + offset, options.caseSensitive)),
+      compiled.push(compileRoute(route, start + offset, options.caseSensitive)),
     );
     await nextTurn();
   }
@@ -128,7 +135,7 @@ function assembleSnapshot(
     const sides = compiled.sides;
     const decide: Decide = (request) => sides.decide(request);
     const bridge = config.services[compiled.route.service]?.auth ?? null;
-    const route = compileRoute(compiled.route, compiled.template, decide, legacy, service, hooks, bridge);
+    const route = bindRoute(compiled.route, compiled.template, decide, legacy, service, hooks, bridge);
     byIndex[compiled.index] = route;
     routes.set(route.id, route);
   }
@@ -156,7 +163,8 @@ type Decide = (request: {
   remoteAddress?: string;
 }) => SideDecision;
 
-function compileRoute(
+/** A compiled route bound to its upstreams, shadow plan and run-time state: what a request uses. */
+function bindRoute(
   config: LoadedRoute,
   template: string,
   decide: Decide,

@@ -15,7 +15,7 @@ import { foldSegments } from './path-case.ts';
 import { describePrecedence } from './precedence.ts';
 import type { RouteTable } from './route-table.ts';
 import { readStickyKey } from './sticky-key.ts';
-import { describeUpstreamTarget } from '../config/upstream-target.ts';
+import { describeUpstreamTarget } from '../compare/describe-upstream-target.ts';
 import { describeMirrorRequest } from '../config/describe-mirror-request.ts';
 
 export interface ExplainRequest {

@@ -5,7 +5,7 @@ import { CliExit, type CliIo } from '../io.ts';
 import { formatProblems, type RoutesConfig } from '../../config/index.ts';
 import { readRoutesFile } from '../read-routes-file.ts';
 import { formatTable } from '../format-table.ts';
-import { describeUpstreamTarget } from '../../config/upstream-target.ts';
+import { describeUpstreamTarget } from '../../compare/describe-upstream-target.ts';
 import { describeMirrorRequest } from '../../config/describe-mirror-request.ts';
 
 export function createRoutesCommand(io: CliIo): Command {
