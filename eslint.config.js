@@ -19,7 +19,7 @@ const ioLibraries = [
   'node:fs/promises',
 ];
 
-/** Every folder of strangler-proxy/src but config/. */
+/** Every folder of strangler-proxy/src but config/ and errors/ (the code catalogue, which imports nothing). */
 const layersAboveConfig = [
   'admin',
   'auth',
@@ -76,7 +76,7 @@ export default tseslint.config(
     },
   },
   // config/ is the bottom layer (config < routing, compare < promote; the edges above them): it imports
-  // nothing from another folder of src/. A rule of its own, so that it keeps the pure-core block's
+  // from no other folder of src/ but errors/, the catalogue of codes. A rule of its own, so that it keeps the pure-core block's
   // I/O-library paths (a later block's no-restricted-imports replaces an earlier one's for a file).
   {
     name: 'layering/config-imports-nothing-above',

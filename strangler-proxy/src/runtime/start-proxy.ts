@@ -2,6 +2,7 @@
  * The programmatic API behind `strangler start`: loads routes.yaml, starts the proxy and admin listeners,
  * reloads safely (poll + explicit `reload()`), and shuts down gracefully (drain, then flush the records).
  */
+import type { ErrorCode } from '../errors/catalogue.ts';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { ConfigProblem, RoutesConfig } from '../config/index.ts';
@@ -77,7 +78,7 @@ export interface RunningProxy {
 }
 
 export class StartupConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
+  readonly code: ErrorCode = 'CONFIG_INVALID';
   readonly problems: readonly ConfigProblem[];
   constructor(problems: readonly ConfigProblem[]) {
     super(`routes file is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
