@@ -4,7 +4,7 @@
  * snapshot and swaps one reference; requests in flight keep the snapshot they started with.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { shadowSchema, type CompareRules, type ShadowConfig, type Stage } from '../config/schema.ts';
+import type { CompareRules, ShadowConfig, Stage } from '../config/schema.ts';
 import type { LoadedRoute, RoutesConfig } from '../config/index.ts';
 import type { DeepReadonly } from '../config/routes-config.ts';
 import { routeRevision } from '../config/route-revision.ts';
@@ -173,11 +173,8 @@ function bindRoute(
   hooks: RouteRuntimeHooks,
   bridge: MirrorPlan['bridge'],
 ): RoutingRoute {
-  const shadowConfig =
-    config.stage === 'legacy'
-      ? undefined
-      : (config.shadow ??
-        (config.stage === 'shadow' || config.stage === 'canary' ? defaultShadow : undefined));
+  // The loader gives every shadow and canary route its shadow block, defaults filled in (apply-defaults.ts).
+  const shadowConfig = config.stage === 'legacy' ? undefined : config.shadow;
   const shadow: ShadowPlan | null = shadowConfig
     ? {
         config: shadowConfig,
@@ -223,9 +220,6 @@ function bindRoute(
 
 const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
 const LEGACY_MIRROR_SERVICE: SideDecision = Object.freeze({ serve: 'legacy', mirror: 'service' });
-
-// Schema defaults, for a route in shadow stage whose file gives no shadow block.
-const defaultShadow: ShadowConfig = Object.freeze(shadowSchema.parse({}));
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
