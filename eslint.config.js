@@ -19,6 +19,25 @@ const ioLibraries = [
   'node:fs/promises',
 ];
 
+/** Every folder of strangler-proxy/src but config/ and errors/ (the code catalogue, which imports nothing). */
+const layersAboveConfig = [
+  'admin',
+  'auth',
+  'cli',
+  'compare',
+  'logging',
+  'promote',
+  'proxy',
+  'ratelimit',
+  'report',
+  'routing',
+  'runtime',
+  'safety',
+  'shadow',
+  'store',
+  'tracing',
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'reports/**', '**/*.db'] },
   js.configs.recommended,
@@ -59,6 +78,7 @@ export default tseslint.config(
   // Proxy → shadow boundary: the proxy knows its observers only through `proxy/exchange-observer.ts`; the
   // shadow is a plug-in that depends on the proxy, never the other way round.
   {
+    name: 'layering/proxy-imports-nothing-from-shadow',
     files: ['strangler-proxy/src/proxy/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -68,6 +88,32 @@ export default tseslint.config(
             {
               group: ['**/shadow/**', '**/shadow'],
               message: 'proxy/ imports nothing from shadow/: observe exchanges through exchange-observer.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // config/ is the bottom layer (config < routing, compare < promote; the edges above them): it imports
+  // from no other folder of src/ but errors/, the catalogue of codes. A rule of its own, so that it keeps the pure-core block's
+  // I/O-library paths (a later block's no-restricted-imports replaces an earlier one's for a file).
+  {
+    name: 'layering/config-imports-nothing-above',
+    files: ['strangler-proxy/src/config/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ioLibraries.map((name) => ({
+            name,
+            message: 'The pure core does no I/O: move this to the edge.',
+          })),
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(${layersAboveConfig.join('|')})(/|$)`,
+              message:
+                'config/ is the bottom layer and imports nothing above it: move the code that needs this to that layer.',
             },
           ],
         },

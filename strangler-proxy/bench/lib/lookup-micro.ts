@@ -3,7 +3,8 @@
  * request target, then match it in the route table), for tables of several sizes built from the same
  * generated routes.yaml the proxy loads. CPU time per lookup, sizes interleaved, median of rounds.
  */
-import { loadRoutesConfig, formatProblems } from '../../src/config/index.ts';
+import { formatProblems } from '../../src/config/index.ts';
+import { loadRoutes } from '../../src/runtime/load-routes.ts';
 import { createRouteTable, normalizeRequestTarget, type RouteTable } from '../../src/routing/index.ts';
 import { lookupPaths, routesYaml } from './routes-file.ts';
 import { median } from './stats.ts';
@@ -61,7 +62,7 @@ export function runLookupMicro(options: LookupOptions): LookupResult {
       serviceUrl: 'http://127.0.0.1:8002',
       targetStage: 'migrated',
     });
-    const loaded = loadRoutesConfig(text, { file: `routes-${size}.yaml`, env: {}, maxBytes: 64 * 1_048_576 });
+    const loaded = loadRoutes(text, { file: `routes-${size}.yaml`, env: {}, maxBytes: 64 * 1_048_576 });
     if (!loaded.ok) throw new Error(formatProblems(loaded.problems.slice(0, 5), { color: false }));
     tables.set(
       size,

@@ -11,12 +11,13 @@
  *   own, `Sec-Fetch-Site` other than `same-origin`/`none`) nor carry a content type a cross-site form or
  *   `fetch` may send without a preflight.
  */
+import type { ErrorCode } from '../errors/catalogue.ts';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 
 export interface AdminRefusal {
   readonly status: 421 | 403;
-  readonly code: 'ADMIN_HOST_NOT_ALLOWED' | 'ADMIN_CROSS_SITE';
+  readonly code: Extract<ErrorCode, 'ADMIN_HOST_NOT_ALLOWED' | 'ADMIN_CROSS_SITE'>;
   readonly message: string;
 }
 

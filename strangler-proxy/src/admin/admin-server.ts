@@ -4,6 +4,7 @@
  * constant time. Requests naming another host, and cross-site writes, are refused first
  * (`admin-request-guard.ts`). The proxy port never serves any of this.
  */
+import type { ErrorCode } from '../errors/catalogue.ts';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIPv4, type AddressInfo } from 'node:net';
@@ -41,7 +42,7 @@ export interface AdminServerOptions {
 }
 
 export class AdminConfigError extends Error {
-  readonly code = 'ADMIN_TOKEN_REQUIRED';
+  readonly code: ErrorCode = 'ADMIN_TOKEN_REQUIRED';
 }
 
 const LOOPBACK = new Set(['::1', 'localhost']);

@@ -2,11 +2,11 @@
 import path from 'node:path';
 import {
   formatProblems,
-  loadRoutesConfig,
   type ConfigProblem,
   type RoutesConfig,
   type UnsetUpstreams,
 } from '../config/index.ts';
+import { loadRoutes } from '../runtime/load-routes.ts';
 import { readRoutesBytes } from '../runtime/read-routes-bytes.ts';
 import type { CliIo } from './io.ts';
 
@@ -29,7 +29,7 @@ export async function readRoutesFile(
   const shown = path.relative(io.cwd, absolute) || absolute;
   const read = await readRoutesBytes(absolute, shown);
   if (!read.ok) return { ok: false, file: shown, problems: [read.problem], warnings: [] };
-  const loaded = loadRoutesConfig(read.bytes.toString('utf8'), {
+  const loaded = loadRoutes(read.bytes.toString('utf8'), {
     file: shown,
     env: { ...io.env },
     ...(options.unsetUpstreams === undefined ? {} : { unsetUpstreams: options.unsetUpstreams }),

@@ -8,21 +8,16 @@
  */
 import type { CompiledRules } from './compile-rules.ts';
 import type { DifferenceCollector } from './collect-differences.ts';
+import { HOP_BY_HOP_HEADERS, isKeepAlive } from './hop-by-hop.ts';
 import { REDACTED, SENSITIVE_HEADERS } from './redact.ts';
 import type { CapturedResponse } from './verdict.ts';
 
 /**
- * Never compared: hop-by-hop headers (RFC 9110 §7.6.1), `date`, and headers naming the implementation,
- * which a migration changes by definition.
+ * Never compared: hop-by-hop headers ({@link HOP_BY_HOP_HEADERS}), `date`, and headers naming the
+ * implementation, which a migration changes by definition.
  */
 export const TRANSPORT_HEADERS: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
+  ...HOP_BY_HOP_HEADERS,
   'date',
   'server',
   'x-powered-by',
@@ -113,15 +108,6 @@ function connectionTokens(legacy: HeaderMap, service: HeaderMap): Set<string> | 
   );
   if (values.length === 0) return undefined;
   return new Set(values.flatMap((value) => value.split(',').map((token) => token.trim().toLowerCase())));
-}
-
-/** `keep-alive`, however it is spelled: the commonest Connection value, checked without allocating. */
-export function isKeepAlive(connection: string): boolean {
-  return (
-    connection === 'keep-alive' ||
-    connection === 'Keep-Alive' ||
-    (connection.length === 10 && connection.toLowerCase() === 'keep-alive')
-  );
 }
 
 function record(

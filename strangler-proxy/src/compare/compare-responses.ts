@@ -9,7 +9,8 @@ import { compareHeaders, normalizeHeaders } from './compare-headers.ts';
 import { isAcceptedStatus, type CompiledRules } from './compile-rules.ts';
 import type { NoiseModel } from './noise-model.ts';
 import type { Correspondence } from './correspondence.ts';
-import type { CapturedResponse, FailureKind, Side, Verdict } from './verdict.ts';
+import type { CapturedResponse, FailureKind, Verdict } from './verdict.ts';
+import type { Side } from '../config/side.ts';
 
 /**
  * Compares status, headers and body. The verdict is `match` when no difference counts (differences at

@@ -10,7 +10,6 @@ export type {
   Difference,
   FailureKind,
   Outcome,
-  Side,
   Verdict,
 } from './verdict.ts';
 export { compareResponses, failedVerdict } from './compare-responses.ts';
@@ -42,4 +41,6 @@ export type { JsonLocation, JsonPathPattern, PathKey, PathSegment } from './json
 export { compilePaths } from './path-set.ts';
 export type { CompiledPaths } from './path-set.ts';
 export { DEFAULT_COMPARED_HEADERS, TRANSPORT_HEADERS } from './compare-headers.ts';
+export { HOP_BY_HOP_HEADERS, isKeepAlive } from './hop-by-hop.ts';
 export { isPlainMatch, plainMatch, signatureOf } from './collect-differences.ts';
+export type { Side } from '../config/side.ts';

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../errors/catalogue.ts';
 /**
  * The JSONPath subset that compare rules are written in: `$`, `.key`, `['key']`, `[n]`, `[*]` (also `.*`)
  * and `..key` (the key at any depth below). Paths are parsed once, when the config is loaded; the comparison
@@ -35,7 +36,7 @@ export const MAX_PATH_SEGMENTS = 256;
 
 /** A path outside the supported subset. `position` is the offset in `expression` where parsing stopped. */
 export class JsonPathError extends Error {
-  readonly code = 'COMPARE_INVALID_JSON_PATH';
+  readonly code: ErrorCode = 'COMPARE_INVALID_JSON_PATH';
   readonly expression: string;
   readonly position: number;
   constructor(expression: string, position: number, reason: string) {

@@ -2,6 +2,7 @@
  * The comparison's vocabulary: one immutable verdict per legacy/service pair, with typed differences.
  * A pair is always oriented legacy → service, whichever side served the client.
  */
+import type { Side } from '../config/side.ts';
 
 /** Where two answers differ. */
 export type DiffKind =
@@ -47,7 +48,6 @@ export interface BodyDigest {
 }
 
 export type Outcome = 'match' | 'mismatch' | 'error';
-export type Side = 'legacy' | 'service';
 
 /** Why one side of a pair produced no comparable answer. */
 export type FailureKind = 'timeout' | 'connection_error' | 'too_large' | 'bad_response';

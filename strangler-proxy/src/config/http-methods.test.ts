@@ -5,7 +5,7 @@
 import { METHODS } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { loadRoutesConfig } from './load-routes-config.ts';
-import { HTTP_METHODS } from './http-methods.ts';
+import { HTTP_METHODS, IDEMPOTENT_METHODS, SAFE_METHODS } from './http-methods.ts';
 
 const routesWith = (methods: string) => `version: 1
 legacy: http://127.0.0.1:4000
@@ -55,5 +55,13 @@ describe('route methods', () => {
     ]);
     expect(found[0]?.message).toContain('"get": methods are written in upper case (did you mean "GET"?)');
     expect(found[1]?.message).toContain('(did you mean "HEAD"?)');
+  });
+});
+
+describe('method safety (RFC 9110 §9.2)', () => {
+  it('names the safe methods, and the idempotent ones as the safe ones plus PUT and DELETE', () => {
+    expect([...SAFE_METHODS].sort()).toEqual(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+    expect([...IDEMPOTENT_METHODS].sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PUT', 'TRACE']);
+    for (const method of [...SAFE_METHODS, ...IDEMPOTENT_METHODS]) expect(HTTP_METHODS).toContain(method);
   });
 });

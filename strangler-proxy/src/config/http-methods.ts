@@ -46,6 +46,19 @@ export const HTTP_METHODS: readonly string[] = Object.freeze([
 const KNOWN: ReadonlySet<string> = new Set(HTTP_METHODS);
 
 /**
+ * Safe methods (RFC 9110 §9.2.1, https://www.rfc-editor.org/rfc/rfc9110#section-9.2.1): the client asks
+ * for no change on the server. Mirrored without `shadow.unsafe`; a failed service answer may be retried on
+ * legacy.
+ */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/**
+ * Idempotent methods (RFC 9110 §9.2.2): the safe ones plus PUT and DELETE, whose effect is the same
+ * however often they are sent. Only these are retried on a fresh connection.
+ */
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([...SAFE_METHODS, 'PUT', 'DELETE']);
+
+/**
  * Why `method` cannot be used in a route's `methods`, or null when it can. Methods are matched exactly
  * as sent, and clients send them in upper case, so `get` is as wrong as `GTE`: either would leave the
  * route unmatched by every real request.

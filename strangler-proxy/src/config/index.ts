@@ -4,6 +4,7 @@
  */
 export { loadRoutesConfig, DEFAULT_LOAD_LIMITS } from './load-routes-config.ts';
 export type { LoadRoutesOptions, LoadResult } from './load-routes-config.ts';
+export type { SemanticCheck, SemanticProblem } from './check-routes.ts';
 export { CONFIG_ERRORS, CONFIG_ERROR_CODES, isConfigErrorCode, severityOf } from './errors.ts';
 export type { ConfigErrorCode, ConfigProblem, Severity } from './errors.ts';
 export { formatProblems } from './format-problems.ts';

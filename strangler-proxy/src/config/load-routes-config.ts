@@ -5,14 +5,16 @@
  * 1. Guards: size limit, YAML syntax, one document, mapping at the root, no duplicate or complex keys,
  *    bounded nesting, aliases bounded by `maxAliasCount` (alias bombs).
  * 2. `${VAR}` / `${VAR:-default}` expansion in values ({@link expandEnv}).
- * 3. `defaults` applied to routes ({@link applyDefaults}), then the schema, then the semantic checks
- *    ({@link checkRoutes}). Every problem of steps 2 and 3 is reported together, each at its file:line:column
- *    with its route; problems of step 1 stop loading (values of a malformed document are not worth checking).
+ * 3. `defaults` applied to routes ({@link applyDefaults}), then the schema, then the semantic checks:
+ *    the config model's own ({@link checkRoutes}) and those the caller gives, which need a layer above
+ *    this one (`runtime/load-routes.ts` gives routing's and comparison's). Every problem of steps 2 and 3
+ *    is reported together, each at its file:line:column with its route; problems of step 1 stop loading
+ *    (values of a malformed document are not worth checking).
  *
  * On success the config is complete (every default filled in) and deeply frozen.
  */
-import { applyDefaults } from './apply-defaults.ts';
-import { checkRoutes } from './check-routes.ts';
+import { applyDefaults, isPlain } from './apply-defaults.ts';
+import { checkRoutes, type SemanticCheck, type SemanticProblem } from './check-routes.ts';
 import type { ConfigProblem } from './errors.ts';
 import { expandEnv, type Env, type UnsetUpstreams } from './expand-env.ts';
 import type { KeyPath } from './key-path.ts';
@@ -60,13 +62,17 @@ export const DEFAULT_LOAD_LIMITS = Object.freeze({
 
 /**
  * Validates routes.yaml text into a frozen {@link RoutesConfig}, or reports every problem at once. Never
- * throws for any input text.
+ * throws for any input text. `checks` run with the config model's own semantic checks.
  *
  * @example
- * const result = loadRoutesConfig(await readFile(file, 'utf8'), { file, env: process.env });
+ * const result = loadRoutesConfig(await readFile(file, 'utf8'), { file, env: process.env }, checks);
  * if (!result.ok) console.error(formatProblems(result.problems, { color: true }));
  */
-export function loadRoutesConfig(text: string, options: LoadRoutesOptions): LoadResult {
+export function loadRoutesConfig(
+  text: string,
+  options: LoadRoutesOptions,
+  checks: readonly SemanticCheck[] = [],
+): LoadResult {
   const limits = { ...DEFAULT_LOAD_LIMITS, ...definedOnly(options) };
   const problems = createProblemCollector(options.file, text, limits.maxProblems);
   const fail = (): LoadResult => ({ ok: false, ...problemsAndWarnings() });
@@ -110,7 +116,11 @@ export function loadRoutesConfig(text: string, options: LoadRoutesOptions): Load
     }
   }
   const lineOf = (path: KeyPath) => problems.position(locate(path)).line;
-  for (const problem of checkRoutes(input, lineOf)) {
+  const semantic: (readonly SemanticProblem[])[] = [checkRoutes(input, lineOf)];
+  if (isPlain(input)) {
+    for (const check of checks) semantic.push(check(input, lineOf, parsed.success ? parsed.data : undefined));
+  }
+  for (const problem of semantic.flat()) {
     problems.add(problem.code, problem.message, () => ({
       offset: locate(problem.path, problem.atKey),
       path: problem.path,

@@ -204,12 +204,12 @@ export const shadowSchema = z.strictObject({
   sticky: stickySchema
     .optional()
     .describe('Sample by user instead of by request: header:NAME, cookie:NAME or ip.'),
-  /** Mirror methods other than GET, HEAD and OPTIONS (only against a service that can take writes). */
+  /** Mirror methods other than the safe ones (GET, HEAD, OPTIONS, TRACE) (only against a service that can take writes). */
   unsafe: z
     .boolean()
     .default(false)
     .describe(
-      'Also mirror methods other than GET, HEAD and OPTIONS (only to a service that can take writes).',
+      'Also mirror methods other than the safe ones (GET, HEAD, OPTIONS, TRACE) (only to a service that can take writes).',
     ),
   /** Requests with larger bodies are served but not mirrored (and counted as `too_large`). */
   maxBodyBytes: z

@@ -2,7 +2,8 @@
  * The one place promotion validates routes.yaml text: the config loader, so that promote, rollback and check
  * accept exactly what the proxy accepts (`${VAR}` expansion, defaults, schema and semantic checks).
  */
-import { formatProblems, loadRoutesConfig } from '../config/index.ts';
+import { formatProblems } from '../config/index.ts';
+import { loadRoutes } from '../runtime/load-routes.ts';
 import type { Env, RoutesConfig } from '../config/index.ts';
 
 export type RoutesTextValidation =
@@ -26,7 +27,7 @@ export type ValidateRoutesText = (text: string, options: ValidateOptions) => Rou
 
 /** Loads the text as the proxy would; every problem is reported, one line each. */
 export const validateRoutesText: ValidateRoutesText = (text, { file, env = {} }) => {
-  const result = loadRoutesConfig(text, { file, env, unsetUpstreams: UNSET_UPSTREAMS });
+  const result = loadRoutes(text, { file, env, unsetUpstreams: UNSET_UPSTREAMS });
   if (result.ok) return { ok: true, config: result.config };
   return {
     ok: false,

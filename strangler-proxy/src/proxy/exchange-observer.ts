@@ -4,7 +4,7 @@
  * plugins). An observer can watch; it cannot change or delay the client's exchange.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { Side } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
 import type { RequestTrace } from '../tracing/tracing.ts';
 import type { ProxyFailure } from './failure-status.ts';

@@ -5,6 +5,7 @@
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { PROXY_CATALOGUE } from '../errors/catalogue.ts';
 
 export type ProxyFailure =
   | 'connection_refused'
@@ -28,67 +29,42 @@ export type ProxyFailure =
 
 interface FailureEntry {
   readonly status: number;
-  readonly code: string;
+  readonly code: ProxyErrorCode;
   readonly message: string;
 }
 
-export const FAILURES: Readonly<Record<ProxyFailure, FailureEntry>> = Object.freeze({
-  connection_refused: {
-    status: 502,
-    code: 'UPSTREAM_UNAVAILABLE',
-    message: 'the upstream refused the connection',
-  },
-  connection_reset: { status: 502, code: 'UPSTREAM_RESET', message: 'the upstream closed the connection' },
-  upstream_timeout: { status: 504, code: 'UPSTREAM_TIMEOUT', message: 'the upstream did not answer in time' },
-  bad_upstream_response: {
-    status: 502,
-    code: 'UPSTREAM_BAD_RESPONSE',
-    message: 'the upstream sent an invalid response',
-  },
-  over_capacity: {
-    status: 503,
-    code: 'UPSTREAM_OVER_CAPACITY',
-    message: 'too many requests in flight to the upstream',
-  },
-  circuit_open: {
-    status: 503,
-    code: 'UPSTREAM_CIRCUIT_OPEN',
-    message: 'the upstream is failing; its circuit breaker is open',
-  },
-  bad_request: { status: 400, code: 'BAD_REQUEST', message: 'the request is malformed' },
-  uri_too_long: { status: 414, code: 'URI_TOO_LONG', message: 'the request path is longer than allowed' },
-  not_an_open_proxy: {
-    status: 400,
-    code: 'NOT_AN_OPEN_PROXY',
-    message: 'absolute-form targets and CONNECT are refused',
-  },
-  body_too_large: { status: 413, code: 'BODY_TOO_LARGE', message: 'the request body is larger than allowed' },
-  headers_too_large: {
-    status: 431,
-    code: 'HEADERS_TOO_LARGE',
-    message: 'the request headers are larger than allowed',
-  },
-  request_timeout: {
-    status: 408,
-    code: 'REQUEST_TIMEOUT',
-    message: 'the request was not received in time',
-  },
-  rate_limited: { status: 429, code: 'RATE_LIMITED', message: 'too many requests' },
-  // Token auth at the edge (a route's `auth`): nothing was forwarded.
-  auth_missing: { status: 401, code: 'AUTH_MISSING', message: 'a bearer token is required' },
-  auth_expired: { status: 401, code: 'AUTH_EXPIRED', message: 'the token has expired' },
-  auth_bad_signature: {
-    status: 401,
-    code: 'AUTH_BAD_SIGNATURE',
-    message: 'the token signature does not verify',
-  },
-  auth_wrong_audience: {
-    status: 401,
-    code: 'AUTH_WRONG_AUDIENCE',
-    message: 'the token is for another audience',
-  },
-  auth_invalid: { status: 401, code: 'AUTH_INVALID', message: 'the token is invalid' },
-});
+type ProxyErrorCode = keyof typeof PROXY_CATALOGUE;
+
+/** Each failure's code; its status and message are the catalogue's. */
+const FAILURE_CODES: Readonly<Record<ProxyFailure, ProxyErrorCode>> = {
+  connection_refused: 'UPSTREAM_UNAVAILABLE',
+  connection_reset: 'UPSTREAM_RESET',
+  upstream_timeout: 'UPSTREAM_TIMEOUT',
+  bad_upstream_response: 'UPSTREAM_BAD_RESPONSE',
+  over_capacity: 'UPSTREAM_OVER_CAPACITY',
+  circuit_open: 'UPSTREAM_CIRCUIT_OPEN',
+  bad_request: 'BAD_REQUEST',
+  uri_too_long: 'URI_TOO_LONG',
+  not_an_open_proxy: 'NOT_AN_OPEN_PROXY',
+  body_too_large: 'BODY_TOO_LARGE',
+  headers_too_large: 'HEADERS_TOO_LARGE',
+  request_timeout: 'REQUEST_TIMEOUT',
+  rate_limited: 'RATE_LIMITED',
+  auth_missing: 'AUTH_MISSING',
+  auth_expired: 'AUTH_EXPIRED',
+  auth_bad_signature: 'AUTH_BAD_SIGNATURE',
+  auth_wrong_audience: 'AUTH_WRONG_AUDIENCE',
+  auth_invalid: 'AUTH_INVALID',
+};
+
+export const FAILURES: Readonly<Record<ProxyFailure, FailureEntry>> = Object.freeze(
+  Object.fromEntries(
+    Object.entries(FAILURE_CODES).map(([failure, code]) => {
+      const { status, message } = PROXY_CATALOGUE[code];
+      return [failure, Object.freeze({ status, code, message })];
+    }),
+  ) as Record<ProxyFailure, FailureEntry>,
+);
 
 /** Classifies a proxying error by its Node error code (timeouts are flagged by the caller). */
 export function classifyUpstreamError(error: unknown, timedOut: boolean): ProxyFailure {

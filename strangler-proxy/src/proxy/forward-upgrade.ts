@@ -13,7 +13,7 @@ import { request as httpRequest, STATUS_CODES, type ClientRequest, type Incoming
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { classifyUpstreamError, sendRawFailure, type ProxyFailure } from './failure-status.ts';
-import { HOP_BY_HOP } from './forwarding-headers.ts';
+import { HOP_BY_HOP_HEADERS } from '../compare/hop-by-hop.ts';
 
 export interface UpgradeTarget {
   readonly url: URL;
@@ -28,7 +28,7 @@ export type UpgradeOutcome =
   | { readonly kind: 'abandoned' };
 
 /** Never passed on with a non-upgrade answer, which goes out delimited by the close of the connection. */
-const NOT_RELAYED = new Set([...HOP_BY_HOP, 'connection', 'transfer-encoding']);
+const NOT_RELAYED: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
 
 export function forwardUpgrade(
   req: IncomingMessage,

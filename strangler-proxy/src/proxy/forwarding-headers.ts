@@ -4,21 +4,16 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { isKeepAlive } from '../compare/compare-headers.ts';
+import { HOP_BY_HOP_HEADERS, isKeepAlive } from '../compare/hop-by-hop.ts';
 import { SHADOW_HEADER } from './shadow-mark.ts';
 
 /**
- * RFC 9110 §7.6.1 connection-specific headers, minus the framing ones Node needs to forward a body
- * (Connection itself is dealt with on its own).
+ * The hop-by-hop headers removed from a request, minus the framing Node needs to forward its body
+ * (Transfer-Encoding) and Connection, dealt with on its own.
  */
-export const HOP_BY_HOP: readonly string[] = [
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'upgrade',
-];
+const REMOVED_FROM_REQUESTS: readonly string[] = HOP_BY_HOP_HEADERS.filter(
+  (name) => name !== 'connection' && name !== 'transfer-encoding',
+);
 
 const INTERNAL_PREFIX = 'x-strangler-';
 
@@ -47,7 +42,7 @@ export function prepareForwardedHeaders(headers: IncomingHttpHeaders, context: F
     }
     delete headers.connection;
   }
-  for (const name of HOP_BY_HOP) if (headers[name] !== undefined) delete headers[name];
+  for (const name of REMOVED_FROM_REQUESTS) if (headers[name] !== undefined) delete headers[name];
   for (const name in headers) {
     if (name.startsWith(INTERNAL_PREFIX) && !(context.ownMirror === true && name === SHADOW_HEADER))
       delete headers[name];

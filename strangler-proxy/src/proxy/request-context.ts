@@ -3,7 +3,7 @@
  * (which only receive req/res) find it without a lookup table.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import type { Side } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { RoutingRoute } from './routing-snapshot.ts';
 import type { ProxyFailure } from './failure-status.ts';
 import type { ExchangeDeadline } from './exchange-deadline.ts';

@@ -5,7 +5,7 @@
  * the mapped error. The body is never parsed or buffered.
  */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import type { Side } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { ProxyMetrics } from '../admin/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import { normalizeRequestTarget } from '../routing/normalize-path.ts';
@@ -24,6 +24,7 @@ import { endObservers, startObservers } from './exchange-listeners.ts';
 import { setContext, type RequestContext } from './request-context.ts';
 import type { RoutingRoute, RoutingSnapshot } from './routing-snapshot.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
+import { IDEMPOTENT_METHODS, SAFE_METHODS } from '../config/http-methods.ts';
 import type { Upstream } from './upstream.ts';
 import type { Settle } from './upstream-guard.ts';
 import type { Tracing } from '../tracing/tracing.ts';
@@ -31,8 +32,6 @@ import type { EdgeRateLimits } from '../ratelimit/edge-rate-limits.ts';
 import type { ServedBridge } from '../auth/served-bridge.ts';
 
 const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 export interface RequestHandlerDeps {
   readonly current: () => RoutingSnapshot;
@@ -231,7 +230,9 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
         if (res.headersSent || res.destroyed || !isBodyless(req)) return false;
         const unsent =
           failure === 'connection_refused' ||
-          (failure === 'connection_reset' && context.reusedSocketUnanswered && IDEMPOTENT.has(method));
+          (failure === 'connection_reset' &&
+            context.reusedSocketUnanswered &&
+            IDEMPOTENT_METHODS.has(method));
         return unsent && upstream.endpoints.hasUntried(context.triedEndpoints);
       }
 
@@ -253,14 +254,20 @@ export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
           recoverable &&
           isConnectFailure(failure) &&
           failure === 'connection_refused' &&
-          IDEMPOTENT.has(method) &&
+          IDEMPOTENT_METHODS.has(method) &&
           bodyless &&
           context.attempts <= upstream.config.retry.attempts &&
           upstream.guard.allowRetry()
         ) {
           return send(side);
         }
-        if (recoverable && side === 'service' && route?.fallbackToLegacy && SAFE.has(method) && bodyless) {
+        if (
+          recoverable &&
+          side === 'service' &&
+          route?.fallbackToLegacy &&
+          SAFE_METHODS.has(method) &&
+          bodyless
+        ) {
           context.fellBack = true;
           context.side = 'legacy';
           metrics.fallback(route.id);

@@ -4,12 +4,12 @@
  * snapshot and swaps one reference; requests in flight keep the snapshot they started with.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { shadowSchema, type ShadowConfig, type Stage } from '../config/schema.ts';
+import type { ShadowConfig, Stage } from '../config/schema.ts';
 import type { AuthBridgeConfig } from '../config/auth-schema.ts';
 import type { LoadedRoute, RoutesConfig } from '../config/index.ts';
 import type { DeepReadonly } from '../config/routes-config.ts';
 import { routeRevision } from '../config/route-revision.ts';
-import { compileRoute as compileTableRoute, type CompiledRoute } from '../routing/compile-route.ts';
+import { compileRoute, type CompiledRoute } from '../routing/compile-route.ts';
 import { createRouteTable, createRouteTableOf, type RouteTable } from '../routing/route-table.ts';
 import type { SideDecision } from '../routing/choose-side.ts';
 import { createTrustedPeerCheck } from './forwarding-headers.ts';
@@ -70,32 +70,39 @@ export interface BuiltSnapshot {
   readonly retired: readonly Upstream[];
 }
 
+/** `compiled`: the config's routes as its load compiled them, used as they are when given. */
 export function buildRoutingSnapshot(
   config: RoutesConfig,
   previous: RoutingSnapshot | null,
   hooks: RouteRuntimeHooks,
   version: number,
+  compiled?: readonly CompiledRoute[],
 ): BuiltSnapshot {
-  const table = createRouteTable(config.routes, { caseSensitive: config.proxy.caseSensitive });
+  const options = { caseSensitive: config.proxy.caseSensitive };
+  const table = compiled ? createRouteTableOf(compiled, options) : createRouteTable(config.routes, options);
   return assembleSnapshot(config, table, previous, hooks, version);
 }
 
 /**
  * {@link buildRoutingSnapshot} for a reload: the routes are compiled a slice at a time, and requests are
- * served between slices with the snapshot they have; the new one is whole before anyone sees it.
+ * served between slices with the snapshot they have; the new one is whole before anyone sees it. Routes
+ * the load compiled already are not compiled again.
  */
 export async function buildRoutingSnapshotInSlices(
   config: RoutesConfig,
   previous: RoutingSnapshot | null,
   hooks: RouteRuntimeHooks,
   version: number,
+  precompiled?: readonly CompiledRoute[],
 ): Promise<BuiltSnapshot> {
   const options = { caseSensitive: config.proxy.caseSensitive };
+  if (precompiled)
+    return assembleSnapshot(config, createRouteTableOf(precompiled, options), previous, hooks, version);
   const compiled: CompiledRoute[] = [];
   for (let start = 0; start < config.routes.length; start += ROUTES_PER_SLICE) {
     const slice = config.routes.slice(start, start + ROUTES_PER_SLICE);
     slice.forEach((route, offset) =>
-      compiled.push(compileTableRoute(route, start + offset, options.caseSensitive)),
+      compiled.push(compileRoute(route, start + offset, options.caseSensitive)),
     );
     await nextTurn();
   }
@@ -132,7 +139,7 @@ function assembleSnapshot(
     const sides = compiled.sides;
     const decide: Decide = (request) => sides.decide(request);
     const bridge = config.services[compiled.route.service]?.auth ?? null;
-    const route = compileRoute(compiled.route, compiled.template, decide, legacy, service, hooks, bridge);
+    const route = bindRoute(compiled.route, compiled.template, decide, legacy, service, hooks, bridge);
     byIndex[compiled.index] = route;
     routes.set(route.id, route);
   }
@@ -160,7 +167,8 @@ type Decide = (request: {
   remoteAddress?: string;
 }) => SideDecision;
 
-function compileRoute(
+/** A compiled route bound to its upstreams, shadow plan and run-time state: what a request uses. */
+function bindRoute(
   config: LoadedRoute,
   template: string,
   decide: Decide,
@@ -169,11 +177,8 @@ function compileRoute(
   hooks: RouteRuntimeHooks,
   bridge: ShadowPlan['bridge'],
 ): RoutingRoute {
-  const shadowConfig =
-    config.stage === 'legacy'
-      ? undefined
-      : (config.shadow ??
-        (config.stage === 'shadow' || config.stage === 'canary' ? defaultShadow : undefined));
+  // The loader gives every shadow and canary route its shadow block, defaults filled in (apply-defaults.ts).
+  const shadowConfig = config.stage === 'legacy' ? undefined : config.shadow;
   const shadow: ShadowPlan | null = shadowConfig
     ? { config: shadowConfig, bridge, bases: { legacy: legacy.base, service: service.base } }
     : null;
@@ -208,9 +213,6 @@ function compileRoute(
 
 const LEGACY_ONLY: SideDecision = Object.freeze({ serve: 'legacy', mirror: null });
 const LEGACY_MIRROR_SERVICE: SideDecision = Object.freeze({ serve: 'legacy', mirror: 'service' });
-
-// Schema defaults, for a route in shadow stage whose file gives no shadow block.
-const defaultShadow: ShadowConfig = Object.freeze(shadowSchema.parse({}));
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];

@@ -18,7 +18,7 @@ import type { LoadedUpstream } from '../config/routes-config.ts';
 import { staticUrls } from '../config/upstream-target.ts';
 import { hasLargeBody, isBodyless, isCloseDelimitedFor, mayBeLargeAnswer } from './body-framing.ts';
 import { classifyUpstreamError } from './failure-status.ts';
-import { isKeepAlive } from '../compare/compare-headers.ts';
+import { HOP_BY_HOP_HEADERS, isKeepAlive } from '../compare/hop-by-hop.ts';
 import { getContext, type UpstreamFailureHandler } from './request-context.ts';
 import { releaseWrittenChunks } from './release-written-chunks.ts';
 import { createUpstreamGuard, type UpstreamGuard } from './upstream-guard.ts';
@@ -93,6 +93,14 @@ function reportFailure(req: IncomingMessage, error: unknown, recoverable = true)
 }
 
 /**
+ * The hop-by-hop headers removed from an answer, minus its framing (Transfer-Encoding, piped as it came),
+ * Connection (replaced by the client's own) and Upgrade (kept on a 101).
+ */
+const REMOVED_FROM_ANSWERS: readonly string[] = HOP_BY_HOP_HEADERS.filter(
+  (name) => name !== 'connection' && name !== 'transfer-encoding' && name !== 'upgrade',
+);
+
+/**
  * Leaves in the answer's head only what the client may get, before it is written or tapped.
  *
  * The upstream's Connection and Keep-Alive headers describe the proxy's connection to it, not the
@@ -115,12 +123,10 @@ function sanitizeResponseHead(proxyRes: IncomingMessage, res: ServerResponse | u
     }
   }
   if (connection !== undefined) headers.connection = undefined;
-  if (headers['keep-alive'] !== undefined) headers['keep-alive'] = undefined;
-  if (headers['proxy-connection'] !== undefined) headers['proxy-connection'] = undefined;
+  // Trailer among them: the body is piped without its trailer fields, so announcing them would be wrong;
+  // Node also refuses to write a Trailer header on an answer that is not chunked.
+  for (const name of REMOVED_FROM_ANSWERS) if (headers[name] !== undefined) headers[name] = undefined;
   if (headers.upgrade !== undefined && proxyRes.statusCode !== 101) headers.upgrade = undefined;
-  // The body is piped without its trailer fields, so announcing them would be wrong; Node also refuses to
-  // write a Trailer header on an answer that is not chunked (an HTTP/1.0 client's, a sized one).
-  if (headers.trailer !== undefined) headers.trailer = undefined;
   // An HTTP/1.0 keep-alive client was told `keep-alive` on an answer Node ends by closing the connection.
   if (res && (!res.shouldKeepAlive || isCloseDelimitedFor(res.req, proxyRes))) headers.connection = 'close';
   // Node's parser lets control characters through in the reason phrase, and Node refuses to write them

@@ -5,7 +5,7 @@
  */
 import type { GateConfig, Stage } from '../config/schema.ts';
 import { foldPath } from '../compare/json-path.ts';
-import type { Side } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import { SKIP_REASONS, type SkipReason } from '../store/types.ts';
 import {
   BUCKET_MS,

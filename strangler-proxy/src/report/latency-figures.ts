@@ -2,7 +2,7 @@
  * Latency figures of a route, read from the store's histograms and rounded to the precision of the bins
  * they came from (never more digits than the measurement has).
  */
-import type { Side } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { LatencySource, LatencyTotals } from '../store/result-store.ts';
 import {
   binValueMs,

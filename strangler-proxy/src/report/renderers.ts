@@ -1,6 +1,7 @@
 /**
  * Report formats, looked up by name (`--format`). A new format is a new entry here, not a flag.
  */
+import type { ErrorCode } from '../errors/catalogue.ts';
 import type { Report } from './report-model.ts';
 import { renderTable } from './render-table.ts';
 import { renderJson } from './render-json.ts';
@@ -34,7 +35,7 @@ export function isReportFormat(name: string): name is ReportFormat {
 
 /** An unknown `--format`; `code` is stable. */
 export class ReportFormatError extends Error {
-  readonly code = 'STRANGLER_ERR_REPORT_FORMAT';
+  readonly code: ErrorCode = 'STRANGLER_ERR_REPORT_FORMAT';
   constructor(name: string) {
     super(`unknown report format "${name}"; expected one of ${REPORT_FORMATS.join(', ')}`);
     this.name = 'ReportFormatError';

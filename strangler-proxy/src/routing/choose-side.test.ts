@@ -139,6 +139,15 @@ describe('createSidePolicy', () => {
     expect(policy.decide(request({}, 'POST'), () => 0.1)).toEqual({ serve: 'legacy', mirror: null });
   });
 
+  it('mirrors every safe method of RFC 9110 §9.2.1 without shadow.unsafe, and no other', () => {
+    const policy = createSidePolicy(
+      route({ stage: 'shadow', shadow: { percent: 100 } as RouteConfig['shadow'] }),
+    );
+    const mirrored = (method: string) => policy.decide(request({}, method), always).mirror;
+    for (const method of ['GET', 'HEAD', 'OPTIONS', 'TRACE']) expect(mirrored(method)).toBe('service');
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) expect(mirrored(method)).toBeNull();
+  });
+
   it('shadow with unsafe: mirrors writes too', () => {
     const shadow = routeSchema.shape.shadow.parse({ unsafe: true });
     const policy = createSidePolicy(route({ stage: 'shadow', shadow }));

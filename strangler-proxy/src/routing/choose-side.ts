@@ -9,16 +9,16 @@
  * | migrated | service                                  | legacy (shadowing legacy after cut-over)  |
  *
  * The loader always gives `shadow`-stage routes a `shadow` block; for `canary` and `migrated` the block is
- * what opts in. Mirrors are sampled by `shadow.percent` and limited to GET, HEAD and OPTIONS unless
+ * what opts in. Mirrors are sampled by `shadow.percent` and limited to the safe methods ({@link SAFE_METHODS}) unless
  * `shadow.unsafe`. A split with `sticky` buckets the user's key ({@link bucketOf}); without it, or when the
  * request has no key, each request is drawn at random.
  */
 import type { LoadedRoute } from '../config/routes-config.ts';
 import type { Stage } from '../config/schema.ts';
+import type { Side } from '../config/side.ts';
+import { SAFE_METHODS } from '../config/http-methods.ts';
 import { bucketOf, createBucketSeed, isInSplit, randomBucket, shadowSalt } from './bucket.ts';
 import { parseStickySource, readStickyKey, type StickyRequest, type StickySource } from './sticky-key.ts';
-
-export type Side = 'legacy' | 'service';
 
 /** What choosing a side needs from a request. */
 export interface SideRequest extends StickyRequest {
@@ -49,14 +49,11 @@ export interface SidePolicy {
   readonly canary: TrafficSplit | null;
   /** The mirror sample, when this stage mirrors at all. */
   readonly shadow: TrafficSplit | null;
-  /** Whether methods other than GET, HEAD and OPTIONS are mirrored. */
+  /** Whether methods other than the safe ones are mirrored. */
   readonly mirrorsUnsafe: boolean;
   /** Chooses the sides for one request; `random` (default `Math.random`) is injectable for tests. */
   decide(request: SideRequest, random?: () => number): SideDecision;
 }
-
-/** Methods mirrored without `shadow.unsafe`. */
-export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface SplitOptions {
   /** The split's salt: the route id for a canary, {@link shadowSalt} of it for a mirror sample. */

@@ -38,6 +38,13 @@ export interface CompiledRoute {
   readonly sides: SidePolicy;
 }
 
+let compilations = 0;
+
+/** How many routes this process has compiled: what tests count to see that a load compiles each once. */
+export function compiledRouteCount(): number {
+  return compilations;
+}
+
 /**
  * Compiles a validated route; `caseSensitive` is the table's `proxy.caseSensitive`.
  *
@@ -49,6 +56,7 @@ export function compileRoute(
   caseSensitive: boolean,
   rank = index,
 ): CompiledRoute {
+  compilations += 1;
   const parsed = parsePathPattern(route.path);
   if (!parsed.ok)
     throw new TypeError(`route ${route.id}: invalid path pattern: ${parsed.problems.join('; ')}`);

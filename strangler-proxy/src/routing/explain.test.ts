@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRoutesConfig } from '../config/load-routes-config.ts';
+import { loadRoutes } from '../runtime/load-routes.ts';
 import type { RoutesConfig } from '../config/routes-config.ts';
 import { bucketOf, createBucketSeed } from './bucket.ts';
 import { explainRoute, formatExplanation } from './explain.ts';
@@ -44,7 +44,7 @@ function setup(proxyBlock = ''): {
     headers?: Record<string, string>,
   ) => ReturnType<typeof explainRoute>;
 } {
-  const loaded = loadRoutesConfig(text + proxyBlock, { file: 'routes.yaml', env: {} });
+  const loaded = loadRoutes(text + proxyBlock, { file: 'routes.yaml', env: {} });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
   const table = createRouteTable(loaded.config.routes, { caseSensitive: loaded.config.proxy.caseSensitive });
   return {

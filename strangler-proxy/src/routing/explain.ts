@@ -6,14 +6,16 @@
 import type { RoutesConfig } from '../config/routes-config.ts';
 import type { Stage } from '../config/schema.ts';
 import { bucketOf, isInSplit } from './bucket.ts';
-import { SAFE_METHODS, type Side, type TrafficSplit } from './choose-side.ts';
+import type { TrafficSplit } from './choose-side.ts';
+import { SAFE_METHODS } from '../config/http-methods.ts';
+import type { Side } from '../config/side.ts';
 import type { CompiledRoute } from './compile-route.ts';
 import { isPathError, normalizePath, type PathErrorCode } from './normalize-path.ts';
 import { foldSegments } from './path-case.ts';
 import { describePrecedence } from './precedence.ts';
 import type { RouteTable } from './route-table.ts';
 import { readStickyKey } from './sticky-key.ts';
-import { describeUpstreamTarget } from '../config/upstream-target.ts';
+import { describeUpstreamTarget } from '../compare/describe-upstream-target.ts';
 import { describeMirrorRequest } from '../config/describe-mirror-request.ts';
 
 export interface ExplainRequest {

@@ -20,15 +20,8 @@ export type { CompiledRoute, HeaderCondition, MatchRequest } from './compile-rou
 export { createRouteTable } from './route-table.ts';
 export type { RouteRequest, RouteTable, RouteTableOptions } from './route-table.ts';
 export { describePathCase, foldPattern, foldSegments } from './path-case.ts';
-export { SAFE_METHODS, createSidePolicy, createSideChooser, createTrafficSplit } from './choose-side.ts';
-export type {
-  Side,
-  SideDecision,
-  SidePolicy,
-  SideRequest,
-  SplitOptions,
-  TrafficSplit,
-} from './choose-side.ts';
+export { createSidePolicy, createSideChooser, createTrafficSplit } from './choose-side.ts';
+export type { SideDecision, SidePolicy, SideRequest, SplitOptions, TrafficSplit } from './choose-side.ts';
 export { BUCKETS, bucketOf, createBucketSeed, shadowSalt } from './bucket.ts';
 export { parseStickySource, readCookie, readStickyKey } from './sticky-key.ts';
 export type { StickyRequest, StickySource } from './sticky-key.ts';
@@ -43,3 +36,4 @@ export type {
   Explanation,
   SplitExplanation,
 } from './explain.ts';
+export type { Side } from '../config/side.ts';

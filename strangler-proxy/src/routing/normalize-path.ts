@@ -18,19 +18,14 @@
  * 6. A segment that still hides a dot segment from a more lenient upstream is refused: `..;x` (Tomcat strips
  *    `;` parameters) or `..%2F` / `%5C..` (servers that decode slashes after routing).
  */
+import { PATH_CATALOGUE } from '../errors/catalogue.ts';
 
 /** Longest raw path accepted (the query is not counted). */
 export const MAX_PATH_LENGTH = 8192;
 
 /** Why a request target was refused. Stable: tests, logs and metrics use these. */
-export const PATH_ERROR_CODES = [
-  'PATH_NOT_ORIGIN_FORM',
-  'PATH_TOO_LONG',
-  'PATH_INVALID_PERCENT_ENCODING',
-  'PATH_CONTROL_CHARACTER',
-  'PATH_INVALID_CHARACTER',
-  'PATH_AMBIGUOUS_SEGMENT',
-] as const;
+/** The path codes, in catalogue order (`errors/catalogue.ts`). */
+export const PATH_ERROR_CODES = Object.freeze(Object.keys(PATH_CATALOGUE) as (keyof typeof PATH_CATALOGUE)[]);
 export type PathErrorCode = (typeof PATH_ERROR_CODES)[number];
 
 /** A request target that must never reach an upstream. The proxy answers 414 for `PATH_TOO_LONG`, else 400. */

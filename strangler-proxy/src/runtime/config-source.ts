@@ -6,13 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import {
-  loadRoutesConfig,
-  type ConfigProblem,
-  type LoadResult,
-  type LoadRoutesOptions,
-  type RoutesConfig,
-} from '../config/index.ts';
+import type { ConfigProblem, LoadRoutesOptions, RoutesConfig } from '../config/index.ts';
+import type { CompiledRoute } from '../routing/compile-route.ts';
+import { loadRoutes, type RoutesLoad } from './load-routes.ts';
 import { readRoutesBytes, type RoutesBytesRead } from './read-routes-bytes.ts';
 
 /** What a read saw of the file: its content hash and, taken just before, its stat (see {@link statKey}). */
@@ -22,16 +18,21 @@ export interface FileSeen {
 }
 
 export type ConfigRead =
-  | ({ readonly ok: true; readonly config: RoutesConfig } & FileSeen)
+  | ({
+      readonly ok: true;
+      readonly config: RoutesConfig;
+      /** The routes as the load compiled them, when it did (see {@link loadRoutes}). */
+      readonly compiled?: readonly CompiledRoute[] | undefined;
+    } & FileSeen)
   | ({ readonly ok: false; readonly problems: readonly ConfigProblem[] } & FileSeen);
 
-/** Validates the text read: {@link loadRoutesConfig}, or a function that gives what it gives. */
-export type LoadRoutes = (text: string, options: LoadRoutesOptions) => LoadResult | Promise<LoadResult>;
+/** Validates the text read: {@link loadRoutes}, or a function that gives what it gives. */
+export type LoadRoutes = (text: string, options: LoadRoutesOptions) => RoutesLoad | Promise<RoutesLoad>;
 
 export async function readConfigFile(
   file: string,
   env: Readonly<Record<string, string | undefined>>,
-  load: LoadRoutes = loadRoutesConfig,
+  load: LoadRoutes = loadRoutes,
 ): Promise<ConfigRead> {
   // Before the read: a change between the two is then seen again by the next poll, never missed.
   const statSeen = await statKey(file);
@@ -41,7 +42,7 @@ export async function readConfigFile(
   const hash = hashBytes(bytes);
   const loaded = await load(bytes.toString('utf8'), { file, env: { ...env } });
   return loaded.ok
-    ? { ok: true, config: loaded.config, hash, stat: statSeen }
+    ? { ok: true, config: loaded.config, compiled: loaded.compiled, hash, stat: statSeen }
     : { ok: false, problems: loaded.problems, hash, stat: statSeen };
 }
 

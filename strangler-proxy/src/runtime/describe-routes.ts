@@ -1,6 +1,6 @@
 /** The active route table as the admin API and `strangler routes` show it. */
 import type { RoutingSnapshot } from '../proxy/routing-snapshot.ts';
-import { describeUpstreamTarget } from '../config/upstream-target.ts';
+import { describeUpstreamTarget } from '../compare/describe-upstream-target.ts';
 import { redactUrl } from '../compare/redact-url.ts';
 
 export interface RouteDescription {

@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadRoutesConfig, type LoadResult, type LoadRoutesOptions } from '../config/index.ts';
+import type { LoadResult, LoadRoutesOptions } from '../config/index.ts';
+import { loadRoutes, type RoutesLoad } from './load-routes.ts';
 import { deepFreeze, type RoutesConfig } from '../config/routes-config.ts';
 import type { LoadRequest } from './load-routes-worker.ts';
 import { nextTurn, ROUTES_PER_SLICE } from '../proxy/slices.ts';
@@ -19,9 +20,12 @@ export const OFF_THREAD_MIN_BYTES = 64 * 1024;
 /** Next to this module, with its extension: `.ts` when running the sources, `.js` in the compiled build. */
 const WORKER_SCRIPT = new URL(`./load-routes-worker${path.extname(import.meta.url)}`, import.meta.url);
 
-/** What {@link loadRoutesConfig} returns for the same text, the config deeply frozen likewise. */
-export async function loadRoutesOffThread(text: string, options: LoadRoutesOptions): Promise<LoadResult> {
-  if (text.length < OFF_THREAD_MIN_BYTES) return loadRoutesConfig(text, options);
+/**
+ * What {@link loadRoutes} returns for the same text, the config deeply frozen likewise; routes compiled on
+ * the loader's thread cannot cross to this one, so a large file's come back uncompiled.
+ */
+export async function loadRoutesOffThread(text: string, options: LoadRoutesOptions): Promise<RoutesLoad> {
+  if (text.length < OFF_THREAD_MIN_BYTES) return loadRoutes(text, options);
   const result = await loadOnWorker({ text, options });
   if (!result.ok) return result;
   return { ...result, config: await freezeInSlices(result.config) };

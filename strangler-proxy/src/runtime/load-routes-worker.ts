@@ -3,7 +3,8 @@
  * text it is given and posts the result back as plain data.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadRoutesConfig, type LoadResult, type LoadRoutesOptions } from '../config/index.ts';
+import type { LoadResult, LoadRoutesOptions } from '../config/index.ts';
+import { loadRoutes } from './load-routes.ts';
 
 export interface LoadRequest {
   readonly text: string;
@@ -11,5 +12,9 @@ export interface LoadRequest {
 }
 
 const request = workerData as LoadRequest;
-const result: LoadResult = loadRoutesConfig(request.text, request.options);
+const loaded = loadRoutes(request.text, request.options);
+// Compiled routes hold functions, which no message carries: the serving thread compiles its own.
+const result: LoadResult = loaded.ok
+  ? { ok: true, config: loaded.config, warnings: loaded.warnings }
+  : loaded;
 parentPort?.postMessage(result);

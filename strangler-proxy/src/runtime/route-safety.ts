@@ -10,7 +10,7 @@ import type { RouteRuntimeHooks, RoutingSnapshot } from '../proxy/routing-snapsh
 import { createAutoRollback, type AutoRollback } from '../safety/auto-rollback.ts';
 import { autoRollbackDecision } from '../safety/auto-rollback-decision.ts';
 import { autoRollbackSchema } from '../config/schema.ts';
-import { describeUpstreamTarget } from '../config/upstream-target.ts';
+import { describeUpstreamTarget } from '../compare/describe-upstream-target.ts';
 import type { EndpointStatus } from '../proxy/endpoint-set.ts';
 
 export interface RouteSafety extends RouteRuntimeHooks {

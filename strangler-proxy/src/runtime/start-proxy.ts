@@ -2,9 +2,11 @@
  * The programmatic API behind `strangler start`: loads routes.yaml, starts the proxy and admin listeners,
  * reloads safely (poll + explicit `reload()`), and shuts down gracefully (drain, then flush the records).
  */
+import type { ErrorCode } from '../errors/catalogue.ts';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { ConfigProblem, RoutesConfig } from '../config/index.ts';
+import type { CompiledRoute } from '../routing/compile-route.ts';
 import type { RecorderStatus, ResultRecorder } from '../store/types.ts';
 import type { StoredCorrelation } from '../store/result-store.ts';
 import { createProxyMetrics, type ProxyMetrics } from '../admin/metrics.ts';
@@ -99,7 +101,7 @@ export interface RunningProxy {
 }
 
 export class StartupConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
+  readonly code: ErrorCode = 'CONFIG_INVALID';
   readonly problems: readonly ConfigProblem[];
   constructor(problems: readonly ConfigProblem[]) {
     super(`routes file is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
@@ -204,7 +206,13 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     }
   };
   let version = 1;
-  let current: RoutingSnapshot = buildRoutingSnapshot(first.config, null, safety, version).snapshot;
+  let current: RoutingSnapshot = buildRoutingSnapshot(
+    first.config,
+    null,
+    safety,
+    version,
+    first.compiled,
+  ).snapshot;
   safety.watchUpstreams(current);
   metrics.followEndpoints(function* () {
     for (const [name, upstream] of current.upstreams)
@@ -317,10 +325,10 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     }
   };
 
-  const apply = async (config: RoutesConfig): Promise<void> => {
+  const apply = async (config: RoutesConfig, compiled?: readonly CompiledRoute[]): Promise<void> => {
     // Built before anything changes (requests meanwhile use the current table): a build that throws
     // leaves the version and the table as they were.
-    const built = await buildRoutingSnapshotInSlices(config, current, safety, version + 1);
+    const built = await buildRoutingSnapshotInSlices(config, current, safety, version + 1, compiled);
     await settledWithin(rateLimits.prepare(config), MAX_SHARED_STORE_WAIT_MS);
     // New upstreams found by DNS take traffic once they know their endpoints (or the wait runs out).
     await settledWithin(upstreamsReady(built.snapshot), MAX_DISCOVERY_WAIT_MS);
@@ -344,8 +352,11 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     }
   };
 
-  const applied = async (config: RoutesConfig): Promise<ReloadResult> => {
-    await apply(config);
+  const applied = async (
+    config: RoutesConfig,
+    compiled?: readonly CompiledRoute[],
+  ): Promise<ReloadResult> => {
+    await apply(config, compiled);
     const result: ReloadResult = { ok: true, version, changed: true, at: Date.now() };
     metrics.reload(true);
     logger.info({ version, routes: config.routes.length }, 'routes reloaded');
@@ -375,7 +386,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       // Parsed and checked off the serving thread when large, then compiled in slices (see apply).
       const read = await readConfigFile(configFile, env, loadRoutesOffThread);
       watcher?.setSeen(read);
-      return read.ok ? await applied(read.config) : refused(read.problems);
+      return read.ok ? await applied(read.config, read.compiled) : refused(read.problems);
     } catch (error) {
       // Whatever fails, the reload is refused and the last good table stays: a SIGHUP handler or a
       // poll has no caller to hand a rejection to.

@@ -4,7 +4,8 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { CompareRules } from '../config/schema.ts';
-import type { CapturedResponse, FailureKind, Side, Verdict } from '../compare/verdict.ts';
+import type { CapturedResponse, FailureKind, Verdict } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { CompiledRules, JsonPathPattern } from '../compare/index.ts';
 import type { AuthBridgeConfig, MirrorRequestRule } from '../config/auth-schema.ts';
 import type { DeepReadonly } from '../config/routes-config.ts';

@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import type { CapturedResponse, FailureKind } from '../compare/verdict.ts';
+import { HOP_BY_HOP_HEADERS } from '../compare/hop-by-hop.ts';
 import { createBodyCapture, type BodyCapture } from './body-capture.ts';
 import type { ByteBudget } from './byte-budget.ts';
 
@@ -62,9 +63,9 @@ export function closeShadowPools(): void {
   pools.clear();
 }
 
-// Not sent with a mirror: framing and hop-by-hop headers (undici sets its own framing and refuses these),
-// and Expect (the mirror sends its whole body at once).
-const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'te']);
+// Not sent with a mirror: hop-by-hop headers, framing among them (undici sets its own framing and refuses
+// these), and Expect (the mirror sends its whole body at once).
+const NOT_FORWARDED: ReadonlySet<string> = new Set([...HOP_BY_HOP_HEADERS, 'expect']);
 
 function outgoingHeaders(headers: OutgoingHttpHeaders): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = {};

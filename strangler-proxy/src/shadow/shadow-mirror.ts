@@ -9,7 +9,8 @@
  * ({@link createShadowMirror}'s `settle`).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
+import type { CapturedResponse, Verdict } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { ResultRecorder, SkipReason } from '../store/types.ts';
 import type { ProxyMetrics } from '../admin/metrics.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -30,7 +31,7 @@ import { mirrorPlanOf } from './mirror-plan.ts';
 import type { AttemptOutcome } from '../proxy/upstream-guard.ts';
 import type { MirrorTraceOutcome, RequestTrace } from '../tracing/tracing.ts';
 import { failedVerdict } from '../compare/index.ts';
-import { SAFE_METHODS } from '../routing/choose-side.ts';
+import { SAFE_METHODS } from '../config/http-methods.ts';
 import { isMirrorEligible } from './mirror-request-rule.ts';
 import { clientHeaders } from '../auth/served-bridge.ts';
 import type { CorrelationSettings } from './mirror-runner.ts';

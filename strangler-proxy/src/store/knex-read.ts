@@ -4,7 +4,8 @@
  */
 import type { Knex } from 'knex';
 import type { Stage } from '../config/schema.ts';
-import type { DiffKind, Side } from '../compare/verdict.ts';
+import type { DiffKind } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { RouteEventKind, SkipReason } from './types.ts';
 import { TABLES } from './knex-tables.ts';
 import type { LatencyScheme } from './latency-histogram.ts';

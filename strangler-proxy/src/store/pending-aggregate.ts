@@ -5,7 +5,8 @@
  * aggregate adds its counters, which is how what a failed write left is retried together with newer records.
  */
 import type { Stage } from '../config/schema.ts';
-import type { DiffKind, Side } from '../compare/verdict.ts';
+import type { DiffKind } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { SkipReason } from './types.ts';
 import { COMPARISON_COUNTERS, SYNC_COUNTERS } from './result-store.ts';
 import type {

@@ -9,7 +9,8 @@
  * the same contract suite (`test/store/result-store.contract.ts`).
  */
 import { MAX_CORRELATION_PAIRS, type Stage } from '../config/schema.ts';
-import type { DiffKind, Side } from '../compare/verdict.ts';
+import type { DiffKind } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { RouteEventKind, SkipReason } from './types.ts';
 import type { LatencyScheme } from './latency-histogram.ts';
 

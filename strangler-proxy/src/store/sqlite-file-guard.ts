@@ -4,12 +4,13 @@
  * there: evidence would go nowhere anyone looks. Comparing the path's device and inode with the ones
  * seen at open costs one `stat` per write.
  */
+import type { ErrorCode } from '../errors/catalogue.ts';
 import { stat, unlink } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 
 /** The SQLite file at the store's path is no longer the one the store has open. */
 export class StoreFileReplacedError extends Error {
-  readonly code = 'STRANGLER_ERR_STORE_FILE_REPLACED';
+  readonly code: ErrorCode = 'STRANGLER_ERR_STORE_FILE_REPLACED';
 }
 
 export function isStoreFileReplaced(error: unknown): error is StoreFileReplacedError {

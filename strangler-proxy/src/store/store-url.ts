@@ -2,6 +2,7 @@
  * Store URLs: `sqlite:./strangler.db`, `sqlite:/var/lib/strangler.db`, `sqlite::memory:`,
  * `postgres://user@host:5432/db` (optionally `?schema=name` to keep the tables in their own schema).
  */
+import type { ErrorCode } from '../errors/catalogue.ts';
 import path from 'node:path';
 import { redactUrl } from '../compare/redact-url.ts';
 
@@ -11,7 +12,7 @@ export type StoreLocation =
 
 /** A store URL that cannot be used; `code` is stable. */
 export class StoreUrlError extends Error {
-  readonly code = 'STRANGLER_ERR_STORE_URL';
+  readonly code: ErrorCode = 'STRANGLER_ERR_STORE_URL';
 }
 
 /** Parses a store URL; relative SQLite paths are resolved against `cwd`. */

@@ -3,7 +3,8 @@
  * the knex stores (SQLite, PostgreSQL) and the in-memory store implement {@link ResultStore}.
  */
 import type { Stage } from '../config/schema.ts';
-import type { CapturedResponse, Side, Verdict } from '../compare/verdict.ts';
+import type { CapturedResponse, Verdict } from '../compare/verdict.ts';
+import type { Side } from '../config/side.ts';
 import type { RejectedRow } from './write-in-parts.ts';
 import type { StoredCorrelation, StoredDecision, StoredSyncExample } from './result-store.ts';
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isConfigErrorCode } from '../../src/config/errors.ts';
-import { loadRoutesConfig } from '../../src/config/load-routes-config.ts';
+import { loadRoutes } from '../../src/runtime/load-routes.ts';
 
 const valid = readFileSync(new URL('./fixtures/valid.routes.yaml', import.meta.url), 'utf8');
 const flowStyle = `version: 1
@@ -163,7 +163,7 @@ const mutated = fc
   );
 
 function checkOutcome(text: string): void {
-  const result = loadRoutesConfig(text, { file: 'fuzz.yaml', env });
+  const result = loadRoutes(text, { file: 'fuzz.yaml', env });
   if (result.ok) {
     expect(Object.isFrozen(result.config)).toBe(true);
     expect(Object.isFrozen(result.config.routes)).toBe(true);
@@ -184,7 +184,7 @@ function checkOutcome(text: string): void {
 
 describe('routes.yaml fuzzing', () => {
   it('the corpus itself loads', () => {
-    for (const text of corpus) expect(loadRoutesConfig(text, { file: 'x', env }).ok).toBe(true);
+    for (const text of corpus) expect(loadRoutes(text, { file: 'x', env }).ok).toBe(true);
   });
 
   it('mutated files: ok with a frozen config, or located problems; never a throw or a hang', () => {
@@ -204,17 +204,17 @@ describe('routes.yaml fuzzing', () => {
     const lines: string[] = [];
     for (let i = 0; text.length + lines.length * 90 < 1_000_000; i++) lines.push(route(i));
     text += lines.join('');
-    const result = loadRoutesConfig(text, { file: 'big.yaml', env });
+    const result = loadRoutes(text, { file: 'big.yaml', env });
     expect(result.ok).toBe(true);
     expect(result.ok && result.config.routes.length).toBeGreaterThan(10_000);
 
-    const over = loadRoutesConfig(text + '#'.repeat(100_000), { file: 'big.yaml', env });
+    const over = loadRoutes(text + '#'.repeat(100_000), { file: 'big.yaml', env });
     expect(over.ok ? [] : over.problems.map((p) => p.code)).toEqual(['CONFIG_FILE_TOO_LARGE']);
   }, 60_000);
 
   it('huge mappings and unreachable-route groups stay fast (no quadratic duplicate-key check)', () => {
     const keys = Array.from({ length: 60_000 }, (_, i) => `  k${i}: ${i}`).join('\n');
-    const result = loadRoutesConfig(`version: 1\nlegacy: http://x\nproxy:\n${keys}\n`, {
+    const result = loadRoutes(`version: 1\nlegacy: http://x\nproxy:\n${keys}\n`, {
       file: 'x',
       env,
       maxProblems: 5,
@@ -225,7 +225,7 @@ describe('routes.yaml fuzzing', () => {
       { length: 3000 },
       (_, i) => `  - { id: r${i}, path: /same, service: s, stage: legacy }`,
     ).join('\n');
-    const unreachable = loadRoutesConfig(
+    const unreachable = loadRoutes(
       `version: 1\nlegacy: http://x\nservices: { s: http://y }\nroutes:\n${same}\n`,
       { file: 'x', env },
     );

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadRoutesConfig, type LoadRoutesOptions } from '../../src/config/load-routes-config.ts';
+import { type LoadRoutesOptions } from '../../src/config/load-routes-config.ts';
+import { loadRoutes } from '../../src/runtime/load-routes.ts';
 import type { ConfigProblem } from '../../src/config/errors.ts';
 import { MAX_ROUTE_ID_LENGTH } from '../../src/config/schema.ts';
 
@@ -30,7 +31,7 @@ const HEAD = yaml`
 `;
 
 function load(text: string, options: Partial<LoadRoutesOptions> = {}) {
-  return loadRoutesConfig(text, { file: 'routes.yaml', env: {}, ...options });
+  return loadRoutes(text, { file: 'routes.yaml', env: {}, ...options });
 }
 
 /** Problems as [code, line, column, routeId?] for compact assertions. */

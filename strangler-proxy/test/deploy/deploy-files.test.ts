@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { loadRoutesConfig } from '../../src/config/index.ts';
+import { loadRoutes } from '../../src/runtime/load-routes.ts';
 import { START_SETTINGS } from '../../src/cli/settings.ts';
 import { startHarness, type ProxyHarness } from '../support/proxy-harness.ts';
 import { startTestUpstream, type TestUpstream } from '../support/test-upstream.ts';
@@ -115,7 +115,7 @@ describe('Kubernetes manifests', () => {
     const generated = kustomization.configMapGenerator.find(({ name }) => name === volume?.configMap?.name);
     expect(generated?.files).toContain(path.basename(config));
     const text = readFileSync(path.join(KUBERNETES, path.basename(config)), 'utf8');
-    const loaded = loadRoutesConfig(text, { file: 'routes.yaml', env });
+    const loaded = loadRoutes(text, { file: 'routes.yaml', env });
     expect(loaded.ok ? [] : loaded.problems).toEqual([]);
   });
 

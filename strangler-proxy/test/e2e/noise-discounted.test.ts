@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRoutesConfig } from '../../src/config/index.ts';
+import { loadRoutes } from '../../src/runtime/load-routes.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { buildReport } from '../../src/report/build-report.ts';
 import type { RouteReport } from '../../src/report/report-model.ts';
@@ -70,7 +70,7 @@ beforeAll(async () => {
   await proxy.close();
 
   const reader = await createKnexStore({ url: store, cwd: dir });
-  const config = loadRoutesConfig(await readFile(configFile, 'utf8'), { file: configFile, env: {} });
+  const config = loadRoutes(await readFile(configFile, 'utf8'), { file: configFile, env: {} });
   if (!config.ok) throw new Error('routes file invalid');
   const report = await buildReport(reader, { routes: config.config.routes, since: 0 });
   await reader.close();

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRoutesConfig } from '../../src/config/index.ts';
+import { loadRoutes } from '../../src/runtime/load-routes.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { buildReport } from '../../src/report/build-report.ts';
 import { REPORT_FORMATS, rendererFor } from '../../src/report/renderers.ts';
@@ -150,7 +150,7 @@ routes:
       .map((name) => readFile(path.join(dir, name))),
   );
   const reader = await createKnexStore({ url: store, cwd: dir });
-  const config = loadRoutesConfig(await readFile(configFile, 'utf8'), { file: configFile, env: {} });
+  const config = loadRoutes(await readFile(configFile, 'utf8'), { file: configFile, env: {} });
   if (!config.ok) throw new Error('routes file invalid');
   const report = await buildReport(reader, { routes: config.config.routes, since: 0 });
   await reader.close();

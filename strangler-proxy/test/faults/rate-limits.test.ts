@@ -10,7 +10,7 @@ import { startTestUpstream, type TestUpstream } from '../support/test-upstream.t
 import { startRedisProcess, type RedisProcess } from '../support/redis-process.ts';
 import { collector } from '../support/log-collector.ts';
 import { createLogger } from '../../src/logging/logger.ts';
-import { loadRoutesConfig } from '../../src/config/index.ts';
+import { loadRoutes } from '../../src/runtime/load-routes.ts';
 
 const SHARED_REDIS = 'redis://127.0.0.1:6379';
 
@@ -75,7 +75,7 @@ describe('in one proxy', () => {
   });
 
   it('is validated: a bad key or store is reported where it is written', () => {
-    const result = loadRoutesConfig(
+    const result = loadRoutes(
       `version: 1
 legacy: http://127.0.0.1:1
 services: { svc: http://127.0.0.1:2 }

@@ -18,6 +18,9 @@ const ANSWERS: Record<string, string> = {
   'hop-by-hop':
     'HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Hop\r\nX-Hop: secret\r\nKeep-Alive: timeout=99\r\n' +
     'Proxy-Connection: keep-alive\r\nX-End: kept\r\nContent-Length: 2\r\n\r\nok',
+  'proxy-credentials':
+    'HTTP/1.1 200 OK\r\nProxy-Authenticate: Basic realm="upstream"\r\nX-End: kept\r\n' +
+    'Content-Length: 2\r\n\r\nok',
   chunked:
     'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n' +
     '5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n',
@@ -103,6 +106,13 @@ describe('the response head', () => {
     expect(headers.filter((line) => /^(x-hop|keep-alive|proxy-connection):/.test(line))).toEqual([]);
     // The client asked to close.
     expect(headers.filter((line) => line.startsWith('connection:'))).toEqual(['connection: close']);
+    expect(body).toBe('ok');
+  });
+
+  it('drops the upstream’s proxy credentials challenge, meant for the proxy’s own hop', async () => {
+    const { headers, body } = await answerTo('/canned/proxy-credentials');
+    expect(headers).toContain('x-end: kept');
+    expect(headers.filter((line) => line.startsWith('proxy-authenticate:'))).toEqual([]);
     expect(body).toBe('ok');
   });
 

@@ -190,8 +190,8 @@ routes:
 describe('the configuration', () => {
   it('refuses a list whose URLs differ in more than the address, and an upstream with url and discovery', async () => {
     const [legacy] = await instances(1);
-    const { loadRoutesConfig } = await import('../../src/config/index.ts');
-    const result = loadRoutesConfig(
+    const { loadRoutes } = await import('../../src/runtime/load-routes.ts');
+    const result = loadRoutes(
       `version: 1
 legacy: ${legacy!.url}
 services:

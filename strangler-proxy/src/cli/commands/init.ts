@@ -7,7 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pc from 'picocolors';
 import { CliExit, type CliIo } from '../io.ts';
-import { formatProblems, loadRoutesConfig } from '../../config/index.ts';
+import { formatProblems } from '../../config/index.ts';
+import { loadRoutes } from '../../runtime/load-routes.ts';
 import { starterRoutes, type StarterService } from '../starter-routes.ts';
 
 interface InitOptions {
@@ -31,7 +32,7 @@ export function createInitCommand(io: CliIo): Command {
       const file = path.resolve(io.cwd, options.config);
       const shown = path.relative(io.cwd, file) || file;
       // The starter must be valid as written: a bad URL is reported now, against the flags.
-      const loaded = loadRoutesConfig(text, { file: shown, env: {} });
+      const loaded = loadRoutes(text, { file: shown, env: {} });
       if (!loaded.ok) {
         io.stderr.write(`${formatProblems(loaded.problems, { color: io.color })}\n`);
         throw new CliExit(

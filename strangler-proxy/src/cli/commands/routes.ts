@@ -9,7 +9,7 @@ import { CliExit, type CliIo } from '../io.ts';
 import { formatProblems } from '../../config/index.ts';
 import { readRoutesFile } from '../read-routes-file.ts';
 import { formatTable } from '../format-table.ts';
-import { describeUpstreamTarget } from '../../config/upstream-target.ts';
+import { describeUpstreamTarget } from '../../compare/describe-upstream-target.ts';
 import { configOption, routesFileOf } from '../options.ts';
 import { adminOption, adminUrlOf } from '../admin-client.ts';
 import { routeRowsFromFile } from '../route-rows/from-file.ts';

@@ -1,6 +1,6 @@
 /** The rows of `routes` as routes.yaml writes them. */
 import type { RoutesConfig } from '../../config/index.ts';
-import { describeUpstreamTarget } from '../../config/upstream-target.ts';
+import { describeUpstreamTarget } from '../../compare/describe-upstream-target.ts';
 import { describeMirrorRequest } from '../../config/describe-mirror-request.ts';
 import { currentRevisions } from '../../config/route-revision.ts';
 import { mirroredToOf, servedByOf, type RouteRow } from './route-row.ts';

@@ -1,6 +1,6 @@
 /** `status` without a running proxy: the stages and upstreams routes.yaml declares. */
 import { formatProblems } from '../../config/index.ts';
-import { describeUpstreamTarget } from '../../config/upstream-target.ts';
+import { describeUpstreamTarget } from '../../compare/describe-upstream-target.ts';
 import { currentRevisions } from '../../config/route-revision.ts';
 import { CliExit, type CliIo } from '../io.ts';
 import { noteUnsetUpstreams, readRoutesFile } from '../read-routes-file.ts';

@@ -2,9 +2,9 @@
  * The JSONPaths of the auth and write-traffic blocks, checked like compare rules': `shadow.correlate`,
  * the `{$.path}` of `shadow.verify.read`, a service bridge's claim sources, edge auth's claim headers.
  */
-import type { KeyPath } from './key-path.ts';
-import { isPlain } from './apply-defaults.ts';
-import { validateJsonPath } from '../compare/json-path.ts';
+import type { KeyPath } from '../config/key-path.ts';
+import { isPlain } from '../config/apply-defaults.ts';
+import { validateJsonPath } from './json-path.ts';
 
 export type PathProblemSink = (message: string, path: KeyPath) => void;
 
