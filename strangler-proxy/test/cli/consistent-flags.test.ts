@@ -69,6 +69,16 @@ const COMMANDS: readonly (readonly [string, readonly string[], (json: Json) => v
   ],
   ['history', ['history'], (json) => expect(json.store).toMatch(STORE)],
   ['inventory', ['inventory'], (json) => expect(json.store).toMatch(STORE)],
+  [
+    'status --fleet',
+    ['status', '--fleet'],
+    (json) => expect(json).toMatchObject({ file: FILE, store: expect.stringMatching(STORE), live: [] }),
+  ],
+  [
+    'retire',
+    ['retire', 'products'],
+    (json) => expect(json).toMatchObject({ file: FILE, store: expect.stringMatching(STORE) }),
+  ],
 ];
 
 describe('-c and --json on every command', () => {
@@ -86,7 +96,7 @@ describe('-c and --json on every command', () => {
     const help = await runStrangler(['--help'], { cwd: dir });
     const listed = [...help.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((match) => match[1]);
     expect(listed.filter((name) => name !== 'help').sort()).toEqual(
-      [...COMMANDS.map(([name]) => name), 'start'].sort(),
+      [...new Set([...COMMANDS.map(([, argv]) => argv[0]), 'start'])].sort(),
     );
   });
 

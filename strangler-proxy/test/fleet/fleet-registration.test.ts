@@ -136,8 +136,13 @@ it('lists live proxies in status --fleet and /status, a killed one as gone, a st
   expect((await fleetStatus()).live.map((entry) => entry.id)).toEqual([a.proxy.fleet!.id]);
 });
 
-it('asks for a view', async () => {
-  const run = await runStrangler(['status', '--store', storeUrl], { cwd: dir });
+it('takes one view: the fleet or a running proxy, not both', async () => {
+  const run = await runStrangler(
+    ['status', '--fleet', '--admin', 'http://127.0.0.1:9', '--store', storeUrl],
+    {
+      cwd: dir,
+    },
+  );
   expect(run.code).toBe(2);
-  expect(run.stderr).toContain('status needs a view: --fleet');
+  expect(run.stderr).toContain('status takes --fleet or --admin, not both');
 });

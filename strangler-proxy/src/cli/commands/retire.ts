@@ -92,7 +92,7 @@ export function createRetireCommand(io: CliIo, now: () => number = Date.now): Co
       const where = describeStore(resolved);
       io.stdout.write(
         flags.json === true
-          ? `${JSON.stringify({ store: where, since: new Date(since).toISOString(), until: new Date(until).toISOString(), ...certificate }, null, 2)}\n`
+          ? `${JSON.stringify({ file: read.file, store: where, since: new Date(since).toISOString(), until: new Date(until).toISOString(), ...certificate }, null, 2)}\n`
           : renderCertificateMarkdown(certificate, where),
       );
       if (!certificate.retirable) throw new CliExit(1);

@@ -39,16 +39,10 @@ export function createStatusCommand(io: CliIo, now: () => number = Date.now): Co
       if (flags.fleet === true) {
         if (flags.admin !== undefined)
           throw new CliExit(2, 'strangler: status takes --fleet or --admin, not both');
-        const fleet = await readFleetStatus(
-          io,
-          {
-            file: configPath(io, flags.config ?? io.env.STRANGLER_CONFIG ?? 'routes.yaml'),
-            store: flags.store,
-          },
-          now(),
-        );
+        const file = flags.config ?? io.env.STRANGLER_CONFIG ?? 'routes.yaml';
+        const fleet = await readFleetStatus(io, { file: configPath(io, file), store: flags.store }, now());
         io.stdout.write(
-          flags.json === true ? `${JSON.stringify(fleet, null, 2)}\n` : formatFleetStatus(fleet),
+          flags.json === true ? `${JSON.stringify({ file, ...fleet }, null, 2)}\n` : formatFleetStatus(fleet),
         );
         return;
       }
