@@ -5,6 +5,7 @@
  */
 import pc from 'picocolors';
 import type { CliIo } from './io.ts';
+import { readRoutesFile } from './read-routes-file.ts';
 import { CliExit } from './io.ts';
 import { ledgerStore } from './ledger.ts';
 import { describeStore, openStoreForReading } from './store-resolver.ts';
@@ -19,6 +20,8 @@ export async function checkFleetAgreement(
   routeId: string,
   options: { readonly refuse: boolean; readonly now: number },
 ): Promise<void> {
+  // An invalid file names no store to trust; the promotion itself reports it (PROMOTE_INVALID_CONFIG).
+  if (!(await readRoutesFile(io, source.file, { unsetUpstreams: 'warn' })).ok) return;
   const resolved = await ledgerStore(io, {
     file: source.file,
     ...(source.store ? { store: source.store } : {}),
