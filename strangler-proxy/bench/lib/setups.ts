@@ -1,88 +1,68 @@
 /** The setups compared side by side, and how the rounds of a load phase go round them. */
-import type { ChildHandle } from './child-process.ts';
-import type { Lab } from './lab.ts';
-import type { ServerSpec, SetupReady } from './specs.ts';
+import type { Child, Lab, Setup } from './lab.ts';
 
-export const SETUPS = [
-  { id: 'direct', label: 'direct to the upstream (ceiling)' },
-  { id: 'express-hpm', label: 'express 5 + http-proxy-middleware 4' },
-  { id: 'fastify-proxy', label: 'fastify 5 + @fastify/http-proxy 11' },
-  { id: 'strangler', label: 'strangler: N routes, migrated' },
-  { id: 'strangler-traced', label: 'strangler: N routes, migrated, tracing on, no collector' },
-  { id: 'strangler-shadow', label: 'strangler: shadow 100%, JSON compared' },
-  { id: 'strangler-shadow-hang', label: 'strangler: shadow to a hanging service' },
-] as const;
-export type SetupId = (typeof SETUPS)[number]['id'];
-export type ProxySetupId = Exclude<SetupId, 'direct'>;
+export const SETUPS = {
+  direct: 'direct to the upstream (ceiling)',
+  'express-hpm': 'express 5 + http-proxy-middleware 4',
+  'fastify-proxy': 'fastify 5 + @fastify/http-proxy 11',
+  strangler: 'strangler: N routes, migrated',
+  'strangler-traced': 'strangler: N routes, migrated, tracing on, no collector',
+  'strangler-shadow': 'strangler: shadow 100%, JSON compared',
+  'strangler-shadow-hang': 'strangler: shadow to a hanging service',
+} as const;
+export type SetupId = keyof typeof SETUPS;
 
-/** One process of a setup; `proxy` is null for `direct` (the upstream is the server under test). */
-export interface SetupInstance {
-  readonly url: string;
-  readonly proxy: ChildHandle<SetupReady> | null;
+export const setupLabel = (id: SetupId, routes: number): string =>
+  SETUPS[id].replace('N routes', `${routes.toLocaleString('en-US')} routes`);
+
+/** What a proxy setup's processes run. */
+export function setupOf(id: Exclude<SetupId, 'direct'>): Setup {
+  if (id === 'express-hpm' || id === 'fastify-proxy') return { kind: id };
+  const targetStage = id === 'strangler' || id === 'strangler-traced' ? 'migrated' : 'shadow';
+  const [tracing, hangingService] = [id === 'strangler-traced', id === 'strangler-shadow-hang'];
+  return { kind: 'strangler', targetStage, tracing, hangingService };
 }
 
-export interface RunningSetup {
-  readonly id: SetupId;
-  readonly label: string;
-  /** Processes of the same setup; round r loads instance r mod n. */
-  readonly instances: readonly SetupInstance[];
-}
+export type RunningSetup = Awaited<ReturnType<typeof startSetups>>[number];
 
-export function setupLabel(id: SetupId, routes: number): string {
-  const label = SETUPS.find((entry) => entry.id === id)?.label ?? id;
-  return label.replace('N routes', `${routes.toLocaleString('en-US')} routes`);
-}
-
-/** The spec of a proxy setup's process called `name`. */
-export function setupSpec(lab: Lab, id: ProxySetupId, name: string): ServerSpec {
-  const target = lab.upstream.legacyUrl;
-  switch (id) {
-    case 'express-hpm':
-      return { kind: 'express-hpm', target };
-    case 'fastify-proxy':
-      return { kind: 'fastify-proxy', target };
-    case 'strangler':
-      return lab.strangler(name, { stage: 'migrated' });
-    case 'strangler-traced':
-      return lab.strangler(name, { stage: 'migrated', tracing: true });
-    case 'strangler-shadow':
-      return lab.strangler(name, { stage: 'shadow' });
-    case 'strangler-shadow-hang':
-      return lab.strangler(name, { stage: 'shadow', hangingService: true });
-  }
-}
-
-/** Starts every setup, `processes` processes each, together (each loads its routes.yaml on its own). */
-export function startSetups(lab: Lab, routes: number, processes: number): Promise<RunningSetup[]> {
+/**
+ * Starts every setup, `processes` processes each (none for `direct`: the upstream is under test).
+ * Processes of the same build and flags differ in CPU per request: with one per setup, every ratio would
+ * be partly a draw.
+ */
+export function startSetups(lab: Lab, routes: number, processes: number) {
   return Promise.all(
-    SETUPS.map(async ({ id }): Promise<RunningSetup> => {
-      const label = setupLabel(id, routes);
-      if (id === 'direct') return { id, label, instances: [{ url: lab.upstream.legacyUrl, proxy: null }] };
-      const instances = await Promise.all(
-        Array.from({ length: processes }, async (_, index): Promise<SetupInstance> => {
-          const name = index === 0 ? id : `${id}-${index + 1}`;
-          const proxy = await lab.start(name, setupSpec(lab, id, name));
-          return { url: proxy.ready.url, proxy };
-        }),
+    (Object.keys(SETUPS) as SetupId[]).map(async (id) => {
+      const names = Array.from({ length: processes }, (_, index) =>
+        index === 0 ? id : `${id}-${index + 1}`,
       );
-      return { id, label, instances };
+      const proxies: Array<Child | null> =
+        id === 'direct' ? [null] : await Promise.all(names.map((name) => lab.start(name, setupOf(id))));
+      const urls = proxies.map((proxy) => ({ url: proxy?.ready.url ?? lab.upstream.url, proxy }));
+      return { id, label: setupLabel(id, routes), processes: urls };
     }),
   );
 }
 
+export async function stopSetups(setups: readonly RunningSetup[]): Promise<void> {
+  const proxies = setups.flatMap((setup) => setup.processes.flatMap(({ proxy }) => (proxy ? [proxy] : [])));
+  await Promise.all(proxies.map((proxy) => proxy.stop()));
+}
+
 /**
- * Runs `trial` for every setup in every round, the first setup rotating each round, so a busy moment of
- * the machine hits every setup alike.
+ * Runs `trial` for every setup in every round, the first setup rotating each round, so that a busy moment
+ * of the machine hits every setup alike; round r loads a setup's process r mod n.
  */
 export async function interleave(
   setups: readonly RunningSetup[],
   rounds: number,
-  trial: (setup: RunningSetup, instance: SetupInstance, round: number) => Promise<void>,
+  trial: (setup: RunningSetup, url: string, proxy: Child | null, round: number) => Promise<void>,
 ): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < setups.length; k++) {
       const setup = setups[(round + k) % setups.length] as RunningSetup;
-      await trial(setup, setup.instances[round % setup.instances.length] as SetupInstance, round);
+      const { url, proxy } = setup.processes[round % setup.processes.length] ?? { url: '', proxy: null };
+      await trial(setup, url, proxy, round);
     }
   }
 }

@@ -1,0 +1,94 @@
+/**
+ * One bench run: the scenarios in order, each given the processes it needs. The upstream and the
+ * setups start when a scenario first asks for them; every process started is stopped at the end.
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { launcherEnv, launcherNodeFlags } from '../../bin/launch.js';
+import { CHILD_CODE, openLab, type Lab } from './lab.ts';
+import { LOAD_TOOLS } from './load.ts';
+import type { BenchOptions, Scenario, ScenarioContext, Table, TargetCheck } from './scenario.ts';
+import { startSetups, stopSetups, type RunningSetup } from './setups.ts';
+
+export type BenchRun = Awaited<ReturnType<typeof runScenarios>>;
+
+/** The commit the proxy's sources were measured at (`+changes` when src/ has uncommitted edits), or null. */
+function sourceRevision(): string | null {
+  const git = (...args: string[]) =>
+    spawnSync('git', args, { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return null;
+  return `${head.stdout.trim()}${git('status', '--porcelain', '--', 'src').stdout.trim() ? ' +changes in src/' : ''}`;
+}
+
+export async function runScenarios(
+  scenarios: readonly Scenario[],
+  options: BenchOptions,
+  progress: (line: string) => void,
+) {
+  const startedAt = performance.now();
+  const machine = {
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.availableParallelism(),
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    /** 1-minute load average when the run started: other work on the machine shows here. */
+    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+  };
+  const log = (line: string) =>
+    progress(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}`);
+  log(`${LOAD_TOOLS}; ${machine.cores} cores, load average ${machine.loadAverage}`);
+  if (CHILD_CODE === 'sources') log('the servers run the TypeScript sources: a source is newer than dist/');
+  const started: { lab?: Promise<Lab>; setups?: Promise<RunningSetup[]> | undefined } = {};
+  const context: ScenarioContext = {
+    options,
+    log,
+    lab: () => (started.lab ??= openLab(options.routes)),
+    setups: () =>
+      (started.setups ??= context.lab().then((opened) => {
+        log(
+          `starting the setups, ${options.processes} processes each, ${options.routes} routes for strangler`,
+        );
+        return startSetups(opened, options.routes, options.processes);
+      })),
+  };
+  const stopTheSetups = async () => {
+    const running = started.setups;
+    started.setups = undefined;
+    if (running) await stopSetups(await running);
+  };
+  const results: Record<string, unknown> = {};
+  const tables: Table[] = [];
+  const targets: TargetCheck[] = [];
+  try {
+    for (const scenario of scenarios) {
+      // The setups are stopped before a scenario that does not use them, so that it has the cores.
+      if (!scenario.usesSetups) await stopTheSetups();
+      const result = await scenario.measure(context);
+      results[scenario.id] = result;
+      tables.push(...scenario.tables(result, options));
+      targets.push(...(scenario.targets?.(result) ?? []));
+    }
+  } finally {
+    await stopTheSetups().catch(() => undefined);
+    await (await started.lab)?.close();
+  }
+  const meta = {
+    date: new Date().toISOString(),
+    machine,
+    revision: sourceRevision(),
+    tools: LOAD_TOOLS,
+    /** What the server processes ran: the compiled build or the TypeScript sources (type stripping). */
+    code: CHILD_CODE,
+    /** How the launcher starts strangler's processes: its environment and Node flags. */
+    stranglerStart: [
+      ...Object.entries(launcherEnv()).map(([name, value]) => `${name}=${value}`),
+      ...launcherNodeFlags(),
+    ],
+    wallSec: Math.round((performance.now() - startedAt) / 1000),
+    options,
+  };
+  return { meta, results, targets, tables };
+}
