@@ -4,7 +4,8 @@
  * is not used for it: it splits the rate among its connections and lets each send back to back until
  * its quota for the second is used, so the load comes in bursts and latency is measured under a
  * momentary overload. The pacer sends each request when it is due, whatever happened to the previous
- * ones (on a new connection when every open one is busy), and times it from then to its answer's end.
+ * ones (on a new connection when every open one is busy, up to a bound), and times it from then to its
+ * answer's end.
  */
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,24 +77,27 @@ export async function runPaced(options: {
   durationSec: number;
   leadInSec?: number;
   timeoutMs?: number;
+  /** Past this many connections, due requests wait in the pool's queue (and their wait is timed). */
+  connections?: number;
 }) {
   const url = new URL(options.url);
   const timeout = options.timeoutMs ?? 10_000;
-  // Past this many connections, due requests wait in the pool's queue (and their wait is timed).
-  const pool = new Pool(url.origin, { connections: 256, headersTimeout: timeout, bodyTimeout: timeout });
+  const bound = { connections: options.connections ?? 256, headersTimeout: timeout, bodyTimeout: timeout };
+  const pool = new Pool(url.origin, bound);
   let connections = 0;
   pool.on('connect', () => connections++);
   const leadInCount = Math.round(options.rate * (options.leadInSec ?? 0));
   const total = leadInCount + Math.max(1, Math.round(options.rate * options.durationSec));
   const tally = () => ({ sent: 0, errors: 0, non2xx: 0, times: [] as number[] });
   const [lead, main] = [tally(), tally()];
-  const send = async (window: ReturnType<typeof tally>) => {
+  // Timed from when it was due, not from when it went out: a late send is the pacer's delay or the
+  // pool's queue, and a client would have waited through it.
+  const send = async (window: ReturnType<typeof tally>, dueAt: number) => {
     window.sent++;
-    const sentAt = performance.now();
     try {
       const answer = await pool.request({ path: url.pathname + url.search, method: 'GET' });
       await answer.body.arrayBuffer();
-      window.times.push(performance.now() - sentAt);
+      window.times.push(performance.now() - dueAt);
       if (!is2xx(answer.statusCode)) window.non2xx++;
     } catch {
       window.errors++;
@@ -102,9 +106,10 @@ export async function runPaced(options: {
   const requests: Array<Promise<void>> = [];
   const start = performance.now();
   for (let index = 0; index < total; index++) {
-    const wait = start + (index * 1000) / options.rate - performance.now();
+    const dueAt = start + (index * 1000) / options.rate;
+    const wait = dueAt - performance.now();
     if (wait > 0) await sleep(wait);
-    requests.push(send(index < leadInCount ? lead : main));
+    requests.push(send(index < leadInCount ? lead : main, dueAt));
   }
   await Promise.all(requests);
   await pool.destroy();

@@ -54,12 +54,45 @@ describe('fixed-rate load', () => {
     const result = await runPaced({ url, rate: 1000, durationSec: 0.1 });
 
     expect(result).toMatchObject({ sent: 100, completed: 100, errors: 0, non2xx: 0 });
-    // How many connections are reused depends on the machine's speed; each one opened is counted.
     expect(result.connections).toBe(sockets.size);
     // Percentiles of the same answers: ordered, whatever the machine's speed.
     expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);
     expect(result.maxMs).toBeGreaterThanOrEqual(result.p99Ms);
     expect(new Set(seen)).toEqual(new Set([`GET /items/7?view=full ${new URL(url).host}`]));
+  });
+
+  it('sends each request when it is due, not when an answer comes: on a new connection if all are busy', async () => {
+    // No answer until every request has arrived: only an open-loop pacer gets them all out, and each
+    // one finds every open connection busy, whatever the machine's speed.
+    const held: Array<() => void> = [];
+    const sockets = new Set<unknown>();
+    const url = await httpServer((request, response) => {
+      sockets.add(request.socket);
+      held.push(() => response.end('ok'));
+      if (held.length === 20) for (const answer of held) answer();
+    });
+    const result = await runPaced({ url, rate: 1000, durationSec: 0.02, timeoutMs: 5_000 });
+
+    expect(result).toMatchObject({ sent: 20, completed: 20, errors: 0, connections: 20 });
+    expect(sockets.size).toBe(20);
+  });
+
+  it('keeps to its bound of connections: past it, due requests wait for a free one', async () => {
+    // Answers go out four at a time, when four are waiting: the bound is reached, never passed.
+    let waiting: Array<() => void> = [];
+    let mostWaiting = 0;
+    const sockets = new Set<unknown>();
+    const url = await httpServer((request, response) => {
+      sockets.add(request.socket);
+      waiting.push(() => response.end('ok'));
+      mostWaiting = Math.max(mostWaiting, waiting.length);
+      if (waiting.length === 4) for (const answer of waiting.splice(0)) answer();
+    });
+    const result = await runPaced({ url, rate: 1000, durationSec: 0.012, connections: 4, timeoutMs: 5_000 });
+
+    expect(result).toMatchObject({ sent: 12, completed: 12, errors: 0, connections: 4 });
+    expect([sockets.size, mostWaiting]).toEqual([4, 4]);
+    waiting = [];
   });
 
   it('reports the lead-in apart: its requests are in neither the measured counts nor percentiles', async () => {
