@@ -7,8 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mergeResults, renderReport } from './lib/report.ts';
 import { runScenarios } from './lib/run-scenarios.ts';
-import type { BenchOptions } from './lib/scenario.ts';
-import { SCENARIOS } from './scenarios/index.ts';
+import type { BenchOptions, Scenario } from './lib/scenario.ts';
+import coldStart from './scenarios/cold-start.ts';
+import fixedRate from './scenarios/fixed-rate.ts';
+import lookup from './scenarios/lookup.ts';
+import memory from './scenarios/memory.ts';
+import persist from './scenarios/persist.ts';
+import throughput from './scenarios/throughput.ts';
+
+/** The scenarios, in the order they run and report; a new one is a module in scenarios/ and a name here. */
+const SCENARIOS: readonly Scenario[] = [throughput, fixedRate, lookup, memory, persist, coldStart];
 
 const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
@@ -24,13 +32,12 @@ tables and the targets met or not, and on a full run writes them into bench/RESU
   --routes <n>          routes in routes.yaml for the strangler setups (default 1000)
   --rate <n>            requests/s of the fixed-rate load (default 1000)
   --connections <n>     connections of the closed-loop load (default 50)
-  --processes <n>       processes per proxy setup, taking the rounds in turn (default 2)
   --json                print the results as JSON on stdout (progress stays on stderr)
   --write / --no-write  write (or not) the results into bench/RESULTS.md (default: write on a full run)
   -h, --help            this help
 `;
 
-const NUMBERS = ['duration', 'rounds', 'routes', 'rate', 'connections', 'processes'] as const;
+const NUMBERS = ['duration', 'rounds', 'routes', 'rate', 'connections'] as const;
 
 function parse(argv: readonly string[]) {
   const { values } = parseArgs({
@@ -63,7 +70,6 @@ function parse(argv: readonly string[]) {
     // then spoils one trial of one setup, and the median sets it aside.
     trialSec: duration ?? (quick ? 2 : 3),
     rounds: Math.round(number('rounds', quick ? 2 : 8)),
-    processes: Math.round(number('processes', 2)),
     rate: number('rate', 1000),
     phaseSec: (full, short) => (quick ? Math.min(short, duration ?? short) : full),
   };

@@ -2,55 +2,50 @@
  * The report: the run's heading, then each scenario's tables and the targets, as Markdown tables with
  * aligned columns (read as they are in a terminal); and its place in RESULTS.md.
  */
-import type { Table, TargetCheck } from './scenario.ts';
+import type { Cell, Row, Table, TargetCheck } from './scenario.ts';
 
-/** `value` with `digits` decimals, or a dash when there is none. */
-export const fixed = (value: number | null | undefined, digits: number): string =>
-  typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '—';
-export const int = (value: number | null | undefined): string =>
-  typeof value === 'number' && Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '—';
+/** A figure as printed: a number with the decimals its size needs, a dash when there is none. */
+export function cell(value: Cell | undefined): string {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return '—';
+  const size = Math.abs(value);
+  const digits = Number.isInteger(value) || size >= 100 ? 0 : size >= 10 ? 1 : size >= 1 ? 2 : 3;
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
 /** `name count, …` of the non-zero counts, or `none`. */
 export const counts = (record: Readonly<Record<string, number>>): string =>
   Object.entries(record)
     .filter(([, count]) => count > 0)
-    .map(([name, count]) => `${name} ${int(count)}`)
+    .map(([name, count]) => `${name} ${cell(count)}`)
     .join(', ') || 'none';
-export const errorCell = (errors: number, non2xx: number): string =>
-  errors + non2xx === 0 ? '0' : `${errors} err, ${non2xx} non-2xx`;
 
-/** A table of one row per item: each column is a header and how to write an item's cell. */
-export function tableOf<Item>(
-  title: string,
-  items: readonly Item[],
-  columns: ReadonlyArray<readonly [string, (item: Item) => string]>,
-  notes: readonly string[] = [],
-): Table {
-  const rows = items.map((item) => columns.map(([, cell]) => cell(item)));
-  return { title, headers: columns.map(([header]) => header), rows, notes };
-}
+/** The figure of one setup's row under `header`, NaN when there is none. */
+export const figure = (rows: readonly Row[], setup: string, header: string): number => {
+  const value = rows.find((row) => row.setup === setup)?.[header];
+  return typeof value === 'number' ? value : NaN;
+};
 
-const targetsTable = (targets: readonly TargetCheck[]) =>
-  tableOf('Targets', targets, [
-    ['target', (check) => check.target],
-    ['measured', (check) => check.measured],
-    ['met', (check) => (check.met === null ? 'n/a' : check.met ? 'yes' : 'NO')],
-  ]);
+/** Whether `value` is on the right side of `bound`; null when the run has no value. */
+export const within = (value: number, bound: number, side: 'max' | 'min'): boolean | null =>
+  Number.isFinite(value) ? (side === 'max' ? value <= bound : value >= bound) : null;
 
-function renderTable(table: Table): string[] {
-  const rows = [table.headers, ...table.rows].map((row) => row.map((text) => text.replaceAll('|', '\\|')));
-  const widths = table.headers.map((_, column) =>
-    Math.max(3, ...rows.map((row) => row[column]?.length ?? 0)),
+function renderTable({ title, rows, notes = [] }: Table): string[] {
+  const headers = Object.keys(rows[0] ?? {});
+  const lines = [headers, ...rows.map((row) => headers.map((header) => cell(row[header])))].map((line) =>
+    line.map((text) => text.replaceAll('|', '\\|')),
   );
-  const line = (row: readonly string[]) =>
-    `| ${row.map((text, column) => text.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  const [head = [], ...body] = rows;
+  const widths = headers.map((_, column) => Math.max(3, ...lines.map((line) => line[column]?.length ?? 0)));
+  const line = (texts: readonly string[]) =>
+    `| ${texts.map((text, column) => text.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  const [head = [], ...body] = lines;
   return [
-    `### ${table.title}`,
+    `### ${title}`,
     '',
     line(head),
     `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
     ...body.map(line),
-    ...(table.notes?.length ? ['', ...table.notes.map((note) => `- ${note}`)] : []),
+    ...(notes.length > 0 ? ['', ...notes.map((note) => `- ${note}`)] : []),
   ];
 }
 
@@ -59,7 +54,9 @@ export function renderReport(
   tables: readonly Table[],
   targets: readonly TargetCheck[],
 ): string {
-  const all = targets.length > 0 ? [...tables, targetsTable(targets)] : tables;
+  const met = ({ met }: TargetCheck) => (met === null ? 'n/a' : met ? 'yes' : 'NO');
+  const rows = targets.map((check) => ({ target: check.target, measured: check.measured, met: met(check) }));
+  const all = targets.length > 0 ? [...tables, { title: 'Targets', rows }] : tables;
   return `${[heading.join('\n\n'), ...all.map((table) => renderTable(table).join('\n'))].join('\n\n')}\n`;
 }
 

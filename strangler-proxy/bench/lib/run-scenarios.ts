@@ -48,10 +48,8 @@ export async function runScenarios(
     lab: () => (started.lab ??= openLab(options.routes)),
     setups: () =>
       (started.setups ??= context.lab().then((opened) => {
-        log(
-          `starting the setups, ${options.processes} processes each, ${options.routes} routes for strangler`,
-        );
-        return startSetups(opened, options.routes, options.processes);
+        log(`starting the setups, ${options.routes} routes for strangler`);
+        return startSetups(opened);
       })),
   };
   const stopTheSetups = async () => {
@@ -59,17 +57,17 @@ export async function runScenarios(
     started.setups = undefined;
     if (running) await stopSetups(await running);
   };
-  const results: Record<string, unknown> = {};
+  const results: Record<string, readonly Table[]> = {};
   const tables: Table[] = [];
   const targets: TargetCheck[] = [];
   try {
     for (const scenario of scenarios) {
       // The setups are stopped before a scenario that does not use them, so that it has the cores.
       if (!scenario.usesSetups) await stopTheSetups();
-      const result = await scenario.measure(context);
-      results[scenario.id] = result;
-      tables.push(...scenario.tables(result, options));
-      targets.push(...(scenario.targets?.(result) ?? []));
+      const measured = await scenario.run(context);
+      results[scenario.id] = measured.tables;
+      tables.push(...measured.tables);
+      targets.push(...(measured.targets ?? []));
     }
   } finally {
     await stopTheSetups().catch(() => undefined);

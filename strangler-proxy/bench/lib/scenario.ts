@@ -1,6 +1,7 @@
 /**
- * What a scenario of the bench is, and what it is given. A scenario measures one thing and says it as
- * tables and as checks against its targets; `bench/scenarios/index.ts` lists the scenarios that run.
+ * What a scenario of the bench is, what it is given and what it returns: its tables, each row a record
+ * of column header → figure, printed as it is and given as it is in the JSON results, and its checks
+ * against its targets. `run-bench.ts` lists the scenarios that run.
  */
 import type { Lab } from './lab.ts';
 import type { RunningSetup } from './setups.ts';
@@ -12,9 +13,8 @@ export interface BenchOptions {
   /** Closed-loop load: connections, and seconds per trial. */
   readonly connections: number;
   readonly trialSec: number;
-  /** Interleaved rounds of the side-by-side loads (median reported), and processes per proxy setup. */
+  /** Interleaved rounds of the side-by-side loads (median reported). */
   readonly rounds: number;
-  readonly processes: number;
   /** Requests per second of the fixed-rate load. */
   readonly rate: number;
   /** The length of another load phase: `full` seconds, or `short` (at most) with --quick. */
@@ -30,10 +30,13 @@ export interface ScenarioContext {
   readonly log: (line: string) => void;
 }
 
+/** A figure; null when the run has none (a setup without a proxy has no proxy CPU). */
+export type Cell = number | string | null;
+export type Row = Readonly<Record<string, Cell>>;
+
 export interface Table {
   readonly title: string;
-  readonly headers: readonly string[];
-  readonly rows: ReadonlyArray<readonly string[]>;
+  readonly rows: readonly Row[];
   readonly notes?: readonly string[];
 }
 
@@ -45,15 +48,10 @@ export type TargetCheck = {
   readonly met: boolean | null;
 };
 
-export interface Scenario<Result = unknown> {
+export interface Scenario {
   /** Its name for `--only`, and its key in the JSON results. */
   readonly id: string;
   /** Runs while the side-by-side setups are up; they are stopped before any other scenario. */
   readonly usesSetups?: boolean;
-  measure(context: ScenarioContext): Promise<Result>;
-  tables(result: Result, options: BenchOptions): readonly Table[];
-  targets?(result: Result): readonly TargetCheck[];
+  run(context: ScenarioContext): Promise<{ tables: Table[]; targets?: TargetCheck[] }>;
 }
-
-/** Types a scenario's parts against its own result, for the list of every scenario. */
-export const defineScenario = <Result>(scenario: Scenario<Result>): Scenario => scenario;

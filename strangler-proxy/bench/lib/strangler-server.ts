@@ -67,14 +67,8 @@ async function readBack(url: string) {
   const store = await createKnexStore({ url });
   try {
     const rows = await store.comparisons();
-    const total = (pick: (row: (typeof rows)[number]) => number) =>
-      rows.reduce((sum, row) => sum + pick(row), 0);
-    const [compared, mismatched, errors] = [
-      total((row) => row.compared),
-      total((row) => row.mismatched),
-      total((row) => row.errors),
-    ];
-    return { compared, mismatched, errors };
+    const total = (key: 'compared' | 'mismatched' | 'errors') => rows.reduce((sum, row) => sum + row[key], 0);
+    return { compared: total('compared'), mismatched: total('mismatched'), errors: total('errors') };
   } finally {
     await store.close();
   }

@@ -6,10 +6,9 @@
  */
 import type { Lab } from '../lib/lab.ts';
 import { runPaced } from '../lib/load.ts';
-import { errorCell, fixed, int, tableOf } from '../lib/report.ts';
 import { TARGET_PATH } from '../lib/routes-file.ts';
-import { defineScenario, type BenchOptions, type ScenarioContext } from '../lib/scenario.ts';
-import { setupLabel, setupOf } from '../lib/setups.ts';
+import type { BenchOptions, Scenario, ScenarioContext } from '../lib/scenario.ts';
+import { setupOf } from '../lib/setups.ts';
 import { median, sum } from '../lib/stats.ts';
 import { LEAD_IN_SEC } from './fixed-rate.ts';
 
@@ -30,64 +29,45 @@ async function coldStart(lab: Lab, id: (typeof COLD_SETUPS)[number], name: strin
     const { leadIn, ...next } = await runPaced({ ...paced, leadInSec: LEAD_IN_SEC });
     await proxy.settle(5_000);
     const { compared, skipped } = await proxy.status();
-    const [errors, non2xx] = [next.errors + leadIn.errors, next.non2xx + leadIn.non2xx];
-    // Shed: mirrors not sent because the in-flight bound was reached.
-    const shed = skipped.over_capacity ?? 0;
-    return { startMs, firstP99Ms: leadIn.p99Ms, nextP99Ms: next.p99Ms, errors, non2xx, shed, compared };
+    const errors = next.errors + next.non2xx + leadIn.errors + leadIn.non2xx;
+    return { startMs, firstP99Ms: leadIn.p99Ms, nextP99Ms: next.p99Ms, errors, compared, skipped };
   } finally {
     await proxy.stop();
   }
 }
 
-type Run = Awaited<ReturnType<typeof coldStart>>;
-
-async function measure({ options, lab: open, log }: ScenarioContext) {
+async function run({ options, lab: open, log }: ScenarioContext) {
   const lab = await open();
-  const rows = COLD_SETUPS.map((id) => ({ id, label: setupLabel(id, options.routes), runs: [] as Run[] }));
+  const runs = new Map(COLD_SETUPS.map((id) => [id, [] as Array<Awaited<ReturnType<typeof coldStart>>>]));
   const starts = options.quick ? 1 : 4;
   for (let round = 1; round <= starts; round++) {
-    for (const row of rows) {
-      row.runs.push(await coldStart(lab, row.id, `${row.id}-cold-${round}`, options));
-      log(
-        `cold start ${round}/${starts} ${row.id}: listening after ${row.runs.at(-1)?.startMs.toFixed(0)} ms`,
-      );
+    for (const [id, own] of runs) {
+      own.push(await coldStart(lab, id, `${id}-cold-${round}`, options));
+      log(`cold start ${round}/${starts} ${id}: listening after ${own.at(-1)?.startMs.toFixed(0)} ms`);
     }
   }
-  return { rate: options.rate, nextSec: options.phaseSec(1, 1), rows };
+  const [first, next] = [
+    `first ${LEAD_IN_SEC * 1000} ms: p99 ms`,
+    `next ${options.phaseSec(1, 1)} s: p99 ms`,
+  ];
+  const rows = [...runs].map(([id, own]) => ({
+    setup: id,
+    starts: own.length,
+    'spawn to listening, ms': median(own.map((one) => one.startMs)),
+    [first]: median(own.map((one) => one.firstP99Ms)),
+    [next]: median(own.map((one) => one.nextP99Ms)),
+    'mirrors compared': median(own.map((one) => one.compared)),
+    // Shed: mirrors not sent because the in-flight bound was reached.
+    'mirrors shed': median(own.map((one) => one.skipped.over_capacity ?? 0)),
+    errors: sum(own.map((one) => one.errors)),
+  }));
+  const title =
+    `Cold start: a fresh process per start, ${options.rate} req/s open loop from the moment it listens; the ` +
+    `first ${LEAD_IN_SEC * 1000} ms, then the next window; median over starts, interleaved`;
+  const notes = [
+    "Spawn to listening: Node's start, loading the routes, and with a shadowed route the shadow worker's warm-up. Mirrors shed: not sent because the in-flight bound was reached (over_capacity).",
+  ];
+  return { tables: [{ title, rows, notes }] };
 }
 
-/** `median (min–max)` of a figure over a row's starts, or the one value. */
-function spread(runs: readonly Run[], figure: (run: Run) => number, digits: number): string {
-  const values = runs.map(figure);
-  const format = (value: number) => (digits === 0 ? int(value) : fixed(value, digits));
-  const range = values.length > 1 ? ` (${format(Math.min(...values))}–${format(Math.max(...values))})` : '';
-  return `${format(median(values))}${range}`;
-}
-
-export default defineScenario<Awaited<ReturnType<typeof measure>>>({
-  id: 'coldstart',
-  measure,
-  tables: ({ rate, nextSec, rows }) => [
-    tableOf(
-      `Cold start: a fresh process per start, ${int(rate)} req/s open loop from the moment it listens; the first ` +
-        `${LEAD_IN_SEC * 1000} ms, then ${nextSec} s; median (range) over starts, interleaved`,
-      rows,
-      [
-        ['setup', (row) => row.label],
-        ['starts', (row) => String(row.runs.length)],
-        ['spawn to listening, ms', (row) => spread(row.runs, (run) => run.startMs, 0)],
-        [`first ${LEAD_IN_SEC * 1000} ms: p99 ms`, (row) => spread(row.runs, (run) => run.firstP99Ms, 1)],
-        [`next ${nextSec} s: p99 ms`, (row) => spread(row.runs, (run) => run.nextP99Ms, 1)],
-        ['mirrors compared', (row) => spread(row.runs, (run) => run.compared, 0)],
-        ['mirrors shed', (row) => spread(row.runs, (run) => run.shed, 0)],
-        [
-          'errors',
-          (row) => errorCell(sum(row.runs.map((run) => run.errors)), sum(row.runs.map((run) => run.non2xx))),
-        ],
-      ],
-      [
-        "Spawn to listening: Node's start, loading the routes, and with a shadowed route the shadow worker's warm-up. Mirrors shed: not sent because the in-flight bound was reached (over_capacity).",
-      ],
-    ),
-  ],
-});
+export default { id: 'coldstart', run } satisfies Scenario;

@@ -5,9 +5,9 @@
  */
 import { formatProblems, loadRoutesConfig } from '../../src/config/index.ts';
 import { createRouteTable, normalizeRequestTarget, type RouteTable } from '../../src/routing/index.ts';
-import { fixed, int, tableOf } from '../lib/report.ts';
+import { cell, within } from '../lib/report.ts';
 import { routesYaml, TARGET_PATH } from '../lib/routes-file.ts';
-import { defineScenario, type ScenarioContext } from '../lib/scenario.ts';
+import type { Row, Scenario, ScenarioContext } from '../lib/scenario.ts';
 import { median } from '../lib/stats.ts';
 
 /** Hits, and misses (what still goes to the monolith); filler route r2 exists at every size. */
@@ -47,11 +47,13 @@ function tableOfSize(routes: number): RouteTable {
   return createRouteTable(loaded.config.routes, { caseSensitive: loaded.config.proxy.caseSensitive });
 }
 
-function measure({ options, log }: ScenarioContext) {
+function run({ options, log }: ScenarioContext) {
   const sizes = options.quick ? [10, 100, 1000] : [10, 1000, 10_000];
   log(`route lookup: tables of ${sizes.join(', ')} routes`);
   const tables = sizes.map(tableOfSize);
-  const rows = Object.entries(PATHS).map(([label, path]) => {
+  const [smallest, largest] = [cell(sizes[0]), cell(sizes.at(-1))];
+  const growth = `× ${largest} / ${smallest}`;
+  const rows = Object.entries(PATHS).map(([request, path]): Row => {
     for (const table of tables) for (let i = 0; i < 20_000; i++) lookup(table, path); // warm-up
     const samples = tables.map((): number[] => []);
     for (let round = 0; round < (options.quick ? 3 : 5); round++)
@@ -59,41 +61,22 @@ function measure({ options, log }: ScenarioContext) {
         samples[index]?.push(cpuNsPerLookup(table, path, options.quick ? 50 : 100)),
       );
     const ns = samples.map(median);
+    const bySize = Object.fromEntries(
+      sizes.map((size, index) => [`${cell(size)} routes, ns`, ns[index] ?? NaN]),
+    );
     const ratio = (ns.at(-1) ?? NaN) / (ns[0] ?? NaN);
-    return {
-      label,
-      nsBySize: Object.fromEntries(sizes.map((size, index) => [size, ns[index]])),
-      ratio,
-      matched: lookup(tables[0] as RouteTable, path),
-    };
+    return { request, ...bySize, [growth]: ratio, matched: lookup(tables[0]!, path) };
   });
-  return Promise.resolve({ sizes, rows });
+  const worst = Math.max(...rows.map((row) => Number(row[growth])));
+  const target = {
+    id: 'lookup-scaling',
+    target: `route lookup at ${largest} routes ≤ ${MAX_RATIO}× the cost at ${smallest}`,
+    measured: `worst ${cell(worst)}× over ${rows.length} paths`,
+    met: within(worst, MAX_RATIO, 'max'),
+  };
+  const title =
+    'Route lookup (normalise the request target + match in the route table): CPU ns per lookup, median';
+  return Promise.resolve({ tables: [{ title, rows }], targets: [target] });
 }
 
-export default defineScenario<Awaited<ReturnType<typeof measure>>>({
-  id: 'lookup',
-  measure,
-  tables: ({ sizes, rows }) => [
-    tableOf(
-      'Route lookup (normalise the request target + match in the route table): CPU ns per lookup, median',
-      rows,
-      [
-        ['request', (row) => row.label],
-        ...sizes.map(
-          (size) =>
-            [`${int(size)} routes`, (row: (typeof rows)[number]) => fixed(row.nsBySize[size], 0)] as const,
-        ),
-        [`${int(sizes.at(-1))} / ${int(sizes[0])}`, (row) => `${fixed(row.ratio, 2)}×`],
-        ['matched', (row) => row.matched],
-      ],
-    ),
-  ],
-  targets: ({ sizes, rows }) => {
-    const worst = Math.max(...rows.map((row) => row.ratio));
-    const target = `route lookup at ${int(sizes.at(-1))} routes ≤ ${MAX_RATIO}× the cost at ${int(sizes[0])}`;
-    const measured = `worst ${fixed(worst, 2)}× over ${rows.length} paths`;
-    return [
-      { id: 'lookup-scaling', target, measured, met: Number.isFinite(worst) ? worst <= MAX_RATIO : null },
-    ];
-  },
-});
+export default { id: 'lookup', run } satisfies Scenario;

@@ -3,13 +3,13 @@
  * (`unsafe: true`), loaded with POSTs of large JSON bodies; its resident set before and at its peak.
  */
 import { runLoad } from '../lib/load.ts';
-import { counts, errorCell, fixed, int } from '../lib/report.ts';
+import { cell, counts } from '../lib/report.ts';
 import { TARGET_PATH } from '../lib/routes-file.ts';
-import { defineScenario, type ScenarioContext } from '../lib/scenario.ts';
+import type { Scenario, ScenarioContext } from '../lib/scenario.ts';
 
 const [MB, CONNECTIONS, MAX_RSS_MB] = [1024 * 1024, 16, 320];
 
-async function measure({ options, lab: open, log }: ScenarioContext) {
+async function run({ options, lab: open, log }: ScenarioContext) {
   const lab = await open();
   const proxy = await lab.start('strangler-memory', {
     kind: 'strangler',
@@ -17,7 +17,7 @@ async function measure({ options, lab: open, log }: ScenarioContext) {
     shadowUnsafe: true,
   });
   const durationSec = options.phaseSec(6, 2);
-  log(`memory: POST ${int(MB)}-byte bodies, shadowed, ${durationSec} s`);
+  log(`memory: POST ${cell(MB)}-byte bodies, shadowed, ${durationSec} s`);
   const before = await proxy.status();
   const body = Buffer.from(`{"items":"${'x'.repeat(MB - 12)}"}`);
   const post = { method: 'POST', body, headers: { 'content-type': 'application/json' } } as const;
@@ -32,40 +32,26 @@ async function measure({ options, lab: open, log }: ScenarioContext) {
   await proxy.settle(5_000);
   const { maxRss, compared, skipped } = await proxy.status();
   await proxy.stop();
-  return {
-    ...load,
-    bodyBytes: body.length,
-    baselineRssMb: before.rss / MB,
-    peakRssMb: maxRss / MB,
-    compared,
-    skipped,
+  const row = {
+    requests: load.requests,
+    'req/s': load.rps,
+    'p99 ms': load.p99Ms,
+    'RSS before, MB': before.rss / MB,
+    'peak RSS (getrusage), MB': maxRss / MB,
+    'mirrored and compared': compared,
+    'not mirrored, by reason': counts(skipped),
+    errors: load.errors + load.non2xx,
   };
+  const title =
+    `Shadowed large bodies: POST ${cell(body.length)}-byte JSON, shadow 100% with unsafe: true, ` +
+    `${CONNECTIONS} connections, ${cell(load.durationSec)} s`;
+  const target = {
+    id: 'memory-bounded',
+    target: `proxy RSS ≤ ${MAX_RSS_MB} MB under shadowed 1 MiB bodies`,
+    measured: `peak ${cell(Math.round(maxRss / MB))} MB`,
+    met: load.requests > 0 && maxRss / MB <= MAX_RSS_MB,
+  };
+  return { tables: [{ title, rows: [row] }], targets: [target] };
 }
 
-export default defineScenario<Awaited<ReturnType<typeof measure>>>({
-  id: 'memory',
-  measure,
-  tables: (memory) => [
-    {
-      title: `Shadowed large bodies: POST ${int(memory.bodyBytes)}-byte JSON, shadow 100% with unsafe: true, ${CONNECTIONS} connections, ${fixed(memory.durationSec, 1)} s`,
-      headers: ['figure', 'value'],
-      rows: [
-        ['requests (req/s)', `${int(memory.requests)} (${fixed(memory.rps, 0)})`],
-        ['p99 latency, ms', fixed(memory.p99Ms, 1)],
-        ['proxy RSS before, MB', fixed(memory.baselineRssMb, 0)],
-        ['proxy peak RSS (getrusage), MB', fixed(memory.peakRssMb, 0)],
-        ['mirrored and compared', int(memory.compared)],
-        ['not mirrored, by reason', counts(memory.skipped)],
-        ['errors', errorCell(memory.errors, memory.non2xx)],
-      ],
-    },
-  ],
-  targets: (memory) => [
-    {
-      id: 'memory-bounded',
-      target: `proxy RSS ≤ ${MAX_RSS_MB} MB under shadowed 1 MiB bodies`,
-      measured: `peak ${fixed(memory.peakRssMb, 0)} MB`,
-      met: memory.requests > 0 && memory.peakRssMb <= MAX_RSS_MB,
-    },
-  ],
-});
+export default { id: 'memory', run } satisfies Scenario;

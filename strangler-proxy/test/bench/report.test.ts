@@ -3,23 +3,21 @@
  * generated section put between RESULTS.md's markers with the hand-written text kept.
  */
 import { describe, expect, it } from 'vitest';
-import { mergeResults, renderReport, RESULTS_BEGIN, RESULTS_END, tableOf } from '../../bench/lib/report.ts';
-import fixedRate, { type FixedRateRow } from '../../bench/scenarios/fixed-rate.ts';
-import type { BenchOptions } from '../../bench/lib/scenario.ts';
+import { mergeResults, renderReport, RESULTS_BEGIN, RESULTS_END } from '../../bench/lib/report.ts';
+import { fixedRateTargets } from '../../bench/scenarios/fixed-rate.ts';
 
-const row = (id: string, p99Ms: number, addedP99Ms: number) =>
-  ({ id, label: id, rate: 1000, p99Ms, addedP99Ms, addedP50Ms: 0, errors: 0, non2xx: 0 }) as FixedRateRow;
+const row = (setup: string, p99: number, addedP99: number | null) => ({
+  setup,
+  'p99 ms': p99,
+  'added p50 ms': addedP99 === null ? null : 0,
+  'added p99 ms': addedP99,
+  errors: 0,
+});
 
 describe('the bench report', () => {
-  it('aligns each table, escapes pipes and lists the targets after the tables', () => {
-    const table = tableOf(
-      'Sizes',
-      [{ name: 'a|b', value: 1 }],
-      [
-        ['name', (item) => item.name],
-        ['value', (item) => String(item.value)],
-      ],
-    );
+  it('aligns each table, writes each figure with the digits its size needs, lists the targets last', () => {
+    const rows = [{ name: 'a|b', value: 1, small: 0.1234, large: 12_345.6, none: null }];
+    const table = { title: 'Sizes', rows };
     const target = { id: 'x', target: 'x ≤ 1', measured: '2', met: false };
     expect(renderReport(['Run.'], [table], [target])).toBe(
       [
@@ -27,9 +25,9 @@ describe('the bench report', () => {
         '',
         '### Sizes',
         '',
-        '| name | value |',
-        '|------|-------|',
-        '| a\\|b | 1     |',
+        '| name | value | small | large  | none |',
+        '|------|-------|-------|--------|------|',
+        '| a\\|b | 1     | 0.123 | 12,346 | —    |',
         '',
         '### Targets',
         '',
@@ -51,24 +49,12 @@ describe('the bench report', () => {
   });
 
   it('checks the added p99 and the hanging shadow against their targets', () => {
-    const rows = [row('direct', 1, 0), row('strangler', 4.5, 3.5), row('strangler-shadow', 2, 1)];
+    const rows = [row('direct', 1, null), row('strangler', 4.5, 3.5), row('strangler-shadow', 2, 1)];
     const hang = row('strangler-shadow-hang', 2.1, 1.1);
-    const checks = fixedRate.targets?.([...rows, hang]) ?? [];
-    expect(checks).toMatchObject([
-      { id: 'added-latency', measured: '+3.500 ms p99 (p50 +0.000 ms)', met: false },
-      { id: 'hanging-shadow', measured: '+5.0% p99, 0 errors', met: true },
+    expect(fixedRateTargets([...rows, hang], 1000)).toMatchObject([
+      { id: 'added-latency', measured: '+3.50 ms p99 (p50 +0 ms)', met: false },
+      { id: 'hanging-shadow', measured: '+5.00% p99, 0 errors', met: true },
     ]);
-    const failing = fixedRate.targets?.([...rows, { ...hang, errors: 1 }]) ?? [];
-    expect(failing[1]).toMatchObject({ met: false });
-    expect(fixedRate.tables([...rows, hang], { rate: 1000, rounds: 2 } as BenchOptions)[0]?.rows[1]).toEqual([
-      'strangler',
-      '—',
-      '4.500',
-      '—',
-      '+0.000',
-      '+3.500',
-      '—',
-      '0',
-    ]);
+    expect(fixedRateTargets([...rows, { ...hang, errors: 1 }], 1000)[1]).toMatchObject({ met: false });
   });
 });
