@@ -86,21 +86,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (args.help) return (process.stdout.write(USAGE), 0);
-  const { meta, results, targets, tables } = await runScenarios(args.scenarios, args.options, (line) =>
-    process.stderr.write(`${line}\n`),
-  );
   const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
-  const { machine: m } = meta;
-  const heading = [
-    `Run on ${meta.date} with \`${command}\` (${meta.wallSec} s), sources at ${meta.revision ?? '?'}.`,
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}; ${meta.tools}; ` +
-      `1-min load average ${m.loadAverage} at start; servers ran the ${meta.code === 'compiled' ? 'compiled build' : 'TypeScript sources'}, ` +
-      `strangler with ${meta.stranglerStart.join(' ') || 'no Node flags'}.`,
-  ];
+  const { heading, results, targets, tables } = await runScenarios(args.scenarios, args.options, command);
   const report = renderReport(heading, tables, targets);
-  process.stdout.write(
-    args.json ? `${JSON.stringify({ meta: { ...meta, command }, results, targets }, null, 2)}\n` : report,
-  );
+  process.stdout.write(args.json ? `${JSON.stringify({ heading, results, targets }, null, 2)}\n` : report);
   if (args.write) {
     // The generated section replaces the one between the markers; the hand-written text stays.
     const existing = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : null;

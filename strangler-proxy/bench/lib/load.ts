@@ -7,6 +7,7 @@
  * ones (on a new connection when every open one is busy, up to a bound), and times it from then to its
  * answer's end.
  */
+import { once, type EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
@@ -16,12 +17,6 @@ const require = createRequire(import.meta.url);
 const { version } = require('autocannon/package.json') as { version: string };
 export const LOAD_TOOLS = `autocannon ${version} (closed loop), undici pacer (fixed rate)`;
 
-type Autocannon = (options: Record<string, unknown>) => {
-  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
-  on(event: 'done', listener: (result: { duration: number; errors: number; timeouts: number }) => void): void;
-  on(event: 'error', listener: (error: Error) => void): void;
-};
-
 const is2xx = (status: number) => status >= 200 && status <= 299;
 type Request = { method?: 'POST'; body?: Buffer; headers?: Record<string, string> };
 
@@ -29,7 +24,7 @@ type Request = { method?: 'POST'; body?: Buffer; headers?: Record<string, string
 export async function runLoad(
   options: { url: string; connections: number; durationSec: number; amount?: number | undefined } & Request,
 ) {
-  const autocannon = require('autocannon') as Autocannon;
+  const autocannon = require('autocannon') as (options: Record<string, unknown>) => EventEmitter;
   // `amount`: that many requests, however long they take, instead of `durationSec`.
   const { durationSec, amount, ...request } = options;
   const latencies: number[] = [];
@@ -39,16 +34,12 @@ export async function runLoad(
     ...(amount ? { amount } : { duration: durationSec }),
     timeout: 10,
   });
-  instance.on('response', (_client, status, _bytes, ms) => {
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     latencies.push(ms);
     if (!is2xx(status)) non2xx++;
   });
-  const done = await new Promise<{ duration: number; errors: number; timeouts: number }>(
-    (resolve, reject) => {
-      instance.on('error', reject);
-      instance.on('done', resolve);
-    },
-  );
+  // Rejects on autocannon's 'error'.
+  const [done] = (await once(instance, 'done')) as [{ duration: number; errors: number; timeouts: number }];
   const sorted = Float64Array.from(latencies).sort();
   return {
     durationSec: done.duration,

@@ -22,24 +22,15 @@ function sourceRevision(): string | null {
   return `${head.stdout.trim()}${git('status', '--porcelain', '--', 'src').stdout.trim() ? ' +changes in src/' : ''}`;
 }
 
-export async function runScenarios(
-  scenarios: readonly Scenario[],
-  options: BenchOptions,
-  progress: (line: string) => void,
-) {
+export async function runScenarios(scenarios: readonly Scenario[], options: BenchOptions, command: string) {
   const startedAt = performance.now();
-  const machine = {
-    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
-    cores: os.availableParallelism(),
-    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    /** 1-minute load average when the run started: other work on the machine shows here. */
-    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
-  };
+  const cores = os.availableParallelism();
+  // When the run started: other work on the machine shows here.
+  const loadAverage = (os.loadavg()[0] ?? 0).toFixed(2);
+  // Progress goes to stderr: stdout is the report, or the JSON with --json.
   const log = (line: string) =>
-    progress(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}`);
-  log(`${LOAD_TOOLS}; ${machine.cores} cores, load average ${machine.loadAverage}`);
+    process.stderr.write(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
+  log(`${LOAD_TOOLS}; ${cores} cores, load average ${loadAverage}`);
   if (CHILD_CODE === 'sources') log('the servers run the TypeScript sources: a source is newer than dist/');
   const started: { lab?: Promise<Lab>; setups?: Promise<RunningSetup[]> | undefined } = {};
   const context: ScenarioContext = {
@@ -73,20 +64,18 @@ export async function runScenarios(
     await stopTheSetups().catch(() => undefined);
     await (await started.lab)?.close();
   }
-  const meta = {
-    date: new Date().toISOString(),
-    machine,
-    revision: sourceRevision(),
-    tools: LOAD_TOOLS,
-    /** What the server processes ran: the compiled build or the TypeScript sources (type stripping). */
-    code: CHILD_CODE,
-    /** How the launcher starts strangler's processes: its environment and Node flags. */
-    stranglerStart: [
-      ...Object.entries(launcherEnv()).map(([name, value]) => `${name}=${value}`),
-      ...launcherNodeFlags(),
-    ],
-    wallSec: Math.round((performance.now() - startedAt) / 1000),
-    options,
-  };
-  return { meta, results, targets, tables };
+  const launcher = [
+    ...Object.entries(launcherEnv()).map(([name, value]) => `${name}=${value}`),
+    ...launcherNodeFlags(),
+  ];
+  const machine = `${os.cpus()[0]?.model.trim() ?? '?'}, ${cores} cores, ${Math.round(os.totalmem() / 1024 ** 3)} GB RAM`;
+  const code = CHILD_CODE === 'compiled' ? 'compiled build' : 'TypeScript sources';
+  const heading = [
+    `Run on ${new Date().toISOString()} with \`${command}\` (${Math.round((performance.now() - startedAt) / 1000)} s), ` +
+      `sources at ${sourceRevision() ?? '?'}.`,
+    `Machine: ${machine}, ${os.type()} ${os.release()} ${os.arch()}; Node ${process.version}; ${LOAD_TOOLS}; ` +
+      `1-min load average ${loadAverage} at start; servers ran the ${code}, ` +
+      `strangler with ${launcher.join(' ') || 'no Node flags'}.`,
+  ];
+  return { heading, results, targets, tables };
 }

@@ -31,13 +31,12 @@ function start(): Promise<RunningServer> {
 
 function status(server: RunningServer) {
   const { userCPUTime, systemCPUTime, maxRSS } = process.resourceUsage();
-  const mirrors = server.mirrors?.() ?? { compared: 0, skipped: {} };
   const usage = {
     cpuMicros: userCPUTime + systemCPUTime,
     rss: process.memoryUsage.rss(),
     maxRss: maxRSS * 1024,
   };
-  return Promise.resolve({ ...usage, ...mirrors });
+  return Promise.resolve({ ...usage, ...(server.mirrors?.() ?? { compared: 0, skipped: {} }) });
 }
 
 const answer = (server: RunningServer, type: string, payload: unknown): Promise<unknown> =>

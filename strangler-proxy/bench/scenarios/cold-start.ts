@@ -19,21 +19,20 @@ async function coldStart(lab: Lab, id: (typeof COLD_SETUPS)[number], name: strin
   const proxy = await lab.start(name, setupOf(id));
   // From spawning the process to its listener being open: Node's start, routes.yaml, the shadow warm-up.
   const startMs = performance.now() - spawnedAt;
-  try {
-    // The lead-in is the first window: the pacer opens its connections in it, as clients would.
-    const paced = {
-      url: proxy.ready.url + TARGET_PATH,
-      rate: options.rate,
-      durationSec: options.phaseSec(1, 1),
-    };
-    const { leadIn, ...next } = await runPaced({ ...paced, leadInSec: LEAD_IN_SEC });
-    await proxy.settle(5_000);
-    const { compared, skipped } = await proxy.status();
-    const errors = next.errors + next.non2xx + leadIn.errors + leadIn.non2xx;
-    return { startMs, firstP99Ms: leadIn.p99Ms, nextP99Ms: next.p99Ms, errors, compared, skipped };
-  } finally {
-    await proxy.stop();
-  }
+  // The lead-in is the first window: the pacer opens its connections in it, as clients would.
+  const { rate, phaseSec } = options;
+  const paced = {
+    url: proxy.ready.url + TARGET_PATH,
+    rate,
+    durationSec: phaseSec(1, 1),
+    leadInSec: LEAD_IN_SEC,
+  };
+  const { leadIn, ...next } = await runPaced(paced);
+  await proxy.settle(5_000);
+  const { compared, skipped } = await proxy.status();
+  const errors = next.errors + next.non2xx + leadIn.errors + leadIn.non2xx;
+  await proxy.stop();
+  return { startMs, firstP99Ms: leadIn.p99Ms, nextP99Ms: next.p99Ms, errors, compared, skipped };
 }
 
 async function run({ options, lab: open, log }: ScenarioContext) {

@@ -56,16 +56,13 @@ function run({ options, log }: ScenarioContext) {
   const rows = Object.entries(PATHS).map(([request, path]): Row => {
     for (const table of tables) for (let i = 0; i < 20_000; i++) lookup(table, path); // warm-up
     const samples = tables.map((): number[] => []);
-    for (let round = 0; round < (options.quick ? 3 : 5); round++)
-      tables.forEach((table, index) =>
-        samples[index]?.push(cpuNsPerLookup(table, path, options.quick ? 50 : 100)),
-      );
+    const [rounds, sliceMs] = options.quick ? [3, 50] : [5, 100];
+    for (let round = 0; round < rounds; round++)
+      tables.forEach((table, index) => samples[index]!.push(cpuNsPerLookup(table, path, sliceMs)));
     const ns = samples.map(median);
-    const bySize = Object.fromEntries(
-      sizes.map((size, index) => [`${cell(size)} routes, ns`, ns[index] ?? NaN]),
-    );
-    const ratio = (ns.at(-1) ?? NaN) / (ns[0] ?? NaN);
-    return { request, ...bySize, [growth]: ratio, matched: lookup(tables[0]!, path) };
+    const bySize = sizes.map((size, index): [string, number] => [`${cell(size)} routes, ns`, ns[index]!]);
+    const ratio = ns.at(-1)! / ns[0]!;
+    return { request, ...Object.fromEntries(bySize), [growth]: ratio, matched: lookup(tables[0]!, path) };
   });
   const worst = Math.max(...rows.map((row) => Number(row[growth])));
   const target = {

@@ -43,7 +43,6 @@ async function run({ options, setups: start, log }: ScenarioContext) {
     const own = trials.get(id) ?? [];
     const loads = own.map((trial) => trial.load);
     const requests = sum(loads.map((trial) => trial.requests));
-    const mirrored = ratio(sum(own.map((trial) => trial.compared)), requests);
     return {
       setup: id,
       requests,
@@ -53,7 +52,7 @@ async function run({ options, setups: start, log }: ScenarioContext) {
       'p50 ms': median(loads.map((trial) => trial.p50Ms)),
       'p99 ms': median(loads.map((trial) => trial.p99Ms)),
       'proxy CPU µs/req': id === 'direct' ? null : median(own.map((trial) => trial.cpuUsPerReq)),
-      'mirrored %': id.includes('shadow') ? mirrored * 100 : null,
+      'mirrored %': id.includes('shadow') ? 100 * ratio(sum(own.map((one) => one.compared)), requests) : null,
       errors: sum(loads.map((trial) => trial.errors + trial.non2xx)),
     };
   });
