@@ -1,79 +1,114 @@
 /**
- * The processes of one bench run: the upstream, and the setups under test started on it. Every process
- * started is stopped at the end, whatever happened; strangler's processes start as its launcher starts
- * it (bin/strangler.js's first line), each with a routes.yaml and a store of its own.
+ * The processes of one bench run: the upstream, and the servers under test started on it, each in a
+ * child process spoken to over IPC, never while it is under load. Every process started is stopped at
+ * the end, whatever happened; strangler's processes start as its launcher starts it (bin/strangler.js's
+ * first line), each with a routes.yaml and a store of its own.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launcherEnv, launcherNodeFlags } from '../../bin/launch.js';
-import { startChild, type ChildHandle } from './child-process.ts';
+import { fileURLToPath } from 'node:url';
+import { entryModule, launcherEnv, launcherNodeFlags } from '../../bin/launch.js';
 import { routesYaml, type RoutesFileOptions } from './routes-file.ts';
-import type { ServerSpec, SetupReady, UpstreamReady } from './specs.ts';
+import type { ChildStatus, ServerSpec } from './server-process.ts';
+import type { Ready } from './servers.ts';
 
-export interface StranglerSetup {
-  readonly stage: RoutesFileOptions['targetStage'];
-  /** The target route's service never answers. */
-  readonly hangingService?: boolean;
-  /** Mirror POSTs too. */
-  readonly shadowUnsafe?: boolean;
-  readonly flushInterval?: number;
-  /** Tracing configured (OTLP) towards a collector that is not there: what tracing costs at worst. */
-  readonly tracing?: boolean;
+/**
+ * What the children run, decided once per run so every child and the report agree: the compiled build
+ * (`npm run bench` builds it first), as `strangler` runs after `npm install`; the sources when one is
+ * newer than the build.
+ */
+const CHILD_SCRIPT = entryModule('bench/lib/server-process.ts');
+export const CHILD_CODE: 'compiled' | 'sources' = CHILD_SCRIPT.endsWith('.js') ? 'compiled' : 'sources';
+
+/** A bound for a child that hangs, not a measure: a busy machine can take minutes to start a dozen. */
+const ANSWER_TIMEOUT_MS = 600_000;
+
+export type Child = Awaited<ReturnType<typeof startChild>>;
+
+async function startChild(name: string, spec: ServerSpec) {
+  const strangler = spec.kind === 'strangler';
+  const args = [...(strangler ? launcherNodeFlags() : []), fileURLToPath(CHILD_SCRIPT), JSON.stringify(spec)];
+  const env = { ...process.env, ...(strangler ? { ...launcherEnv(), ...spec.env } : {}) };
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // One message at a time: each answer is the next message, unless the child is gone first.
+  const answer = async <T>(what: string): Promise<T> => {
+    const [message] = (await Promise.race([
+      once(child, 'message', { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) }),
+      exited.then(() => Promise.reject(new Error(`${name} exited before its answer to ${what}`))),
+    ])) as [{ ok: boolean; value?: T; error?: string }];
+    if (!message.ok) throw new Error(`${name}: ${message.error}`);
+    return message.value as T;
+  };
+  const call = <T>(type: string, payload?: unknown) => {
+    child.send({ type, payload });
+    return answer<T>(type);
+  };
+  const ready = await answer<Ready>('start').catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return {
+    ready,
+    status: () => call<ChildStatus>('status'),
+    /** Waits for the mirrors in flight, at most `boundMs`. */
+    settle: (boundMs: number) => call('settle', boundMs),
+    /** Asks the child to close (answer = its final report), then waits for it to exit (killed past a bound). */
+    async stop<Final>() {
+      const final = child.connected ? await call<Final>('close').catch(() => null) : null;
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killer);
+      return final;
+    },
+  };
 }
 
-/** Nothing listens on the discard port: every export is refused, and its spans dropped. */
-const NO_COLLECTOR = 'http://127.0.0.1:9';
+/** Tracing configured (OTLP) towards a collector that is not there (the discard port): its worst cost. */
+const NO_COLLECTOR = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' };
 
-export interface Lab {
-  readonly upstream: UpstreamReady;
-  start(name: string, spec: ServerSpec): Promise<ChildHandle<SetupReady>>;
-  /** A strangler process's spec: a generated routes.yaml of `routes` routes on this run's upstream. */
-  strangler(name: string, setup: StranglerSetup): ServerSpec;
-  close(): Promise<void>;
-}
+/** A server to start: a hand-written proxy, or strangler on a generated routes.yaml. */
+export type Setup =
+  | { readonly kind: 'express-hpm' | 'fastify-proxy' }
+  | ({ readonly kind: 'strangler' } & Pick<RoutesFileOptions, 'targetStage' | 'shadowUnsafe'> & {
+        /** The target route's service never answers. */
+        readonly hangingService?: boolean;
+        readonly flushInterval?: number;
+        readonly tracing?: boolean;
+      });
 
-export async function openLab(routes: number): Promise<Lab> {
+export type Lab = Awaited<ReturnType<typeof openLab>>;
+
+export async function openLab(routes: number) {
   const work = mkdtempSync(path.join(tmpdir(), 'strangler-bench-'));
-  const children: Array<ChildHandle<unknown>> = [];
-  const start = async <Ready>(name: string, spec: ServerSpec) => {
-    const strangler = spec.kind === 'strangler';
-    const child = await startChild<Ready>(name, spec, {
-      execArgv: strangler ? launcherNodeFlags() : [],
-      env: strangler ? { ...launcherEnv(), ...spec.env } : {},
-    });
+  const children: Child[] = [];
+  const start = async (name: string, spec: ServerSpec) => {
+    const child = await startChild(name, spec);
     children.push(child);
     return child;
   };
-  const upstream = (await start<UpstreamReady>('upstream', { kind: 'upstream' })).ready;
+  const upstream = (await start('upstream', { kind: 'upstream' })).ready;
+  /** The spec of a process: strangler's with a routes.yaml of `routes` routes on this run's upstream. */
+  const specOf = (name: string, setup: Setup): ServerSpec => {
+    if (setup.kind !== 'strangler') return { kind: setup.kind, target: upstream.url };
+    const { hangingService, flushInterval, tracing, targetStage, shadowUnsafe } = setup;
+    const configFile = path.join(work, `${name}.routes.yaml`);
+    const services = { legacyUrl: upstream.url, serviceUrl: upstream.service ?? '' };
+    const target = hangingService ? { targetServiceUrl: upstream.hang ?? '' } : {};
+    writeFileSync(configFile, routesYaml({ routes, ...services, ...target, targetStage, shadowUnsafe }));
+    const store = { storeFile: path.join(work, `${name}.db`), ...(tracing ? { env: NO_COLLECTOR } : {}) };
+    return { kind: 'strangler', configFile, ...store, ...(flushInterval ? { flushInterval } : {}) };
+  };
   return {
     upstream,
-    start,
-    strangler(name, setup) {
-      const configFile = path.join(work, `${name}.routes.yaml`);
-      writeFileSync(
-        configFile,
-        routesYaml({
-          routes,
-          legacyUrl: upstream.legacyUrl,
-          serviceUrl: upstream.serviceUrl,
-          targetStage: setup.stage,
-          ...(setup.hangingService ? { targetServiceUrl: upstream.hangUrl } : {}),
-          ...(setup.shadowUnsafe ? { shadowUnsafe: true } : {}),
-        }),
-      );
-      return {
-        kind: 'strangler',
-        configFile,
-        storeFile: path.join(work, `${name}.db`),
-        ...(setup.flushInterval === undefined ? {} : { flushInterval: setup.flushInterval }),
-        ...(setup.tracing ? { env: { OTEL_EXPORTER_OTLP_ENDPOINT: NO_COLLECTOR } } : {}),
-      };
-    },
+    start: (name: string, setup: Setup) => start(name, specOf(name, setup)),
     async close() {
       // The upstream last: a proxy closing waits for its mirrors to it.
-      await Promise.all(children.slice(1).map((child) => child.stop(5_000).catch(() => null)));
-      await children[0]?.stop(5_000).catch(() => null);
+      await Promise.all(children.slice(1).map((child) => child.stop()));
+      await children[0]?.stop();
       rmSync(work, { recursive: true, force: true });
     },
   };

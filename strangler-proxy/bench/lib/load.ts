@@ -1,184 +1,113 @@
 /**
- * Closed-loop load with a real load tool: wrk where it is installed (C, little CPU of its own: more of
- * the two cores left to the server under test), else autocannon (installed by `npm install`). Both keep
- * connections alive and report completed requests, latency percentiles and errors the same way.
+ * The two kinds of load. Closed loop: autocannon, many connections each sending its next request when
+ * its answer is in. Fixed rate (open loop): a small pacer over undici's pool. autocannon's `overallRate`
+ * is not used for it: it splits the rate among its connections and lets each send back to back until
+ * its quota for the second is used, so the load comes in bursts and latency is measured under a
+ * momentary overload. The pacer sends each request when it is due, whatever happened to the previous
+ * ones (on a new connection when every open one is busy, up to a bound), and times it from then to its
+ * answer's end.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { once, type EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
 import { percentile } from './stats.ts';
 
-export type LoadTool = 'wrk' | 'autocannon';
+const require = createRequire(import.meta.url);
+const { version } = require('autocannon/package.json') as { version: string };
+export const LOAD_TOOLS = `autocannon ${version} (closed loop), undici pacer (fixed rate)`;
 
-export interface LoadOptions {
-  readonly url: string;
-  readonly connections: number;
-  readonly durationSec: number;
-  readonly method?: 'GET' | 'POST';
-  readonly body?: Buffer;
-  readonly headers?: Readonly<Record<string, string>>;
-}
+const is2xx = (status: number) => status >= 200 && status <= 299;
+type Request = { method?: 'POST'; body?: Buffer; headers?: Record<string, string> };
 
-export interface LoadResult {
-  readonly durationSec: number;
-  /** Responses received (any status). */
-  readonly requests: number;
-  readonly rps: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  /** Connection errors, resets and timeouts. */
-  readonly errors: number;
-  /** Responses outside 2xx. */
-  readonly non2xx: number;
-}
-
-/** wrk's version line, or null when it is not installed. */
-export function wrkVersion(): string | null {
-  const probe = spawnSync('wrk', ['--version'], { encoding: 'utf8', timeout: 5_000 });
-  if (probe.error) return null;
-  const line = `${probe.stdout}${probe.stderr}`.split('\n')[0] ?? '';
-  return /^wrk /.test(line) ? line.replace(/\s+Copyright.*$/, '').trim() : null;
-}
-
-export function autocannonVersion(): string {
-  const require = createRequire(import.meta.url);
-  return `autocannon ${(require('autocannon/package.json') as { version: string }).version}`;
-}
-
-export function runLoad(tool: LoadTool, options: LoadOptions): Promise<LoadResult> {
-  return tool === 'wrk' ? runWrk(options) : runAutocannon(options);
-}
-
-// ---- autocannon ----------------------------------------------------------------------------------
-
-interface AutocannonResult {
-  readonly duration: number;
-  readonly errors: number;
-  readonly timeouts: number;
-  readonly requests: { readonly total: number };
-}
-
-interface AutocannonInstance {
-  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
-  on(event: 'done', listener: (result: AutocannonResult) => void): void;
-  on(event: 'error', listener: (error: Error) => void): void;
-}
-
-type Autocannon = (options: Record<string, unknown>) => AutocannonInstance;
-
-function runAutocannon(options: LoadOptions): Promise<LoadResult> {
-  const require = createRequire(import.meta.url);
-  const autocannon = require('autocannon') as Autocannon;
-  return new Promise((resolve, reject) => {
-    // autocannon's own histogram has 1 ms resolution; response times (float ms) are kept here instead.
-    let latencies = new Float64Array(65_536);
-    let count = 0;
-    let non2xx = 0;
-    const instance = autocannon({
-      url: options.url,
-      connections: options.connections,
-      duration: options.durationSec,
-      method: options.method ?? 'GET',
-      ...(options.body ? { body: options.body } : {}),
-      headers: { ...options.headers },
-      timeout: 10,
-    });
-    instance.on('response', (_client, status, _bytes, ms) => {
-      if (count === latencies.length) {
-        const grown = new Float64Array(latencies.length * 2);
-        grown.set(latencies);
-        latencies = grown;
-      }
-      latencies[count++] = ms;
-      if (status < 200 || status > 299) non2xx++;
-    });
-    instance.on('error', reject);
-    instance.on('done', (result) => {
-      const sorted = latencies.subarray(0, count).sort();
-      resolve({
-        durationSec: result.duration,
-        requests: count,
-        rps: count / result.duration,
-        p50Ms: percentile(sorted, 0.5),
-        p99Ms: percentile(sorted, 0.99),
-        errors: result.errors + result.timeouts,
-        non2xx,
-      });
-    });
+/** Closed-loop load; each answer's time is kept (autocannon's own histogram has whole milliseconds). */
+export async function runLoad(
+  options: { url: string; connections: number; durationSec: number; amount?: number | undefined } & Request,
+) {
+  const autocannon = require('autocannon') as (options: Record<string, unknown>) => EventEmitter;
+  // `amount`: that many requests, however long they take, instead of `durationSec`.
+  const { durationSec, amount, ...request } = options;
+  const latencies: number[] = [];
+  let non2xx = 0;
+  const instance = autocannon({
+    ...request,
+    ...(amount ? { amount } : { duration: durationSec }),
+    timeout: 10,
   });
-}
-
-// ---- wrk -----------------------------------------------------------------------------------------
-
-/** Lua for wrk: the request shape, and one JSON line of results (latencies in µs) on stdout. */
-function wrkScript(options: LoadOptions, bodyFile: string | null): string {
-  const headers = Object.entries(options.headers ?? {})
-    .map(([name, value]) => `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)
-    .join('\n');
-  return `
-wrk.method = ${JSON.stringify(options.method ?? 'GET')}
-${headers}
-${bodyFile ? `local f = io.open(${JSON.stringify(bodyFile)}, "rb"); wrk.body = f:read("*all"); f:close()` : ''}
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests":%d,"durationUs":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,' ..
-    '"p50":%d,"p99":%d}\\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(99)))
-end
-`;
-}
-
-function runWrk(options: LoadOptions): Promise<LoadResult> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'strangler-bench-wrk-'));
-  const bodyFile = options.body ? path.join(dir, 'body') : null;
-  if (bodyFile && options.body) writeFileSync(bodyFile, options.body);
-  const script = path.join(dir, 'script.lua');
-  writeFileSync(script, wrkScript(options, bodyFile));
-  // wrk takes whole seconds; one thread is plenty on loopback and leaves the cores to the servers.
-  const seconds = Math.max(1, Math.round(options.durationSec));
-  const args = [
-    '-t1',
-    `-c${options.connections}`,
-    `-d${seconds}s`,
-    '--timeout',
-    '10s',
-    '-s',
-    script,
-    options.url,
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(killer);
-      rmSync(dir, { recursive: true, force: true });
-      const line = stdout.split('\n').find((text) => text.startsWith('{"requests"'));
-      if (code !== 0 || !line) {
-        reject(new Error(`wrk failed (exit ${code ?? '?'}): ${stderr.trim() || stdout.trim()}`));
-        return;
-      }
-      const raw = JSON.parse(line) as Record<string, number>;
-      const n = (key: string) => raw[key] ?? 0;
-      const durationSec = n('durationUs') / 1e6;
-      resolve({
-        durationSec,
-        requests: n('requests'),
-        rps: n('requests') / durationSec,
-        p50Ms: n('p50') / 1000,
-        p99Ms: n('p99') / 1000,
-        errors: n('connect') + n('read') + n('write') + n('timeout'),
-        // wrk counts responses outside 2xx/3xx as status errors.
-        non2xx: n('status'),
-      });
-    });
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    latencies.push(ms);
+    if (!is2xx(status)) non2xx++;
   });
+  // Rejects on autocannon's 'error'.
+  const [done] = (await once(instance, 'done')) as [{ duration: number; errors: number; timeouts: number }];
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    durationSec: done.duration,
+    requests: sorted.length,
+    rps: sorted.length / done.duration,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    /** Connection errors, resets and timeouts; and answers outside 2xx. */
+    errors: done.errors + done.timeouts,
+    non2xx,
+  };
+}
+
+export type LoadResult = Awaited<ReturnType<typeof runLoad>>;
+
+export type PacedResult = Awaited<ReturnType<typeof runPaced>>;
+
+/**
+ * `rate` GETs a second for `durationSec`, after `leadInSec` at the same rate whose requests are reported
+ * apart (`leadIn`): the connections are open and in use when the measured ones start, as wrk2 does with
+ * its calibration period.
+ */
+export async function runPaced(options: {
+  url: string;
+  rate: number;
+  durationSec: number;
+  leadInSec?: number;
+  timeoutMs?: number;
+  /** Past this many connections, due requests wait in the pool's queue (and their wait is timed). */
+  connections?: number;
+}) {
+  const url = new URL(options.url);
+  const timeout = options.timeoutMs ?? 10_000;
+  const bound = { connections: options.connections ?? 256, headersTimeout: timeout, bodyTimeout: timeout };
+  const pool = new Pool(url.origin, bound);
+  let connections = 0;
+  pool.on('connect', () => connections++);
+  const leadInCount = Math.round(options.rate * (options.leadInSec ?? 0));
+  const total = leadInCount + Math.max(1, Math.round(options.rate * options.durationSec));
+  const tally = () => ({ sent: 0, errors: 0, non2xx: 0, times: [] as number[] });
+  const [lead, main] = [tally(), tally()];
+  // Timed from when it was due, not from when it went out: a late send is the pacer's delay or the
+  // pool's queue, and a client would have waited through it.
+  const send = async (window: ReturnType<typeof tally>, dueAt: number) => {
+    window.sent++;
+    try {
+      const answer = await pool.request({ path: url.pathname + url.search, method: 'GET' });
+      await answer.body.arrayBuffer();
+      window.times.push(performance.now() - dueAt);
+      if (!is2xx(answer.statusCode)) window.non2xx++;
+    } catch {
+      window.errors++;
+    }
+  };
+  const requests: Array<Promise<void>> = [];
+  const start = performance.now();
+  for (let index = 0; index < total; index++) {
+    const dueAt = start + (index * 1000) / options.rate;
+    const wait = dueAt - performance.now();
+    if (wait > 0) await sleep(wait);
+    requests.push(send(index < leadInCount ? lead : main, dueAt));
+  }
+  await Promise.all(requests);
+  await pool.destroy();
+  const summary = ({ sent, errors, non2xx, times }: ReturnType<typeof tally>) => {
+    const sorted = Float64Array.from(times).sort();
+    const [p50Ms, p99Ms, maxMs] = [percentile(sorted, 0.5), percentile(sorted, 0.99), sorted.at(-1) ?? 0];
+    return { sent, completed: sorted.length, errors, non2xx, p50Ms, p99Ms, maxMs };
+  };
+  return { ...summary(main), rate: options.rate, connections, leadIn: summary(lead) };
 }

@@ -1,16 +1,22 @@
 /**
- * One child process of the bench: the upstream, or one setup under test. Started by `child-process.ts`
- * with a JSON spec as its only argument; answers `usage`, `settle`, `stats` and `close` over IPC.
- * Everything listens on 127.0.0.1 only.
+ * One child process of the bench: the upstream, or one setup under test (so that its CPU time and
+ * memory are its own). Started by `lab.ts` with a JSON spec as its only argument; answers `status`,
+ * `settle` and `close` over IPC, one message at a time. Everything listens on 127.0.0.1 only.
  */
-import type { RunningServer, ServerSpec } from './specs.ts';
-import { startUpstream } from './servers/upstream.ts';
-import { startExpressHpm, startFastifyProxy } from './servers/hand-written-proxies.ts';
-import { startStrangler } from './servers/strangler.ts';
+import { startExpressHpm, startFastifyProxy, startUpstream, type RunningServer } from './servers.ts';
+import { startStrangler, type StranglerSpec } from './strangler-server.ts';
+
+export type ServerSpec =
+  | { readonly kind: 'upstream' }
+  | { readonly kind: 'express-hpm' | 'fastify-proxy'; readonly target: string }
+  | StranglerSpec;
+
+/** What a child reports about itself: CPU time (µs), memory (bytes; the peak from getrusage), mirrors. */
+export type ChildStatus = Awaited<ReturnType<typeof status>>;
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as ServerSpec;
 
-function start(): Promise<RunningServer<unknown>> {
+function start(): Promise<RunningServer> {
   switch (spec.kind) {
     case 'upstream':
       return startUpstream();
@@ -23,48 +29,34 @@ function start(): Promise<RunningServer<unknown>> {
   }
 }
 
-function answer(server: RunningServer<unknown>, type: string, payload: unknown): unknown {
-  switch (type) {
-    case 'usage': {
-      const cpu = process.cpuUsage();
-      return {
-        cpuMicros: cpu.user + cpu.system,
-        rss: process.memoryUsage.rss(),
-        maxRss: process.resourceUsage().maxRSS * 1024,
-      };
-    }
-    case 'stats':
-      return server.stats?.() ?? {};
-    case 'settle':
-      return server.settle?.(typeof payload === 'number' ? payload : 3_000) ?? null;
-    case 'close':
-      return server.close();
-    default:
-      throw new Error(`unknown message ${type}`);
-  }
+function status(server: RunningServer) {
+  const { userCPUTime, systemCPUTime, maxRSS } = process.resourceUsage();
+  const usage = {
+    cpuMicros: userCPUTime + systemCPUTime,
+    rss: process.memoryUsage.rss(),
+    maxRss: maxRSS * 1024,
+  };
+  return Promise.resolve({ ...usage, ...(server.mirrors?.() ?? { compared: 0, skipped: {} }) });
 }
 
-async function main(): Promise<void> {
-  const server = await start();
-  process.on('message', (raw: unknown) => {
-    const { id, type, payload } = raw as { id: number; type: string; payload?: unknown };
-    const reply = (message: object, code: number) =>
-      process.send?.({ id, ...message }, () => {
-        if (type === 'close') process.exit(code);
-      });
-    Promise.resolve()
-      .then(() => answer(server, type, payload))
-      .then(
-        (value) => reply({ ok: true, value }, 0),
-        (error: unknown) => reply({ ok: false, error: String(error) }, 1),
-      );
-  });
-  // The parent going away (Ctrl-C, crash) takes its children with it.
-  process.on('disconnect', () => process.exit(0));
-  process.send?.({ type: 'ready', ready: server.ready });
-}
+const answer = (server: RunningServer, type: string, payload: unknown): Promise<unknown> =>
+  type === 'settle'
+    ? Promise.resolve(server.settle?.(Number(payload)))
+    : type === 'close'
+      ? server.close()
+      : status(server);
 
-main().catch((error: unknown) => {
+const server = await start().catch((error: unknown) => {
   console.error(`bench child ${spec.kind} failed:`, error);
   process.exit(1);
 });
+process.on('message', ({ type, payload }: { type: string; payload?: unknown }) => {
+  answer(server, type, payload).then(
+    (value) => process.send?.({ ok: true, value }, () => type === 'close' && process.exit(0)),
+    (error: unknown) =>
+      process.send?.({ ok: false, error: String(error) }, () => type === 'close' && process.exit(1)),
+  );
+});
+// The parent going away (Ctrl-C, crash) takes its children with it.
+process.on('disconnect', () => process.exit(0));
+process.send?.({ ok: true, value: server.ready });

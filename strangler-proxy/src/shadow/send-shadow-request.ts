@@ -2,8 +2,8 @@
  * Sends one mirrored (or noise-probe) request and captures the answer, bounded in time and size.
  *
  * Mirrors go through undici (a pool per shadow origin), not node:http's client: a mirror is pure overhead
- * for the proxy, and undici's client costs about a third less CPU per request. Its own pools also mean
- * shadow traffic never takes a socket from the primary's.
+ * for the proxy, and undici's client costs it less CPU per request. Its own pools also mean shadow
+ * traffic never takes a socket from the primary's.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';

@@ -1,12 +1,11 @@
 /**
- * The paced load's raw-socket client against real servers on 127.0.0.1: every answer counted once,
- * whatever its framing, and every way a server can fail it counted as an error without stalling the run.
+ * The fixed-rate load's pacer against real servers on 127.0.0.1: every answer counted once, whatever its
+ * framing, and every way a server can fail it counted as an error without stalling the run.
  */
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runPaced } from '../../bench/lib/paced-load.ts';
-import { FramingError, ResponseFramer, type FramedResponse } from '../../bench/lib/response-framer.ts';
+import { runPaced } from '../../bench/lib/load.ts';
 
 const servers: Array<{ close(): unknown }> = [];
 afterEach(() => {
@@ -42,10 +41,12 @@ function rawServer(answer: (socket: Socket, count: number) => void): Promise<str
   return listen(server);
 }
 
-describe('paced load', () => {
-  it('sends the scheduled requests on a few keep-alive connections and times each answer', async () => {
+describe('fixed-rate load', () => {
+  it('sends the scheduled requests on the connections it counts and times each answer', async () => {
     const seen: string[] = [];
+    const sockets = new Set<unknown>();
     const url = await httpServer((request, response) => {
+      sockets.add(request.socket);
       seen.push(`${request.method ?? ''} ${request.url ?? ''} ${request.headers.host ?? ''}`);
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': 11 });
       response.end('{"id": 7 }\n');
@@ -53,12 +54,45 @@ describe('paced load', () => {
     const result = await runPaced({ url, rate: 1000, durationSec: 0.1 });
 
     expect(result).toMatchObject({ sent: 100, completed: 100, errors: 0, non2xx: 0 });
-    // Kept alive and reused: a pool that never reused would open one connection per request.
-    expect(result.connections).toBeLessThan(result.sent);
+    expect(result.connections).toBe(sockets.size);
     // Percentiles of the same answers: ordered, whatever the machine's speed.
     expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);
     expect(result.maxMs).toBeGreaterThanOrEqual(result.p99Ms);
     expect(new Set(seen)).toEqual(new Set([`GET /items/7?view=full ${new URL(url).host}`]));
+  });
+
+  it('sends each request when it is due, not when an answer comes: on a new connection if all are busy', async () => {
+    // No answer until every request has arrived: only an open-loop pacer gets them all out, and each
+    // one finds every open connection busy, whatever the machine's speed.
+    const held: Array<() => void> = [];
+    const sockets = new Set<unknown>();
+    const url = await httpServer((request, response) => {
+      sockets.add(request.socket);
+      held.push(() => response.end('ok'));
+      if (held.length === 20) for (const answer of held) answer();
+    });
+    const result = await runPaced({ url, rate: 1000, durationSec: 0.02, timeoutMs: 5_000 });
+
+    expect(result).toMatchObject({ sent: 20, completed: 20, errors: 0, connections: 20 });
+    expect(sockets.size).toBe(20);
+  });
+
+  it('keeps to its bound of connections: past it, due requests wait for a free one', async () => {
+    // Answers go out four at a time, when four are waiting: the bound is reached, never passed.
+    let waiting: Array<() => void> = [];
+    let mostWaiting = 0;
+    const sockets = new Set<unknown>();
+    const url = await httpServer((request, response) => {
+      sockets.add(request.socket);
+      waiting.push(() => response.end('ok'));
+      mostWaiting = Math.max(mostWaiting, waiting.length);
+      if (waiting.length === 4) for (const answer of waiting.splice(0)) answer();
+    });
+    const result = await runPaced({ url, rate: 1000, durationSec: 0.012, connections: 4, timeoutMs: 5_000 });
+
+    expect(result).toMatchObject({ sent: 12, completed: 12, errors: 0, connections: 4 });
+    expect([sockets.size, mostWaiting]).toEqual([4, 4]);
+    waiting = [];
   });
 
   it('reports the lead-in apart: its requests are in neither the measured counts nor percentiles', async () => {
@@ -136,67 +170,5 @@ describe('paced load', () => {
     const result = await runPaced({ url, rate: 1000, durationSec: 0.02 });
 
     expect(result).toMatchObject({ sent: 20, completed: 0, errors: 20 });
-  });
-});
-
-describe('response framer', () => {
-  const stream = [
-    'HTTP/1.1 100 Continue\r\n\r\n',
-    'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello',
-    'HTTP/1.1 201 Created\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 99\r\n\r\n',
-    '4;name=value\r\nwiki\r\n5\r\npedia\r\n0\r\nExpires: never\r\n\r\n',
-    'HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n',
-    'HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n',
-    'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\ncontent-length: 3\r\n\r\nabc',
-  ].join('');
-  const expected: FramedResponse[] = [
-    { status: 200, closes: false },
-    { status: 201, closes: false },
-    { status: 204, closes: true },
-    { status: 200, closes: true },
-    { status: 200, closes: false },
-  ];
-
-  it('finds every answer whole or split at any byte', () => {
-    for (const size of [stream.length, 1, 2, 3, 7, 13]) {
-      const seen: FramedResponse[] = [];
-      const framer = new ResponseFramer((response) => seen.push(response));
-      const bytes = Buffer.from(stream, 'latin1');
-      for (let at = 0; at < bytes.length; at += size) {
-        framer.push(bytes.subarray(at, at + size));
-      }
-      expect(seen).toEqual(expected);
-      expect(framer.inResponse).toBe(false);
-      expect(framer.end()).toBe('idle');
-    }
-  });
-
-  it('tells a cut answer from one framed by the close', () => {
-    const cut = new ResponseFramer(() => undefined);
-    cut.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'));
-    expect(cut.end()).toBe('cut');
-
-    const seen: FramedResponse[] = [];
-    const untilClose = new ResponseFramer((response) => seen.push(response));
-    untilClose.push(Buffer.from('HTTP/1.1 200 OK\r\n\r\nany bytes at all'));
-    expect(seen).toEqual([]);
-    expect(untilClose.end()).toBe('complete');
-    expect(seen).toEqual([{ status: 200, closes: false }]);
-  });
-
-  it('refuses what is not an HTTP/1.x answer, saying what it saw', () => {
-    const cases: Array<[string, RegExp]> = [
-      ['SSH-2.0-OpenSSH_9.6\r\n\r\n', /not an HTTP\/1\.x status line: "SSH-2\.0/],
-      ['HTTP/1.1 200 OK\r\nno colon here\r\n\r\n', /malformed header line/],
-      ['HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', /bad Content-Length: "-1"/],
-      ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', /bad chunk size line: "zz"/],
-      ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n', /chunk not followed by CRLF/],
-      [`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}`, /head over 64 KiB/],
-    ];
-    for (const [bytes, message] of cases) {
-      const framer = new ResponseFramer(() => undefined);
-      expect(() => framer.push(Buffer.from(bytes, 'latin1'))).toThrow(FramingError);
-      expect(() => new ResponseFramer(() => undefined).push(Buffer.from(bytes, 'latin1'))).toThrow(message);
-    }
   });
 });
