@@ -9,6 +9,7 @@ import { migrationSource } from './migrations/index.ts';
 import { parseStoreUrl, type StoreLocation } from './store-url.ts';
 import { writeBatch } from './knex-write.ts';
 import { knexReader } from './knex-read.ts';
+import { rollUpEvidence } from './roll-up.ts';
 import type { ResultStore } from './result-store.ts';
 import { guardSqliteFile, type SqliteFileGuard } from './sqlite-file-guard.ts';
 
@@ -132,6 +133,7 @@ function knexStore(db: Knex, guard: SqliteFileGuard | null): ResultStore {
       await writeBatch(db, batch);
     },
     ...knexReader(db),
+    rollUp: (policy, now) => rollUpEvidence(db, policy, now),
     async close() {
       await db.destroy();
       await guard?.cleanUp();

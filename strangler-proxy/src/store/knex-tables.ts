@@ -15,6 +15,8 @@ export const TABLES = {
   samples: 'strangler_samples',
   events: 'strangler_route_events',
   decisions: 'strangler_decisions',
+  publishedRoutes: 'strangler_published_routes',
+  routesApplied: 'strangler_routes_applied',
 } as const;
 
 /** knex's own bookkeeping of applied migrations. */

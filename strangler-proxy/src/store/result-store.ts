@@ -15,6 +15,35 @@ import type { RouteEventKind, SkipReason } from './types.ts';
 /** Width of a time bucket: counters are kept per route per minute. */
 export const BUCKET_MS = 60_000;
 
+/** Width of the buckets minutes are rolled up into ({@link RollUpPolicy}). */
+export const HOUR_MS = 60 * BUCKET_MS;
+
+/**
+ * How long evidence is kept at what resolution. Minute buckets older than `minutesFor` are merged into
+ * hour buckets; hour buckets older than `hoursFor` are removed. A window that reaches past `minutesFor`
+ * counts whole hours there (an hour bucket falls in a window when its start does).
+ */
+export interface RollUpPolicy {
+  readonly minutesFor: number;
+  readonly hoursFor: number;
+  /** Hours merged (and hours removed) per table in one run at most: a run never holds the store long. */
+  readonly hoursPerRun: number;
+}
+
+export const DEFAULT_ROLL_UP: RollUpPolicy = {
+  minutesFor: 24 * HOUR_MS,
+  hoursFor: 90 * 24 * HOUR_MS,
+  hoursPerRun: 24,
+};
+
+/** What one roll-up run did. */
+export interface RollUpResult {
+  readonly hoursRolled: number;
+  readonly rowsRemoved: number;
+  /** Work was left for a later run (the run's bound was reached). */
+  readonly more: boolean;
+}
+
 /** At most this many samples are kept per (route, diff signature). */
 export const MAX_SAMPLES_PER_SIGNATURE = 3;
 
@@ -291,11 +320,16 @@ export interface ResultStore {
   events(query?: ResultQuery): Promise<StoredRouteEvent[]>;
   /** The decision ledger, whatever its age unless `since`/`until` say; by time, then route. */
   decisions(query?: ResultQuery): Promise<StoredDecision[]>;
+  /**
+   * Merges old minutes into hours and removes hours past the policy, a bounded amount per call. Stores
+   * that keep nothing for long (the in-memory one) have none.
+   */
+  rollUp?(policy: RollUpPolicy, now?: number): Promise<RollUpResult>;
   close(): Promise<void>;
 }
 
 /** The reading side of a store: what reports read. */
-export type ResultReader = Omit<ResultStore, 'write' | 'close'>;
+export type ResultReader = Omit<ResultStore, 'write' | 'close' | 'rollUp'>;
 
 /** A batch with nothing in it. */
 export function emptyBatch(): ResultBatch {

@@ -10,6 +10,7 @@ import * as countMismatchSignatures from './0002-count-mismatch-signatures.ts';
 import * as countSideErrors from './0003-count-side-errors.ts';
 import * as recordRevisions from './0004-record-revisions.ts';
 import * as recordDecisions from './0005-record-decisions.ts';
+import * as publishRoutesAndRollUp from './0009-publish-routes-and-roll-up.ts';
 
 export interface NamedMigration extends Knex.Migration {
   readonly name: string;
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   countSideErrors,
   recordRevisions,
   recordDecisions,
+  publishRoutesAndRollUp,
 ];
 
 /** A knex migration source over {@link MIGRATIONS}. */
