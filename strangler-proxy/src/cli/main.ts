@@ -14,6 +14,8 @@ import { createInitCommand } from './commands/init.ts';
 import { createReportCommand } from './commands/report.ts';
 import { createHistoryCommand } from './commands/history.ts';
 import { createEvidenceLoader } from './evidence.ts';
+import { createPublishCommand } from './commands/publish.ts';
+import { createRollUpCommand } from './commands/roll-up.ts';
 import { COMMAND_NAME, packageVersion } from './package-info.ts';
 
 export function createProgram(io: CliIo): Command {
@@ -40,6 +42,8 @@ export function createProgram(io: CliIo): Command {
     createCheckCommand(io, deps),
     createHistoryCommand(io),
     createInventoryCommand(io),
+    createPublishCommand(io),
+    createRollUpCommand(io),
   ]) {
     // Added commands do not inherit the program's output: `start --help` goes to the same streams.
     program.addCommand(command.exitOverride().configureOutput(output));

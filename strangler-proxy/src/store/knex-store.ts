@@ -34,6 +34,23 @@ export interface KnexStoreOptions {
  * is then to be closed and opened again at the path.
  */
 export async function createKnexStore(options: KnexStoreOptions): Promise<ResultStore> {
+  const { db, location } = await openMigratedKnex(options);
+  try {
+    const guard =
+      location.kind === 'sqlite' && location.filename !== ':memory:'
+        ? await guardSqliteFile(location.filename)
+        : null;
+    return knexStore(db, guard);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+/** A knex connection to the store at `url`, its schema migrated to the latest version. */
+export async function openMigratedKnex(
+  options: KnexStoreOptions,
+): Promise<{ readonly db: Knex; readonly location: StoreLocation }> {
   const location = parseStoreUrl(options.url, options.cwd);
   const db = knexFactory(knexConfig(location, options.busyTimeoutMs ?? 5_000, options.onSqliteConnection));
   try {
@@ -45,11 +62,7 @@ export async function createKnexStore(options: KnexStoreOptions): Promise<Result
       tableName: MIGRATIONS_TABLE,
       ...(location.kind === 'postgres' && location.schema ? { schemaName: location.schema } : {}),
     });
-    const guard =
-      location.kind === 'sqlite' && location.filename !== ':memory:'
-        ? await guardSqliteFile(location.filename)
-        : null;
-    return knexStore(db, guard);
+    return { db, location };
   } catch (error) {
     await db.destroy();
     throw error;

@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { CliExit, type CliIo } from '../io.ts';
 import { startProxy, StartupConfigError, type RunningProxy } from '../../runtime/start-proxy.ts';
-import { readConfigFile } from '../../runtime/config-source.ts';
+import { fileRoutesSource, type RoutesSource } from '../../runtime/config-source.ts';
+import { openPublishedRoutesSource } from '../../runtime/published-routes-source.ts';
+import { redactUrl } from '../../compare/redact-url.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { formatProblems } from '../../config/index.ts';
 import { openRecorder } from '../../runtime/open-recorder.ts';
@@ -22,10 +24,15 @@ export function createStartCommand(io: CliIo): Command {
     const adminPort = parsePort(options.adminPort, '--admin-port (or STRANGLER_ADMIN_PORT)');
     const logFormat = options.logFormat ?? (io.color ? 'pretty' : 'json');
     const logger = createLogger({ level: options.logLevel, pretty: logFormat === 'pretty' });
-    const configFile = path.resolve(io.cwd, options.config);
-    // The file's `store:` key is needed before anything opens; an invalid file stops the start here.
-    const first = await readConfigFile(configFile, io.env);
-    if (!first.ok) throw invalidConfig(io, new StartupConfigError(first.problems));
+    const published = isPublishedRoutes(options.config);
+    const configFile = published ? path.resolve(io.cwd, 'routes.yaml') : path.resolve(io.cwd, options.config);
+    const source = published ? await openPublished(options.config, io) : fileRoutesSource(configFile, io.env);
+    // The routes' `store:` key is needed before anything opens; invalid routes stop the start here.
+    const first = await source.read();
+    if (!first.ok) {
+      await source.close?.();
+      throw invalidConfig(io, new StartupConfigError(first.problems));
+    }
     const store =
       options.store === 'none'
         ? undefined
@@ -34,7 +41,8 @@ export function createStartCommand(io: CliIo): Command {
             flag: self.getOptionValueSource('store') === 'cli' ? options.store : undefined,
             env: io.env,
             routesFile: configFile,
-            routesStore: first.config.store,
+            // Routes published to a store keep their evidence there unless told otherwise.
+            routesStore: first.config.store ?? (published ? options.config : undefined),
             cwd: io.cwd,
           });
     let proxy: RunningProxy | undefined;
@@ -45,7 +53,7 @@ export function createStartCommand(io: CliIo): Command {
     });
     try {
       proxy = await startProxy({
-        configFile,
+        routesSource: source,
         port,
         host: options.host,
         admin: {
@@ -85,6 +93,19 @@ export function createStartCommand(io: CliIo): Command {
     );
     await stopped;
   });
+}
+
+/** `--config postgres://…`: the routes are the versions published to that store. */
+function isPublishedRoutes(config: string): boolean {
+  return /^postgres(ql)?:\/\//.test(config);
+}
+
+async function openPublished(url: string, io: CliIo): Promise<RoutesSource> {
+  try {
+    return await openPublishedRoutesSource(url, { env: io.env });
+  } catch (error) {
+    throw new CliExit(1, `strangler: cannot read routes from ${redactUrl(url)}: ${(error as Error).message}`);
+  }
 }
 
 function invalidConfig(io: CliIo, error: StartupConfigError): CliExit {
