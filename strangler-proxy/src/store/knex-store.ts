@@ -54,18 +54,46 @@ export async function openMigratedKnex(
   const location = parseStoreUrl(options.url, options.cwd);
   const db = knexFactory(knexConfig(location, options.busyTimeoutMs ?? 5_000, options.onSqliteConnection));
   try {
-    if (location.kind === 'postgres' && location.schema) {
-      await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [location.schema]);
-    }
-    await db.migrate.latest({
-      migrationSource,
-      tableName: MIGRATIONS_TABLE,
-      ...(location.kind === 'postgres' && location.schema ? { schemaName: location.schema } : {}),
+    await exclusively(db, location, async () => {
+      if (location.kind === 'postgres' && location.schema) {
+        await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [location.schema]);
+      }
+      await db.migrate.latest({
+        migrationSource,
+        tableName: MIGRATIONS_TABLE,
+        ...(location.kind === 'postgres' && location.schema ? { schemaName: location.schema } : {}),
+      });
     });
     return { db, location };
   } catch (error) {
     await db.destroy();
     throw error;
+  }
+}
+
+/** The advisory lock a PostgreSQL store's schema is created and migrated under. */
+const MIGRATION_LOCK = 0x5354524e;
+
+/**
+ * Runs `work` holding a PostgreSQL advisory lock: proxies of a fleet started together on a new database
+ * would otherwise race to create the schema and knex's own migration tables, and all but one fail.
+ */
+async function exclusively(db: Knex, location: StoreLocation, work: () => Promise<void>): Promise<void> {
+  if (location.kind !== 'postgres') return work();
+  const client = db.client as {
+    acquireConnection(): Promise<unknown>;
+    releaseConnection(connection: unknown): Promise<unknown>;
+  };
+  const connection = await client.acquireConnection();
+  try {
+    await db.raw('SELECT pg_advisory_lock(?)', [MIGRATION_LOCK]).connection(connection);
+    try {
+      await work();
+    } finally {
+      await db.raw('SELECT pg_advisory_unlock(?)', [MIGRATION_LOCK]).connection(connection);
+    }
+  } finally {
+    await client.releaseConnection(connection);
   }
 }
 
