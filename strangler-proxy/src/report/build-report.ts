@@ -143,7 +143,12 @@ export async function buildReport(store: ResultReader, options: BuildReportOptio
     const data =
       revision === undefined
         ? everything
-        : await readWindowData(store, { since, until, routeId: id, revision }, options.timelinePoints ?? 48);
+        : await readWindowData(
+            store,
+            { since, until, routeId: id, revision },
+            options.timelinePoints ?? 48,
+            everything,
+          );
     const config = configured?.find((route) => route.id === id);
     const stage = config?.stage ?? seenStage.get(id) ?? null;
     routes.push(
@@ -217,10 +222,15 @@ interface WindowData {
   };
 }
 
+/**
+ * Reads a window's evidence. With `unrevisioned` (the same window read for every revision), the tables
+ * whose rows carry no revision (latency, signatures, skips, events) are taken from it, not read again.
+ */
 async function readWindowData(
   store: ResultReader,
   window: { since: number; until: number; routeId: string | undefined; revision?: string },
   points: number,
+  unrevisioned?: WindowData,
 ): Promise<WindowData> {
   const query = {
     since: window.since,
@@ -228,7 +238,7 @@ async function readWindowData(
     ...(window.routeId ? { routeId: window.routeId } : {}),
     ...(window.revision === undefined ? {} : { revision: window.revision }),
   };
-  const start = await firstActivity(store, query);
+  const { start, firstPairAt } = await firstActivity(store, query);
   const step = niceStep((window.until - start) / Math.max(1, points));
   const first = start - (start % step);
   const periods: number[] = [];
@@ -249,11 +259,11 @@ async function readWindowData(
   ] = await Promise.all([
     store.comparisons(query),
     store.diffs(query),
-    store.signatures(query),
-    store.latency(query),
-    store.skips(query),
+    unrevisioned?.signatures ?? store.signatures(query),
+    unrevisioned?.latency ?? store.latency(query),
+    unrevisioned?.skips ?? store.skips(query),
     store.served(query),
-    store.events(query),
+    unrevisioned?.events ?? store.events(query),
     store.timeline({ ...query, since: start, step }),
     store.comparisons(recentQuery),
     store.served(recentQuery),
@@ -261,7 +271,6 @@ async function readWindowData(
   // At least a bucket: the store counts by the minute, so a younger window still holds a minute's worth.
   const minutes = Math.max(1, (window.until - recentSince) / BUCKET_MS);
   const recent = { comparisons: recentComparisons, served: recentServed, minutes };
-  const firstPairAt = window.revision === undefined ? null : await firstPair(store, query);
   return {
     comparisons,
     diffs,
@@ -273,23 +282,24 @@ async function readWindowData(
     timeline,
     periods,
     recent,
-    firstPairAt,
+    // A revision's step starts at its first compared pair.
+    firstPairAt: window.revision === undefined ? null : firstPairAt,
   };
 }
 
 /**
- * Where a timeline should start: the window's start, or the first period with comparisons when the
+ * Where a timeline should start: the window's start, or the minute of the first compared pair when the
  * evidence begins later (a 24-hour window over a route shadowed for an hour), so the chart does not spend
- * its width on emptiness.
+ * its width on emptiness. Also that minute itself (null without any pair).
  */
 async function firstActivity(
   store: ResultReader,
   query: { since: number; until: number; routeId?: string },
-): Promise<number> {
+): Promise<{ start: number; firstPairAt: number | null }> {
   const coarse = niceStep((query.until - query.since) / 24);
   const periods = await store.timeline({ ...query, step: coarse });
   const first = Math.min(...periods.filter((row) => row.compared > 0).map((row) => row.at));
-  if (!Number.isFinite(first)) return query.since;
+  if (!Number.isFinite(first)) return { start: query.since, firstPairAt: null };
   // Then to the minute within that period: a run that began at 16:55 starts its chart there, not at 16:00.
   const minutes = await store.timeline({
     ...query,
@@ -298,17 +308,8 @@ async function firstActivity(
     step: BUCKET_MS,
   });
   const firstMinute = Math.min(...minutes.filter((row) => row.compared > 0).map((row) => row.at));
-  return Math.max(query.since, Number.isFinite(firstMinute) ? firstMinute : first);
-}
-
-/** The minute of the first compared pair in the query's window; null without any. */
-async function firstPair(
-  store: ResultReader,
-  query: { since: number; until: number; routeId?: string; revision?: string },
-): Promise<number | null> {
-  const minutes = await store.timeline({ ...query, step: BUCKET_MS });
-  const first = minutes.find((row) => row.compared > 0);
-  return first === undefined ? null : first.at;
+  const firstPairAt = Number.isFinite(firstMinute) ? firstMinute : null;
+  return { start: Math.max(query.since, firstPairAt ?? first), firstPairAt };
 }
 
 function niceStep(rawMs: number): number {
