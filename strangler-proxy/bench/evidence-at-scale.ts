@@ -103,7 +103,9 @@ async function measure(
       rows,
       generateSec,
       reportSec: await seconds(() => buildReport(store, { now, since, routes: config.routes, revisions })),
-      checkSec: await seconds(() => buildReport(store, { now, since, routes: [one], revisions })),
+      checkSec: await seconds(() =>
+        buildReport(store, { now, since, routeId: one.id, routes: [one], revisions }),
+      ),
       statusSec: await seconds(() => routeVerdicts(store, config)),
     };
   } finally {
