@@ -264,13 +264,19 @@ export type RevisionedRow = ComparisonCounts | DiffCount | ServedCount;
 
 /**
  * A time window and optional route filter. `since` inclusive, `until` exclusive, epoch ms. `revision`
- * narrows the rows that carry one (comparisons, timeline, diffs, served) to that revision.
+ * narrows the rows that carry one (comparisons, timeline, diffs, served) to that revision; `revisions`
+ * does so per route.
  */
 export interface ResultQuery {
   readonly since?: number;
   readonly until?: number;
   readonly routeId?: string;
   readonly revision?: string;
+  /**
+   * In the bucketed reads, only the routes it lists, each narrowed to its revision in the rows that carry
+   * one: many routes' current evidence in one read.
+   */
+  readonly revisions?: ReadonlyMap<string, string>;
 }
 
 /** Totals of {@link ComparisonCounts} for a route over a window. */
