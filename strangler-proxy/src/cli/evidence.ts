@@ -34,6 +34,8 @@ export function createEvidenceLoader(io: CliIo): LoadEvidence {
     try {
       const report = await buildReport(store, {
         since,
+        // One route's check reads that route's rows only.
+        ...(routeIds.length === 1 ? { routeId: routeIds[0] } : {}),
         routes: source.config.routes.filter((route) => routeIds.includes(route.id)),
         ...(source.revisions === 'all' ? {} : { revisions: currentRevisions(source.config) }),
       });

@@ -16,6 +16,8 @@ import { createHistoryCommand } from './commands/history.ts';
 import { createStatusCommand } from './commands/status.ts';
 import { createRetireCommand } from './commands/retire.ts';
 import { createEvidenceLoader } from './evidence.ts';
+import { createPublishCommand } from './commands/publish.ts';
+import { createRollUpCommand } from './commands/roll-up.ts';
 import { COMMAND_NAME, packageVersion } from './package-info.ts';
 
 export function createProgram(io: CliIo): Command {
@@ -44,6 +46,8 @@ export function createProgram(io: CliIo): Command {
     createHistoryCommand(io),
     createRetireCommand(io),
     createInventoryCommand(io),
+    createPublishCommand(io),
+    createRollUpCommand(io),
   ]) {
     // Added commands do not inherit the program's output: `start --help` goes to the same streams.
     program.addCommand(command.exitOverride().configureOutput(output));

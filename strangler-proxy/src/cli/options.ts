@@ -1,6 +1,7 @@
 /** Small argument parsers shared by the commands; they fail with exit code 2 (usage). */
 import { Option } from 'commander';
 import { CliExit, type CliIo } from './io.ts';
+import { parseDuration } from '../config/schema.ts';
 
 export function parsePort(text: string, flag: string): number {
   const port = Number(text);
@@ -34,4 +35,18 @@ export function routesFileOf(io: CliIo, argument: string | undefined, flag: stri
   if (argument !== undefined && flag !== undefined && argument !== flag)
     throw new CliExit(2, `strangler: two routes files given ("${argument}" and -c "${flag}"): give one`);
   return argument ?? flag ?? io.env.STRANGLER_CONFIG ?? 'routes.yaml';
+}
+
+/** A retention period: `36h`, `7d`, or any duration routes.yaml accepts; at least an hour. */
+export function parseRetention(text: string, flag: string): number {
+  const days = /^(\d+)d$/.exec(text);
+  let ms: number;
+  try {
+    ms = days ? Number(days[1]) * 86_400_000 : parseDuration(text);
+  } catch {
+    ms = Number.NaN;
+  }
+  if (!(ms >= 3_600_000))
+    throw new CliExit(2, `strangler: ${flag} must be a duration of an hour or more (36h, 7d), got "${text}"`);
+  return ms;
 }

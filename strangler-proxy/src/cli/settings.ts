@@ -28,7 +28,7 @@ export const START_SETTINGS = [
     flags: '-c, --config <file>',
     env: 'STRANGLER_CONFIG',
     default: 'routes.yaml',
-    description: 'routes file',
+    description: 'routes file, or postgres://… for the routes published there',
   },
   { flags: '-p, --port <port>', env: 'STRANGLER_PORT', default: '8080', description: 'proxy port' },
   {

@@ -138,15 +138,27 @@ export async function buildReport(store: ResultReader, options: BuildReportOptio
     store.noise(routeFilter === undefined ? {} : { routeId: routeFilter }),
   ]);
 
+  // Routes counted at their current revision are read together, per window start.
+  const points = options.timelinePoints ?? 48;
+  const revised = new Map<string, WindowData>();
+  for (const since of new Set(ids.map(sinceOf))) {
+    const everything = await readWindow(since);
+    const current = new Map<string, string>();
+    for (const id of ids) {
+      const revision = options.revisions?.get(id);
+      if (sinceOf(id) === since && revision !== undefined) current.set(id, revision);
+    }
+    if (current.size === 0) continue;
+    const read = await readRevisedWindows(store, { since, until }, current, points, everything);
+    for (const [id, data] of read) revised.set(id, data);
+  }
+
   const routes: RouteReport[] = [];
   for (const id of ids) {
     const since = sinceOf(id);
     const everything = await readWindow(since);
     const revision = options.revisions?.get(id);
-    const data =
-      revision === undefined
-        ? everything
-        : await readWindowData(store, { since, until, routeId: id, revision }, options.timelinePoints ?? 48);
+    const data = revised.get(id) ?? everything;
     const config = configured?.find((route) => route.id === id);
     const stage = config?.stage ?? seenStage.get(id) ?? null;
     routes.push(
@@ -226,20 +238,16 @@ interface WindowData {
 
 async function readWindowData(
   store: ResultReader,
-  window: { since: number; until: number; routeId: string | undefined; revision?: string },
+  window: { since: number; until: number; routeId: string | undefined },
   points: number,
 ): Promise<WindowData> {
   const query = {
     since: window.since,
     until: window.until,
     ...(window.routeId ? { routeId: window.routeId } : {}),
-    ...(window.revision === undefined ? {} : { revision: window.revision }),
   };
-  const start = await firstActivity(store, query);
+  const { start } = await firstActivity(store, query);
   const step = niceStep((window.until - start) / Math.max(1, points));
-  const first = start - (start % step);
-  const periods: number[] = [];
-  for (let at = first; at < window.until; at += step) periods.push(at);
   const recentSince = Math.max(start, window.until - PACE_WINDOW_MS);
   const recentQuery = { ...query, since: recentSince };
   const [
@@ -271,10 +279,6 @@ async function readWindowData(
     store.syncExamples(window.routeId ? { routeId: window.routeId } : {}),
     store.noiseProbes(query),
   ]);
-  // At least a bucket: the store counts by the minute, so a younger window still holds a minute's worth.
-  const minutes = Math.max(1, (window.until - recentSince) / BUCKET_MS);
-  const recent = { comparisons: recentComparisons, served: recentServed, minutes };
-  const firstPairAt = window.revision === undefined ? null : await firstPair(store, query);
   return {
     comparisons,
     diffs,
@@ -285,27 +289,122 @@ async function readWindowData(
     served,
     events,
     timeline,
-    periods,
-    recent,
-    firstPairAt,
+    periods: periodsOf(start, step, window.until),
+    recent: {
+      comparisons: recentComparisons,
+      served: recentServed,
+      minutes: recentMinutes(recentSince, window.until),
+    },
+    firstPairAt: null,
     sync,
     syncExamples,
   };
 }
 
 /**
- * Where a timeline should start: the window's start, or the first period with comparisons when the
+ * Reads, for each route of `revisions`, the window's evidence of its revision: the same figures as a read
+ * of that route and revision alone, in a number of queries that does not grow with the routes. Rows
+ * without a revision (latency, signatures, skips, events) are taken from `unrevisioned`, the window read
+ * for every revision. Routes share the rows they were read with; each route's figures are picked by id.
+ */
+async function readRevisedWindows(
+  store: ResultReader,
+  window: { since: number; until: number },
+  revisions: ReadonlyMap<string, string>,
+  points: number,
+  unrevisioned: WindowData,
+): Promise<Map<string, WindowData>> {
+  const query = { since: window.since, until: window.until, revisions };
+  const only = (ids: readonly string[]) => new Map(ids.map((id) => [id, revisions.get(id) ?? '']));
+  const ids = [...revisions.keys()];
+  const firsts = await firstActivities(store, query);
+  const startOf = (id: string) => firsts.get(id)?.start ?? window.since;
+  const stepOf = (id: string) => niceStep((window.until - startOf(id)) / Math.max(1, points));
+  const recentSinceOf = (id: string) => Math.max(startOf(id), window.until - PACE_WINDOW_MS);
+  // A timeline read from the window's start holds nothing more: before a route's first pair its counters
+  // are all zero, and its periods start at that pair.
+  const [comparisons, diffs, served, noiseProbes, timelines, recents] = await Promise.all([
+    store.comparisons(query),
+    store.diffs(query),
+    store.served(query),
+    store.noiseProbes(query),
+    readPerGroup(ids, stepOf, (step, group) => store.timeline({ ...query, revisions: only(group), step })),
+    readPerGroup(ids, recentSinceOf, (since, group) => {
+      const recent = { ...query, since, revisions: only(group) };
+      return Promise.all([store.comparisons(recent), store.served(recent)]);
+    }),
+  ]);
+  const windows = new Map<string, WindowData>();
+  for (const id of ids) {
+    const [recentComparisons, recentServed] = recents.get(id) ?? [[], []];
+    windows.set(id, {
+      comparisons,
+      diffs,
+      signatures: unrevisioned.signatures,
+      latency: unrevisioned.latency,
+      noiseProbes,
+      skips: unrevisioned.skips,
+      served,
+      events: unrevisioned.events,
+      sync: unrevisioned.sync,
+      syncExamples: unrevisioned.syncExamples,
+      timeline: timelines.get(id) ?? [],
+      periods: periodsOf(startOf(id), stepOf(id), window.until),
+      recent: {
+        comparisons: recentComparisons,
+        served: recentServed,
+        minutes: recentMinutes(recentSinceOf(id), window.until),
+      },
+      // A revision's step starts at its first compared pair.
+      firstPairAt: firsts.get(id)?.firstPairAt ?? null,
+    });
+  }
+  return windows;
+}
+
+/** Reads once per distinct key of the ids (a step, a start), and gives each id its group's answer. */
+async function readPerGroup<K, T>(
+  ids: readonly string[],
+  keyOf: (id: string) => K,
+  read: (key: K, group: readonly string[]) => Promise<T>,
+): Promise<Map<string, T>> {
+  const groups = new Map<K, string[]>();
+  for (const id of ids) groups.set(keyOf(id), [...(groups.get(keyOf(id)) ?? []), id]);
+  const answers = new Map<string, T>();
+  await Promise.all(
+    [...groups].map(async ([key, group]) => {
+      const answer = await read(key, group);
+      for (const id of group) answers.set(id, answer);
+    }),
+  );
+  return answers;
+}
+
+/** Timeline periods, evenly spaced, from the one `start` falls in to `until`. */
+function periodsOf(start: number, step: number, until: number): number[] {
+  const periods: number[] = [];
+  for (let at = start - (start % step); at < until; at += step) periods.push(at);
+  return periods;
+}
+
+/** At least a bucket: the store counts by the minute, so a younger window still holds a minute's worth. */
+function recentMinutes(since: number, until: number): number {
+  return Math.max(1, (until - since) / BUCKET_MS);
+}
+
+/**
+ * Where a timeline should start: the window's start, or the minute of the first compared pair when the
  * evidence begins later (a 24-hour window over a route shadowed for an hour), so the chart does not spend
- * its width on emptiness.
+ * its width on emptiness. Also that minute itself (null without any pair).
  */
 async function firstActivity(
   store: ResultReader,
   query: { since: number; until: number; routeId?: string },
-): Promise<number> {
+): Promise<{ start: number; firstPairAt: number | null }> {
   const coarse = niceStep((query.until - query.since) / 24);
   const periods = await store.timeline({ ...query, step: coarse });
   const first = Math.min(...periods.filter((row) => row.compared > 0).map((row) => row.at));
-  if (!Number.isFinite(first)) return query.since;
+  if (!Number.isFinite(first)) return { start: query.since, firstPairAt: null };
   // Then to the minute within that period: a run that began at 16:55 starts its chart there, not at 16:00.
   const minutes = await store.timeline({
     ...query,
@@ -314,17 +413,46 @@ async function firstActivity(
     step: BUCKET_MS,
   });
   const firstMinute = Math.min(...minutes.filter((row) => row.compared > 0).map((row) => row.at));
-  return Math.max(query.since, Number.isFinite(firstMinute) ? firstMinute : first);
+  const firstPairAt = Number.isFinite(firstMinute) ? firstMinute : null;
+  return { start: Math.max(query.since, firstPairAt ?? first), firstPairAt };
 }
 
-/** The minute of the first compared pair in the query's window; null without any. */
-async function firstPair(
+/** {@link firstActivity} of each route a `revisions` query lists, in a handful of reads. */
+async function firstActivities(
   store: ResultReader,
-  query: { since: number; until: number; routeId?: string; revision?: string },
-): Promise<number | null> {
-  const minutes = await store.timeline({ ...query, step: BUCKET_MS });
-  const first = minutes.find((row) => row.compared > 0);
-  return first === undefined ? null : first.at;
+  query: { since: number; until: number; revisions: ReadonlyMap<string, string> },
+): Promise<Map<string, { start: number; firstPairAt: number | null }>> {
+  const coarse = niceStep((query.until - query.since) / 24);
+  const firstPeriod = new Map<string, number>();
+  for (const row of await store.timeline({ ...query, step: coarse })) {
+    if (row.compared > 0 && row.at < (firstPeriod.get(row.routeId) ?? Infinity)) {
+      firstPeriod.set(row.routeId, row.at);
+    }
+  }
+  const ids = [...firstPeriod.keys()];
+  const minutes = await readPerGroup(
+    ids,
+    (id) => firstPeriod.get(id) ?? query.since,
+    (first, group) =>
+      store.timeline({
+        ...query,
+        revisions: new Map(group.map((id) => [id, query.revisions.get(id) ?? ''])),
+        since: Math.max(query.since, first),
+        until: Math.min(query.until, first + coarse),
+        step: BUCKET_MS,
+      }),
+  );
+  const firsts = new Map<string, { start: number; firstPairAt: number | null }>();
+  for (const id of ids) {
+    const rows = (minutes.get(id) ?? []).filter((row) => row.routeId === id && row.compared > 0);
+    const firstMinute = Math.min(...rows.map((row) => row.at));
+    const firstPairAt = Number.isFinite(firstMinute) ? firstMinute : null;
+    firsts.set(id, {
+      start: Math.max(query.since, firstPairAt ?? firstPeriod.get(id) ?? query.since),
+      firstPairAt,
+    });
+  }
+  return firsts;
 }
 
 function niceStep(rawMs: number): number {

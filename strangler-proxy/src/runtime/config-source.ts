@@ -106,3 +106,38 @@ export function watchFileContent(
     },
   };
 }
+
+/**
+ * Where the proxy's routes come from: routes.yaml on disk ({@link fileRoutesSource}) or a version
+ * published to the fleet's store (`published-routes-source.ts`). Both read and validate a whole config;
+ * a change calls `onChange`, which reads again; `seen` is what a later change is told from.
+ */
+export interface RoutesSource {
+  /** What the logs name (a path, or the store with its credentials redacted). */
+  readonly name: string;
+  read(load?: LoadRoutes): Promise<SourceRead>;
+  watch(intervalMs: number, initial: SourceRead, onChange: () => Promise<void>): SourceWatch;
+  /** Called once a read's config serves (the published source acknowledges the version). */
+  applied?(read: SourceRead): Promise<void>;
+  /** Releases what the source holds (connections). */
+  close?(): Promise<void>;
+}
+
+export type SourceRead = ConfigRead & { readonly version?: number };
+
+export interface SourceWatch {
+  stop(): void;
+  setSeen(read: SourceRead): void;
+}
+
+/** routes.yaml on disk, polled by stat and hash ({@link watchFileContent}). */
+export function fileRoutesSource(
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+): RoutesSource {
+  return {
+    name: file,
+    read: (load) => readConfigFile(file, env, load),
+    watch: (intervalMs, initial, onChange) => watchFileContent(file, intervalMs, initial, onChange),
+  };
+}

@@ -20,6 +20,7 @@ export interface FleetStoreHolder {
 export function hasFleetStore(recorder: object): recorder is FleetStoreHolder {
   return 'fleetStore' in recorder && typeof recorder.fleetStore === 'object' && recorder.fleetStore !== null;
 }
+import { DEFAULT_ROLL_UP, type ResultStore, type RollUpPolicy } from '../store/result-store.ts';
 
 export interface OpenRecorderOptions {
   readonly cwd: string;
@@ -29,7 +30,12 @@ export interface OpenRecorderOptions {
   readonly flushInterval?: number;
   /** After a failed attempt to open the store, the next one waits this long (ms). Default 5 000. */
   readonly retryAfter?: number;
+  /** How old evidence is rolled up in the background ({@link DEFAULT_ROLL_UP}); `false` for never. */
+  readonly rollUp?: RollUpPolicy | false;
 }
+
+/** One bounded roll-up step this often: old minutes wait a few minutes more, recording never waits long. */
+const ROLL_UP_INTERVAL_MS = 5 * 60_000;
 
 export async function openRecorder(
   storeUrl: string,
@@ -74,6 +80,10 @@ export async function openRecorder(
         );
     }
   });
+  const stopRollUp =
+    options.rollUp === false
+      ? () => Promise.resolve()
+      : rollUpInBackground(store, options.rollUp ?? DEFAULT_ROLL_UP, options.logger, storeUrl);
   const close = recorder.close.bind(recorder);
   const status = recorder.status.bind(recorder);
   return Object.assign(recorder, {
@@ -82,6 +92,7 @@ export async function openRecorder(
     /** The same store, where the proxy registers itself in the fleet. */
     fleetStore: store,
     async close() {
+      await stopRollUp();
       await close();
       await store.close();
     },
@@ -90,6 +101,37 @@ export async function openRecorder(
       return problem ? { ...status(), healthy: false, problem } : status();
     },
   });
+}
+
+/** Runs one bounded roll-up step per interval, never two at once; returns how to stop it. */
+function rollUpInBackground(
+  store: ResultStore,
+  policy: RollUpPolicy,
+  logger: Logger,
+  storeUrl: string,
+): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    running ??= (async () => {
+      try {
+        const result = await store.rollUp?.(policy);
+        if (result && (result.hoursRolled > 0 || result.rowsRemoved > 0))
+          logger.info({ store: redactUrl(storeUrl), ...result }, 'old evidence rolled up');
+      } catch (error) {
+        logger.warn(
+          { store: redactUrl(storeUrl), err: error instanceof Error ? error.message : String(error) },
+          'rolling up old evidence failed; the next interval tries again',
+        );
+      } finally {
+        running = null;
+      }
+    })();
+  }, ROLL_UP_INTERVAL_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
 
 const nullRecorder: ResultRecorder = {

@@ -25,7 +25,7 @@ import type { ExchangeObserver } from '../proxy/exchange-observer.ts';
 import { createRequestMetricsObserver } from '../admin/request-metrics-observer.ts';
 import { createAccessLogObserver } from '../logging/access-log-observer.ts';
 import { createServedRecordsObserver } from './served-records-observer.ts';
-import { readConfigFile, watchFileContent } from './config-source.ts';
+import { fileRoutesSource, type RoutesSource, type SourceRead } from './config-source.ts';
 import { loadRoutesOffThread } from './load-routes-off-thread.ts';
 import { createRouteSafety, type RouteSafety } from './route-safety.ts';
 import { hasReader, routeVerdicts } from './route-verdicts.ts';
@@ -45,7 +45,10 @@ import { readFleet } from '../fleet/read-fleet.ts';
 const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
 
 export interface StartProxyOptions {
-  readonly configFile: string;
+  /** routes.yaml; or give {@link StartProxyOptions.routesSource}. */
+  readonly configFile?: string;
+  /** Where routes come from when not from `configFile` (a store the fleet publishes to). */
+  readonly routesSource?: RoutesSource;
   readonly port?: number;
   readonly host?: string;
   /** The admin listener; `false` for none. */
@@ -175,7 +178,8 @@ async function seedCorrelations(
 
 export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
   const env = options.env ?? process.env;
-  const configFile = path.resolve(options.configFile);
+  const source = routesSourceOf(options, env);
+  const configFile = source.name;
   const logger = options.logger ?? createLogger();
   const metrics = createProxyMetrics();
   const recorder = options.recorder ?? createCountingRecorder();
@@ -190,8 +194,16 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   metrics.followLogDrops(() => droppedLogLines(logger));
   const events = new EventEmitter<{ reload: [ReloadResult]; closed: [] }>();
 
-  const first = await readConfigFile(configFile, env);
-  if (!first.ok) throw new StartupConfigError(first.problems);
+  // The source is the proxy's from here: closed with it, or when its start fails.
+  const first = await source.read().catch(async (error: unknown) => {
+    await source.close?.();
+    throw error;
+  });
+  if (!first.ok) {
+    await source.close?.();
+    throw new StartupConfigError(first.problems);
+  }
+  await acknowledge(source, first, logger);
 
   const safety = createRouteSafety({ logger, metrics, recorder });
   /** Each route's verdict from the store, as `report` gives it; null without a store to read. */
@@ -248,6 +260,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     await rateLimits.close();
     for (const upstream of current.upstreams.values()) upstream.destroy();
     safety.close();
+    await source.close?.();
   };
   // The listener opens once the worker has warmed up, so that its warm-up takes no CPU from live traffic
   // (bounded: a worker that is slow to warm up delays the start by this much at most).
@@ -384,9 +397,12 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     try {
       logger.info({ config: configFile }, 'reloading routes');
       // Parsed and checked off the serving thread when large, then compiled in slices (see apply).
-      const read = await readConfigFile(configFile, env, loadRoutesOffThread);
+      const read = await source.read(loadRoutesOffThread);
       watcher?.setSeen(read);
-      return read.ok ? await applied(read.config, read.compiled) : refused(read.problems);
+      if (!read.ok) return refused(read.problems);
+      const result = await applied(read.config, read.compiled);
+      await acknowledge(source, read, logger);
+      return result;
     } catch (error) {
       // Whatever fails, the reload is refused and the last good table stays: a SIGHUP handler or a
       // poll has no caller to hand a rejection to.
@@ -412,8 +428,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   };
 
   const interval = options.reloadInterval ?? first.config.proxy.reloadInterval;
-  const watcher =
-    interval > 0 ? watchFileContent(configFile, interval, first, async () => void (await reload())) : null;
+  const watcher = interval > 0 ? source.watch(interval, first, async () => void (await reload())) : null;
 
   let admin: Awaited<ReturnType<typeof startAdminServer>> | null = null;
   if (options.admin !== false) {
@@ -507,11 +522,31 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       await admin?.close();
       for (const upstream of current.upstreams.values()) upstream.destroy();
       safety.close();
+      await source.close?.();
       logger.info({ drained: completed }, 'strangler proxy stopped');
       events.emit('closed');
       return { drained: completed };
     },
   };
+}
+
+function routesSourceOf(
+  options: StartProxyOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): RoutesSource {
+  if (options.routesSource) return options.routesSource;
+  if (options.configFile === undefined)
+    throw new TypeError('startProxy needs a configFile or a routesSource');
+  return fileRoutesSource(path.resolve(options.configFile), env);
+}
+
+/** Tells the source its read now serves; a failure to say so is logged, the routes serve anyway. */
+async function acknowledge(source: RoutesSource, read: SourceRead, logger: Logger): Promise<void> {
+  try {
+    await source.applied?.(read);
+  } catch (error) {
+    logger.warn({ err: error, config: source.name }, 'could not acknowledge the routes applied');
+  }
 }
 
 /** An unexpected failure of a reload, as a problem of the file. */

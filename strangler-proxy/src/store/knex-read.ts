@@ -209,7 +209,7 @@ export function knexReader(db: Knex): ResultReader {
         db(TABLES.unmatched)
           .select('method', 'template')
           .modify(sums, ['count'])
-          .modify(inWindow, { ...query, routeId: undefined })
+          .modify(inWindow, { ...query, routeId: undefined, revisions: undefined })
           .groupBy('method', 'template'),
       );
       const sorted = rows
@@ -364,6 +364,7 @@ function sums(builder: Knex.QueryBuilder, columns: readonly string[]): void {
 
 function inWindow(builder: Knex.QueryBuilder, query: ResultQuery): void {
   if (query.routeId !== undefined) void builder.where('route_id', query.routeId);
+  if (query.revisions !== undefined) void builder.whereIn('route_id', [...query.revisions.keys()]);
   if (query.since !== undefined) void builder.where('bucket', '>=', query.since);
   if (query.until !== undefined) void builder.where('bucket', '<', query.until);
 }
@@ -371,6 +372,12 @@ function inWindow(builder: Knex.QueryBuilder, query: ResultQuery): void {
 /** Only for tables whose rows carry a revision (comparisons, diffs, served, noise probes). */
 function inRevision(builder: Knex.QueryBuilder, query: ResultQuery): void {
   if (query.revision !== undefined) void builder.where('revision', query.revision);
+  const revisions = query.revisions;
+  if (revisions !== undefined && revisions.size > 0) {
+    void builder.where((pairs: Knex.QueryBuilder) => {
+      for (const [routeId, revision] of revisions) void pairs.orWhere({ route_id: routeId, revision });
+    });
+  }
 }
 
 function byRoute(builder: Knex.QueryBuilder, query: { readonly routeId?: string }): void {

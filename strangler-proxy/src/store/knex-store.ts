@@ -10,6 +10,7 @@ import { parseStoreUrl, type StoreLocation } from './store-url.ts';
 import { writeBatch } from './knex-write.ts';
 import { knexReader } from './knex-read.ts';
 import { knexInstances } from './knex-instances.ts';
+import { rollUpEvidence } from './roll-up.ts';
 import type { ResultStore } from './result-store.ts';
 import { guardSqliteFile, type SqliteFileGuard } from './sqlite-file-guard.ts';
 
@@ -34,17 +35,8 @@ export interface KnexStoreOptions {
  * is then to be closed and opened again at the path.
  */
 export async function createKnexStore(options: KnexStoreOptions): Promise<ResultStore> {
-  const location = parseStoreUrl(options.url, options.cwd);
-  const db = knexFactory(knexConfig(location, options.busyTimeoutMs ?? 5_000, options.onSqliteConnection));
+  const { db, location } = await openMigratedKnex(options);
   try {
-    if (location.kind === 'postgres' && location.schema) {
-      await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [location.schema]);
-    }
-    await db.migrate.latest({
-      migrationSource,
-      tableName: MIGRATIONS_TABLE,
-      ...(location.kind === 'postgres' && location.schema ? { schemaName: location.schema } : {}),
-    });
     const guard =
       location.kind === 'sqlite' && location.filename !== ':memory:'
         ? await guardSqliteFile(location.filename)
@@ -53,6 +45,56 @@ export async function createKnexStore(options: KnexStoreOptions): Promise<Result
   } catch (error) {
     await db.destroy();
     throw error;
+  }
+}
+
+/** A knex connection to the store at `url`, its schema migrated to the latest version. */
+export async function openMigratedKnex(
+  options: KnexStoreOptions,
+): Promise<{ readonly db: Knex; readonly location: StoreLocation }> {
+  const location = parseStoreUrl(options.url, options.cwd);
+  const db = knexFactory(knexConfig(location, options.busyTimeoutMs ?? 5_000, options.onSqliteConnection));
+  try {
+    await exclusively(db, location, async () => {
+      if (location.kind === 'postgres' && location.schema) {
+        await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [location.schema]);
+      }
+      await db.migrate.latest({
+        migrationSource,
+        tableName: MIGRATIONS_TABLE,
+        ...(location.kind === 'postgres' && location.schema ? { schemaName: location.schema } : {}),
+      });
+    });
+    return { db, location };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+/** The advisory lock a PostgreSQL store's schema is created and migrated under. */
+const MIGRATION_LOCK = 0x5354524e;
+
+/**
+ * Runs `work` holding a PostgreSQL advisory lock: proxies of a fleet started together on a new database
+ * would otherwise race to create the schema and knex's own migration tables, and all but one fail.
+ */
+async function exclusively(db: Knex, location: StoreLocation, work: () => Promise<void>): Promise<void> {
+  if (location.kind !== 'postgres') return work();
+  const client = db.client as {
+    acquireConnection(): Promise<unknown>;
+    releaseConnection(connection: unknown): Promise<unknown>;
+  };
+  const connection = await client.acquireConnection();
+  try {
+    await db.raw('SELECT pg_advisory_lock(?)', [MIGRATION_LOCK]).connection(connection);
+    try {
+      await work();
+    } finally {
+      await db.raw('SELECT pg_advisory_unlock(?)', [MIGRATION_LOCK]).connection(connection);
+    }
+  } finally {
+    await client.releaseConnection(connection);
   }
 }
 
@@ -134,6 +176,7 @@ function knexStore(db: Knex, guard: SqliteFileGuard | null): ResultStore {
     },
     ...knexReader(db),
     ...knexInstances(db),
+    rollUp: (policy, now) => rollUpEvidence(db, policy, now),
     async close() {
       await db.destroy();
       await guard?.cleanUp();

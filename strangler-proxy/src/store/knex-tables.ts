@@ -20,6 +20,8 @@ export const TABLES = {
   syncExamples: 'strangler_sync_examples',
   instances: 'strangler_instances',
   noiseProbes: 'strangler_noise_probes',
+  publishedRoutes: 'strangler_published_routes',
+  routesApplied: 'strangler_routes_applied',
 } as const;
 
 /** knex's own bookkeeping of applied migrations. */

@@ -206,7 +206,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResultStore
       const sums = sumBy(
         inWindow(
           [...data.unmatched.values()].map((row) => ({ ...row, routeId: '' })),
-          query,
+          { ...query, revisions: undefined },
         ),
         (row) => [row.method, row.template],
         ['count'],
@@ -424,16 +424,19 @@ function inWindow<T extends Row>(rows: Iterable<T>, query: ResultQuery): T[] {
   return [...rows].filter(
     (row) =>
       matchesRoute(row.routeId, query) &&
+      (query.revisions === undefined || query.revisions.has(row.routeId)) &&
       (query.since === undefined || row.bucket >= query.since) &&
       (query.until === undefined || row.bucket < query.until),
   );
 }
 
-/** Rows of the query's revision, when it names one (rows from before revisions count as `''`). */
+/** Rows of the query's revision(s), when it names any (rows from before revisions count as `''`). */
 function inRevision<T extends RevisionedRow>(rows: readonly T[], query: ResultQuery): T[] {
-  return query.revision === undefined
-    ? [...rows]
-    : rows.filter((row) => (row.revision ?? '') === query.revision);
+  return rows.filter(
+    (row) =>
+      (query.revision === undefined || (row.revision ?? '') === query.revision) &&
+      (query.revisions === undefined || (row.revision ?? '') === query.revisions.get(row.routeId)),
+  );
 }
 
 /** A row as stored: with its revision, `''` when it came without one. */

@@ -8,7 +8,7 @@
  * migrations run), and the write that noticed it goes to the new file. What the old file held is not
  * where `strangler report` reads any more: that stays reported in {@link ReconnectingStore.problem}.
  */
-import type { ResultStore } from './result-store.ts';
+import type { ResultStore, RollUpPolicy } from './result-store.ts';
 import { isStoreFileReplaced } from './sqlite-file-guard.ts';
 import type { StoreProblem } from './types.ts';
 
@@ -120,6 +120,9 @@ export function createReconnectingStore(
     ),
     removeInstance: via((opened, id: string) => opened.removeInstance(id)),
     instances: via((opened) => opened.instances()),
+    rollUp: via(async (opened, policy: RollUpPolicy, now?: number) =>
+      opened.rollUp ? opened.rollUp(policy, now) : { hoursRolled: 0, rowsRemoved: 0, more: false },
+    ),
     async close() {
       closed = true;
       const pending = opening;

@@ -17,6 +17,35 @@ import type { LatencyScheme } from './latency-histogram.ts';
 /** Width of a time bucket: counters are kept per route per minute. */
 export const BUCKET_MS = 60_000;
 
+/** Width of the buckets minutes are rolled up into ({@link RollUpPolicy}). */
+export const HOUR_MS = 60 * BUCKET_MS;
+
+/**
+ * How long evidence is kept at what resolution. Minute buckets older than `minutesFor` are merged into
+ * hour buckets; hour buckets older than `hoursFor` are removed. A window that reaches past `minutesFor`
+ * counts whole hours there (an hour bucket falls in a window when its start does).
+ */
+export interface RollUpPolicy {
+  readonly minutesFor: number;
+  readonly hoursFor: number;
+  /** Hours merged (and hours removed) per table in one run at most: a run never holds the store long. */
+  readonly hoursPerRun: number;
+}
+
+export const DEFAULT_ROLL_UP: RollUpPolicy = {
+  minutesFor: 24 * HOUR_MS,
+  hoursFor: 90 * 24 * HOUR_MS,
+  hoursPerRun: 24,
+};
+
+/** What one roll-up run did. */
+export interface RollUpResult {
+  readonly hoursRolled: number;
+  readonly rowsRemoved: number;
+  /** Work was left for a later run (the run's bound was reached). */
+  readonly more: boolean;
+}
+
 /** At most this many samples are kept per (route, diff signature). */
 export const MAX_SAMPLES_PER_SIGNATURE = 3;
 
@@ -337,13 +366,19 @@ export type RevisionedRow = ComparisonCounts | DiffCount | ServedCount | NoisePr
 
 /**
  * A time window and optional route filter. `since` inclusive, `until` exclusive, epoch ms. `revision`
- * narrows the rows that carry one (comparisons, timeline, diffs, served) to that revision.
+ * narrows the rows that carry one (comparisons, timeline, diffs, served) to that revision; `revisions`
+ * does so per route.
  */
 export interface ResultQuery {
   readonly since?: number;
   readonly until?: number;
   readonly routeId?: string;
   readonly revision?: string;
+  /**
+   * In the bucketed reads, only the routes it lists, each narrowed to its revision in the rows that carry
+   * one: many routes' current evidence in one read.
+   */
+  readonly revisions?: ReadonlyMap<string, string>;
 }
 
 /** Totals of {@link ComparisonCounts} for a route over a window. */
@@ -409,6 +444,11 @@ export interface ResultStore {
   removeInstance(id: string): Promise<void>;
   /** Every registered row, live or not (`fleet-liveness.ts` tells); by id. */
   instances(): Promise<StoredInstance[]>;
+  /**
+   * Merges old minutes into hours and removes hours past the policy, a bounded amount per call. Stores
+   * that keep nothing for long (the in-memory one) have none.
+   */
+  rollUp?(policy: RollUpPolicy, now?: number): Promise<RollUpResult>;
   close(): Promise<void>;
 }
 
@@ -416,7 +456,7 @@ export interface ResultStore {
 export type FleetMethods = Pick<ResultStore, 'putInstance' | 'removeInstance' | 'instances'>;
 
 /** The reading side of a store: the evidence reports read. */
-export type ResultReader = Omit<ResultStore, 'write' | 'close' | keyof FleetMethods>;
+export type ResultReader = Omit<ResultStore, 'write' | 'close' | 'rollUp' | keyof FleetMethods>;
 
 /** A batch with nothing in it. */
 export function emptyBatch(): ResultBatch {

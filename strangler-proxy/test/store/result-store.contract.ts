@@ -180,6 +180,67 @@ export function describeResultStoreContract(
       expect(await store.skips({ revision: 'r2' })).toHaveLength(1);
     });
 
+    it('reads each listed route at its own revision, and no other route', async () => {
+      const pairs = {
+        bucket: minute(0),
+        compared: 1,
+        matched: 1,
+        mismatched: 0,
+        errors: 0,
+        legacyErrors: 0,
+        serviceErrors: 0,
+      };
+      const served = { bucket: minute(0), side: 'service' as const, requests: 1, errors: 0, fallbacks: 0 };
+      const diff = { bucket: minute(0), path: '$.a', kind: 'value' as const, count: 1 };
+      await store.write(
+        batch({
+          comparisons: [
+            { ...pairs, routeId: 'orders', revision: 'r1' },
+            { ...pairs, routeId: 'orders', revision: 'r2', compared: 2, matched: 2 },
+            { ...pairs, routeId: 'users', revision: 'r1', compared: 3, matched: 3 },
+            { ...pairs, routeId: 'users', revision: 'r2', compared: 4, matched: 4 },
+            { ...pairs, routeId: 'carts', revision: 'r1', compared: 5, matched: 5 },
+          ],
+          served: [
+            { ...served, routeId: 'orders', revision: 'r1' },
+            { ...served, routeId: 'users', revision: 'r1', requests: 3 },
+          ],
+          diffs: [
+            { ...diff, routeId: 'orders', revision: 'r2' },
+            { ...diff, routeId: 'users', revision: 'r2' },
+          ],
+          skips: [
+            { routeId: 'orders', bucket: minute(0), reason: 'timeout', count: 1 },
+            { routeId: 'carts', bucket: minute(0), reason: 'timeout', count: 1 },
+          ],
+        }),
+      );
+      const revisions = new Map([
+        ['orders', 'r2'],
+        ['users', 'r1'],
+      ]);
+
+      const compared = (rows: readonly { routeId: string; compared: number }[]) =>
+        rows.map((row) => [row.routeId, row.compared]);
+      expect(compared(await store.comparisons({ revisions }))).toEqual([
+        ['orders', 2],
+        ['users', 3],
+      ]);
+      expect(compared(await store.timeline({ step: BUCKET_MS, revisions }))).toEqual([
+        ['orders', 2],
+        ['users', 3],
+      ]);
+      expect(await store.served({ revisions })).toEqual([
+        { routeId: 'users', side: 'service', requests: 3, errors: 0, fallbacks: 0 },
+      ]);
+      expect(await store.diffs({ revisions })).toEqual([
+        { routeId: 'orders', path: '$.a', kind: 'value', count: 1 },
+      ]);
+      // Tables without revisions: the listed routes, whole.
+      expect((await store.skips({ revisions })).map((row) => row.routeId)).toEqual(['orders']);
+      expect(await store.comparisons({ revisions: new Map() })).toEqual([]);
+    });
+
     it('adds comparison counters across writes and sums them over a window', async () => {
       const row = {
         routeId: 'orders',

@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { CliExit, type CliIo } from '../io.ts';
 import { startProxy, StartupConfigError, type RunningProxy } from '../../runtime/start-proxy.ts';
-import { readConfigFile } from '../../runtime/config-source.ts';
+import { fileRoutesSource, type RoutesSource } from '../../runtime/config-source.ts';
+import { openPublishedRoutesSource } from '../../runtime/published-routes-source.ts';
+import { redactUrl } from '../../compare/redact-url.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { formatProblems } from '../../config/index.ts';
 import { hasFleetStore, openRecorder } from '../../runtime/open-recorder.ts';
@@ -27,10 +29,15 @@ export function createStartCommand(io: CliIo): Command {
     const missedHeartbeats = parseMissedHeartbeats(options.missedHeartbeats);
     const logFormat = options.json ? 'json' : (options.logFormat ?? (io.color ? 'pretty' : 'json'));
     const logger = createLogger({ level: options.logLevel, pretty: logFormat === 'pretty' });
-    const configFile = path.resolve(io.cwd, options.config);
-    // The file's `store:` key is needed before anything opens; an invalid file stops the start here.
-    const first = await readConfigFile(configFile, io.env);
-    if (!first.ok) throw invalidConfig(io, new StartupConfigError(first.problems));
+    const published = isPublishedRoutes(options.config);
+    const configFile = published ? path.resolve(io.cwd, 'routes.yaml') : path.resolve(io.cwd, options.config);
+    const source = published ? await openPublished(options.config, io) : fileRoutesSource(configFile, io.env);
+    // The routes' `store:` key is needed before anything opens; invalid routes stop the start here.
+    const first = await source.read();
+    if (!first.ok) {
+      await source.close?.();
+      throw invalidConfig(io, new StartupConfigError(first.problems));
+    }
     const store =
       options.store === 'none'
         ? undefined
@@ -39,7 +46,8 @@ export function createStartCommand(io: CliIo): Command {
             flag: self.getOptionValueSource('store') === 'cli' ? options.store : undefined,
             env: io.env,
             routesFile: configFile,
-            routesStore: first.config.store,
+            // Routes published to a store keep their evidence there unless told otherwise.
+            routesStore: first.config.store ?? (published ? options.config : undefined),
             cwd: io.cwd,
           });
     let proxy: RunningProxy | undefined;
@@ -50,7 +58,7 @@ export function createStartCommand(io: CliIo): Command {
     });
     try {
       proxy = await startProxy({
-        configFile,
+        routesSource: source,
         port,
         host: options.host,
         admin: {
@@ -128,6 +136,19 @@ function parseMissedHeartbeats(text: string): number {
       `strangler: --missed-heartbeats (or STRANGLER_MISSED_HEARTBEATS) expects a whole number ≥ 1, got "${text}"`,
     );
   return missed;
+}
+
+/** `--config postgres://…`: the routes are the versions published to that store. */
+function isPublishedRoutes(config: string): boolean {
+  return /^postgres(ql)?:\/\//.test(config);
+}
+
+async function openPublished(url: string, io: CliIo): Promise<RoutesSource> {
+  try {
+    return await openPublishedRoutesSource(url, { env: io.env });
+  } catch (error) {
+    throw new CliExit(1, `strangler: cannot read routes from ${redactUrl(url)}: ${(error as Error).message}`);
+  }
 }
 
 function invalidConfig(io: CliIo, error: StartupConfigError): CliExit {

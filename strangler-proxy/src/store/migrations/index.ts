@@ -13,6 +13,7 @@ import * as recordDecisions from './0005-record-decisions.ts';
 import * as measureLatencyFinely from './0006-measure-latency-finely.ts';
 import * as correlateAndSync from './0007-correlate-and-sync.ts';
 import * as registerInstances from './0008-register-instances.ts';
+import * as publishRoutesAndRollUp from './0009-publish-routes-and-roll-up.ts';
 
 export interface NamedMigration extends Knex.Migration {
   readonly name: string;
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   measureLatencyFinely,
   correlateAndSync,
   registerInstances,
+  publishRoutesAndRollUp,
 ];
 
 /** A knex migration source over {@link MIGRATIONS}. */

@@ -1,0 +1,152 @@
+/**
+ * Evidence at scale: 200 routes × 30 days, as the store holds them once rolled up (the last day in
+ * minutes, the days before in hours), on SQLite and on PostgreSQL; then how long `report` (every
+ * route over 30 days), `check` (one route's gate) and `/status` (every route's verdict) take to read it.
+ *
+ *   BENCH_ROUTES=200 BENCH_DAYS=30 BENCH_POSTGRES=postgres://…|none node bench/evidence-at-scale.ts
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { loadRoutesConfig, type RoutesConfig } from '../src/config/index.ts';
+import { currentRevisions } from '../src/config/route-revision.ts';
+import { buildReport } from '../src/report/build-report.ts';
+import { routeVerdicts } from '../src/runtime/route-verdicts.ts';
+import { createKnexStore, openMigratedKnex } from '../src/store/knex-store.ts';
+import { TABLES } from '../src/store/knex-tables.ts';
+import { BUCKET_MS, HOUR_MS, type ResultStore } from '../src/store/result-store.ts';
+import { routesYaml } from './lib/routes-file.ts';
+
+/** Seconds: the data set's generation, then the median of three reads each. */
+export interface EvidenceTimings {
+  readonly engine: 'sqlite' | 'postgres';
+  readonly rows: number;
+  readonly generateSec: number;
+  readonly reportSec: number;
+  readonly checkSec: number;
+  readonly statusSec: number;
+}
+
+/** Bucket starts: the last day by the minute, the days before by the hour. */
+function buckets(now: number, days: number): number[] {
+  const out: number[] = [];
+  const dayAgo = Math.floor((now - 24 * HOUR_MS) / HOUR_MS) * HOUR_MS;
+  for (let at = dayAgo - (days - 1) * 24 * HOUR_MS; at < dayAgo; at += HOUR_MS) out.push(at);
+  for (let at = dayAgo; at < now; at += BUCKET_MS) out.push(at);
+  return out;
+}
+
+/** Fills every counter table in one transaction: temporary tables live on one connection. */
+async function generate(db: Knex, config: RoutesConfig, at: readonly number[]): Promise<number> {
+  const revisions = currentRevisions(config);
+  await db.transaction(async (trx) => {
+    await trx.raw('CREATE TEMPORARY TABLE bench_buckets (bucket bigint)');
+    await trx.raw('CREATE TEMPORARY TABLE bench_routes (route_id varchar(200), revision varchar(100))');
+    for (let i = 0; i < at.length; i += 500)
+      await trx('bench_buckets').insert(at.slice(i, i + 500).map((bucket) => ({ bucket })));
+    await trx('bench_routes').insert(
+      config.routes.map((route) => ({ route_id: route.id, revision: revisions.get(route.id) ?? '' })),
+    );
+    const from = 'FROM bench_routes r CROSS JOIN bench_buckets b';
+    await trx.raw(
+      `INSERT INTO ${TABLES.comparisons} (route_id, bucket, revision, compared, matched, mismatched, errors, legacy_errors, service_errors) SELECT r.route_id, b.bucket, r.revision, 60, 58, 1, 1, 1, 0 ${from}`,
+    );
+    await trx.raw(
+      `INSERT INTO ${TABLES.served} (route_id, bucket, revision, side, requests, errors, fallbacks) SELECT r.route_id, b.bucket, r.revision, 'legacy', 100, 1, 0 ${from}`,
+    );
+    for (const bin of ["'shadow', 'legacy', 20", "'shadow', 'service', 22", "'served', 'legacy', 20"])
+      await trx.raw(
+        `INSERT INTO ${TABLES.latency} (route_id, bucket, source, side, bin, count) SELECT r.route_id, b.bucket, ${bin}, 60 ${from}`,
+      );
+    await trx.raw(
+      `INSERT INTO ${TABLES.diffs} (route_id, bucket, revision, path, kind, count) SELECT r.route_id, b.bucket, r.revision, '$.total', 'type', 1 ${from}`,
+    );
+  });
+  return config.routes.length * at.length * 6;
+}
+
+async function seconds(read: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    await read();
+    times.push((performance.now() - started) / 1000);
+  }
+  return Math.round([...times].sort((a, b) => a - b)[1]! * 1000) / 1000;
+}
+
+type Engine = EvidenceTimings['engine'];
+async function measure(
+  engine: Engine,
+  url: string,
+  config: RoutesConfig,
+  days: number,
+): Promise<EvidenceTimings> {
+  const now = Date.now();
+  const started = performance.now();
+  const { db } = await openMigratedKnex({ url });
+  let rows: number;
+  try {
+    rows = await generate(db, config, buckets(now, days));
+  } finally {
+    await db.destroy();
+  }
+  const generateSec = Math.round(performance.now() - started) / 1000;
+  const store: ResultStore = await createKnexStore({ url });
+  const since = now - days * 24 * HOUR_MS;
+  const revisions = currentRevisions(config);
+  const one = config.routes[Math.floor(config.routes.length / 2)]!;
+  try {
+    return {
+      engine,
+      rows,
+      generateSec,
+      reportSec: await seconds(() => buildReport(store, { now, since, routes: config.routes, revisions })),
+      checkSec: await seconds(() =>
+        buildReport(store, { now, since, routeId: one.id, routes: [one], revisions }),
+      ),
+      statusSec: await seconds(() => routeVerdicts(store, config)),
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+export type EvidenceOptions = {
+  readonly routes: number;
+  readonly days: number;
+  readonly postgres: string | null;
+};
+
+export async function runEvidenceAtScale(options: EvidenceOptions): Promise<EvidenceTimings[]> {
+  const legacyUrl = 'http://127.0.0.1:8001';
+  const text = routesYaml({ ...options, legacyUrl, serviceUrl: legacyUrl, targetStage: 'shadow' });
+  const loaded = loadRoutesConfig(text, { file: 'routes.yaml', env: {} });
+  if (!loaded.ok) throw new Error('the generated routes file is invalid');
+  const dir = await mkdtemp(path.join(tmpdir(), 'strangler-evidence-'));
+  const results: EvidenceTimings[] = [];
+  try {
+    const sqlite = `sqlite:${path.join(dir, 'strangler.db')}`;
+    results.push(await measure('sqlite', sqlite, loaded.config, options.days));
+    if (options.postgres) {
+      const url = `${options.postgres}?schema=strangler_bench_${process.pid}`;
+      results.push(await measure('postgres', url, loaded.config, options.days));
+      const { db } = await openMigratedKnex({ url });
+      await db.raw(`DROP SCHEMA strangler_bench_${process.pid} CASCADE`).finally(() => db.destroy());
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const postgres = process.env.BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const results = await runEvidenceAtScale({
+    routes: Number(process.env.BENCH_ROUTES ?? 200),
+    days: Number(process.env.BENCH_DAYS ?? 30),
+    postgres: postgres === 'none' ? null : postgres,
+  });
+  for (const row of results) process.stdout.write(`${JSON.stringify(row)}\n`);
+}

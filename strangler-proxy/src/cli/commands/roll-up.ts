@@ -1,0 +1,65 @@
+/**
+ * `strangler-proxy roll-up [--store url]`: merges minute evidence older than `--minutes-for` into hours
+ * and removes hours older than `--hours-for`, in bounded steps until nothing is left to do. The proxy
+ * does the same in the background, one bounded step per interval.
+ */
+import { Command } from 'commander';
+import { CliExit, type CliIo } from '../io.ts';
+import { DEFAULT_ROLL_UP, type RollUpPolicy } from '../../store/result-store.ts';
+import { describeStore, openStoreForReading, resolveStore } from '../store-resolver.ts';
+import { parseRetention } from '../options.ts';
+
+interface RollUpFlags {
+  readonly config: string;
+  readonly store?: string;
+  readonly minutesFor: number;
+  readonly hoursFor: number;
+  readonly json?: boolean;
+}
+
+export function createRollUpCommand(io: CliIo): Command {
+  return new Command('roll-up')
+    .description('merge old minute evidence into hours and remove hours past the period kept')
+    .option('-c, --config <file>', 'routes file naming the store', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
+    .option('--store <url>', 'results store (default: STRANGLER_STORE, else store: in the routes file)')
+    .option(
+      '--minutes-for <duration>',
+      'keep minutes this long, then hours (24h, 7d)',
+      (text) => parseRetention(text, '--minutes-for'),
+      DEFAULT_ROLL_UP.minutesFor,
+    )
+    .option(
+      '--hours-for <duration>',
+      'keep hours this long, then remove them (90d)',
+      (text) => parseRetention(text, '--hours-for'),
+      DEFAULT_ROLL_UP.hoursFor,
+    )
+    .option('--json', 'machine-readable output')
+    .action((flags: RollUpFlags) => rollUp(io, flags));
+}
+
+async function rollUp(io: CliIo, flags: RollUpFlags): Promise<void> {
+  const resolved = resolveStore({ flag: flags.store, env: io.env, routesFile: flags.config, cwd: io.cwd });
+  const policy: RollUpPolicy = { ...DEFAULT_ROLL_UP, minutesFor: flags.minutesFor, hoursFor: flags.hoursFor };
+  const store = await openStoreForReading(resolved);
+  let hoursRolled = 0;
+  let rowsRemoved = 0;
+  try {
+    if (!store.rollUp)
+      throw new CliExit(2, `strangler: ${describeStore(resolved)} keeps no evidence to roll up`);
+    for (;;) {
+      const result = await store.rollUp(policy);
+      hoursRolled += result.hoursRolled;
+      rowsRemoved += result.rowsRemoved;
+      if (!result.more) break;
+    }
+  } finally {
+    await store.close();
+  }
+  const summary = { store: describeStore(resolved), hoursRolled, rowsRemoved };
+  io.stdout.write(
+    flags.json
+      ? `${JSON.stringify(summary, null, 2)}\n`
+      : `${summary.store}: ${hoursRolled} hour${hoursRolled === 1 ? '' : 's'} of minutes rolled up, ${rowsRemoved} row${rowsRemoved === 1 ? '' : 's'} past the period kept removed\n`,
+  );
+}
