@@ -9,6 +9,7 @@ import { mergeResults, renderReport } from './lib/report.ts';
 import { runScenarios } from './lib/run-scenarios.ts';
 import type { BenchOptions, Scenario } from './lib/scenario.ts';
 import coldStart from './scenarios/cold-start.ts';
+import evidence from './scenarios/evidence-at-scale.ts';
 import fixedRate from './scenarios/fixed-rate.ts';
 import lookup from './scenarios/lookup.ts';
 import memory from './scenarios/memory.ts';
@@ -16,7 +17,7 @@ import persist from './scenarios/persist.ts';
 import throughput from './scenarios/throughput.ts';
 
 /** The scenarios, in the order they run and report; a new one is a module in scenarios/ and a name here. */
-const SCENARIOS: readonly Scenario[] = [throughput, fixedRate, lookup, memory, persist, coldStart];
+const SCENARIOS: readonly Scenario[] = [throughput, fixedRate, lookup, memory, persist, coldStart, evidence];
 
 const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 

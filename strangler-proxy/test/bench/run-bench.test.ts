@@ -30,6 +30,7 @@ describe('npm run bench', () => {
       'memory',
       'persist',
       'coldstart',
+      'evidence',
     ]);
     const setups = [
       'direct',
@@ -65,6 +66,7 @@ describe('npm run bench', () => {
     // A fresh process per start, loaded from the moment it listens: both windows reported.
     const coldHeaders = ['spawn to listening, ms', 'first 200 ms: p99 ms', 'next 1 s: p99 ms', 'errors'];
     reports('coldstart', coldHeaders, ['strangler', 'strangler-shadow']);
+    reports('evidence', ['rows', 'generate', 'report', 'check', '/status']);
     const row = (id: string, setup?: string) =>
       rowsOf(id).find((entry) => setup === undefined || entry.setup === setup) ?? {};
     for (const setup of setups.slice(1))
@@ -86,6 +88,7 @@ describe('npm run bench', () => {
       'hanging-shadow',
       'lookup-scaling',
       'memory-bounded',
+      'evidence-at-scale',
     ]);
     // strangler's processes start as the launcher starts it, and the report says what code ran.
     const launcher = [

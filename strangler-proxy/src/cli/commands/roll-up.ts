@@ -8,6 +8,8 @@ import { CliExit, type CliIo } from '../io.ts';
 import { DEFAULT_ROLL_UP, type RollUpPolicy } from '../../store/result-store.ts';
 import { describeStore, openStoreForReading, resolveStore } from '../store-resolver.ts';
 import { parseRetention } from '../options.ts';
+import { readStoreKey } from '../read-store-key.ts';
+import { configPath } from './promote-shared.ts';
 
 interface RollUpFlags {
   readonly config: string;
@@ -39,7 +41,9 @@ export function createRollUpCommand(io: CliIo): Command {
 }
 
 async function rollUp(io: CliIo, flags: RollUpFlags): Promise<void> {
-  const resolved = resolveStore({ flag: flags.store, env: io.env, routesFile: flags.config, cwd: io.cwd });
+  const routesFile = configPath(io, flags.config);
+  const routesStore = flags.store === undefined ? await readStoreKey(io, routesFile) : undefined;
+  const resolved = resolveStore({ flag: flags.store, env: io.env, routesFile, routesStore, cwd: io.cwd });
   const policy: RollUpPolicy = { ...DEFAULT_ROLL_UP, minutesFor: flags.minutesFor, hoursFor: flags.hoursFor };
   const store = await openStoreForReading(resolved);
   let hoursRolled = 0;
@@ -56,7 +60,7 @@ async function rollUp(io: CliIo, flags: RollUpFlags): Promise<void> {
   } finally {
     await store.close();
   }
-  const summary = { store: describeStore(resolved), hoursRolled, rowsRemoved };
+  const summary = { file: flags.config, store: describeStore(resolved), hoursRolled, rowsRemoved };
   io.stdout.write(
     flags.json
       ? `${JSON.stringify(summary, null, 2)}\n`
