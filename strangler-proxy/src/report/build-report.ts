@@ -23,6 +23,7 @@ import {
   type SyncTotals,
   type StoredSample,
   type TimelineCounts,
+  noComparisons,
 } from '../store/result-store.ts';
 import { pairedLatency, percentiles } from './latency-figures.ts';
 import { rootCauseHints } from './root-cause-hints.ts';
@@ -478,14 +479,7 @@ function routeReport(
     maxDiffs: number;
   },
 ): RouteReport {
-  const recorded = data.comparisons.find((row) => row.routeId === id) ?? {
-    compared: 0,
-    matched: 0,
-    mismatched: 0,
-    errors: 0,
-    legacyErrors: 0,
-    serviceErrors: 0,
-  };
+  const recorded = data.comparisons.find((row) => row.routeId === id) ?? noComparisons();
   // Pairs counted before their only differences were learned to be noise count as matched now. Signature
   // counts are not kept per revision: never discount more than the revision's own mismatches.
   const discount = discountNoise(

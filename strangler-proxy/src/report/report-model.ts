@@ -5,6 +5,7 @@
 import type { Stage } from '../config/schema.ts';
 import type { DiffKind } from '../compare/verdict.ts';
 import type { RouteEventKind, SkipReason } from '../store/types.ts';
+import type { SampleRequest, SampleResponse } from '../store/result-store.ts';
 import type { RouteVerdictName } from '../promote/decide-route.ts';
 import type { GateConditionName } from '../promote/gate.ts';
 import type { Position } from '../promote/plan.ts';
@@ -91,21 +92,9 @@ export interface NoiseBaseline {
   readonly disagreed: number;
 }
 
-export interface SampleMessage {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: Readonly<Record<string, string>>;
-  /** Redacted excerpt; null for no body. */
-  readonly body: string | null;
-}
-
-export interface SampleAnswer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string | null;
-  readonly truncated: boolean;
-  readonly latencyMs: number;
-}
+/** A sample's request and one side's answer, as the store keeps them (redacted, bodies cut). */
+export type SampleMessage = SampleRequest;
+export type SampleAnswer = SampleResponse;
 
 /** A real, redacted pair in which a difference appeared. */
 export interface DiffExample {

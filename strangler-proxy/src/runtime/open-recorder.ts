@@ -8,6 +8,7 @@ import { createReconnectingStore } from '../store/reconnecting-store.ts';
 import { parseStoreUrl } from '../store/store-url.ts';
 import { redactUrl } from '../compare/redact-url.ts';
 import { createBatchingRecorder } from '../store/batching-recorder.ts';
+import { discardingRecorder } from '../store/discarding-recorder.ts';
 import type { ObservableRecorder, RecorderStatus, ResultRecorder } from '../store/types.ts';
 import type { RedactionSource } from '../store/batching-recorder.ts';
 import type { FleetMethods } from '../store/result-store.ts';
@@ -41,7 +42,7 @@ export async function openRecorder(
   storeUrl: string,
   options: OpenRecorderOptions,
 ): Promise<ResultRecorder | ObservableRecorder> {
-  if (storeUrl === 'none') return nullRecorder;
+  if (storeUrl === 'none') return discardingRecorder;
   // A malformed URL is the operator's mistake: say so now. An unreachable store is an outage: start anyway.
   parseStoreUrl(storeUrl, options.cwd);
   const store = createReconnectingStore(() => createKnexStore({ url: storeUrl, cwd: options.cwd }), {
@@ -133,18 +134,3 @@ function rollUpInBackground(
     await running;
   };
 }
-
-const nullRecorder: ResultRecorder = {
-  recordComparison: () => undefined,
-  recordSkip: () => undefined,
-  recordNoise: () => undefined,
-  recordNoiseProbe: () => undefined,
-  recordServed: () => undefined,
-  recordUnmatched: () => undefined,
-  recordEvent: () => undefined,
-  recordDecision: () => undefined,
-  recordCorrelations: () => undefined,
-  recordSync: () => undefined,
-  flush: () => Promise.resolve(),
-  close: () => Promise.resolve(),
-};

@@ -2,6 +2,7 @@
  * The programmatic API behind `strangler start`: loads routes.yaml, starts the proxy and admin listeners,
  * reloads safely (poll + explicit `reload()`), and shuts down gracefully (drain, then flush the records).
  */
+import { discardingRecorder } from '../store/discarding-recorder.ts';
 import type { ErrorCode } from '../errors/catalogue.ts';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
@@ -182,7 +183,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const configFile = source.name;
   const logger = options.logger ?? createLogger();
   const metrics = createProxyMetrics();
-  const recorder = options.recorder ?? createCountingRecorder();
+  const recorder = options.recorder ?? discardingRecorder;
   // The recorder counts what it had to drop while the store was unavailable; the metric follows it
   // (strangler_store_dropped_records_total otherwise stayed 0 through an outage).
   /** The recorder's write health (an observable recorder's), null for one that only counts. */
@@ -559,23 +560,5 @@ function reloadFailure(file: string, error: unknown): ConfigProblem {
     line: 0,
     column: 0,
     path: '',
-  };
-}
-
-/** A recorder that keeps nothing: the proxy still routes, mirrors and counts in metrics. */
-function createCountingRecorder(): ResultRecorder {
-  return {
-    recordComparison: () => undefined,
-    recordSkip: () => undefined,
-    recordNoise: () => undefined,
-    recordNoiseProbe: () => undefined,
-    recordServed: () => undefined,
-    recordUnmatched: () => undefined,
-    recordEvent: () => undefined,
-    recordDecision: () => undefined,
-    recordCorrelations: () => undefined,
-    recordSync: () => undefined,
-    flush: () => Promise.resolve(),
-    close: () => Promise.resolve(),
   };
 }

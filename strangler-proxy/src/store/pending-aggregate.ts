@@ -8,7 +8,7 @@ import type { Stage } from '../config/schema.ts';
 import type { DiffKind } from '../compare/verdict.ts';
 import type { Side } from '../config/side.ts';
 import type { SkipReason } from './types.ts';
-import { COMPARISON_COUNTERS, SYNC_COUNTERS } from './result-store.ts';
+import { COMPARISON_COUNTERS, noComparisons, SYNC_COUNTERS } from './result-store.ts';
 import type {
   ComparisonCounts,
   DiffCount,
@@ -127,12 +127,7 @@ export function comparisonRow(aggregate: PendingAggregate, routeId: string, buck
       routeId,
       bucket,
       revision,
-      compared: 0,
-      matched: 0,
-      mismatched: 0,
-      errors: 0,
-      legacyErrors: 0,
-      serviceErrors: 0,
+      ...noComparisons(),
     };
     aggregate.rows++;
   }

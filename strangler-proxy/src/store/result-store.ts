@@ -101,6 +101,11 @@ export const COMPARISON_COUNTERS = [
   'serviceErrors',
 ] as const satisfies readonly (keyof ComparisonCounts)[];
 
+/** Every counter of {@link ComparisonCounts} at zero: a route or bucket with nothing compared yet. */
+export function noComparisons(): Record<(typeof COMPARISON_COUNTERS)[number], number> {
+  return { compared: 0, matched: 0, mismatched: 0, errors: 0, legacyErrors: 0, serviceErrors: 0 };
+}
+
 /** One bin of a log-scale latency histogram (see `latencyBin` in `latency-histogram.ts`). */
 export interface LatencyCount {
   readonly routeId: string;
