@@ -62,7 +62,7 @@ async function generate(db: Knex, config: RoutesConfig, at: readonly number[]): 
     const bins = [`'shadow', 'legacy', ${latencyBin(3)}`, `'shadow', 'service', ${latencyBin(3.5)}`];
     for (const bin of [...bins, `'served', 'legacy', ${latencyBin(3)}`])
       await trx.raw(
-        `INSERT INTO ${TABLES.latency} (route_id, bucket, source, side, scheme, bin, count) SELECT r.route_id, b.bucket, ${bin}, '${CURRENT_SCHEME}', 60 ${from}`,
+        `INSERT INTO ${TABLES.latency} (route_id, bucket, source, side, bin, scheme, count) SELECT r.route_id, b.bucket, ${bin}, '${CURRENT_SCHEME}', 60 ${from}`,
       );
     await trx.raw(
       `INSERT INTO ${TABLES.diffs} (route_id, bucket, revision, path, kind, count) SELECT r.route_id, b.bucket, r.revision, '$.total', 'type', 1 ${from}`,
