@@ -57,7 +57,10 @@ async function startRig(url: string, busyTimeoutMs?: number): Promise<Rig> {
   const store = await createKnexStore({ url, ...(busyTimeoutMs ? { busyTimeoutMs } : {}) });
   const recorder = createBatchingRecorder(store, {
     flushInterval: 200,
-    maxPendingRows: 60,
+    // Sized to the traffic: a mirrored request adds at most 4 rows (its served, legacy, service and
+    // paired latency bins, each within 1%), so the 20 before the outage fit unflushed (≤ 80 + the
+    // comparison row), and the 150 distinct unmatched paths during it overflow the bound on their own.
+    maxPendingRows: 120,
     closeTimeout: 1_000,
   });
   const harness = await startHarness(routes(), { recorder });
