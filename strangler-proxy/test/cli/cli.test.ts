@@ -110,7 +110,8 @@ describe('strangler validate', () => {
       cwd: dir,
     }).catch((error: { code: number; stderr: string }) => error);
     expect((failed as { code: number }).code).toBe(1);
-  });
+    // Two cold starts of the real command: room for a busy machine.
+  }, 60_000);
 });
 
 describe('strangler validate: warnings', () => {

@@ -107,6 +107,7 @@ it('prints its version', async () => {
   expect((await run(['--version'])).stdout.trim()).toBe(manifest.version);
 });
 
+// It installs, starts and stops real processes; its own waits (30 s for the proxy to listen) need room.
 it('takes a new user from an empty folder to a first shadow report, as the README says', async () => {
   const steps = readmeSteps();
   // The README's install step is what beforeAll did, from the tarball instead of the registry.
@@ -167,7 +168,7 @@ it('takes a new user from an empty folder to a first shadow report, as the READM
       expect.objectContaining({ id: 'api-products', stage: 'shadow', compared: 1 }),
     ]) as unknown,
   });
-});
+}, 180_000);
 
 /** The commands of the README's "Your own system in five minutes", in order, comments removed. */
 function readmeSteps(): string[] {
