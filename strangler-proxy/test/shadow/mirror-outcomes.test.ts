@@ -2,6 +2,7 @@
  * Each mirror ends in one record, written in one place: a compared pair, an error verdict, or a skip with
  * its reason. A shadow worker that dies with mirrors in flight leaves each of them recorded as abandoned.
  */
+import { discardingRecorder } from '../../src/store/discarding-recorder.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestUpstream, deadPort, type TestUpstream } from '../support/test-upstream.ts';
 import { startHarness, type ProxyHarness } from '../support/proxy-harness.ts';
@@ -15,20 +16,12 @@ type MirrorRecord =
 function createMirrorRecords(): { recorder: ResultRecorder; records: MirrorRecord[] } {
   const records: MirrorRecord[] = [];
   const recorder: ResultRecorder = {
+    ...discardingRecorder,
     recordComparison: (event: ComparisonEvent) =>
       records.push({ kind: 'comparison', routeId: event.routeId, outcome: event.verdict.outcome }),
     recordSkip: (routeId, reason) => records.push({ kind: 'skip', routeId, reason }),
-    recordNoise: () => undefined,
-    recordServed: () => undefined,
-    recordUnmatched: () => undefined,
-    recordEvent: () => undefined,
-    recordDecision: () => undefined,
-    recordCorrelations: () => undefined,
-    recordSync: () => undefined,
-    recordNoiseProbe: () => undefined,
-    flush: () => Promise.resolve(),
-    close: () => Promise.resolve(),
   };
+
   return { recorder, records };
 }
 
