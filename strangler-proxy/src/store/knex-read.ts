@@ -11,6 +11,7 @@ import { TABLES } from './knex-tables.ts';
 import type { LatencyScheme } from './latency-histogram.ts';
 import { columnOf, num, rowsOf, text, type DbRow } from './knex-rows.ts';
 import { resultOrder } from './result-order.ts';
+import { windowRows, type RowFilter } from './knex-tiers.ts';
 import {
   COMPARISON_COUNTERS,
   assertTimelineStep,
@@ -47,11 +48,9 @@ export function knexReader(db: Knex): ResultReader {
 
     async comparisons(query = {}) {
       const rows = await rowsOf(
-        db(TABLES.comparisons)
+        (await windowRows(db, TABLES.comparisons, query, inRoutesAndRevisions(query))).rows
           .select('route_id')
           .modify(sums, COMPARISON_COUNTERS.map(columnOf))
-          .modify(inWindow, query)
-          .modify(inRevision, query)
           .groupBy('route_id'),
       );
       return rows
@@ -65,11 +64,9 @@ export function knexReader(db: Knex): ResultReader {
       // The step is a validated integer, inlined so that the SELECT and GROUP BY expressions are identical.
       const period = `bucket - (bucket % ${step})`;
       const rows = await rowsOf(
-        db(TABLES.comparisons)
+        (await windowRows(db, TABLES.comparisons, { ...query, step }, inRoutesAndRevisions(query))).rows
           .select('route_id', db.raw(`${period} as at`))
           .modify(sums, COMPARISON_COUNTERS.map(columnOf))
-          .modify(inWindow, query)
-          .modify(inRevision, query)
           .groupBy('route_id', db.raw(period)),
       );
       return rows
@@ -79,10 +76,9 @@ export function knexReader(db: Knex): ResultReader {
 
     async latency(query = {}) {
       const rows = await rowsOf(
-        db(TABLES.latency)
+        (await windowRows(db, TABLES.latency, query, inRoutes(query))).rows
           .select('route_id', 'source', 'side', 'scheme', 'bin')
           .modify(sums, ['count'])
-          .modify(inWindow, query)
           .groupBy('route_id', 'source', 'side', 'scheme', 'bin'),
       );
       return rows
@@ -99,11 +95,9 @@ export function knexReader(db: Knex): ResultReader {
 
     async noiseProbes(query = {}) {
       const rows = await rowsOf(
-        db(TABLES.noiseProbes)
+        (await windowRows(db, TABLES.noiseProbes, query, inRoutesAndRevisions(query))).rows
           .select('route_id')
           .modify(sums, ['probes', 'disagreed'])
-          .modify(inWindow, query)
-          .modify(inRevision, query)
           .groupBy('route_id'),
       );
       return rows
@@ -117,11 +111,9 @@ export function knexReader(db: Knex): ResultReader {
 
     async diffs(query = {}) {
       const rows = await rowsOf(
-        db(TABLES.diffs)
+        (await windowRows(db, TABLES.diffs, query, inRoutesAndRevisions(query))).rows
           .select('route_id', 'path', 'kind')
           .modify(sums, ['count'])
-          .modify(inWindow, query)
-          .modify(inRevision, query)
           .groupBy('route_id', 'path', 'kind'),
       );
       return rows
@@ -136,11 +128,10 @@ export function knexReader(db: Knex): ResultReader {
 
     async signatures(query = {}) {
       const rows = await rowsOf(
-        db(TABLES.signatures)
+        (await windowRows(db, TABLES.signatures, query, inRoutes(query))).rows
           .select('route_id', 'signature')
           .max({ shapes: 'shapes' })
           .modify(sums, ['count'])
-          .modify(inWindow, query)
           .groupBy('route_id', 'signature'),
       );
       return rows
@@ -155,10 +146,9 @@ export function knexReader(db: Knex): ResultReader {
 
     async skips(query = {}) {
       const rows = await rowsOf(
-        db(TABLES.skips)
+        (await windowRows(db, TABLES.skips, query, inRoutes(query))).rows
           .select('route_id', 'reason')
           .modify(sums, ['count'])
-          .modify(inWindow, query)
           .groupBy('route_id', 'reason'),
       );
       return rows
@@ -172,11 +162,9 @@ export function knexReader(db: Knex): ResultReader {
 
     async served(query = {}) {
       const rows = await rowsOf(
-        db(TABLES.served)
+        (await windowRows(db, TABLES.served, query, inRoutesAndRevisions(query))).rows
           .select('route_id', 'side')
           .modify(sums, ['requests', 'errors', 'fallbacks'])
-          .modify(inWindow, query)
-          .modify(inRevision, query)
           .groupBy('route_id', 'side'),
       );
       return rows
@@ -206,10 +194,9 @@ export function knexReader(db: Knex): ResultReader {
 
     async unmatched(query = {}) {
       const rows = await rowsOf(
-        db(TABLES.unmatched)
+        (await windowRows(db, TABLES.unmatched, query, () => undefined)).rows
           .select('method', 'template')
           .modify(sums, ['count'])
-          .modify(inWindow, { ...query, routeId: undefined, revisions: undefined })
           .groupBy('method', 'template'),
       );
       const sorted = rows
@@ -321,10 +308,9 @@ export function knexReader(db: Knex): ResultReader {
 
     async sync(query = {}) {
       const rows = await rowsOf(
-        db(TABLES.sync)
+        (await windowRows(db, TABLES.sync, query, inRoutes(query))).rows
           .select('route_id')
           .modify(sums, ['checked', 'in_sync', 'out_of_sync', 'skipped'])
-          .modify(inWindow, query)
           .groupBy('route_id'),
       );
       return rows
@@ -362,22 +348,25 @@ function sums(builder: Knex.QueryBuilder, columns: readonly string[]): void {
   for (const column of columns) void builder.sum({ [column]: column });
 }
 
-function inWindow(builder: Knex.QueryBuilder, query: ResultQuery): void {
-  if (query.routeId !== undefined) void builder.where('route_id', query.routeId);
-  if (query.revisions !== undefined) void builder.whereIn('route_id', [...query.revisions.keys()]);
-  if (query.since !== undefined) void builder.where('bucket', '>=', query.since);
-  if (query.until !== undefined) void builder.where('bucket', '<', query.until);
+/** The rows of the routes a query names. */
+function inRoutes(query: ResultQuery): RowFilter {
+  return (builder) => {
+    if (query.routeId !== undefined) void builder.where('route_id', query.routeId);
+    if (query.revisions !== undefined) void builder.whereIn('route_id', [...query.revisions.keys()]);
+  };
 }
 
-/** Only for tables whose rows carry a revision (comparisons, diffs, served, noise probes). */
-function inRevision(builder: Knex.QueryBuilder, query: ResultQuery): void {
-  if (query.revision !== undefined) void builder.where('revision', query.revision);
-  const revisions = query.revisions;
-  if (revisions !== undefined && revisions.size > 0) {
-    void builder.where((pairs: Knex.QueryBuilder) => {
-      for (const [routeId, revision] of revisions) void pairs.orWhere({ route_id: routeId, revision });
-    });
-  }
+/** {@link inRoutes}, narrowed to the query's revisions: only for tables whose rows carry one. */
+function inRoutesAndRevisions(query: ResultQuery): RowFilter {
+  return (builder) => {
+    inRoutes(query)(builder);
+    if (query.revision !== undefined) void builder.where('revision', query.revision);
+    const revisions = query.revisions;
+    // One list of pairs rather than an OR per route: the database matches it as a set.
+    if (revisions !== undefined && revisions.size > 0) {
+      void builder.whereIn(['route_id', 'revision'], [...revisions]);
+    }
+  };
 }
 
 function byRoute(builder: Knex.QueryBuilder, query: { readonly routeId?: string }): void {

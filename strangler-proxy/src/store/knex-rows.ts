@@ -1,4 +1,5 @@
 /** Raw rows from knex: untyped, so every column is converted explicitly where it is read. */
+import type { Knex } from 'knex';
 
 export type DbRow = Record<string, unknown>;
 
@@ -19,4 +20,9 @@ export function text(value: unknown): string {
 /** The column of a camelCase field of the store's types (`legacyErrors` → `legacy_errors`). */
 export function columnOf(field: string): string {
   return field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** Whether `db` talks to PostgreSQL (else SQLite): for the few statements the two spell differently. */
+export function isPostgres(db: Knex): boolean {
+  return (db.client as { readonly config: Knex.Config }).config.client === 'pg';
 }

@@ -22,6 +22,7 @@ export const TABLES = {
   noiseProbes: 'strangler_noise_probes',
   publishedRoutes: 'strangler_published_routes',
   routesApplied: 'strangler_routes_applied',
+  rollUp: 'strangler_roll_up',
 } as const;
 
 /** knex's own bookkeeping of applied migrations. */

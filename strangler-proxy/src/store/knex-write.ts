@@ -8,6 +8,7 @@ import { TABLES } from './knex-tables.ts';
 import { columnOf, num, rowsOf, type DbRow } from './knex-rows.ts';
 import { byText } from './result-order.ts';
 import { CURRENT_SCHEME } from './latency-histogram.ts';
+import { MINUTE_TIER, TIERS, tierBucket, tierTable } from './tiers.ts';
 import {
   COMPARISON_COUNTERS,
   MAX_SAMPLES_PER_SIGNATURE,
@@ -43,7 +44,7 @@ export async function writeBatch(db: Knex, batch: ResultBatch): Promise<void> {
 }
 
 async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<void> {
-  await upsertAdding(
+  await upsertTiers(
     trx,
     TABLES.comparisons,
     ['route_id', 'bucket', 'revision'],
@@ -54,7 +55,7 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
       return counters;
     }),
   );
-  await upsertAdding(
+  await upsertTiers(
     trx,
     TABLES.latency,
     ['route_id', 'bucket', 'source', 'side', 'scheme', 'bin'],
@@ -69,7 +70,7 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
       count: row.count,
     })),
   );
-  await upsertAdding(
+  await upsertTiers(
     trx,
     TABLES.noiseProbes,
     ['route_id', 'bucket', 'revision'],
@@ -82,7 +83,7 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
       disagreed: row.disagreed,
     })),
   );
-  await upsertAdding(
+  await upsertTiers(
     trx,
     TABLES.diffs,
     ['route_id', 'bucket', 'path', 'kind', 'revision'],
@@ -97,7 +98,7 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
     })),
   );
   // A signature's shapes are the same in every row: the first write sets them, later ones only add.
-  await upsertAdding(
+  await upsertTiers(
     trx,
     TABLES.signatures,
     ['route_id', 'bucket', 'signature'],
@@ -110,7 +111,7 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
       count: row.count,
     })),
   );
-  await upsertAdding(
+  await upsertTiers(
     trx,
     TABLES.skips,
     ['route_id', 'bucket', 'reason'],
@@ -122,7 +123,7 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
       count: row.count,
     })),
   );
-  await upsertAdding(
+  await upsertTiers(
     trx,
     TABLES.served,
     ['route_id', 'bucket', 'side', 'revision'],
@@ -150,7 +151,7 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
     })),
     { last_seen: latest },
   );
-  await upsertAdding(
+  await upsertTiers(
     trx,
     TABLES.unmatched,
     ['bucket', 'method', 'template'],
@@ -163,7 +164,12 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
     })),
   );
   if (batch.unmatched.length > 0) {
-    await trx(TABLES.unmatched).where('bucket', '<', unmatchedCutoff(batch.unmatched)).delete();
+    const cutoff = unmatchedCutoff(batch.unmatched);
+    for (const tier of TIERS) {
+      await trx(tierTable(TABLES.unmatched, tier))
+        .where('bucket', '<=', cutoff - tier.span)
+        .delete();
+    }
   }
   await upsertAdding(
     trx,
@@ -202,7 +208,7 @@ async function writeRows(trx: Knex.Transaction, batch: ResultBatch): Promise<voi
     );
   }
   await writeCorrelations(trx, batch.correlations);
-  await upsertAdding(
+  await upsertTiers(
     trx,
     TABLES.sync,
     ['route_id', 'bucket'],
@@ -322,6 +328,27 @@ async function insertSamples(trx: Knex.Transaction, samples: readonly StoredSamp
 }
 
 type Merge = (table: string, column: string) => string;
+
+/**
+ * {@link upsertAdding} into a counter table and each of its coarser tiers (`tiers.ts`), every row's
+ * bucket moved to the start of the tier's: all in the batch's transaction, so no read sees one without
+ * the others.
+ */
+async function upsertTiers(
+  trx: Knex.Transaction,
+  table: string,
+  keys: readonly string[],
+  counterColumns: readonly string[],
+  rows: readonly DbRow[],
+): Promise<void> {
+  for (const tier of TIERS) {
+    const moved =
+      tier === MINUTE_TIER
+        ? rows
+        : rows.map((row) => ({ ...row, bucket: tierBucket(num(row.bucket), tier) }));
+    await upsertAdding(trx, tierTable(table, tier), keys, counterColumns, moved);
+  }
+}
 
 /** Keeps the value with the newest `last_seen`. */
 const newest: Merge = (table, column) =>

@@ -21,12 +21,14 @@ export const BUCKET_MS = 60_000;
 export const HOUR_MS = 60 * BUCKET_MS;
 
 /**
- * How long evidence is kept at what resolution. Minute buckets older than `minutesFor` are merged into
- * hour buckets; hour buckets older than `hoursFor` are removed. A window that reaches past `minutesFor`
- * counts whole hours there (an hour bucket falls in a window when its start does).
+ * How long evidence is kept at what resolution. Minute buckets older than `minutesFor` are removed, their
+ * hours kept (every write also counts by the hour and by the day: `tiers.ts`); days that began before the
+ * day `hoursFor` ago are removed whole, hours and all. A window that reaches past `minutesFor` counts
+ * whole hours there (an hour bucket falls in a window when its start does).
  */
 export interface RollUpPolicy {
   readonly minutesFor: number;
+  /** Rounded to whole days: at least this long, less than a day longer. */
   readonly hoursFor: number;
   /** Hours merged (and hours removed) per table in one run at most: a run never holds the store long. */
   readonly hoursPerRun: number;
@@ -51,7 +53,8 @@ export const MAX_SAMPLES_PER_SIGNATURE = 3;
 
 /**
  * How long unmatched-traffic rows are kept: a write removes those older than this before its newest
- * unmatched bucket, so a scanner's stream of unique paths cannot grow the store for ever.
+ * unmatched bucket, so a scanner's stream of unique paths cannot grow the store for ever. Stores that
+ * also count by the hour and day (`tiers.ts`) remove such a row once its whole hour or day is that old.
  */
 export const UNMATCHED_RETENTION_MS = 7 * 24 * 60 * BUCKET_MS;
 

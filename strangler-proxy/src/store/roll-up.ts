@@ -1,84 +1,64 @@
 /**
- * Evidence kept for months at a bounded size: minute buckets older than the policy's `minutesFor` are
- * merged into hour buckets (counters add, histogram bins add, so every sum a report reads over whole
- * hours is unchanged), and hour buckets older than `hoursFor` are removed.
+ * Evidence kept for months at a bounded size. Every write already adds its counts to the hour and day
+ * tiers (`tiers.ts`), so rolling up only deletes: minutes older than the policy's `minutesFor` (reads
+ * take their hours from the hour tier from then on, so every sum over whole hours is unchanged), and
+ * every day that began before the day `hoursFor` ago (whole days, so the day tier and the hours below it
+ * always hold the same evidence).
  *
- * Each run does a bounded amount of work, one hour of one table per transaction, so recorders writing
- * meanwhile wait for one short transaction at most. Rows moved are deleted and added in one statement on
- * PostgreSQL, so a record another proxy writes into an old minute during the run is moved on a later run,
- * never lost.
+ * The horizon moves first, then the minutes before it go: a read never sums minutes that are being
+ * removed. Each run does a bounded amount of work, one hour of one table per statement, so recorders
+ * writing meanwhile wait for one short statement at most; nothing is merged, so a record another proxy
+ * writes meanwhile is never lost.
  */
 import type { Knex } from 'knex';
-import { BUCKETED_TABLES, type BucketedTable } from './bucketed-tables.ts';
+import { BUCKETED_TABLES } from './bucketed-tables.ts';
+import { advanceMinuteHorizon } from './knex-tiers.ts';
 import { num, rowsOf } from './knex-rows.ts';
 import { HOUR_MS, type RollUpPolicy, type RollUpResult } from './result-store.ts';
+import { DAY_TIER, HOUR_TIER, MINUTE_TIER, tierTable } from './tiers.ts';
 
 export async function rollUpEvidence(
   db: Knex,
   policy: RollUpPolicy,
   now: number = Date.now(),
 ): Promise<RollUpResult> {
-  const rollBefore = Math.floor((now - policy.minutesFor) / HOUR_MS) * HOUR_MS;
-  const removeBefore = Math.floor((now - policy.hoursFor) / HOUR_MS) * HOUR_MS;
+  const minutesBefore = Math.floor((now - policy.minutesFor) / HOUR_MS) * HOUR_MS;
+  // Whole days: a day's row cannot lose part of its day, so the hours of that day stay with it.
+  const removeBefore = Math.floor((now - policy.hoursFor) / DAY_TIER.span) * DAY_TIER.span;
+  await advanceMinuteHorizon(db, minutesBefore);
   let hoursRolled = 0;
   let rowsRemoved = 0;
   let more = false;
-  for (const shape of BUCKETED_TABLES) {
-    const removal = await removeOldest(db, shape.table, removeBefore, policy.hoursPerRun);
-    rowsRemoved += removal.removed;
-    more ||= removal.more;
+  for (const { table } of BUCKETED_TABLES) {
+    for (const tier of [HOUR_TIER, DAY_TIER]) {
+      const removal = await removeOldest(db, tierTable(table, tier), removeBefore, policy.hoursPerRun);
+      rowsRemoved += removal.removed;
+      more ||= removal.more;
+    }
     for (let done = 0; ; done++) {
-      const hour = await oldestMinuteHour(db, shape.table, rollBefore);
+      const hour = await oldestHour(db, table, minutesBefore);
       if (hour === null) break;
       if (done === policy.hoursPerRun) {
         more = true;
         break;
       }
-      await rollUpHour(db, shape, hour);
-      hoursRolled += 1;
+      const removed: unknown = await db(tierTable(table, MINUTE_TIER))
+        .where('bucket', '>=', hour)
+        .where('bucket', '<', Math.min(hour + HOUR_MS, minutesBefore))
+        .delete();
+      if (hour + HOUR_MS <= removeBefore) rowsRemoved += num(removed);
+      else hoursRolled += 1;
     }
   }
   return { hoursRolled, rowsRemoved, more };
 }
 
-/** The start of the oldest hour that still holds minute rows before `before`; null when none does. */
-async function oldestMinuteHour(db: Knex, table: string, before: number): Promise<number | null> {
-  const [row] = await rowsOf(
-    db(table).min({ first: 'bucket' }).where('bucket', '<', before).whereRaw(`bucket % ${HOUR_MS} <> 0`),
-  );
+/** The start of the hour of the oldest row before `before`; null when there is none. */
+async function oldestHour(db: Knex, table: string, before: number): Promise<number | null> {
+  const [row] = await rowsOf(db(table).min({ first: 'bucket' }).where('bucket', '<', before));
   if (row?.first == null) return null;
   const first = num(row.first);
   return first - (first % HOUR_MS);
-}
-
-async function rollUpHour(db: Knex, shape: BucketedTable, hour: number): Promise<void> {
-  const { table, keys, counters } = shape;
-  const same = shape.same ?? [];
-  const names = (columns: readonly string[]) => columns.map((column) => `"${column}"`).join(', ');
-  const merged = [
-    ...keys.map((key) => `"${key}"`),
-    `${hour}`,
-    ...counters.map((column) => `SUM("${column}")`),
-    ...same.map((column) => `MAX("${column}")`),
-  ].join(', ');
-  const columns = names([...keys, 'bucket', ...counters, ...same]);
-  const adding = counters.map((column) => `"${column}" = "${table}"."${column}" + excluded."${column}"`);
-  const upsert = `ON CONFLICT (${names([...keys, 'bucket'])}) DO UPDATE SET ${adding.join(', ')}`;
-  const minutes = `bucket > ${hour} AND bucket < ${hour + HOUR_MS}`;
-  if (isPostgres(db)) {
-    await db.raw(
-      `WITH moved AS (DELETE FROM "${table}" WHERE ${minutes} RETURNING ${names([...keys, ...counters, ...same])}) ` +
-        `INSERT INTO "${table}" (${columns}) SELECT ${merged} FROM moved GROUP BY ${names(keys)} ${upsert}`,
-    );
-    return;
-  }
-  // SQLite: the INSERT takes the write lock, so no other writer adds to these minutes until the commit.
-  await db.transaction(async (trx) => {
-    await trx.raw(
-      `INSERT INTO "${table}" (${columns}) SELECT ${merged} FROM "${table}" WHERE ${minutes} GROUP BY ${names(keys)} ${upsert}`,
-    );
-    await trx.raw(`DELETE FROM "${table}" WHERE ${minutes}`);
-  });
 }
 
 /** Removes rows before `before`, at most `hours` hours of them from the oldest. */
@@ -93,8 +73,4 @@ async function removeOldest(
   const upTo = Math.min(before, num(row.first) + hours * HOUR_MS);
   const removed: unknown = await db(table).where('bucket', '<', upTo).delete();
   return { removed: num(removed), more: upTo < before };
-}
-
-function isPostgres(db: Knex): boolean {
-  return (db.client as { readonly config: Knex.Config }).config.client === 'pg';
 }

@@ -1,6 +1,7 @@
 /**
  * Four proxies writing to one PostgreSQL store at once, each as fast as it can record and flush, into
- * the same routes and minutes: every record is stored, none is lost or counted twice.
+ * the same routes and minutes: every record is stored, none is lost or counted twice, in the minutes
+ * and in the hour and day tiers alike.
  */
 import { describe, expect, it } from 'vitest';
 import { createKnexStore } from '../../src/store/knex-store.ts';
@@ -58,6 +59,12 @@ describe.skipIf(unreachable !== null)('four recorders writing to one PostgreSQL 
       expect(compared.map((row) => [row.routeId, row.compared])).toEqual(
         [...ROUTES].sort().map((routeId) => [routeId, expected]),
       );
+      // Every resolution holds the same counts: the minutes (a window inside one hour), the hours and
+      // the day (an unbounded window reads whole days).
+      const byMinute = await stores[0]!.comparisons({ since: START, until: START + MINUTES * 60_000 });
+      const byHour = await stores[0]!.comparisons({ since: START, until: START + 60 * 60_000 });
+      expect(byMinute).toEqual(compared);
+      expect(byHour).toEqual(compared);
       const served = await stores[0]!.served();
       expect(served.map((row) => row.requests)).toEqual(ROUTES.map(() => expected));
       const latency = await stores[0]!.latency();

@@ -579,21 +579,24 @@ export function describeResultStoreContract(
       ]);
     });
 
+    // A store that also counts by the day removes a row once its whole day is past the retention: the
+    // row removed here is more than a day older than the oldest one kept.
     it('removes unmatched rows older than the retention before the newest one written', async () => {
       const old = { bucket: minute(0), method: 'GET', count: 1 };
+      const keptAt = minute(2 * 24 * 60);
       await store.write(
         batch({
           unmatched: [
             { ...old, template: '/gone' },
-            { ...old, bucket: minute(1), template: '/kept' },
+            { ...old, bucket: keptAt, template: '/kept' },
           ],
         }),
       );
       await store.write(
         batch({
           unmatched: [
-            { ...old, bucket: minute(1) + UNMATCHED_RETENTION_MS, template: '/new' },
-            { ...old, bucket: minute(1) + UNMATCHED_RETENTION_MS, template: '/kept' },
+            { ...old, bucket: keptAt + UNMATCHED_RETENTION_MS, template: '/new' },
+            { ...old, bucket: keptAt + UNMATCHED_RETENTION_MS, template: '/kept' },
           ],
         }),
       );

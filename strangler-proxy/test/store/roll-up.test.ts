@@ -149,12 +149,25 @@ function describeRollUp(name: string, open: () => Promise<Opened>) {
 
     it('removes hours older than the policy keeps, a bounded number per run', async () => {
       const store = await filled();
-      const keepTwoDays = { ...POLICY, hoursFor: 48 * HOUR_MS, hoursPerRun: 6 };
-      await rollUpAll(store, keepTwoDays);
+      const keepTwoDays = { ...POLICY, hoursFor: 60 * HOUR_MS, hoursPerRun: 6 };
+      const runs = await rollUpAll(store, keepTwoDays);
+      expect(runs).toBeGreaterThan(1);
+      const cut = NOW - 60 * HOUR_MS; // the start of a day
       const totals = await store.comparisons();
-      const kept = await store.comparisons({ since: NOW - 48 * HOUR_MS });
-      expect(totals).toEqual(kept);
-      expect(await store.comparisons({ until: NOW - 48 * HOUR_MS })).toEqual([]);
+      expect(totals).toEqual(await store.comparisons({ since: cut }));
+      expect(totals.reduce((sum, row) => sum + row.compared, 0)).toBeGreaterThan(0);
+      expect(await store.comparisons({ until: cut })).toEqual([]);
+      expect(await store.latency({ until: cut })).toEqual([]);
+      expect(await store.timeline({ until: cut, step: BUCKET_MS })).toEqual([]);
+    });
+
+    it('removes whole days only: a day partly inside the period kept stays', async () => {
+      const store = await filled();
+      const before = await store.comparisons({ since: NOW - 60 * HOUR_MS });
+      await rollUpAll(store, { ...POLICY, hoursFor: 48 * HOUR_MS });
+      // 48 hours before noon falls at noon: that whole day is kept, the one before it is gone.
+      expect(await store.comparisons()).toEqual(before);
+      expect(await store.comparisons({ until: NOW - 60 * HOUR_MS })).toEqual([]);
     });
   });
 }

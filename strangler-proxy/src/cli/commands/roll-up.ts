@@ -1,7 +1,7 @@
 /**
- * `strangler-proxy roll-up [--store url]`: merges minute evidence older than `--minutes-for` into hours
- * and removes hours older than `--hours-for`, in bounded steps until nothing is left to do. The proxy
- * does the same in the background, one bounded step per interval.
+ * `strangler-proxy roll-up [--store url]`: removes minute evidence older than `--minutes-for` (its hours
+ * and days stay: every write counts in all three) and whole days older than `--hours-for`, in bounded
+ * steps until nothing is left to do. The proxy does the same in the background, one step per interval.
  */
 import { Command } from 'commander';
 import { CliExit, type CliIo } from '../io.ts';
@@ -21,7 +21,7 @@ interface RollUpFlags {
 
 export function createRollUpCommand(io: CliIo): Command {
   return new Command('roll-up')
-    .description('merge old minute evidence into hours and remove hours past the period kept')
+    .description('drop old minute evidence (its hours stay) and evidence past the period kept')
     .option('-c, --config <file>', 'routes file naming the store', io.env.STRANGLER_CONFIG ?? 'routes.yaml')
     .option('--store <url>', 'results store (default: STRANGLER_STORE, else store: in the routes file)')
     .option(
@@ -32,7 +32,7 @@ export function createRollUpCommand(io: CliIo): Command {
     )
     .option(
       '--hours-for <duration>',
-      'keep hours this long, then remove them (90d)',
+      'keep hours and days this long (whole days), then remove them (90d)',
       (text) => parseRetention(text, '--hours-for'),
       DEFAULT_ROLL_UP.hoursFor,
     )

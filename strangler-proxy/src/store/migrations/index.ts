@@ -14,6 +14,7 @@ import * as measureLatencyFinely from './0006-measure-latency-finely.ts';
 import * as correlateAndSync from './0007-correlate-and-sync.ts';
 import * as registerInstances from './0008-register-instances.ts';
 import * as publishRoutesAndRollUp from './0009-publish-routes-and-roll-up.ts';
+import * as keepHourAndDayTiers from './0010-keep-hour-and-day-tiers.ts';
 
 export interface NamedMigration extends Knex.Migration {
   readonly name: string;
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   correlateAndSync,
   registerInstances,
   publishRoutesAndRollUp,
+  keepHourAndDayTiers,
 ];
 
 /** A knex migration source over {@link MIGRATIONS}. */
