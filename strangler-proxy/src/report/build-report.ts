@@ -79,7 +79,7 @@ export interface BuildReportOptions {
   readonly maxDiffs?: number;
   /** Unmatched path templates listed at most. Default 20. */
   readonly maxUnmatched?: number;
-  /** Points of each route's timeline at most. Default 48. */
+  /** Points of each route's timeline at most. Default 48; 0 reads none (verdicts need no timeline). */
   readonly timelinePoints?: number;
   /** Told what is being read, for a progress line. */
   readonly onProgress?: (step: string) => void;
@@ -273,7 +273,7 @@ async function readWindowData(
     store.skips(query),
     store.served(query),
     store.events(query),
-    store.timeline({ ...query, since: start, step }),
+    points === 0 ? [] : store.timeline({ ...query, since: start, step }),
     store.comparisons(recentQuery),
     store.served(recentQuery),
     store.sync(query),
@@ -290,7 +290,7 @@ async function readWindowData(
     served,
     events,
     timeline,
-    periods: periodsOf(start, step, window.until),
+    periods: points === 0 ? [] : periodsOf(start, step, window.until),
     recent: {
       comparisons: recentComparisons,
       served: recentServed,
@@ -329,7 +329,9 @@ async function readRevisedWindows(
     store.diffs(query),
     store.served(query),
     store.noiseProbes(query),
-    readPerGroup(ids, stepOf, (step, group) => store.timeline({ ...query, revisions: only(group), step })),
+    readPerGroup(ids, stepOf, (step, group) =>
+      points === 0 ? Promise.resolve([]) : store.timeline({ ...query, revisions: only(group), step }),
+    ),
     readPerGroup(ids, recentSinceOf, (since, group) => {
       const recent = { ...query, since, revisions: only(group) };
       return Promise.all([store.comparisons(recent), store.served(recent)]);
@@ -350,7 +352,7 @@ async function readRevisedWindows(
       sync: unrevisioned.sync,
       syncExamples: unrevisioned.syncExamples,
       timeline: timelines.get(id) ?? [],
-      periods: periodsOf(startOf(id), stepOf(id), window.until),
+      periods: points === 0 ? [] : periodsOf(startOf(id), stepOf(id), window.until),
       recent: {
         comparisons: recentComparisons,
         served: recentServed,

@@ -32,6 +32,7 @@ export async function routeVerdicts(
     routes: config.routes,
     revisions: currentRevisions(config),
     maxDiffs: 0,
+    timelinePoints: 0,
   });
   return report.routes.map((route) => {
     const { conditions: _conditions, ...decision } = route.decision;
