@@ -1,6 +1,6 @@
 /**
  * Evidence at scale: 200 routes × 30 days, as the store holds them once rolled up (the last day in
- * minutes, the days before in hours), on SQLite and on PostgreSQL; then how long `report` (every
+ * minutes, every day in hours and in days), on SQLite and on PostgreSQL; then how long `report` (every
  * route over 30 days), `check` (one route's gate) and `/status` (every route's verdict) take to read it.
  *
  * `npm run bench -- --only evidence`; BENCH_POSTGRES=postgres://…|none picks the PostgreSQL server. With
@@ -21,6 +21,10 @@ import { BUCKET_MS, HOUR_MS, type ResultStore } from '../../src/store/result-sto
 import { routesYaml } from '../lib/routes-file.ts';
 import type { Scenario, ScenarioContext } from '../lib/scenario.ts';
 import { CURRENT_SCHEME, latencyBin } from '../../src/store/latency-histogram.ts';
+import { BUCKETED_TABLES } from '../../src/store/bucketed-tables.ts';
+import { advanceMinuteHorizon, fillTier } from '../../src/store/knex-tiers.ts';
+import { num, rowsOf } from '../../src/store/knex-rows.ts';
+import { DAY_TIER, HOUR_TIER, TIERS, tierTable } from '../../src/store/tiers.ts';
 
 /** Seconds: the data set's generation, then the median of three reads each. */
 export interface EvidenceTimings {
@@ -32,17 +36,30 @@ export interface EvidenceTimings {
   readonly statusSec: number;
 }
 
+/** Where minutes start once rolled up: the hour a day before `now`. */
+function dayAgo(now: number): number {
+  return Math.floor((now - 24 * HOUR_MS) / HOUR_MS) * HOUR_MS;
+}
+
 /** Bucket starts: the last day by the minute, the days before by the hour. */
 function buckets(now: number, days: number): number[] {
   const out: number[] = [];
-  const dayAgo = Math.floor((now - 24 * HOUR_MS) / HOUR_MS) * HOUR_MS;
-  for (let at = dayAgo - (days - 1) * 24 * HOUR_MS; at < dayAgo; at += HOUR_MS) out.push(at);
-  for (let at = dayAgo; at < now; at += BUCKET_MS) out.push(at);
+  const minutesFrom = dayAgo(now);
+  for (let at = minutesFrom - (days - 1) * 24 * HOUR_MS; at < minutesFrom; at += HOUR_MS) out.push(at);
+  for (let at = minutesFrom; at < now; at += BUCKET_MS) out.push(at);
   return out;
 }
 
-/** Fills every counter table in one transaction: temporary tables live on one connection. */
-async function generate(db: Knex, config: RoutesConfig, at: readonly number[]): Promise<number> {
+/**
+ * Fills every counter table in one transaction (temporary tables live on one connection); returns how
+ * many rows the store then holds in them, all tiers counted.
+ */
+export async function generate(
+  db: Knex,
+  config: RoutesConfig,
+  at: readonly number[],
+  minutesFrom: number,
+): Promise<number> {
   const revisions = currentRevisions(config);
   await db.transaction(async (trx) => {
     await trx.raw('CREATE TEMPORARY TABLE bench_buckets (bucket bigint)');
@@ -67,8 +84,21 @@ async function generate(db: Knex, config: RoutesConfig, at: readonly number[]): 
     await trx.raw(
       `INSERT INTO ${TABLES.diffs} (route_id, bucket, revision, path, kind, count) SELECT r.route_id, b.bucket, r.revision, '$.total', 'type', 1 ${from}`,
     );
+    // As writes and a roll-up leave them: every count in the hour and day tiers too, minutes for a day.
+    for (const shape of BUCKETED_TABLES) {
+      for (const tier of [HOUR_TIER, DAY_TIER]) await fillTier(trx, shape, tier);
+      await trx(shape.table).where('bucket', '<', minutesFrom).delete();
+    }
+    await advanceMinuteHorizon(trx, minutesFrom);
   });
-  return config.routes.length * at.length * 6;
+  let rows = 0;
+  for (const { table } of BUCKETED_TABLES) {
+    for (const tier of TIERS) {
+      const [row] = await rowsOf(db(tierTable(table, tier)).count({ n: '*' }));
+      rows += num(row?.n);
+    }
+  }
+  return rows;
 }
 
 async function seconds(read: () => Promise<unknown>): Promise<number> {
@@ -93,7 +123,7 @@ async function measure(
   const { db } = await openMigratedKnex({ url });
   let rows: number;
   try {
-    rows = await generate(db, config, buckets(now, days));
+    rows = await generate(db, config, buckets(now, days), dayAgo(now));
   } finally {
     await db.destroy();
   }
