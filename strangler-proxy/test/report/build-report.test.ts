@@ -103,6 +103,29 @@ describe('buildReport', () => {
     expect(orders.timeline.reduce((sum, point) => sum + point.mismatched, 0)).toBe(20);
   });
 
+  it('reads no timeline when asked for none, and decides the same', async () => {
+    const store = createMemoryStore();
+    await fillStore(store);
+    const steps: number[] = [];
+    const watched = {
+      ...store,
+      timeline: (query: Parameters<typeof store.timeline>[0]) => {
+        steps.push(query.step);
+        return store.timeline(query);
+      },
+    };
+    const full = await buildReport(watched, { now: NOW, routes: ROUTES });
+    const fineSteps = () => steps.filter((step) => step !== 60_000);
+    const withTimeline = fineSteps().length;
+    steps.length = 0;
+    const bare = await buildReport(watched, { now: NOW, routes: ROUTES, timelinePoints: 0 });
+
+    expect(bare.routes.map((route) => route.timeline)).toEqual(ROUTES.map(() => []));
+    expect(bare.routes.map((route) => route.decision)).toEqual(full.routes.map((route) => route.decision));
+    // Only the reads that find each route's first pair remain.
+    expect(fineSteps().length).toBeLessThan(withTimeline);
+  });
+
   it('fits the timeline to the evidence: a fresh run starts at its first minute, not the hour before', async () => {
     const store = createMemoryStore();
     const started = NOW - 7 * 60_000;
