@@ -1,7 +1,8 @@
 /**
  * A proxy's place in the fleet: it registers in the shared store at start, beats on an interval (and at
  * once after a reload, so the revision it runs shows without waiting), and removes its row when it stops
- * cleanly. A store that does not answer costs a failed beat, logged once, never a request or the stop.
+ * cleanly; once an hour it also removes the rows of proxies gone (killed) for a day. A store that does
+ * not answer costs a failed beat, logged once, never a request or the stop.
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +10,10 @@ import { hostname } from 'node:os';
 import type { FleetMethods, StoredInstance } from '../store/result-store.ts';
 import type { Logger } from '../logging/logger.ts';
 import { tableRevision } from './table-revision.ts';
-import { FLEET_HEARTBEAT_DEFAULTS } from './fleet-liveness.ts';
+import { FLEET_HEARTBEAT_DEFAULTS, isForgotten } from './fleet-liveness.ts';
+
+/** How often a proxy looks for the rows of proxies gone long enough to remove ({@link isForgotten}). */
+const FORGET_EVERY_MS = 60 * 60_000;
 
 /** What the proxy runs now: each route's revision, since when, and a published config's version. */
 export interface AppliedRoutes {
@@ -19,7 +23,7 @@ export interface AppliedRoutes {
 }
 
 export interface FleetHeartbeatOptions {
-  readonly store: Pick<FleetMethods, 'putInstance' | 'removeInstance'>;
+  readonly store: Pick<FleetMethods, 'putInstance' | 'removeInstance' | 'instances'>;
   /** The package version the proxy runs. */
   readonly version: string;
   readonly applied: () => AppliedRoutes;
@@ -57,6 +61,7 @@ export function startFleetHeartbeat(options: FleetHeartbeatOptions): FleetHeartb
   const events = new EventEmitter<{ beat: [BeatResult] }>();
   let stopped = false;
   let failing = false;
+  let forgottenAt = -Infinity;
   // Beats are serialised: a beat after a reload never lands before an older one still on its way.
   let chain: Promise<unknown> = Promise.resolve();
 
@@ -85,6 +90,10 @@ export function startFleetHeartbeat(options: FleetHeartbeatOptions): FleetHeartb
       await options.store.putInstance(instance);
       if (failing) options.logger.info({ fleetId: id }, 'fleet heartbeat stored again');
       failing = false;
+      if (instance.heartbeatAt - forgottenAt >= FORGET_EVERY_MS) {
+        forgottenAt = instance.heartbeatAt;
+        await forgetGone(instance.heartbeatAt);
+      }
       return { ok: true, at: instance.heartbeatAt };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -95,6 +104,20 @@ export function startFleetHeartbeat(options: FleetHeartbeatOptions): FleetHeartb
         );
       failing = true;
       return { ok: false, at: instance.heartbeatAt, error: message };
+    }
+  };
+
+  // Rows of proxies killed long ago would otherwise stay for ever: each run has an id of its own.
+  const forgetGone = async (now: number): Promise<void> => {
+    try {
+      for (const row of await options.store.instances()) {
+        if (row.id !== id && isForgotten(row, now)) await options.store.removeInstance(row.id);
+      }
+    } catch (error) {
+      options.logger.warn(
+        { fleetId: id, err: error instanceof Error ? error.message : String(error) },
+        'could not remove the rows of proxies gone for a day; the next hour tries again',
+      );
     }
   };
 

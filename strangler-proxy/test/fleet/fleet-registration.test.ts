@@ -1,7 +1,8 @@
 /**
  * Proxies sharing a results store register in it: each beats on its interval and at once after a reload
  * (with the revisions it now runs), `/status` and `status --fleet` list the live ones, a clean stop
- * removes the proxy, and one that stops beating (killed) is listed as gone once its missed beats are up.
+ * removes the proxy, and one that stops beating (killed) is listed as gone once its missed beats are up,
+ * and removed by a live proxy a day later.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { once } from 'node:events';
@@ -16,6 +17,7 @@ import type { BeatResult } from '../../src/fleet/fleet-heartbeat.ts';
 import type { RunningProxy } from '../../src/runtime/start-proxy.ts';
 import { runStrangler } from '../support/cli-io.ts';
 import type { FleetStatusJson } from '../../src/cli/fleet-status.ts';
+import { GONE_ROWS_KEPT_MS } from '../../src/fleet/fleet-liveness.ts';
 
 let legacy: TestUpstream;
 let catalog: TestUpstream;
@@ -134,6 +136,30 @@ it('lists live proxies in status --fleet and /status, a killed one as gone, a st
 
   await b.close();
   expect((await fleetStatus()).live.map((entry) => entry.id)).toEqual([a.proxy.fleet!.id]);
+});
+
+it('removes the rows of proxies gone for a day, and keeps those gone lately', async () => {
+  const template = (await store.instances())[0]!;
+  const goneSince = (ms: number, name: string) => ({
+    ...template,
+    id: `${name}:1:abcdef`,
+    host: name,
+    heartbeatAt: Date.now() - ms - template.heartbeatInterval * template.missedHeartbeats,
+  });
+  const lately = goneSince(60 * 60_000, 'gone-an-hour');
+  const longAgo = goneSince(GONE_ROWS_KEPT_MS + 60_000, 'gone-a-day');
+  await store.putInstance(lately);
+  await store.putInstance(longAgo);
+
+  const proxy = await startFleetProxy('shadow');
+  // Beats are serialised: this one resolves after the first (which looks for rows to remove) is done.
+  expect((await proxy.proxy.fleet!.beat()).ok).toBe(true);
+
+  const ids = (await store.instances()).map((row) => row.id);
+  expect(ids).toContain(lately.id);
+  expect(ids).toContain(proxy.proxy.fleet!.id);
+  expect(ids).not.toContain(longAgo.id);
+  expect((await fleetStatus()).gone.map((entry) => entry.id)).toContain(lately.id);
 });
 
 it('takes one view: the fleet or a running proxy, not both', async () => {
