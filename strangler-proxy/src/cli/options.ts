@@ -2,6 +2,7 @@
 import { Option } from 'commander';
 import { CliExit, type CliIo } from './io.ts';
 import { parseDuration } from '../config/schema.ts';
+import { DEFAULT_ROLL_UP, HOUR_MS, type RollUpPolicy } from '../store/result-store.ts';
 
 export function parsePort(text: string, flag: string): number {
   const port = Number(text);
@@ -49,4 +50,28 @@ export function parseRetention(text: string, flag: string): number {
   if (!(ms >= 3_600_000))
     throw new CliExit(2, `strangler: ${flag} must be a duration of an hour or more (36h, 7d), got "${text}"`);
   return ms;
+}
+
+/** The default `--minutes-for` and `--hours-for` of `start` and `roll-up`, as they are written. */
+export const RETENTION_DEFAULTS = {
+  minutesFor: `${DEFAULT_ROLL_UP.minutesFor / HOUR_MS}h`,
+  hoursFor: `${DEFAULT_ROLL_UP.hoursFor / (24 * HOUR_MS)}d`,
+} as const;
+
+/**
+ * The roll-up policy of `--minutes-for` and `--hours-for` (`flags` names them as the user may have set
+ * them): minutes may not be kept longer than the evidence itself.
+ */
+export function retentionPolicy(
+  texts: { readonly minutesFor: string; readonly hoursFor: string },
+  flags: { readonly minutesFor: string; readonly hoursFor: string },
+): RollUpPolicy {
+  const minutesFor = parseRetention(texts.minutesFor, flags.minutesFor);
+  const hoursFor = parseRetention(texts.hoursFor, flags.hoursFor);
+  if (minutesFor > hoursFor)
+    throw new CliExit(
+      2,
+      `strangler: ${flags.minutesFor} (${texts.minutesFor}) must not be longer than ${flags.hoursFor} (${texts.hoursFor})`,
+    );
+  return { ...DEFAULT_ROLL_UP, minutesFor, hoursFor };
 }

@@ -7,6 +7,7 @@
 import { Option } from 'commander';
 import { CliExit, type CliIo } from './io.ts';
 import { FLEET_HEARTBEAT_DEFAULTS } from '../fleet/fleet-liveness.ts';
+import { RETENTION_DEFAULTS } from './options.ts';
 
 export interface Setting {
   /** Commander's flags, e.g. `-p, --port <port>`. */
@@ -94,6 +95,18 @@ export const START_SETTINGS = [
     env: 'STRANGLER_MISSED_HEARTBEATS',
     default: String(FLEET_HEARTBEAT_DEFAULTS.missedHeartbeats),
     description: 'heartbeats missed before the fleet takes the proxy as gone',
+  },
+  {
+    flags: '--minutes-for <duration>',
+    env: 'STRANGLER_MINUTES_FOR',
+    default: RETENTION_DEFAULTS.minutesFor,
+    description: 'keep evidence by the minute this long, then by the hour (as roll-up --minutes-for)',
+  },
+  {
+    flags: '--hours-for <duration>',
+    env: 'STRANGLER_HOURS_FOR',
+    default: RETENTION_DEFAULTS.hoursFor,
+    description: 'keep evidence this long, in whole days, then remove it (as roll-up --hours-for)',
   },
 ] as const satisfies readonly Setting[];
 

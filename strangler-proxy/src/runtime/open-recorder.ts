@@ -112,7 +112,7 @@ function rollUpInBackground(
   storeUrl: string,
 ): () => Promise<void> {
   let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
+  const step = () => {
     running ??= (async () => {
       try {
         const result = await store.rollUp?.(policy);
@@ -127,9 +127,13 @@ function rollUpInBackground(
         running = null;
       }
     })();
-  }, ROLL_UP_INTERVAL_MS);
+  };
+  // The first step at once: a proxy started with a shorter retention applies it from its start.
+  const first = setImmediate(step);
+  const timer = setInterval(step, ROLL_UP_INTERVAL_MS);
   timer.unref();
   return async () => {
+    clearImmediate(first);
     clearInterval(timer);
     await running;
   };

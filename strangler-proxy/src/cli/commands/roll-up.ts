@@ -5,17 +5,16 @@
  */
 import { Command } from 'commander';
 import { CliExit, type CliIo } from '../io.ts';
-import { DEFAULT_ROLL_UP, type RollUpPolicy } from '../../store/result-store.ts';
 import { describeStore, openStoreForReading, resolveStore } from '../store-resolver.ts';
-import { parseRetention } from '../options.ts';
+import { RETENTION_DEFAULTS, retentionPolicy } from '../options.ts';
 import { readStoreKey } from '../read-store-key.ts';
 import { configPath } from './promote-shared.ts';
 
 interface RollUpFlags {
   readonly config: string;
   readonly store?: string;
-  readonly minutesFor: number;
-  readonly hoursFor: number;
+  readonly minutesFor: string;
+  readonly hoursFor: string;
   readonly json?: boolean;
 }
 
@@ -27,14 +26,12 @@ export function createRollUpCommand(io: CliIo): Command {
     .option(
       '--minutes-for <duration>',
       'keep minutes this long, then hours (24h, 7d)',
-      (text) => parseRetention(text, '--minutes-for'),
-      DEFAULT_ROLL_UP.minutesFor,
+      RETENTION_DEFAULTS.minutesFor,
     )
     .option(
       '--hours-for <duration>',
       'keep hours and days this long (whole days), then remove them (90d)',
-      (text) => parseRetention(text, '--hours-for'),
-      DEFAULT_ROLL_UP.hoursFor,
+      RETENTION_DEFAULTS.hoursFor,
     )
     .option('--json', 'machine-readable output')
     .action((flags: RollUpFlags) => rollUp(io, flags));
@@ -44,7 +41,7 @@ async function rollUp(io: CliIo, flags: RollUpFlags): Promise<void> {
   const routesFile = configPath(io, flags.config);
   const routesStore = flags.store === undefined ? await readStoreKey(io, routesFile) : undefined;
   const resolved = resolveStore({ flag: flags.store, env: io.env, routesFile, routesStore, cwd: io.cwd });
-  const policy: RollUpPolicy = { ...DEFAULT_ROLL_UP, minutesFor: flags.minutesFor, hoursFor: flags.hoursFor };
+  const policy = retentionPolicy(flags, { minutesFor: '--minutes-for', hoursFor: '--hours-for' });
   const store = await openStoreForReading(resolved);
   let hoursRolled = 0;
   let rowsRemoved = 0;

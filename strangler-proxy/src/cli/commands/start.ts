@@ -10,7 +10,7 @@ import { createLogger } from '../../logging/logger.ts';
 import { formatProblems } from '../../config/index.ts';
 import { hasFleetStore, openRecorder } from '../../runtime/open-recorder.ts';
 import { parseDuration } from '../../config/schema.ts';
-import { parsePort } from '../options.ts';
+import { parsePort, retentionPolicy } from '../options.ts';
 import { packageVersion } from '../package-info.ts';
 import { checkSettingsEnv, settingOption, START_SETTINGS } from '../settings.ts';
 import { describeStore, resolveStore } from '../store-resolver.ts';
@@ -27,6 +27,10 @@ export function createStartCommand(io: CliIo): Command {
     const adminPort = parsePort(options.adminPort, '--admin-port (or STRANGLER_ADMIN_PORT)');
     const heartbeatInterval = parseHeartbeat(options.heartbeat);
     const missedHeartbeats = parseMissedHeartbeats(options.missedHeartbeats);
+    const rollUp = retentionPolicy(options, {
+      minutesFor: '--minutes-for (or STRANGLER_MINUTES_FOR)',
+      hoursFor: '--hours-for (or STRANGLER_HOURS_FOR)',
+    });
     const logFormat = options.json ? 'json' : (options.logFormat ?? (io.color ? 'pretty' : 'json'));
     const logger = createLogger({ level: options.logLevel, pretty: logFormat === 'pretty' });
     const published = isPublishedRoutes(options.config);
@@ -55,6 +59,7 @@ export function createStartCommand(io: CliIo): Command {
       cwd: io.cwd,
       logger,
       routes: () => proxy?.snapshot().config.routes ?? [],
+      rollUp,
     });
     try {
       proxy = await startProxy({
@@ -171,5 +176,7 @@ interface StartOptions {
   logFormat?: 'json' | 'pretty';
   heartbeat: string;
   missedHeartbeats: string;
+  minutesFor: string;
+  hoursFor: string;
   json?: boolean;
 }
