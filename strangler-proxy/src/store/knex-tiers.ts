@@ -52,20 +52,29 @@ export async function minuteHorizon(db: Knex): Promise<number | null> {
   return row?.minutes_from == null ? null : num(row.minutes_from);
 }
 
-/** Moves the horizon forward to `at` (never back): reads stop using minutes before it. */
+/**
+ * Moves the horizon forward to `at`, never back, in one statement: two proxies rolling up at once (with
+ * different periods) leave the later horizon, so no read sums minutes that either removed.
+ */
 export async function advanceMinuteHorizon(db: Knex, at: number): Promise<void> {
-  const current = await minuteHorizon(db);
-  if (current !== null && current >= at) return;
-  await db(TABLES.rollUp).insert({ id: 1, minutes_from: at }).onConflict('id').merge({ minutes_from: at });
+  const table = TABLES.rollUp;
+  await db(table)
+    .insert({ id: 1, minutes_from: at })
+    .onConflict('id')
+    .merge({
+      minutes_from: db.raw(
+        `CASE WHEN "${table}".minutes_from IS NULL OR excluded.minutes_from > "${table}".minutes_from THEN excluded.minutes_from ELSE "${table}".minutes_from END`,
+      ),
+    });
 }
 
 /** Narrows a query to some routes; revisioned tables also to revisions. */
 export type RowFilter = (builder: Knex.QueryBuilder) => void;
 
 /**
- * The rows of `table` that sum to the window's evidence, as a query over a subquery aliased `t` with the columns of
- * its {@link BucketedTable} (`bucket` at each row's own resolution): whole days from the day tier, the
- * edges from the hour tier and minutes. With a `step`, only tiers whose buckets fit in one period.
+ * The rows of `table` that sum to the window's evidence, as a query over a subquery aliased `t` with
+ * the columns of its {@link BucketedTable} (`bucket` at each row's own resolution): whole days from the
+ * day tier, the edges from the hour tier and minutes. With a `step`, only tiers whose buckets fit in one period.
  */
 export async function windowRows(
   db: Knex,

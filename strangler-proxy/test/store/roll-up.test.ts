@@ -147,6 +147,24 @@ function describeRollUp(name: string, open: () => Promise<Opened>) {
       expect(await store.rollUp!(POLICY, NOW)).toEqual({ hoursRolled: 0, rowsRemoved: 0, more: false });
     });
 
+    it('never moves back where minutes stop: a longer period after a shorter one keeps the shorter', async () => {
+      const store = await filled();
+      const before = await report(store);
+      await Promise.all([
+        rollUpAll(store, { ...POLICY, minutesFor: 12 * HOUR_MS }),
+        rollUpAll(store, POLICY),
+      ]);
+      await rollUpAll(store, POLICY);
+      const between = await store.timeline({
+        since: NOW - 24 * HOUR_MS,
+        until: NOW - 12 * HOUR_MS,
+        step: BUCKET_MS,
+      });
+      expect(between.length).toBeGreaterThan(0);
+      expect(between.every((row) => row.at % HOUR_MS === 0)).toBe(true);
+      expect(await report(store)).toBe(before);
+    });
+
     it('removes hours older than the policy keeps, a bounded number per run', async () => {
       const store = await filled();
       const keepTwoDays = { ...POLICY, hoursFor: 60 * HOUR_MS, hoursPerRun: 6 };
