@@ -11,7 +11,7 @@ import { TABLES } from './knex-tables.ts';
 import type { LatencyScheme } from './latency-histogram.ts';
 import { columnOf, num, rowsOf, text, type DbRow } from './knex-rows.ts';
 import { resultOrder } from './result-order.ts';
-import { windowRows, type RowFilter } from './knex-tiers.ts';
+import { windowRows, windowSums, type RowFilter } from './knex-tiers.ts';
 import {
   COMPARISON_COUNTERS,
   assertTimelineStep,
@@ -47,12 +47,7 @@ export function knexReader(db: Knex): ResultReader {
     },
 
     async comparisons(query = {}) {
-      const rows = await rowsOf(
-        (await windowRows(db, TABLES.comparisons, query, inRoutesAndRevisions(query))).rows
-          .select('route_id')
-          .modify(sums, COMPARISON_COUNTERS.map(columnOf))
-          .groupBy('route_id'),
-      );
+      const rows = await windowSums(db, TABLES.comparisons, ['route_id'], query, inRoutesAndRevisions(query));
       return rows
         .map((row: DbRow) => ({ routeId: text(row.route_id), ...counters(row) }))
         .sort(resultOrder.comparisons);
@@ -75,11 +70,12 @@ export function knexReader(db: Knex): ResultReader {
     },
 
     async latency(query = {}) {
-      const rows = await rowsOf(
-        (await windowRows(db, TABLES.latency, query, inRoutes(query))).rows
-          .select('route_id', 'source', 'side', 'scheme', 'bin')
-          .modify(sums, ['count'])
-          .groupBy('route_id', 'source', 'side', 'scheme', 'bin'),
+      const rows = await windowSums(
+        db,
+        TABLES.latency,
+        ['route_id', 'source', 'side', 'scheme', 'bin'],
+        query,
+        inRoutes(query),
       );
       return rows
         .map((row: DbRow) => ({
@@ -94,12 +90,7 @@ export function knexReader(db: Knex): ResultReader {
     },
 
     async noiseProbes(query = {}) {
-      const rows = await rowsOf(
-        (await windowRows(db, TABLES.noiseProbes, query, inRoutesAndRevisions(query))).rows
-          .select('route_id')
-          .modify(sums, ['probes', 'disagreed'])
-          .groupBy('route_id'),
-      );
+      const rows = await windowSums(db, TABLES.noiseProbes, ['route_id'], query, inRoutesAndRevisions(query));
       return rows
         .map((row: DbRow) => ({
           routeId: text(row.route_id),
@@ -110,11 +101,12 @@ export function knexReader(db: Knex): ResultReader {
     },
 
     async diffs(query = {}) {
-      const rows = await rowsOf(
-        (await windowRows(db, TABLES.diffs, query, inRoutesAndRevisions(query))).rows
-          .select('route_id', 'path', 'kind')
-          .modify(sums, ['count'])
-          .groupBy('route_id', 'path', 'kind'),
+      const rows = await windowSums(
+        db,
+        TABLES.diffs,
+        ['route_id', 'path', 'kind'],
+        query,
+        inRoutesAndRevisions(query),
       );
       return rows
         .map((row: DbRow) => ({
@@ -127,13 +119,7 @@ export function knexReader(db: Knex): ResultReader {
     },
 
     async signatures(query = {}) {
-      const rows = await rowsOf(
-        (await windowRows(db, TABLES.signatures, query, inRoutes(query))).rows
-          .select('route_id', 'signature')
-          .max({ shapes: 'shapes' })
-          .modify(sums, ['count'])
-          .groupBy('route_id', 'signature'),
-      );
+      const rows = await windowSums(db, TABLES.signatures, ['route_id', 'signature'], query, inRoutes(query));
       return rows
         .map((row: DbRow) => ({
           routeId: text(row.route_id),
@@ -145,12 +131,7 @@ export function knexReader(db: Knex): ResultReader {
     },
 
     async skips(query = {}) {
-      const rows = await rowsOf(
-        (await windowRows(db, TABLES.skips, query, inRoutes(query))).rows
-          .select('route_id', 'reason')
-          .modify(sums, ['count'])
-          .groupBy('route_id', 'reason'),
-      );
+      const rows = await windowSums(db, TABLES.skips, ['route_id', 'reason'], query, inRoutes(query));
       return rows
         .map((row: DbRow) => ({
           routeId: text(row.route_id),
@@ -161,11 +142,12 @@ export function knexReader(db: Knex): ResultReader {
     },
 
     async served(query = {}) {
-      const rows = await rowsOf(
-        (await windowRows(db, TABLES.served, query, inRoutesAndRevisions(query))).rows
-          .select('route_id', 'side')
-          .modify(sums, ['requests', 'errors', 'fallbacks'])
-          .groupBy('route_id', 'side'),
+      const rows = await windowSums(
+        db,
+        TABLES.served,
+        ['route_id', 'side'],
+        query,
+        inRoutesAndRevisions(query),
       );
       return rows
         .map((row: DbRow) => ({
@@ -193,12 +175,7 @@ export function knexReader(db: Knex): ResultReader {
     },
 
     async unmatched(query = {}) {
-      const rows = await rowsOf(
-        (await windowRows(db, TABLES.unmatched, query, () => undefined)).rows
-          .select('method', 'template')
-          .modify(sums, ['count'])
-          .groupBy('method', 'template'),
-      );
+      const rows = await windowSums(db, TABLES.unmatched, ['method', 'template'], query, () => undefined);
       const sorted = rows
         .map((row: DbRow) => ({
           method: text(row.method),
@@ -307,12 +284,7 @@ export function knexReader(db: Knex): ResultReader {
     },
 
     async sync(query = {}) {
-      const rows = await rowsOf(
-        (await windowRows(db, TABLES.sync, query, inRoutes(query))).rows
-          .select('route_id')
-          .modify(sums, ['checked', 'in_sync', 'out_of_sync', 'skipped'])
-          .groupBy('route_id'),
-      );
+      const rows = await windowSums(db, TABLES.sync, ['route_id'], query, inRoutes(query));
       return rows
         .map((row: DbRow): SyncTotals => ({
           routeId: text(row.route_id),

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { BUCKETED_TABLES, type BucketedTable } from './bucketed-tables.ts';
 import { TABLES } from './knex-tables.ts';
-import { isPostgres, num, rowsOf } from './knex-rows.ts';
+import { isPostgres, num, rowsOf, type DbRow } from './knex-rows.ts';
 import { tierRanges, tierTable, type Tier } from './tiers.ts';
 import type { ResultQuery } from './result-store.ts';
 
@@ -82,8 +82,7 @@ export async function windowRows(
   query: Pick<ResultQuery, 'since' | 'until'> & { readonly step?: number },
   filter: RowFilter,
 ): Promise<{ readonly rows: Knex.QueryBuilder }> {
-  const shape = BUCKETED_TABLES.find((candidate) => candidate.table === table);
-  if (!shape) throw new Error(`${table} is not a bucketed table`);
+  const shape = shapeOf(table);
   const columns = [...shape.keys, 'bucket', ...shape.counters, ...(shape.same ?? [])];
   const horizon = await minuteHorizon(db);
   const parts = tierRanges({ since: query.since, until: query.until, step: query.step, horizon }).map(
@@ -101,6 +100,31 @@ export async function windowRows(
   if (rest.length > 0) void source.unionAll(rest);
   // Wrapped: a query builder is thenable, so an async function returning one would run it.
   return { rows: db.queryBuilder().from(source.as('t')) };
+}
+
+/**
+ * The window's sums of `table`'s counters grouped by `by` (a key column that is the same in every row
+ * of a group, such as a signature's shapes, is taken once): the read every bucketed total is.
+ */
+export async function windowSums(
+  db: Knex,
+  table: string,
+  by: readonly string[],
+  query: Pick<ResultQuery, 'since' | 'until'>,
+  filter: RowFilter,
+): Promise<DbRow[]> {
+  const shape = shapeOf(table);
+  const { rows } = await windowRows(db, table, query, filter);
+  void rows.select(by);
+  for (const column of shape.same ?? []) void rows.max({ [column]: column });
+  for (const column of shape.counters) void rows.sum({ [column]: column });
+  return rowsOf(rows.groupBy(by));
+}
+
+function shapeOf(table: string): BucketedTable {
+  const shape = BUCKETED_TABLES.find((candidate) => candidate.table === table);
+  if (!shape) throw new Error(`${table} is not a bucketed table`);
+  return shape;
 }
 
 function quoted(column: string): string {
